@@ -1,0 +1,151 @@
+"""The Typer layer: parse options, call one function below, render the result."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from hookctl import __version__
+from hookctl.cli.context import AppContext, app_context
+from hookctl.cli.output import Console
+from hookctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, HookctlError
+
+
+class HookctlGroup(TyperGroup):
+    """Maps hookctl's errors to one-line messages and exit codes, for every command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HookctlError as exc:
+            _console(ctx).error(exc.message, exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _console(ctx).error("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            obj = ctx.find_root().obj
+            if isinstance(obj, AppContext) and obj.debug:
+                raise
+            _console(ctx).error(
+                f"unexpected failure: {type(exc).__name__}: {exc}",
+                "run again with --debug for the traceback, and report it",
+            )
+            raise typer.Exit(EXIT_FAILED) from None
+        finally:
+            obj = ctx.find_root().obj
+            if isinstance(obj, AppContext):
+                obj.close()
+
+
+def _console(ctx: Any) -> Console:
+    obj = ctx.find_root().obj
+    return obj.console if isinstance(obj, AppContext) else Console.from_environment()
+
+
+app = typer.Typer(
+    cls=HookctlGroup,
+    name="hookctl",
+    help="Manage Stream event hooks safely: webhooks, SQS, SNS, pending-message hooks, "
+    "GCS failover and replay.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"hookctl {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", help="Profile from the config file. [env var: HOOKCTL_PROFILE]"
+        ),
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Stream API key. [env var: STREAM_API_KEY]")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Stream API base URL. [env var: STREAM_BASE_URL]"),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for each API request.")
+    ] = 10.0,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Log each API request and its status on stderr (no secrets)."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only print data and errors.")
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="Never colour output. [env var: NO_COLOR]")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of unexpected failures.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Safe command-line management of Stream event hooks.
+
+    The secret is never taken from the command line: set STREAM_API_SECRET or
+    store it in a profile (`hookctl config add`).
+
+    Example: hookctl hooks list --json
+    """
+    ctx.obj = AppContext(
+        Console.from_environment(no_color=no_color, quiet=quiet),
+        api_key=api_key,
+        base_url=base_url,
+        profile=profile,
+        timeout=timeout,
+        verbose=verbose,
+        debug=debug,
+    )
+
+
+def _register() -> None:
+    from hookctl.cli import config, demo, hooks, sandbox
+
+    app.add_typer(hooks.app, name="hooks")
+    app.add_typer(config.app, name="config")
+    app.add_typer(sandbox.app, name="sandbox")
+    app.command("demo")(demo.demo)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="hookctl")
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+__all__ = ["app", "app_context", "main", "os"]

@@ -1,0 +1,83 @@
+"""Helpers shared by the command modules: secrets input and write rendering."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Any
+
+from hookctl.cli.context import AppContext
+from hookctl.errors import UsageError
+
+
+def read_secret(
+    ctx: AppContext, *, env_var: str | None, from_stdin: bool, label: str, required: bool = True
+) -> str | None:
+    """A secret from an env var, stdin, or a hidden prompt — never from argv."""
+    if env_var:
+        value = os.environ.get(env_var)
+        if not value:
+            raise UsageError(
+                f"environment variable {env_var} is not set or empty",
+                f"export {env_var}=... before running the command",
+            )
+        return value
+    if from_stdin:
+        value = sys.stdin.readline().strip()
+        if not value:
+            raise UsageError(
+                f"no {label} on stdin", 'pipe the secret in, e.g. `printf %s "$S" | ...`'
+            )
+        return value
+    if not required:
+        return None
+    if ctx.console.can_prompt():
+        value = getpass.getpass(f"{label}: ", stream=ctx.console.err)
+        if value:
+            return value
+    raise UsageError(
+        f"{label} is required",
+        "pass --secret-env VAR or --secret-stdin (it is never read from the command line)",
+    )
+
+
+def render_write(
+    ctx: AppContext, result: Any, *, as_json: bool, done: str, show_secrets: bool = False
+) -> None:
+    """Print the outcome of a SafeWriter.write: a diff for dry runs, a ✓ line otherwise."""
+    from hookctl import hooks as H
+
+    console = ctx.console
+    changes = [c.as_json() for c in result.changes]
+    if result.dry_run:
+        if as_json:
+            console.json({"dry_run": True, "changes": changes})
+        else:
+            for line in H.render_diff(result.changes):
+                console.line(line)
+            console.say("dry run: nothing was written")
+        return
+    if not result.changes:
+        if as_json:
+            console.json({"changed": False, "changes": []})
+        console.say("nothing to change: the live hooks already match")
+        return
+    if result.rebased:
+        console.warn(
+            "the hooks changed while this command ran; the edit was re-applied "
+            "to the fresh array (other hooks kept)"
+        )
+    if as_json:
+        console.json(
+            {
+                "changed": True,
+                "changes": changes,
+                "snapshot": result.snapshot.id if result.snapshot else None,
+                "new_ids": result.new_ids,
+            }
+        )
+    console.success(
+        done
+        + (f" (previous array saved as snapshot {result.snapshot.id})" if result.snapshot else "")
+    )

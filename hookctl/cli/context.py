@@ -1,0 +1,81 @@
+"""AppContext: built once by the root callback, stored in ``ctx.obj``.
+
+Settings and API clients are created lazily, on first use, so ``--help`` and
+commands that never talk to Stream do not pay for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import typer
+
+from hookctl.cli.output import Console
+
+if TYPE_CHECKING:
+    from hookctl.settings import Resolved
+    from hookctl.stream.client import StreamClient
+    from hookctl.writer import SafeWriter
+
+
+@dataclass
+class AppContext:
+    console: Console
+    api_key: str | None = None
+    base_url: str | None = None
+    profile: str | None = None
+    timeout: float = 10.0
+    verbose: bool = False
+    debug: bool = False
+    _settings: Resolved | None = field(default=None, repr=False)
+    _client: StreamClient | None = field(default=None, repr=False)
+
+    def settings(self) -> Resolved:
+        if self._settings is None:
+            from hookctl.settings import resolve
+
+            self._settings = resolve(
+                flag_api_key=self.api_key, flag_base_url=self.base_url, flag_profile=self.profile
+            )
+        return self._settings
+
+    def client(self) -> StreamClient:
+        if self._client is None:
+            from hookctl.settings import require_credentials
+            from hookctl.stream.client import StreamClient
+
+            settings = self.settings()
+            key, secret = require_credentials(settings)
+            log = (lambda line: self.console.say(f"[http] {line}")) if self.verbose else None
+            self._client = StreamClient(
+                settings.base_url,
+                key,
+                secret,
+                credentials=settings.describe_credentials(),
+                timeout=self.timeout,
+                log=log,
+            )
+        return self._client
+
+    def writer(self) -> SafeWriter:
+        from hookctl.settings import data_dir
+        from hookctl.writer import SafeWriter
+
+        client = self.client()
+        settings = self.settings()
+        assert settings.api_key is not None
+        return SafeWriter(client, settings.api_key, data_dir())
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppContext):  # a sub-app invoked on its own (tests)
+        obj = AppContext(Console.from_environment())
+        ctx.find_root().obj = obj
+    return obj

@@ -1,0 +1,28 @@
+"""Options shared by many commands, defined once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+Yes = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Show the change as a diff and write nothing.")
+]
+ShowSecrets = Annotated[
+    bool, typer.Option("--show-secrets", help="Print secret values instead of masking them.")
+]
+HookId = Annotated[str, typer.Argument(help="The hook's id (a unique prefix is enough).")]
+SecretEnv = Annotated[
+    str | None,
+    typer.Option(
+        "--secret-env", metavar="VAR", help="Read the secret from environment variable VAR."
+    ),
+]
+SecretStdin = Annotated[
+    bool, typer.Option("--secret-stdin", help="Read the secret from the first line of stdin.")
+]

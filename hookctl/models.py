@@ -1,0 +1,254 @@
+"""Pydantic models of Stream's event hooks, used to validate what hookctl writes.
+
+Hooks travel through hookctl as plain dicts (the JSON Stream returned), so that
+fields hookctl does not know survive every edit untouched. These models only
+*check* a hook; they are never used to re-serialise one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from hookctl.errors import ValidationFailed
+
+HOOK_TYPES = ("webhook", "sqs", "sns", "pending_message")
+PRODUCTS = ("chat", "video", "moderation", "feeds", "all")
+AUTH_TYPES = ("keys", "role", "resource")
+CALLBACK_MODES = ("CALLBACK_MODE_NONE", "CALLBACK_MODE_REST", "CALLBACK_MODE_TWIRP")
+MAX_PENDING_MESSAGE_HOOKS = 2
+SECRET_FIELDS = ("sqs_secret", "sns_secret")
+_TEMPLATE = re.compile(r"\{\{\s*\.[A-Za-z]+\s*\}\}")
+_SQS_URL = re.compile(
+    r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\d{12}/[A-Za-z0-9_-]+(\.fifo)?$"
+)
+_ARN = re.compile(r"^arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):[a-z0-9-]*:\d{12}:.+$")
+
+
+def check_url(value: str, *, what: str = "URL") -> str:
+    """An absolute http(s) URL; Stream's ``{{.AppID}}``-style templates are allowed."""
+    plain = _TEMPLATE.sub("x", value.strip())
+    parts = urlsplit(plain)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in plain:
+        raise ValueError(f"{what} {value!r} is not an absolute http(s) URL")
+    return value.strip()
+
+
+def check_arn(value: str, service: str) -> str:
+    match = _ARN.match(value.strip())
+    if not match or match["service"] != service:
+        example = (
+            "arn:aws:sns:us-east-1:123456789012:my-topic"
+            if service == "sns"
+            else "arn:aws:iam::123456789012:role/stream-hooks"
+        )
+        raise ValueError(f"{value!r} is not an {service.upper()} ARN (like {example})")
+    return value.strip()
+
+
+def _check_iam_arn(value: str) -> str:
+    if not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$", value.strip()):
+        raise ValueError(
+            f"{value!r} is not an IAM role ARN (like arn:aws:iam::123456789012:role/stream-hooks)"
+        )
+    return value.strip()
+
+
+class FailoverConfig(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["gcs"]
+    gcs_bucket: str = Field(min_length=3, max_length=222)
+    gcs_credentials: str = Field(min_length=2)
+    gcs_path: str | None = None
+
+
+class _Hook(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = None
+    enabled: bool | None = None
+    event_types: list[str] | None = None
+    product: Literal["chat", "video", "moderation", "feeds", "all"] | None = None
+
+    @field_validator("event_types")
+    @classmethod
+    def _event_names(cls, value: list[str] | None) -> list[str] | None:
+        for name in value or []:
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError("event type names must be non-empty strings")
+        return value
+
+
+class WebhookHook(_Hook):
+    hook_type: Literal["webhook"]
+    webhook_url: str
+    failover_config: FailoverConfig | None = None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_url(value, what="webhook_url")
+
+
+class _AwsAuth(_Hook):
+    _prefix: str = ""
+
+    @model_validator(mode="after")
+    def _auth(self) -> _AwsAuth:
+        p = self._prefix
+        data = self.model_dump()
+        auth = data.get(f"{p}_auth_type") or None
+        if auth is None:
+            raise ValueError(f"{p}_auth_type is required: one of keys, role, resource")
+        if auth == "keys":
+            for name in (f"{p}_key", f"{p}_secret"):
+                if not data.get(name):
+                    raise ValueError(f"{name} is required when {p}_auth_type is keys")
+        if auth == "role":
+            role = data.get(f"{p}_role_arn")
+            if not role:
+                raise ValueError(f"{p}_role_arn is required when {p}_auth_type is role")
+            _check_iam_arn(role)
+        return self
+
+
+class SqsHook(_AwsAuth):
+    _prefix = "sqs"
+    hook_type: Literal["sqs"]
+    sqs_queue_url: str
+    sqs_auth_type: Literal["keys", "role", "resource"] | None = None
+    sqs_key: str | None = None
+    sqs_secret: str | None = None
+    sqs_role_arn: str | None = None
+    sqs_region: str | None = None
+
+    @field_validator("sqs_queue_url")
+    @classmethod
+    def _queue(cls, value: str) -> str:
+        if not _SQS_URL.match(value.strip()):
+            raise ValueError(
+                f"{value!r} is not an SQS queue URL "
+                "(like https://sqs.us-east-1.amazonaws.com/123456789012/stream-events)"
+            )
+        return value.strip()
+
+
+class SnsHook(_AwsAuth):
+    _prefix = "sns"
+    hook_type: Literal["sns"]
+    sns_topic_arn: str
+    sns_auth_type: Literal["keys", "role", "resource"] | None = None
+    sns_key: str | None = None
+    sns_secret: str | None = None
+    sns_role_arn: str | None = None
+    sns_region: str | None = None
+
+    @field_validator("sns_topic_arn")
+    @classmethod
+    def _topic(cls, value: str) -> str:
+        return check_arn(value, "sns")
+
+
+class Callback(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    mode: Literal["CALLBACK_MODE_NONE", "CALLBACK_MODE_REST", "CALLBACK_MODE_TWIRP"]
+    server_url: str | None = None
+
+
+class PendingMessageHook(_Hook):
+    hook_type: Literal["pending_message"]
+    webhook_url: str | None = None
+    timeout_ms: int = Field(gt=0)
+    callback: Callback | None = None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value in (None, "") else check_url(value, what="webhook_url")
+
+    @model_validator(mode="after")
+    def _needs_url(self) -> PendingMessageHook:
+        mode = self.callback.mode if self.callback else None
+        if mode != "CALLBACK_MODE_NONE" and not self.webhook_url:
+            raise ValueError("webhook_url is required unless callback.mode is CALLBACK_MODE_NONE")
+        return self
+
+
+AnyHook = Annotated[
+    WebhookHook | SqsHook | SnsHook | PendingMessageHook, Field(discriminator="hook_type")
+]
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyHook)
+
+
+def hook_errors(hook: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every rule ``hook`` breaks, as (field, reason) pairs; empty when valid."""
+    hook_type = hook.get("hook_type")
+    if hook_type not in HOOK_TYPES:
+        return [("hook_type", f"{hook_type!r} is not one of {', '.join(HOOK_TYPES)}")]
+    try:
+        _ADAPTER.validate_python(hook, strict=False)
+    except ValidationError as exc:
+        out: list[tuple[str, str]] = []
+        for err in exc.errors(include_url=False):
+            loc = [str(p) for p in err["loc"][1:]]  # first element is the union tag
+            where = ".".join(loc) or "hook"
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                message = "is required"
+            elif err["type"] == "literal_error":
+                msg = err["msg"]
+                message = f"{err.get('input')!r} is not allowed: {msg[:1].lower()}{msg[1:]}"
+            out.append((where, message))
+        return out
+    return []
+
+
+def describe_hook(hook: dict[str, Any]) -> str:
+    label = str(hook.get("hook_type", "hook")).replace("_", "-")
+    return f"{label} hook {hook['id']}" if hook.get("id") else f"new {label} hook"
+
+
+def validate_hook(hook: dict[str, Any]) -> None:
+    """Raise ``ValidationFailed`` with a one-line message if ``hook`` is invalid."""
+    errors = hook_errors(hook)
+    if errors:
+        where, why = errors[0]
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ValidationFailed(
+            f"{describe_hook(hook)}: {where}: {why}{more}",
+            "fix the value and run the command again; nothing was written",
+        )
+
+
+def array_errors(hooks: list[dict[str, Any]]) -> list[str]:
+    """Rules about the whole ``event_hooks`` array."""
+    problems = []
+    pending = sum(1 for h in hooks if h.get("hook_type") == "pending_message")
+    if pending > MAX_PENDING_MESSAGE_HOOKS:
+        problems.append(
+            f"an app can have at most {MAX_PENDING_MESSAGE_HOOKS} pending-message hooks "
+            f"(this change would make {pending})"
+        )
+    ids = [h["id"] for h in hooks if h.get("id")]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        problems.append(f"hook id(s) used twice: {', '.join(dupes)}")
+    for hook in hooks:
+        if hook.get("failover_config") and hook.get("hook_type") != "webhook":
+            problems.append(
+                f"{describe_hook(hook)}: failover_config is only supported on webhook hooks"
+            )
+    return problems

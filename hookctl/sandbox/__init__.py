@@ -1,0 +1,1 @@
+"""A local, Stream-compatible app-settings API for demos, tests and CI."""

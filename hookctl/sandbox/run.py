@@ -1,0 +1,187 @@
+"""Start and stop sandbox processes (foreground, or detached with a pid file)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from hookctl.errors import HookctlError, UsageError
+from hookctl.sandbox.server import SandboxServer
+from hookctl.sandbox.state import SandboxState
+from hookctl.settings import private_dir
+
+
+@dataclass
+class SandboxInfo:
+    url: str
+    api_key: str
+    api_secret: str
+    pid: int
+    state_file: str | None = None
+
+    def exports(self) -> list[str]:
+        return [
+            f"export STREAM_BASE_URL={self.url}",
+            f"export STREAM_API_KEY={self.api_key}",
+            f"export STREAM_API_SECRET={self.api_secret}",
+        ]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def build(
+    host: str,
+    port: int,
+    state_file: Path | None,
+    api_key: str,
+    api_secret: str,
+    log: Callable[[str], None] | None = None,
+) -> SandboxServer:
+    state = SandboxState(state_file)
+    state.add_app(api_key, api_secret)
+    try:
+        return SandboxServer(state, host, port, log=log)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror}",
+            "pick another --port (0 picks a free one) or stop what uses it",
+        ) from None
+
+
+def serve_foreground(server: SandboxServer) -> None:
+    """Serve until Ctrl-C or SIGTERM, then close cleanly."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.state.save()
+
+
+def _runtime_dir(data_dir: Path) -> Path:
+    return private_dir(data_dir / "sandbox")
+
+
+def healthy(url: str, timeout: float = 0.5) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=timeout) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def start_detached(
+    data_dir: Path,
+    host: str,
+    port: int,
+    state_file: Path | None,
+    api_key: str,
+    api_secret: str,
+    wait: float = 15.0,
+) -> SandboxInfo:
+    port = port or free_port(host)
+    runtime = _runtime_dir(data_dir)
+    log_path = runtime / f"{port}.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "hookctl",
+        "sandbox",
+        "start",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--key",
+        api_key,
+        "--secret-env",
+        "HOOKCTL_SANDBOX_SECRET",
+    ]
+    if state_file:
+        cmd += ["--state", str(state_file)]
+    env = {**os.environ, "HOOKCTL_SANDBOX_SECRET": api_secret}
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+        )
+    url = f"http://{host}:{port}"
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise HookctlError(f"the sandbox exited at start: {tail[0]}", f"see {log_path}")
+        if healthy(url):
+            info = SandboxInfo(
+                url, api_key, api_secret, proc.pid, str(state_file) if state_file else None
+            )
+            (runtime / f"{port}.json").write_text(
+                json.dumps(
+                    {"url": url, "api_key": api_key, "pid": proc.pid, "state_file": info.state_file}
+                )
+            )
+            return info
+        time.sleep(0.05)
+    proc.terminate()
+    raise HookctlError(f"the sandbox did not answer on {url} within {wait:.0f}s", f"see {log_path}")
+
+
+def running(data_dir: Path) -> list[dict[str, object]]:
+    """Detached sandboxes recorded in the data dir that are still alive."""
+    out = []
+    for path in sorted(_runtime_dir(data_dir).glob("*.json")):
+        try:
+            info = json.loads(path.read_text())
+            os.kill(int(info["pid"]), 0)
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)
+            continue
+        info["alive"] = healthy(str(info["url"]))
+        out.append(info)
+    return out
+
+
+def stop_detached(data_dir: Path, port: int | None) -> list[dict[str, object]]:
+    stopped = []
+    for info in running(data_dir):
+        if port and not str(info["url"]).endswith(f":{port}"):
+            continue
+        pid = int(str(info["pid"]))
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                break
+            time.sleep(0.05)
+        (_runtime_dir(data_dir) / f"{str(info['url']).rsplit(':', 1)[1]}.json").unlink(
+            missing_ok=True
+        )
+        stopped.append(info)
+    return stopped

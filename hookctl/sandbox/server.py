@@ -1,0 +1,283 @@
+"""The sandbox HTTP server: Stream's app-settings and check endpoints on loopback.
+
+Standard-library ``ThreadingHTTPServer`` (HTTP/1.1, keep-alive). Both path
+styles are served (``/app`` and ``/api/v2/app``); auth, error bodies and the
+lowercase rate-limit headers follow ``shared/stream-api.md`` so the official
+SDKs work against it unmodified. Sandbox-only endpoints live under
+``/_sandbox/``, outside Stream's paths.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from hookctl.sandbox.state import RejectedUpdate, SandboxState
+from hookctl.signing import TokenError, decode_jwt
+
+MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
+RATE_LIMIT = 1000
+_SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\d{12}/[A-Za-z0-9_.-]+$")
+
+
+@dataclass
+class Fault:
+    """A misbehaviour injected through ``POST /_sandbox/faults`` for tests."""
+
+    status: int
+    count: int
+    retry_after: str | None = None
+    method: str | None = None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self, addr: tuple[str, int], state: SandboxState, log: Callable[[str], None] | None
+    ) -> None:
+        super().__init__(addr, _Handler)
+        self.state = state
+        self.log = log
+        self.faults: list[Fault] = []
+        self.fault_lock = threading.Lock()
+        self.window_start = time.time()
+        self.window_count = 0
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    server_version = "hookctl-sandbox"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.log:
+            self.server.log(
+                f"{self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}"
+            )
+
+    # ------------------------------------------------------------ plumbing
+
+    def _send(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        now = time.time()
+        srv = self.server
+        if now - srv.window_start >= 60:
+            srv.window_start, srv.window_count = now, 0
+        srv.window_count += 1
+        self.send_header("x-ratelimit-limit", str(RATE_LIMIT))
+        self.send_header("x-ratelimit-remaining", str(max(0, RATE_LIMIT - srv.window_count)))
+        self.send_header("x-ratelimit-reset", str(int(srv.window_start + 60)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _error(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        body: dict[str, Any] = {
+            "code": code,
+            "message": message,
+            "StatusCode": status,
+            "duration": "0.00ms",
+            "more_info": MORE_INFO,
+            "details": [],
+        }
+        if fields:
+            body["exception_fields"] = fields
+        self._send(status, body, headers)
+
+    def _body(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return {}
+        return json.loads(raw)
+
+    def _route(self) -> str:
+        path = urlsplit(self.path).path.rstrip("/")
+        return path.removeprefix("/api/v2")
+
+    def _authenticate(self) -> str | None:
+        """The app's API key if the request is a valid server-side call; else answers 401."""
+        query = parse_qs(urlsplit(self.path).query)
+        api_key = (query.get("api_key") or [""])[0]
+        if not api_key:
+            self._error(401, 2, "api_key not found")
+            return None
+        app = self.server.state.apps.get(api_key)
+        if app is None:
+            self._error(401, 2, f"api_key not valid: {api_key!r} is not a known app key")
+            return None
+        token = self.headers.get("Authorization", "")
+        auth_type = self.headers.get("stream-auth-type", "jwt")
+        if not token or auth_type.lower() != "jwt":
+            self._error(401, 5, "Authorization header is missing or stream-auth-type is not jwt")
+            return None
+        try:
+            claims = decode_jwt(token.strip(), app.api_secret)
+        except TokenError as exc:
+            self._error(401, exc.code, exc.message)
+            return None
+        if "user_id" in claims:
+            self._error(403, 17, "this endpoint requires a server-side token, not a user token")
+            return None
+        return api_key
+
+    def _take_fault(self) -> Fault | None:
+        with self.server.fault_lock:
+            for fault in self.server.faults:
+                if fault.method in (None, self.command):
+                    fault.count -= 1
+                    if fault.count <= 0:
+                        self.server.faults.remove(fault)
+                    return fault
+        return None
+
+    def _dispatch(self) -> None:
+        route = self._route()
+        if route.startswith("/_sandbox"):
+            self._sandbox(route)
+            return
+        fault = self._take_fault()
+        if fault is not None:
+            self._body()
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
+            code = {429: 9, 408: 23, 403: 17}.get(fault.status, -1)
+            self._error(fault.status, code, f"injected fault {fault.status}", headers=headers)
+            return
+        api_key = self._authenticate()
+        if api_key is None:
+            return
+        try:
+            body = self._body() if self.command in ("POST", "PATCH", "PUT") else {}
+        except json.JSONDecodeError:
+            self._error(400, 4, "request body is not valid JSON")
+            return
+        state = self.server.state
+        if route == "/app" and self.command == "GET":
+            self._send(200, {"app": state.app_json(api_key), "duration": "0.10ms"})
+        elif route == "/app" and self.command in ("PATCH", "POST"):
+            if not isinstance(body, dict):
+                self._error(400, 4, "UpdateApp failed with error: body must be an object")
+                return
+            try:
+                state.update(api_key, body)
+            except RejectedUpdate as exc:
+                self._error(400, 4, exc.message, exc.fields)
+                return
+            self._send(201, {"duration": "0.20ms"})
+        elif route in ("/check_sqs", "/check_sns") and self.command == "POST":
+            self._send(201, self._check(route, body))
+        else:
+            self._error(404, 16, f"{self.command} {route} does not exist in the sandbox")
+
+    @staticmethod
+    def _check(route: str, body: Any) -> dict[str, Any]:
+        body = body if isinstance(body, dict) else {}
+        kind = "sqs" if route == "/check_sqs" else "sns"
+        target = body.get("sqs_url") if kind == "sqs" else body.get("sns_topic_arn")
+        if kind == "sqs" and not (isinstance(target, str) and _SQS_URL.match(target)):
+            error = f"invalid SQS queue url {target!r}"
+        elif kind == "sns" and not (isinstance(target, str) and target.startswith("arn:aws:sns:")):
+            error = f"invalid SNS topic ARN {target!r}"
+        elif not body.get(f"{kind}_key") or not body.get(f"{kind}_secret"):
+            error = f"{kind.upper()} key and secret are required"
+        else:
+            return {
+                "status": "ok",
+                "duration": "0.05ms",
+                "data": {"note": "sandbox: format checked, AWS not contacted"},
+            }
+        return {"status": "error", "error": error, "duration": "0.05ms"}
+
+    def _sandbox(self, route: str) -> None:
+        if route == "/_sandbox/health":
+            self._send(200, {"ok": True, "apps": len(self.server.state.apps)})
+        elif route == "/_sandbox/faults" and self.command == "POST":
+            body = self._body()
+            fault = Fault(
+                int(body["status"]),
+                int(body.get("count", 1)),
+                body.get("retry_after"),
+                body.get("method"),
+            )
+            with self.server.fault_lock:
+                self.server.faults.append(fault)
+            self._send(200, {"ok": True})
+        else:
+            self._error(404, 16, f"{self.command} {route} does not exist in the sandbox")
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+
+class SandboxServer:
+    """Run the sandbox on ``host:port`` (port 0 picks a free one)."""
+
+    def __init__(
+        self,
+        state: SandboxState,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.state = state
+        self._server = _Server((host, port), state, log)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = self._server.server_address[0]
+        return f"http://{host!s}:{self.port}" if isinstance(host, str) else f"http://127.0.0.1:{self.port}"
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.2)
+
+    def start(self) -> SandboxServer:
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="hookctl-sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,142 @@
+"""The sandbox's apps and their hooks, applied with Stream's update rules."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hookctl.models import array_errors, hook_errors
+from hookctl.settings import write_private
+
+DEFAULT_KEY = "sandbox-key"
+DEFAULT_SECRET = "sandbox-secret"
+
+
+class RejectedUpdate(Exception):
+    """An update Stream would refuse with code 4 (input error)."""
+
+    def __init__(self, message: str, fields: dict[str, str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+
+@dataclass
+class App:
+    api_key: str
+    api_secret: str
+    name: str = "sandbox"
+    event_hooks: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+class SandboxState:
+    """Thread-safe store of apps, persisted to a JSON file when one is given."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.apps: dict[str, App] = {}
+        if path is not None and path.exists():
+            doc = json.loads(path.read_text())
+            for raw in doc.get("apps", []):
+                app = App(
+                    raw["api_key"],
+                    raw["api_secret"],
+                    raw.get("name", "sandbox"),
+                    raw.get("event_hooks", []),
+                    raw.get("settings", {}),
+                )
+                self.apps[app.api_key] = app
+
+    def add_app(self, api_key: str, api_secret: str, name: str = "sandbox") -> App:
+        with self.lock:
+            app = self.apps.get(api_key)
+            if app is None:
+                app = self.apps[api_key] = App(api_key, api_secret, name)
+                self.save()
+            return app
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        with self.lock:
+            doc = {
+                "apps": [
+                    {
+                        "api_key": a.api_key,
+                        "api_secret": a.api_secret,
+                        "name": a.name,
+                        "event_hooks": a.event_hooks,
+                        "settings": a.settings,
+                    }
+                    for a in self.apps.values()
+                ]
+            }
+            write_private(self.path, json.dumps(doc, indent=1).encode())
+
+    def app_json(self, api_key: str) -> dict[str, Any]:
+        with self.lock:
+            app = self.apps[api_key]
+            return {
+                **copy.deepcopy(app.settings),
+                "name": app.name,
+                "event_hooks": copy.deepcopy(app.event_hooks),
+            }
+
+    def update(self, api_key: str, body: dict[str, Any]) -> None:
+        """Apply a PATCH /app body; ``event_hooks`` replaces the whole array."""
+        with self.lock:
+            app = self.apps[api_key]
+            if "event_hooks" in body:
+                app.event_hooks = self._merge_hooks(app.event_hooks, body["event_hooks"])
+            for key, value in body.items():
+                if key != "event_hooks":
+                    app.settings[key] = value
+            self.save()
+
+    @staticmethod
+    def _merge_hooks(old: list[dict[str, Any]], new: Any) -> list[dict[str, Any]]:
+        if not isinstance(new, list) or not all(isinstance(h, dict) for h in new):
+            raise RejectedUpdate(
+                "event_hooks must be an array of objects", {"event_hooks": "must be an array"}
+            )
+        fields: dict[str, str] = {}
+        for index, hook in enumerate(new):
+            for where, why in hook_errors(hook):
+                fields.setdefault(f"event_hooks[{index}].{where}", why)
+        for problem in array_errors(new):
+            fields.setdefault("event_hooks", problem)
+        if fields:
+            first = next(iter(fields.items()))
+            raise RejectedUpdate(f'UpdateApp failed with error: "{first[0]} {first[1]}"', fields)
+        now = time.time_ns()
+        by_id = {h.get("id"): h for h in old if h.get("id")}
+        merged = []
+        for hook in new:
+            stored = {
+                k: copy.deepcopy(v)
+                for k, v in hook.items()
+                if k not in ("created_at", "updated_at")
+            }
+            previous = by_id.get(hook.get("id")) if hook.get("id") else None
+            if not stored.get("id"):
+                stored["id"] = str(uuid.uuid4())
+            if "enabled" not in stored:
+                stored["enabled"] = False
+            if previous is None:
+                stored["created_at"] = stored["updated_at"] = now
+            else:
+                stored["created_at"] = previous.get("created_at", now)
+                unchanged = {
+                    k: v for k, v in previous.items() if k not in ("created_at", "updated_at")
+                } == {k: v for k, v in stored.items() if k not in ("created_at", "updated_at")}
+                stored["updated_at"] = previous.get("updated_at", now) if unchanged else now
+            merged.append(stored)
+        return merged

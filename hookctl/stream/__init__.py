@@ -1,0 +1,1 @@
+"""Stream's server API, as hookctl uses it."""

@@ -1,0 +1,258 @@
+"""A small httpx client for the Stream endpoints hookctl needs.
+
+Endpoints, auth and error shapes follow ``shared/stream-api.md``: every request
+carries ``api_key`` as a query parameter, a bare server JWT in ``Authorization``
+and ``stream-auth-type: jwt``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from hookctl import __version__
+from hookctl.errors import ApiError, ConnectionFailed
+from hookctl.signing import server_token
+
+API_PREFIX = "/api/v2"
+READ_ATTEMPTS = 4
+WRITE_ATTEMPTS = 3
+MAX_WAIT = 30.0
+Logger = Callable[[str], None]
+
+
+def _first_number(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value.split(",")[0].strip())
+    except ValueError:
+        return None
+
+
+def retry_delay(
+    response: httpx.Response | None, attempt: int, *, now: float | None = None
+) -> float:
+    """How long to wait before the next try: Retry-After, then the rate-limit
+    reset, then exponential backoff with jitter; never more than ``MAX_WAIT``."""
+    now = time.time() if now is None else now
+    if response is not None:
+        retry_after = response.headers.get("retry-after")
+        if retry_after:
+            seconds = _first_number(retry_after)
+            if seconds is None:
+                try:
+                    seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - now
+                except (TypeError, ValueError):
+                    seconds = None
+            if seconds is not None:
+                return max(0.0, min(seconds, MAX_WAIT))
+        reset = _first_number(response.headers.get("x-ratelimit-reset"))
+        if response.status_code == 429 and reset is not None and reset > now:
+            return min(reset - now, MAX_WAIT)
+    base = 0.25 * (2 ** (attempt - 1))
+    return float(min(base + random.uniform(0, base / 2), MAX_WAIT))
+
+
+class StreamClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        api_secret: str,
+        *,
+        credentials: str = "the API key and secret",
+        timeout: float = 10.0,
+        log: Logger | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._credentials = credentials
+        self._log = log
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            params={"api_key": api_key},
+            headers={
+                "Authorization": server_token(api_secret),
+                "stream-auth-type": "jwt",
+                "X-Stream-Client": f"hookctl-{__version__}",
+                "User-Agent": f"hookctl/{__version__}",
+            },
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> StreamClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transport
+
+    def _request(self, method: str, path: str, body: Any = None, *, idempotent: bool) -> Any:
+        url = API_PREFIX + path
+        attempts = READ_ATTEMPTS if idempotent else WRITE_ATTEMPTS
+        content = None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        for attempt in range(1, attempts + 1):
+            started = time.perf_counter()
+            response: httpx.Response | None = None
+            try:
+                response = self._http.request(method, url, content=content, headers=headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # Nothing reached the server: safe to retry, even a write.
+                self._note(f"{method} {url} -> connection failed ({type(exc).__name__})")
+                if attempt == attempts:
+                    raise ConnectionFailed(
+                        f"cannot reach Stream at {self.base_url}: {_reason(exc)}",
+                        "check --base-url / STREAM_BASE_URL and your network; for the local "
+                        "sandbox run `hookctl sandbox start`",
+                    ) from None
+            except httpx.TransportError as exc:
+                self._note(f"{method} {url} -> {type(exc).__name__}")
+                if not idempotent:
+                    raise ConnectionFailed(
+                        f"the write to {self.base_url} did not complete: {_reason(exc)}",
+                        "the outcome is unknown; run `hookctl hooks list` to see the live hooks",
+                    ) from None
+                if attempt == attempts:
+                    raise ConnectionFailed(
+                        f"Stream at {self.base_url} did not answer: {_reason(exc)}",
+                        "try again; raise --timeout if the network is slow",
+                    ) from None
+            else:
+                elapsed = (time.perf_counter() - started) * 1000
+                self._note(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
+                retryable = response.status_code == 429 or (
+                    idempotent and response.status_code >= 500
+                )
+                if response.is_success:
+                    return self._json(response)
+                if not retryable or attempt == attempts:
+                    raise self._error(response)
+            wait = retry_delay(response, attempt)
+            self._note(f"retrying in {wait:.1f}s (attempt {attempt + 1} of {attempts})")
+            self._sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _note(self, line: str) -> None:
+        if self._log:
+            self._log(line)
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                f"Stream at {self.base_url} answered {response.status_code} with a body that is not JSON",
+                "check --base-url: it must point at Stream's API or the hookctl sandbox",
+                status=response.status_code,
+            ) from None
+
+    def _error(self, response: httpx.Response) -> ApiError:
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        code = body.get("code")
+        message = str(body.get("message") or response.reason_phrase or "error").strip()
+        if status == 401:
+            return ApiError(
+                f"authentication failed: check {self._credentials} ({message})",
+                "run `hookctl config show --sources` to see where each setting comes from",
+                status=status,
+                code=code,
+            )
+        if status == 403:
+            return ApiError(
+                f"not allowed: {message}",
+                "the app may be suspended or the key lacks permission",
+                status=status,
+                code=code,
+            )
+        if status == 429:
+            return ApiError(
+                f"rate limited by Stream: {message}",
+                "wait a minute and try again",
+                status=status,
+                code=code,
+            )
+        if status == 404:
+            return ApiError(
+                f"not found: {message}",
+                "check --base-url: it must point at Stream's API root",
+                status=status,
+                code=code,
+            )
+        fields = body.get("exception_fields")
+        detail = ""
+        if isinstance(fields, dict) and fields:
+            detail = " (" + "; ".join(f"{k}: {v}" for k, v in fields.items()) + ")"
+        if status >= 500:
+            return ApiError(
+                f"Stream server error {status}: {message}",
+                "try again later; nothing was changed if this was a write",
+                status=status,
+                code=code,
+            )
+        return ApiError(
+            f"Stream rejected the request ({status}): {message}{detail}",
+            "fix the value it names and try again",
+            status=status,
+            code=code,
+        )
+
+    # ------------------------------------------------------------ endpoints
+
+    def get_app(self) -> dict[str, Any]:
+        body = self._request("GET", "/app", idempotent=True)
+        app = body.get("app") if isinstance(body, dict) else None
+        if not isinstance(app, dict):
+            raise ApiError(
+                f"Stream at {self.base_url} answered GET /app without an app object",
+                "check --base-url",
+            )
+        return app
+
+    def get_hooks(self) -> list[dict[str, Any]]:
+        hooks = self.get_app().get("event_hooks") or []
+        if not isinstance(hooks, list):
+            raise ApiError("Stream returned event_hooks that is not a list", None)
+        return hooks
+
+    def update_hooks(self, hooks: list[dict[str, Any]]) -> None:
+        self._request("PATCH", "/app", {"event_hooks": hooks}, idempotent=False)
+
+    def check_sqs(self, key: str, secret: str, url: str) -> dict[str, Any]:
+        body = {"sqs_key": key, "sqs_secret": secret, "sqs_url": url}
+        result: dict[str, Any] = self._request("POST", "/check_sqs", body, idempotent=True)
+        return result
+
+    def check_sns(self, key: str, secret: str, topic_arn: str) -> dict[str, Any]:
+        body = {"sns_key": key, "sns_secret": secret, "sns_topic_arn": topic_arn}
+        result: dict[str, Any] = self._request("POST", "/check_sns", body, idempotent=True)
+        return result
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "Connection refused" in text or "Errno 111" in text:
+        return "connection refused"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    return text

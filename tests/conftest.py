@@ -1,0 +1,95 @@
+"""Shared fixtures: isolated config/data dirs, a real sandbox server, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from hookctl.cli import app
+from hookctl.sandbox.server import SandboxServer
+from hookctl.sandbox.state import SandboxState
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith(("STREAM_", "HOOKCTL_")) or name in ("CI", "FORCE_COLOR"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOOKCTL_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("HOOKCTL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    server = SandboxServer(SandboxState(None)).start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class SandboxApp:
+    url: str
+    api_key: str
+    api_secret: str
+    server: SandboxServer
+
+    def hooks(self) -> list[dict[str, Any]]:
+        """The sandbox's stored array, read from its state (not through hookctl)."""
+        return self.server.state.app_json(self.api_key)["event_hooks"]
+
+    def set_hooks(self, hooks: list[dict[str, Any]]) -> None:
+        self.server.state.update(self.api_key, {"event_hooks": hooks})
+
+    def env(self) -> dict[str, str]:
+        return {
+            "STREAM_BASE_URL": self.url,
+            "STREAM_API_KEY": self.api_key,
+            "STREAM_API_SECRET": self.api_secret,
+        }
+
+
+@pytest.fixture
+def sandbox(sandbox_server: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> SandboxApp:
+    """A fresh app in the shared sandbox, with STREAM_* pointing at it."""
+    key = f"key-{uuid.uuid4().hex[:12]}"
+    secret = f"secret-{uuid.uuid4().hex}"
+    sandbox_server.state.add_app(key, secret)
+    sb = SandboxApp(sandbox_server.url, key, secret, sandbox_server)
+    for name, value in sb.env().items():
+        monkeypatch.setenv(name, value)
+    return sb
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
