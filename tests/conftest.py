@@ -10,11 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from hookctl.cli import app
 from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
+
+# Timing is measured in benchmarks/, never in tests: no per-example deadline.
+hypothesis_settings.register_profile("hookctl", deadline=None)
+hypothesis_settings.load_profile("hookctl")
 
 
 @pytest.fixture(autouse=True)

@@ -264,7 +264,11 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host = self._server.server_address[0]
-        return f"http://{host!s}:{self.port}" if isinstance(host, str) else f"http://127.0.0.1:{self.port}"
+        return (
+            f"http://{host!s}:{self.port}"
+            if isinstance(host, str)
+            else f"http://127.0.0.1:{self.port}"
+        )
 
     def serve_forever(self) -> None:
         self._server.serve_forever(poll_interval=0.2)

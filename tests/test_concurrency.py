@@ -1,0 +1,71 @@
+"""Parallel hookctl processes must never lose a hook."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from hookctl.errors import ConflictError
+from hookctl.hooks import Edit, add_edit, update_edit
+from hookctl.writer import rebase
+from tests.conftest import SandboxApp
+
+PROCESSES = 8
+HOOKS_EACH = 25
+
+
+@pytest.mark.slow
+def test_eight_processes_adding_25_hooks_each_keep_all_200(sandbox: SandboxApp) -> None:
+    env = {**os.environ, **sandbox.env()}
+    script = (
+        "for i in $(seq 1 {n}); do "
+        "{py} -m hookctl -q hooks add webhook --url https://p{w}.example.com/$i >/dev/null || exit 1; "
+        "done"
+    )
+
+    def worker(w: int) -> int:
+        cmd = script.format(n=HOOKS_EACH, py=sys.executable, w=w)
+        return subprocess.run(["bash", "-c", cmd], env=env, timeout=600).returncode
+
+    with ThreadPoolExecutor(PROCESSES) as pool:
+        codes = list(pool.map(worker, range(PROCESSES)))
+    assert codes == [0] * PROCESSES
+    hooks = sandbox.hooks()
+    urls = sorted(h["webhook_url"] for h in hooks)
+    expected = sorted(
+        f"https://p{w}.example.com/{i}" for w in range(PROCESSES) for i in range(1, HOOKS_EACH + 1)
+    )
+    assert len(hooks) == PROCESSES * HOOKS_EACH
+    assert urls == expected
+    assert len({h["id"] for h in hooks}) == len(hooks)
+
+
+def _hook(i: str, url: str) -> dict[str, object]:
+    return {"id": i, "hook_type": "webhook", "webhook_url": url, "enabled": True}
+
+
+def test_rebase_keeps_a_hook_added_by_someone_else() -> None:
+    base = [_hook("a", "https://a.io")]
+    fresh = [*base, _hook("b", "https://b.io")]  # another machine added b meanwhile
+    edit: Edit = add_edit({"hook_type": "webhook", "webhook_url": "https://c.io"})
+    assert [h.get("webhook_url") for h in rebase(base, fresh, edit)] == [
+        "https://a.io",
+        "https://b.io",
+        "https://c.io",
+    ]
+    edit = update_edit("a", {"enabled": False})
+    result = rebase(base, fresh, edit)
+    assert result[0]["enabled"] is False and result[1] == fresh[1]
+
+
+def test_rebase_stops_when_the_same_hook_changed() -> None:
+    base = [_hook("a", "https://a.io")]
+    fresh = [_hook("a", "https://changed.io")]
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        rebase(base, fresh, update_edit("a", {"enabled": False}))
+    with pytest.raises(ConflictError, match="removed by someone else"):
+        rebase(base, [], update_edit("a", {"enabled": False}))
