@@ -128,9 +128,11 @@ def root(
 
 
 def _register() -> None:
-    from hookctl.cli import config, demo, hooks, sandbox
+    from hookctl.cli import config, demo, events, hooks, sandbox
 
+    hooks.app.add_typer(events.hook_events_app, name="events")
     app.add_typer(hooks.app, name="hooks")
+    app.add_typer(events.app, name="events")
     app.add_typer(config.app, name="config")
     app.add_typer(sandbox.app, name="sandbox")
     app.command("demo")(demo.demo)

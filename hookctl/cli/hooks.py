@@ -52,10 +52,20 @@ CALLBACK_MODES = {
 }
 
 
-def _event_types(events: list[str] | None, all_events: bool) -> list[str]:
+def _event_types(
+    ctx: AppContext, events: list[str] | None, all_events: bool, allow_unknown: bool
+) -> list[str]:
+    """Validated wire names (``[]`` = all events); notes and warnings on stderr."""
     from hookctl.events import resolve_filter, split_names
 
-    return resolve_filter(split_names(events), all_events=all_events)
+    resolution = resolve_filter(
+        split_names(events), all_events=all_events, allow_unknown=allow_unknown
+    )
+    for note in resolution.notes():
+        ctx.console.say(note)
+    for warning in resolution.warnings():
+        ctx.console.warn(warning)
+    return resolution.names
 
 
 def _aws_fields(
@@ -138,6 +148,7 @@ def add_webhook(
     ],
     events: Events = None,
     all_events: AllEvents = False,
+    allow_unknown: O.AllowUnknown = False,
     product: Product = None,
     disabled: Disabled = False,
     as_json: O.Json = False,
@@ -147,11 +158,12 @@ def add_webhook(
 
     Example: hookctl hooks add webhook --url https://example.com/stream --events message.new
     """
+    actx = app_context(ctx)
     hook = {
         "hook_type": "webhook",
         "enabled": not disabled,
         "webhook_url": url,
-        "event_types": _event_types(events, all_events),
+        "event_types": _event_types(actx, events, all_events, allow_unknown),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -169,6 +181,7 @@ def add_sqs(
     region: Region = None,
     events: Events = None,
     all_events: AllEvents = False,
+    allow_unknown: O.AllowUnknown = False,
     product: Product = None,
     disabled: Disabled = False,
     as_json: O.Json = False,
@@ -184,7 +197,7 @@ def add_sqs(
         "enabled": not disabled,
         "sqs_queue_url": queue_url,
         **_aws_fields(actx, "sqs", auth, key, secret_env, secret_stdin, role_arn, region),
-        "event_types": _event_types(events, all_events),
+        "event_types": _event_types(actx, events, all_events, allow_unknown),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -202,6 +215,7 @@ def add_sns(
     region: Region = None,
     events: Events = None,
     all_events: AllEvents = False,
+    allow_unknown: O.AllowUnknown = False,
     product: Product = None,
     disabled: Disabled = False,
     as_json: O.Json = False,
@@ -217,7 +231,7 @@ def add_sns(
         "enabled": not disabled,
         "sns_topic_arn": topic_arn,
         **_aws_fields(actx, "sns", auth, key, secret_env, secret_stdin, role_arn, region),
-        "event_types": _event_types(events, all_events),
+        "event_types": _event_types(actx, events, all_events, allow_unknown),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -253,6 +267,7 @@ def add_pending_message(
     ] = "rest",
     events: Events = None,
     all_events: AllEvents = False,
+    allow_unknown: O.AllowUnknown = False,
     product: Product = None,
     disabled: Disabled = False,
     as_json: O.Json = False,
@@ -262,13 +277,14 @@ def add_pending_message(
 
     Example: hookctl hooks add pending-message --url https://example.com/pending --timeout-ms 500 --callback-mode rest
     """
+    actx = app_context(ctx)
     hook = {
         "hook_type": "pending_message",
         "enabled": not disabled,
         "webhook_url": url,
         "timeout_ms": timeout_ms,
         "callback": _callback(callback_mode),
-        "event_types": _event_types(events, all_events),
+        "event_types": _event_types(actx, events, all_events, allow_unknown),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -360,6 +376,7 @@ def update(
     all_events: Annotated[
         bool, typer.Option("--all-events", help="Receive every event type, including future ones.")
     ] = False,
+    allow_unknown: O.AllowUnknown = False,
     product: Product = None,
     enable: Annotated[
         bool | None, typer.Option("--enable/--disable", help="Turn the hook on or off.")
@@ -396,7 +413,9 @@ def update(
         "callback_mode": callback_mode,
         "auth": auth,
     }
-    event_types = _event_types(events, all_events) if (events or all_events) else None
+    event_types = (
+        _event_types(actx, events, all_events, allow_unknown) if (events or all_events) else None
+    )
     secret = None
     if secret_env or secret_stdin:
         secret = read_secret(actx, env_var=secret_env, from_stdin=secret_stdin, label="secret")

@@ -26,3 +26,9 @@ SecretEnv = Annotated[
 SecretStdin = Annotated[
     bool, typer.Option("--secret-stdin", help="Read the secret from the first line of stdin.")
 ]
+AllowUnknown = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown", help="Accept event types missing from hookctl's catalog (newer types)."
+    ),
+]
