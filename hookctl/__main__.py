@@ -1,4 +1,4 @@
-from hookctl.cli import main
+from hookctl.entry import main
 
 if __name__ == "__main__":
     main()

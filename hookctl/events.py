@@ -104,10 +104,17 @@ class Resolution:
 
 
 _SYNONYMS = {
-    "created": ("new", "added"), "create": ("new", "created"), "new": ("created", "added"),
-    "added": ("new", "created"), "add": ("added", "new"), "removed": ("deleted",),
-    "deleted": ("removed",), "delete": ("deleted",), "edited": ("updated",),
-    "changed": ("updated",), "update": ("updated",),
+    "created": ("new", "added"),
+    "create": ("new", "created"),
+    "new": ("created", "added"),
+    "added": ("new", "created"),
+    "add": ("added", "new"),
+    "removed": ("deleted",),
+    "deleted": ("removed",),
+    "delete": ("deleted",),
+    "edited": ("updated",),
+    "changed": ("updated",),
+    "update": ("updated",),
 }
 
 

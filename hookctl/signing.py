@@ -6,11 +6,8 @@ third-party imports.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -44,15 +41,21 @@ def verify_any(body: bytes, signature: str, secrets: Iterable[str]) -> int | Non
 
 
 def _b64url(data: bytes) -> str:
+    import base64
+
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def _b64url_decode(text: str) -> bytes:
+    import base64
+
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def make_jwt(claims: Mapping[str, Any], secret: str) -> str:
     """An HS256 JWT, as Stream's SDKs build it."""
+    import json
+
     header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
     payload = _b64url(json.dumps(dict(claims), separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}".encode()
@@ -80,6 +83,9 @@ def decode_jwt(token: str, secret: str, *, now: float | None = None) -> dict[str
     Codes follow Stream: 43 bad signature, 40 expired, 41 not valid yet,
     42 issued in the future, 5 malformed.
     """
+    import json
+    import time
+
     parts = token.split(".")
     if len(parts) != 3:
         raise TokenError(5, "JWTAuth error: token is malformed")

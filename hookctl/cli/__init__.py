@@ -128,13 +128,19 @@ def root(
 
 
 def _register() -> None:
-    from hookctl.cli import config, demo, events, hooks, sandbox
+    from hookctl.cli import config, deliver, demo, events, hooks, sandbox, signature
 
     hooks.app.add_typer(events.hook_events_app, name="events")
     app.add_typer(hooks.app, name="hooks")
     app.add_typer(events.app, name="events")
     app.add_typer(config.app, name="config")
     app.add_typer(sandbox.app, name="sandbox")
+    app.command("verify-signature")(signature.verify_signature)
+    app.command("sign")(signature.sign_body)
+    app.command("ping")(deliver.ping)
+    app.command("trigger")(deliver.trigger)
+    app.command("listen")(deliver.listen)
+    hooks.app.command("test")(deliver.test_hook)
     app.command("demo")(demo.demo)
 
 

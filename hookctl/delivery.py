@@ -1,0 +1,287 @@
+"""The one engine that sends Stream-style webhooks.
+
+Pings, ``trigger``, the sandbox and failover replay all deliver through
+``Deliverer``. A delivery is an HTTP POST of a JSON body with Stream's headers
+(``X-Webhook-Id`` constant across attempts, ``X-Webhook-Attempt`` 1, 2, …,
+``X-Api-Key``, ``X-Signature``) and Stream's retry policy as defaults.
+
+aiohttp carries the hot path: on loopback it sends several times more
+requests per second than httpx's async client (see benchmarks/ and
+shared/toolchain.md); httpx remains the Stream API client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from hookctl import __version__
+from hookctl.signing import sign
+
+USER_AGENT = f"hookctl/{__version__} (Stream-style webhook delivery)"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Stream's documented policy; every number can be changed."""
+
+    status_attempts: int = 3  # 408, 429, >= 500
+    network_attempts: int = 2  # refused, reset, DNS …
+    timeout_attempts: int = 3  # no answer within attempt_timeout
+    attempt_timeout: float = 6.0
+    deadline: float = 15.0  # one delivery, all attempts
+    backoff: float = 0.5  # first backoff; doubles, with jitter
+    backoff_max: float = 5.0
+
+    def allows(self, kind: str, attempts: int) -> bool:
+        limit = {
+            "status": self.status_attempts,
+            "network": self.network_attempts,
+            "timeout": self.timeout_attempts,
+        }[kind]
+        return attempts < limit
+
+    def wait(self, attempt: int) -> float:
+        base = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
+        return float(base * random.uniform(0.5, 1.5))
+
+
+RETRY_STATUSES = frozenset({408, 429})
+
+
+@dataclass
+class Delivery:
+    url: str
+    body: bytes
+    event_type: str = ""
+    webhook_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    key: Any = None  # caller's handle (e.g. an object name)
+
+
+@dataclass
+class Attempt:
+    number: int
+    status: int | None
+    latency_ms: float
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "attempt": self.number,
+            "status": self.status,
+            "latency_ms": round(self.latency_ms, 1),
+            "error": self.error,
+        }
+
+
+@dataclass
+class DeliveryResult:
+    delivery: Delivery
+    attempts: list[Attempt]
+    ok: bool
+    status: int | None
+    error: str | None
+    latency_ms: float
+    response_excerpt: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "webhook_id": self.delivery.webhook_id,
+            "url": self.delivery.url,
+            "event_type": self.delivery.event_type,
+            "ok": self.ok,
+            "status": self.status,
+            "error": self.error,
+            "latency_ms": round(self.latency_ms, 1),
+            "attempts": [a.as_json() for a in self.attempts],
+            "response": self.response_excerpt,
+        }
+
+
+class RateLimiter:
+    """At most ``rate`` starts per second, evenly spaced (no bursts)."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self.next_at = 0.0
+        self.lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        async with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_at)
+            self.next_at = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+class Deliverer:
+    """Async webhook sender with pooling, keep-alive, concurrency and rate limits."""
+
+    def __init__(
+        self,
+        api_key: str,
+        api_secret: str,
+        *,
+        policy: RetryPolicy | None = None,
+        concurrency: int = 16,
+        rate: float | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.api_key = api_key
+        self._secret = api_secret
+        self.policy = policy or RetryPolicy()
+        self.concurrency = max(1, concurrency)
+        self._semaphore = asyncio.Semaphore(self.concurrency)
+        self._limiter = RateLimiter(rate)
+        self._sleep = sleep
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Deliverer:
+        connector = aiohttp.TCPConnector(
+            limit=self.concurrency,
+            limit_per_host=self.concurrency,
+            ttl_dns_cache=300,
+            enable_cleanup_closed=True,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=True,
+            headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"},
+            skip_auto_headers=("Accept-Encoding",),
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def deliver(self, delivery: Delivery) -> DeliveryResult:
+        async with self._semaphore:
+            await self._limiter.wait()
+            return await self._deliver(delivery)
+
+    async def _deliver(self, delivery: Delivery) -> DeliveryResult:
+        assert self._session is not None, "use `async with Deliverer(...)`"
+        policy = self.policy
+        started = time.monotonic()
+        attempts: list[Attempt] = []
+        counts = {"status": 0, "network": 0, "timeout": 0}
+        excerpt = ""
+        signature = sign(delivery.body, self._secret)
+        while True:
+            number = len(attempts) + 1
+            remaining = policy.deadline - (time.monotonic() - started)
+            timeout = min(policy.attempt_timeout, remaining)
+            t0 = time.monotonic()
+            status: int | None = None
+            error: str | None = None
+            retry_after: float | None = None
+            kind: str | None = None
+            headers = {
+                "X-Webhook-Id": delivery.webhook_id,
+                "X-Webhook-Attempt": str(number),
+                "X-Api-Key": self.api_key,
+                "X-Signature": signature,
+            }
+            try:
+                async with self._session.post(
+                    delivery.url,
+                    data=delivery.body,
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=timeout),
+                ) as response:
+                    status = response.status
+                    raw = await response.content.read(512)
+                    excerpt = raw.decode("utf-8", "replace")
+                    if status in RETRY_STATUSES or status >= 500:
+                        kind = "status"
+                        error = f"HTTP {status}: {response.reason or ''}".strip()
+                        retry_after = _retry_after(response.headers.get("Retry-After"))
+                    elif not 200 <= status < 300:
+                        error = f"HTTP {status}: {response.reason or ''}".strip()
+            except TimeoutError:
+                kind, error = "timeout", f"timed out after {timeout:.1f}s"
+            except aiohttp.ClientError as exc:
+                kind, error = "network", _network_error(exc)
+            attempts.append(Attempt(number, status, (time.monotonic() - t0) * 1000, error))
+            if kind is None:
+                ok = error is None
+                return DeliveryResult(
+                    delivery,
+                    attempts,
+                    ok,
+                    status,
+                    error,
+                    (time.monotonic() - started) * 1000,
+                    excerpt,
+                )
+            counts[kind] += 1
+            wait = retry_after if retry_after is not None else policy.wait(number)
+            elapsed = time.monotonic() - started
+            if not policy.allows(kind, counts[kind]) or elapsed + wait >= policy.deadline:
+                if elapsed + wait >= policy.deadline and policy.allows(kind, counts[kind]):
+                    error = f"{error} (gave up: the next attempt would pass the {policy.deadline:g}s deadline)"
+                return DeliveryResult(
+                    delivery, attempts, False, status, error, elapsed * 1000, excerpt
+                )
+            await self._sleep(wait)
+
+    async def deliver_all(self, deliveries: Iterable[Delivery]) -> AsyncIterator[DeliveryResult]:
+        """Deliver with bounded concurrency; results in completion order."""
+        pending: set[asyncio.Task[DeliveryResult]] = set()
+        for delivery in deliveries:
+            pending.add(asyncio.create_task(self.deliver(delivery)))
+            if len(pending) >= self.concurrency * 2:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    yield task.result()
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                yield task.result()
+
+
+def _network_error(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "Connect call failed" in text or "Connection refused" in text:
+        return "connection refused"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "connection closed by the receiver"
+    return f"{type(exc).__name__}: {text}"
+
+
+def deliver_sync(
+    api_key: str, api_secret: str, deliveries: list[Delivery], **options: Any
+) -> list[DeliveryResult]:
+    """Blocking helper for commands: deliver everything, results in input order."""
+
+    async def run() -> list[DeliveryResult]:
+        async with Deliverer(api_key, api_secret, **options) as deliverer:
+            results = {id(r.delivery): r async for r in deliverer.deliver_all(deliveries)}
+        return [results[id(d)] for d in deliveries]
+
+    return asyncio.run(run())

@@ -1,0 +1,113 @@
+"""The console-script entry point.
+
+``verify-signature`` and ``sign`` run in CI scripts and must start fast, so
+they are parsed here by hand (argparse and Typer cost start-up time) and run
+with the standard library only. Every other command, and ``--help`` of these
+two, goes to the Typer app, which documents the same options; tests check that
+both paths give the same output and exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+FAST = ("verify-signature", "sign")
+_VALUE = {"--body", "--signature", "--request", "--profile", "-p"}
+_REPEAT = {"--secret-env", "--secret-file"}
+
+
+def _usage(command: str, message: str) -> None:
+    print(f"error: {message}\nhint: see `hookctl {command} --help`", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _parse(command: str, args: list[str]) -> dict[str, Any]:
+    allowed = _VALUE | _REPEAT | ({"--json"} if command == "verify-signature" else set())
+    if command == "sign":
+        allowed -= {"--signature", "--request"}
+    out: dict[str, Any] = {"--secret-env": [], "--secret-file": [], "--json": False}
+    i = 0
+    while i < len(args):
+        name, eq, inline = args[i].partition("=")
+        if name not in allowed:
+            _usage(command, f"no such option: {args[i]}")
+        if name == "--json":
+            out[name] = True
+            i += 1
+            continue
+        if eq:
+            value, i = inline, i + 1
+        elif i + 1 < len(args):
+            value, i = args[i + 1], i + 2
+        else:
+            _usage(command, f"option {name} requires an argument")
+        if name in _REPEAT:
+            out[name].append(value)
+        else:
+            out["--profile" if name == "-p" else name] = value
+    return out
+
+
+def _fast(argv: list[str]) -> int:
+    from hookctl.errors import HookctlError
+    from hookctl.verify import run_sign, run_verify
+
+    command = argv[0]
+    opts = _parse(command, argv[1:])
+    try:
+        if command == "sign":
+            print(
+                run_sign(
+                    body_path=opts.get("--body"),
+                    secret_envs=opts["--secret-env"],
+                    secret_files=opts["--secret-file"],
+                    profile=opts.get("--profile"),
+                )
+            )
+            return 0
+        result = run_verify(
+            body_path=opts.get("--body"),
+            signature=opts.get("--signature"),
+            request_path=opts.get("--request"),
+            secret_envs=opts["--secret-env"],
+            secret_files=opts["--secret-file"],
+            profile=opts.get("--profile"),
+        )
+    except HookctlError as exc:
+        if opts["--json"]:
+            import json
+
+            print(json.dumps({"error": exc.message, "hint": exc.hint}), file=sys.stderr)
+        else:
+            print(f"error: {exc.message}", file=sys.stderr)
+            if exc.hint:
+                print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    print_verify_result(result, as_json=bool(opts["--json"]))
+    return 0 if result["valid"] else 1
+
+
+def print_verify_result(result: dict[str, object], *, as_json: bool) -> None:
+    if as_json:
+        import json
+
+        print(json.dumps(result))
+    elif result["valid"]:
+        print("valid")
+    else:
+        print(f"invalid: {result['reason']}")
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if argv and argv[0] in FAST and not {"-h", "--help"} & set(argv[1:]):
+        try:
+            code = _fast(argv)
+        except KeyboardInterrupt:
+            code = 130
+        sys.stdout.flush()
+        raise SystemExit(code)
+    from hookctl.cli import main as cli_main
+
+    cli_main()

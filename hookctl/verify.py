@@ -1,0 +1,190 @@
+"""verify-signature and sign: the logic, standard library only (fast start-up).
+
+Both the Typer command and the no-Typer fast path in ``hookctl.entry`` call
+``run_verify`` / ``run_sign``, so they behave identically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Any, NamedTuple
+
+from hookctl.errors import UsageError
+from hookctl.signing import sign, verify_any
+
+
+class RawRequest(NamedTuple):
+    headers: dict[str, str]
+    body: bytes
+
+
+def parse_raw_request(data: bytes) -> RawRequest:
+    """A captured HTTP/1.x request: request line, headers, blank line, body."""
+    for sep in (b"\r\n\r\n", b"\n\n"):
+        head, found, body = data.partition(sep)
+        if found:
+            break
+    else:
+        raise UsageError(
+            "the request file has no blank line between headers and body",
+            "save the raw request (e.g. `nc -l`), or pass --body and --signature",
+        )
+    lines = head.decode("latin-1").splitlines()
+    if not lines or " " not in lines[0]:
+        raise UsageError(
+            "the request file does not start with a request line like 'POST /path HTTP/1.1'",
+            "pass --body and --signature instead",
+        )
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        body = _dechunk(body)
+    elif "content-length" in headers:
+        with contextlib.suppress(ValueError):
+            body = body[: int(headers["content-length"])]
+    if headers.get("content-encoding", "").lower() == "gzip":
+        import gzip
+
+        try:
+            body = gzip.decompress(body)
+        except OSError:
+            raise UsageError(
+                "the request body says gzip but does not decompress", "check the capture"
+            ) from None
+    return RawRequest(headers, body)
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = bytearray()
+    while data:
+        size_line, _, rest = data.partition(b"\r\n")
+        try:
+            size = int(size_line.split(b";")[0], 16)
+        except ValueError:
+            raise UsageError("the chunked request body is malformed", "check the capture") from None
+        if size == 0:
+            break
+        out += rest[:size]
+        data = rest[size + 2 :]
+    return bytes(out)
+
+
+def read_input(path: str | None) -> bytes:
+    """Raw bytes of a file, or of stdin for ``None`` or ``-``; never decoded."""
+    if path in (None, "-"):
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("no body: stdin is a terminal", "pass --body FILE or pipe the body in")
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+
+
+def gather_secrets(
+    secret_envs: list[str], secret_files: list[str], profile: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, secret) pairs; labels name the source, never the value.
+
+    Explicit sources (--secret-env, --secret-file) win; otherwise
+    STREAM_API_SECRET, then the profile (the usual precedence).
+    """
+    secrets: list[tuple[str, str]] = []
+    for var in secret_envs:
+        value = os.environ.get(var, "")
+        if not value:
+            raise UsageError(
+                f"environment variable {var} is not set or empty",
+                f"export {var}=... or use --secret-file",
+            )
+        secrets.extend((f"env:{var}", v) for v in _split(value))
+    for path in secret_files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read().strip()
+        except OSError as exc:
+            raise UsageError(
+                f"cannot read secret file {path}: {exc.strerror}", "check the path"
+            ) from None
+        if not text:
+            raise UsageError(f"secret file {path} is empty", "put the API secret in it")
+        secrets.extend((f"file:{path}", v) for v in _split(text))
+    if secrets:
+        return secrets
+    env_secret = os.environ.get("STREAM_API_SECRET")
+    if env_secret and not profile:  # env beats profiles: no need to read the config file
+        return [("env:STREAM_API_SECRET", env_secret)]
+    from hookctl.settings import resolve
+
+    settings = resolve(flag_profile=profile)
+    if settings.api_secret:
+        source = settings.sources.get("api_secret", "")
+        label = (
+            "env:STREAM_API_SECRET" if source.startswith("env") else f"profile:{settings.profile}"
+        )
+        return [(label, settings.api_secret)]
+    raise UsageError(
+        "no API secret to check the signature with",
+        "pass --secret-env VAR or --secret-file FILE, set STREAM_API_SECRET, "
+        "or configure a profile (`hookctl config add`)",
+    )
+
+
+def _split(value: str) -> list[str]:
+    """Several secrets (rotation) may be given one per line."""
+    return [v.strip() for v in value.splitlines() if v.strip()]
+
+
+def run_verify(
+    *,
+    body_path: str | None,
+    signature: str | None,
+    request_path: str | None,
+    secret_envs: list[str],
+    secret_files: list[str],
+    profile: str | None = None,
+) -> dict[str, Any]:
+    """Returns ``{valid, reason, matched_secret}``; raises UsageError for bad input."""
+    if request_path is not None:
+        if body_path is not None:
+            raise UsageError("--request and --body both give a body", "pass one of them")
+        request = parse_raw_request(read_input(request_path))
+        body = request.body
+        if signature is None:
+            signature = request.headers.get("x-signature")
+            if signature is None:
+                raise UsageError(
+                    "the request has no X-Signature header",
+                    "pass --signature, or capture the full request",
+                )
+    else:
+        body = read_input(body_path)
+    if not signature or not signature.strip():
+        raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
+    secrets = gather_secrets(secret_envs, secret_files, profile)
+    index = verify_any(body, signature, [s for _, s in secrets])
+    if index is None:
+        reason = "signature does not match the body"
+        if len(signature.strip()) != 64:
+            reason += f" (expected 64 hex characters, got {len(signature.strip())})"
+        return {"valid": False, "reason": reason, "matched_secret": None}
+    return {"valid": True, "reason": None, "matched_secret": secrets[index][0]}
+
+
+def run_sign(
+    *,
+    body_path: str | None,
+    secret_envs: list[str],
+    secret_files: list[str],
+    profile: str | None = None,
+) -> str:
+    body = read_input(body_path)
+    label, secret = gather_secrets(secret_envs, secret_files, profile)[0]
+    del label
+    return sign(body, secret)
