@@ -73,6 +73,17 @@ class FailoverConfig(BaseModel):
     gcs_credentials: str = Field(min_length=2)
     gcs_path: str | None = None
 
+    @field_validator("gcs_credentials")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        from hookctl.failover.keys import check_key
+
+        try:
+            check_key(value, source="gcs_credentials")
+        except ValidationFailed as exc:
+            raise ValueError(exc.message) from None
+        return value
+
 
 class _Hook(BaseModel):
     model_config = ConfigDict(extra="allow")

@@ -128,11 +128,12 @@ def root(
 
 
 def _register() -> None:
-    from hookctl.cli import config, deliver, demo, events, hooks, sandbox, signature
+    from hookctl.cli import config, deliver, demo, events, failover, hooks, sandbox, signature
 
     hooks.app.add_typer(events.hook_events_app, name="events")
     app.add_typer(hooks.app, name="hooks")
     app.add_typer(events.app, name="events")
+    app.add_typer(failover.app, name="failover")
     app.add_typer(config.app, name="config")
     app.add_typer(sandbox.app, name="sandbox")
     app.command("verify-signature")(signature.verify_signature)

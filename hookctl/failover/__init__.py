@@ -1,0 +1,1 @@
+"""GCS failover: key checks, bucket probes, listing and replay."""

