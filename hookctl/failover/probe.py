@@ -164,7 +164,10 @@ def probe(
         granted = None
     except (gexc.MethodNotImplemented, gexc.BadRequest):
         granted = None
+    except gexc.Unauthorized as exc:
+        raise _unauthorized(email, exc.message) from None
     except gexc.Forbidden as exc:
+        granted = set()
         report.notes.append(
             f"testIamPermissions was refused ({_short(exc.message)}); "
             "checking with a real probe instead"
@@ -180,16 +183,20 @@ def probe(
         else:
             _probe_list_get(report, bucket, prefix, email, granted, gexc)
     except gexc.Unauthorized as exc:
-        raise HookctlError(
-            f"Cloud Storage refused the token of {email} (401: {_short(exc.message)})",
-            "the key may have been revoked or the service account disabled; create a new key",
-        ) from None
+        raise _unauthorized(email, exc.message) from None
     except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
         raise HookctlError(
             f"Cloud Storage call failed: {_short(str(exc))}",
             "check the bucket, the network, and --gcs-endpoint",
         ) from None
     return report
+
+
+def _unauthorized(email: str, message: str) -> HookctlError:
+    return HookctlError(
+        f"Cloud Storage refused the token of {email} (401: {_short(message)})",
+        "the key may have been revoked or the service account disabled; create a new key",
+    )
 
 
 def _not_found(bucket: str) -> HookctlError:
