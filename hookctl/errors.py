@@ -62,3 +62,15 @@ class ConnectionFailed(HookctlError):
 
 class ConflictError(HookctlError):
     """Someone else changed the same hook while we were editing it. Exit 1."""
+
+
+def require_env(var: str, hint: str | None = None) -> str:
+    """The value of environment variable ``var``, or a UsageError naming it."""
+    import os
+
+    value = os.environ.get(var, "")
+    if not value:
+        raise UsageError(
+            f"environment variable {var} is not set or empty", hint or f"export {var}=... first"
+        )
+    return value

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Any, NamedTuple
 
-from hookctl.errors import UsageError
+from hookctl.errors import UsageError, require_env
 from hookctl.signing import sign, verify_any
 
 
@@ -97,12 +97,7 @@ def gather_secrets(
     """
     secrets: list[tuple[str, str]] = []
     for var in secret_envs:
-        value = os.environ.get(var, "")
-        if not value:
-            raise UsageError(
-                f"environment variable {var} is not set or empty",
-                f"export {var}=... or use --secret-file",
-            )
+        value = require_env(var, f"export {var}=... or use --secret-file")
         secrets.extend((f"env:{var}", v) for v in _split(value))
     for path in secret_files:
         try:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from typing import Any
 
 from hookctl.cli.context import AppContext
-from hookctl.errors import UsageError
+from hookctl.errors import UsageError, require_env
 
 
 def read_secret(
@@ -16,13 +15,7 @@ def read_secret(
 ) -> str | None:
     """A secret from an env var, stdin, or a hidden prompt — never from argv."""
     if env_var:
-        value = os.environ.get(env_var)
-        if not value:
-            raise UsageError(
-                f"environment variable {env_var} is not set or empty",
-                f"export {env_var}=... before running the command",
-            )
-        return value
+        return require_env(env_var)
     if from_stdin:
         value = sys.stdin.readline().strip()
         if not value:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
-from hookctl.errors import UsageError
+from hookctl.errors import UsageError, require_env
 
 Sets = Annotated[
     list[str] | None,
@@ -265,11 +264,7 @@ def listen(
     from hookctl.settings import resolve
 
     actx = app_context(ctx)
-    secrets: list[str] = []
-    for var in secret_env or []:
-        if not os.environ.get(var):
-            raise UsageError(f"environment variable {var} is not set or empty", f"export {var}=…")
-        secrets.append(os.environ[var])
+    secrets = [require_env(var) for var in secret_env or []]
     if not secrets:
         found = resolve(flag_profile=actx.profile).api_secret
         if found:

@@ -11,7 +11,7 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.common import render_write
 from hookctl.cli.context import AppContext, app_context
-from hookctl.errors import UsageError
+from hookctl.errors import UsageError, require_env
 
 app = typer.Typer(
     help="GCS failover: where Stream writes events a webhook could not take.", no_args_is_help=True
@@ -49,12 +49,7 @@ def read_key(credentials: str | None, credentials_env: str | None) -> Any:
             "the key is never read from the command line",
         )
     if credentials_env:
-        text = os.environ.get(credentials_env, "")
-        if not text:
-            raise UsageError(
-                f"environment variable {credentials_env} is not set or empty",
-                f'export {credentials_env}="$(cat key.json)"',
-            )
+        text = require_env(credentials_env, f'export {credentials_env}="$(cat key.json)"')
         return check_key(text, source=f"the key in ${credentials_env}")
     if credentials == "-":
         return check_key(sys.stdin.read(), source="the key on stdin")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError
+from hookctl.errors import require_env
 
 app = typer.Typer(
     help="Run a local Stream-compatible app-settings API (no Stream account needed).",
@@ -48,14 +47,7 @@ def start(
     from hookctl.settings import data_dir
 
     actx = app_context(ctx)
-    secret = DEFAULT_SECRET
-    if secret_env:
-        secret = os.environ.get(secret_env) or ""
-        if not secret:
-            raise UsageError(
-                f"environment variable {secret_env} is not set or empty",
-                f"export {secret_env}=... first",
-            )
+    secret = require_env(secret_env) if secret_env else DEFAULT_SECRET
     if detach:
         info = start_detached(data_dir(), host, port, state, key, secret)
         for line in info.exports():
