@@ -190,6 +190,23 @@ def resolve_filter(
     return Resolution() if all_events else resolve(names, allow_unknown=allow_unknown)
 
 
+def one_event_type(name: str, catalog: Catalog | None = None) -> str:
+    """The wire name of a single catalog event type (aliases accepted).
+
+    Raises UsageError with a suggestion for an unknown name, and refuses patterns.
+    """
+    catalog = catalog or load_catalog()
+    if is_pattern(name):
+        raise UsageError(
+            f"{name!r} is a pattern; this needs one event type",
+            "see `hookctl events list --search TEXT`",
+        )
+    wire = catalog.alias(name) or name
+    if catalog.get(wire) is None:
+        resolve([wire], catalog=catalog)  # raises with a suggestion
+    return wire
+
+
 def search(
     product: str | None = None, text: str | None = None, catalog: Catalog | None = None
 ) -> list[EventType]:

@@ -184,3 +184,14 @@ def test_catalog_loads_without_network_or_storage_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_commands_that_send_one_event_refuse_a_pattern(cli: Cli) -> None:
+    for args in (
+        ["events", "route", "message.*"],
+        ["ping", "http://127.0.0.1:9", "--event", "message.*"],
+        ["trigger", "reaction.*", "--to", "http://127.0.0.1:9"],
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "is a pattern; this needs one event type" in result.stderr

@@ -35,6 +35,26 @@ def read_secret(
     )
 
 
+def event_types(
+    ctx: AppContext,
+    names: list[str] | None,
+    *,
+    all_events: bool = False,
+    allow_unknown: bool = False,
+) -> list[str]:
+    """Validated wire names to store (``[]`` = all events); notes and warnings on stderr."""
+    from hookctl.events import resolve_filter, split_names
+
+    resolution = resolve_filter(
+        split_names(names), all_events=all_events, allow_unknown=allow_unknown
+    )
+    for note in resolution.notes():
+        ctx.console.say(note)
+    for warning in resolution.warnings():
+        ctx.console.warn(warning)
+    return resolution.names
+
+
 def render_write(
     ctx: AppContext, result: Any, *, as_json: bool, done: str, show_secrets: bool = False
 ) -> None:

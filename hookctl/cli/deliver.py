@@ -83,16 +83,6 @@ def build_payload(event_type: str, overrides: list[str] | None, data: Path | Non
     return encode(apply_overrides(payload, overrides or []))
 
 
-def _check_event(name: str) -> str:
-    from hookctl.events import load_catalog, resolve
-
-    catalog = load_catalog()
-    wire = catalog.alias(name) or name
-    if catalog.get(wire) is None:
-        resolve([wire])
-    return wire
-
-
 def render_result(actx: AppContext, result: Any, *, as_json: bool) -> None:
     if as_json:
         actx.console.json(result.as_json())
@@ -133,6 +123,7 @@ def ping(
     Example: hookctl ping https://example.com/stream --event message.new
     """
     from hookctl.delivery import Delivery, deliver_sync
+    from hookctl.events import one_event_type
     from hookctl.models import check_url
 
     actx = app_context(ctx)
@@ -140,7 +131,7 @@ def ping(
         check_url(url)
     except ValueError as exc:
         raise UsageError(str(exc), "give an http(s) URL") from None
-    event_type = _check_event(event)
+    event_type = one_event_type(event)
     body = build_payload(event_type, sets, data)
     key, secret = credentials(actx)
     [result] = deliver_sync(
@@ -176,9 +167,10 @@ def trigger(
     import time
 
     from hookctl.delivery import Delivery, deliver_sync
+    from hookctl.events import one_event_type
 
     actx = app_context(ctx)
-    event_type = _check_event(event)
+    event_type = one_event_type(event)
     body = build_payload(event_type, sets, data)
     key, secret = credentials(actx)
     started = time.monotonic()
@@ -348,6 +340,7 @@ def test_hook(
     """
     from hookctl import hooks as H
     from hookctl.delivery import Delivery, deliver_sync
+    from hookctl.events import one_event_type
     from hookctl.samples import fill_template
 
     actx = app_context(ctx)
@@ -384,7 +377,7 @@ def test_hook(
         raise UsageError(f"hook {hook.get('id')} has no webhook_url to test", "nothing to send")
     types = hook.get("event_types") or []
     event_type = (
-        _check_event(event)
+        one_event_type(event)
         if event
         else (
             types[0]

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import render_write
-from hookctl.cli.context import AppContext, app_context
+from hookctl.cli.common import event_types, render_write
+from hookctl.cli.context import app_context
 from hookctl.errors import UsageError
 
 app = typer.Typer(
@@ -74,14 +74,11 @@ def route(
     Example: hookctl events route message.new
     """
     from hookctl import hooks as H
-    from hookctl.events import load_catalog, resolve
+    from hookctl.events import one_event_type
     from hookctl.events import route as route_event
 
     actx = app_context(ctx)
-    catalog = load_catalog()
-    name = catalog.alias(event_type) or event_type
-    if catalog.get(name) is None:
-        resolve([name])  # raises with a suggestion
+    name = one_event_type(event_type)
     routes = route_event(name, actx.client().get_hooks())
     if as_json:
         actx.console.json({"event_type": name, "hooks": [r.as_json() for r in routes]})
@@ -117,17 +114,6 @@ def _write_filter(
     render_write(actx, result, as_json=as_json, done=summary)
 
 
-def _resolved(actx: AppContext, names: list[str], allow_unknown: bool) -> list[str]:
-    from hookctl.events import resolve, split_names
-
-    resolution = resolve(split_names(names), allow_unknown=allow_unknown)
-    for note in resolution.notes():
-        actx.console.say(note)
-    for warning in resolution.warnings():
-        actx.console.warn(warning)
-    return resolution.names
-
-
 @hook_events_app.command("add")
 def events_add(
     ctx: typer.Context,
@@ -141,7 +127,7 @@ def events_add(
 
     Example: hookctl hooks events add 3f2a reaction.new reaction.deleted
     """
-    names = _resolved(app_context(ctx), types, allow_unknown)
+    names = event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
     def change(hook: dict[str, Any]) -> dict[str, Any]:
         current = list(hook.get("event_types") or [])
@@ -236,7 +222,7 @@ def events_set(
             "give either a list of event types or --all",
             "e.g. `hooks events set ID message.new` or `hooks events set ID --all`",
         )
-    names = [] if all_events else _resolved(app_context(ctx), types or [], allow_unknown)
+    names = [] if all_events else event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
     def change(hook: dict[str, Any]) -> dict[str, Any]:
         hook["event_types"] = names

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import read_secret, render_write
+from hookctl.cli.common import event_types, read_secret, render_write
 from hookctl.cli.context import AppContext, app_context
 from hookctl.errors import UsageError
 
@@ -50,22 +50,6 @@ CALLBACK_MODES = {
     "rest": "CALLBACK_MODE_REST",
     "twirp": "CALLBACK_MODE_TWIRP",
 }
-
-
-def _event_types(
-    ctx: AppContext, events: list[str] | None, all_events: bool, allow_unknown: bool
-) -> list[str]:
-    """Validated wire names (``[]`` = all events); notes and warnings on stderr."""
-    from hookctl.events import resolve_filter, split_names
-
-    resolution = resolve_filter(
-        split_names(events), all_events=all_events, allow_unknown=allow_unknown
-    )
-    for note in resolution.notes():
-        ctx.console.say(note)
-    for warning in resolution.warnings():
-        ctx.console.warn(warning)
-    return resolution.names
 
 
 def _aws_fields(
@@ -163,7 +147,9 @@ def add_webhook(
         "hook_type": "webhook",
         "enabled": not disabled,
         "webhook_url": url,
-        "event_types": _event_types(actx, events, all_events, allow_unknown),
+        "event_types": event_types(
+            actx, events, all_events=all_events, allow_unknown=allow_unknown
+        ),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -197,7 +183,9 @@ def add_sqs(
         "enabled": not disabled,
         "sqs_queue_url": queue_url,
         **_aws_fields(actx, "sqs", auth, key, secret_env, secret_stdin, role_arn, region),
-        "event_types": _event_types(actx, events, all_events, allow_unknown),
+        "event_types": event_types(
+            actx, events, all_events=all_events, allow_unknown=allow_unknown
+        ),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -231,7 +219,9 @@ def add_sns(
         "enabled": not disabled,
         "sns_topic_arn": topic_arn,
         **_aws_fields(actx, "sns", auth, key, secret_env, secret_stdin, role_arn, region),
-        "event_types": _event_types(actx, events, all_events, allow_unknown),
+        "event_types": event_types(
+            actx, events, all_events=all_events, allow_unknown=allow_unknown
+        ),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -284,7 +274,9 @@ def add_pending_message(
         "webhook_url": url,
         "timeout_ms": timeout_ms,
         "callback": _callback(callback_mode),
-        "event_types": _event_types(actx, events, all_events, allow_unknown),
+        "event_types": event_types(
+            actx, events, all_events=all_events, allow_unknown=allow_unknown
+        ),
         "product": product,
     }
     _add(ctx, hook, as_json=as_json, dry_run=dry_run)
@@ -413,8 +405,10 @@ def update(
         "callback_mode": callback_mode,
         "auth": auth,
     }
-    event_types = (
-        _event_types(actx, events, all_events, allow_unknown) if (events or all_events) else None
+    new_types = (
+        event_types(actx, events, all_events=all_events, allow_unknown=allow_unknown)
+        if (events or all_events)
+        else None
     )
     secret = None
     if secret_env or secret_stdin:
@@ -444,8 +438,8 @@ def update(
             hook["timeout_ms"] = timeout_ms
         if callback_mode is not None:
             hook["callback"] = {**(hook.get("callback") or {}), **(_callback(callback_mode) or {})}
-        if event_types is not None:
-            hook["event_types"] = event_types
+        if new_types is not None:
+            hook["event_types"] = new_types
         if product is not None:
             hook["product"] = product
         if enable is not None:
@@ -470,7 +464,7 @@ def update(
 
     if (
         not any(v is not None for v in given.values())
-        and event_types is None
+        and new_types is None
         and not any(v is not None for v in (product, enable, key, secret, role_arn, region))
     ):
         raise UsageError("nothing to update", "pass at least one field, e.g. --url or --events")
