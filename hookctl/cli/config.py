@@ -178,8 +178,7 @@ def remove(ctx: typer.Context, name: Name, yes: O.Yes = False) -> None:
     actx = app_context(ctx)
     config = load_config()
     config.profile(name)
-    if not actx.console.confirm(f"Remove profile {name}?", yes=yes):
-        raise UsageError("cancelled", "nothing was changed")
+    actx.console.require_confirmation(f"Remove profile {name}?", yes=yes)
     del config.profiles[name]
     if config.default_profile == name:
         config.default_profile = next(iter(sorted(config.profiles)), None)

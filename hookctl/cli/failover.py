@@ -254,10 +254,10 @@ def clear(
     hook = H.get(actx.client().get_hooks(), hook_id)
     if not hook.get("failover_config"):
         raise UsageError(f"hook {hook.get('id')} has no failover configured", "nothing to clear")
-    if not dry_run and not actx.console.confirm(
-        f"Turn off failover for hook {hook.get('id')}? Events that fail will be lost.", yes=yes
-    ):
-        raise UsageError("cancelled", "nothing was written")
+    if not dry_run:
+        actx.console.require_confirmation(
+            f"Turn off failover for hook {hook.get('id')}? Events that fail will be lost.", yes=yes
+        )
     edit = H.update_edit(
         str(hook["id"]),
         {},

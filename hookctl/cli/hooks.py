@@ -482,12 +482,11 @@ def _set_enabled(
     actx = app_context(ctx)
     if not enabled and not dry_run:
         hook = H.get(actx.client().get_hooks(), hook_id)
-        if not actx.console.confirm(
+        actx.console.require_confirmation(
             f"Disable {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})? "
             "Events for it will not be delivered.",
             yes=yes,
-        ):
-            raise UsageError("cancelled", "nothing was written")
+        )
     verb = "enabled" if enabled else "disabled"
     edit = H.update_edit(hook_id, {"enabled": enabled}, summary=f"{verb[:-1]} hook {hook_id}")
     result = actx.writer().write(edit, dry_run=dry_run)
@@ -537,10 +536,9 @@ def remove(
     actx = app_context(ctx)
     if not dry_run:
         hook = H.get(actx.client().get_hooks(), hook_id)
-        if not actx.console.confirm(
+        actx.console.require_confirmation(
             f"Remove {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})?", yes=yes
-        ):
-            raise UsageError("cancelled", "nothing was written")
+        )
     result = actx.writer().write(H.remove_edit(hook_id), dry_run=dry_run)
     render_write(actx, result, as_json=as_json, done=f"removed hook {hook_id}")
 
@@ -594,11 +592,11 @@ def restore(
     if not dry_run:
         changes = H.diff(actx.client().get_hooks(), snap.hooks)
         removes = sum(1 for c in changes if c.op == "remove")
-        if changes and not actx.console.confirm(
-            f"Restore snapshot {snap.id} ({len(snap.hooks)} hooks; {len(changes)} change(s), "
-            f"{removes} removal(s))?",
-            yes=yes,
-        ):
-            raise UsageError("cancelled", "nothing was written")
+        if changes:
+            actx.console.require_confirmation(
+                f"Restore snapshot {snap.id} ({len(snap.hooks)} hooks; {len(changes)} change(s), "
+                f"{removes} removal(s))?",
+                yes=yes,
+            )
     result = writer.write(H.replace_all_edit(snap.hooks, f"restore {snap.id}"), dry_run=dry_run)
     render_write(actx, result, as_json=as_json, done=f"restored snapshot {snap.id}")

@@ -143,15 +143,16 @@ class Console:
     def can_prompt(self) -> bool:
         return self.stdin_tty and not self.ci
 
-    def confirm(self, question: str, *, yes: bool, flag: str = "--yes") -> bool:
-        """Ask on the terminal; refuse (exit 2) when nobody can answer."""
+    def require_confirmation(self, question: str, *, yes: bool, flag: str = "--yes") -> None:
+        """Ask on the terminal; a "no" cancels (exit 2, nothing changed), and so does
+        having nobody to ask (no terminal, or CI set) unless ``flag`` was given."""
         if yes:
-            return True
+            return
         if not self.can_prompt():
             why = "CI is set" if self.ci else "stdin is not a terminal"
             raise UsageError(
                 f"confirmation needed but {why}: {question}", f"pass {flag} to confirm in scripts"
             )
         print(f"{question} [y/N] ", end="", file=self.err, flush=True)
-        answer = sys.stdin.readline().strip().lower()
-        return answer in ("y", "yes")
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            raise UsageError("cancelled", "nothing was changed")
