@@ -24,11 +24,7 @@ from pydantic import (
 from hookctl.errors import ValidationFailed
 
 HOOK_TYPES = ("webhook", "sqs", "sns", "pending_message")
-PRODUCTS = ("chat", "video", "moderation", "feeds", "all")
-AUTH_TYPES = ("keys", "role", "resource")
-CALLBACK_MODES = ("CALLBACK_MODE_NONE", "CALLBACK_MODE_REST", "CALLBACK_MODE_TWIRP")
 MAX_PENDING_MESSAGE_HOOKS = 2
-SECRET_FIELDS = ("sqs_secret", "sns_secret")
 _TEMPLATE = re.compile(r"\{\{\s*\.[A-Za-z]+\s*\}\}")
 _SQS_URL = re.compile(
     r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\d{12}/[A-Za-z0-9_-]+(\.fifo)?$"
@@ -42,6 +38,15 @@ def check_url(value: str, *, what: str = "URL") -> str:
     parts = urlsplit(plain)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in plain:
         raise ValueError(f"{what} {value!r} is not an absolute http(s) URL")
+    return value.strip()
+
+
+def check_sqs_url(value: str) -> str:
+    if not _SQS_URL.match(value.strip()):
+        raise ValueError(
+            f"{value!r} is not an SQS queue URL "
+            "(like https://sqs.us-east-1.amazonaws.com/123456789012/stream-events)"
+        )
     return value.strip()
 
 
@@ -148,12 +153,7 @@ class SqsHook(_AwsAuth):
     @field_validator("sqs_queue_url")
     @classmethod
     def _queue(cls, value: str) -> str:
-        if not _SQS_URL.match(value.strip()):
-            raise ValueError(
-                f"{value!r} is not an SQS queue URL "
-                "(like https://sqs.us-east-1.amazonaws.com/123456789012/stream-events)"
-            )
-        return value.strip()
+        return check_sqs_url(value)
 
 
 class SnsHook(_AwsAuth):

@@ -145,3 +145,11 @@ def test_check_sqs_and_sns(sandbox: SandboxApp) -> None:
         assert ok["status"] == "ok"
         bad = c.check_sns("AKIA", "s", "not-an-arn")
         assert bad["status"] == "error" and "ARN" in bad["error"]
+        bad_queue = c.check_sqs("AKIA", "s", "https://example.com/q")
+        assert bad_queue["status"] == "error" and "not an SQS queue URL" in bad_queue["error"]
+        no_secret = c.check_sns("AKIA", "", "arn:aws:sns:us-east-1:123456789012:t")
+        assert no_secret == {
+            "status": "error",
+            "duration": "0.05ms",
+            "error": "SNS key and secret are required",
+        }

@@ -10,7 +10,6 @@ SDKs work against it unmodified. Sandbox-only endpoints live under
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -19,12 +18,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from hookctl.models import check_arn, check_sqs_url
 from hookctl.sandbox.state import RejectedUpdate, SandboxState
 from hookctl.signing import TokenError, decode_jwt
 
 MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
 RATE_LIMIT = 1000
-_SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\d{12}/[A-Za-z0-9_.-]+$")
 
 
 @dataclass
@@ -193,22 +192,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _check(route: str, body: Any) -> dict[str, Any]:
+        """check_sqs / check_sns: the format of the target and the keys; AWS is not contacted."""
         body = body if isinstance(body, dict) else {}
         kind = "sqs" if route == "/check_sqs" else "sns"
         target = body.get("sqs_url") if kind == "sqs" else body.get("sns_topic_arn")
-        if kind == "sqs" and not (isinstance(target, str) and _SQS_URL.match(target)):
-            error = f"invalid SQS queue url {target!r}"
-        elif kind == "sns" and not (isinstance(target, str) and target.startswith("arn:aws:sns:")):
-            error = f"invalid SNS topic ARN {target!r}"
-        elif not body.get(f"{kind}_key") or not body.get(f"{kind}_secret"):
+        try:
+            if not isinstance(target, str):
+                raise ValueError(f"{target!r} is missing or not a string")
+            if kind == "sqs":
+                check_sqs_url(target)
+            else:
+                check_arn(target, "sns")
+        except ValueError as exc:
+            what = "SQS queue url" if kind == "sqs" else "SNS topic ARN"
+            return {"status": "error", "error": f"invalid {what}: {exc}", "duration": "0.05ms"}
+        if not body.get(f"{kind}_key") or not body.get(f"{kind}_secret"):
             error = f"{kind.upper()} key and secret are required"
-        else:
-            return {
-                "status": "ok",
-                "duration": "0.05ms",
-                "data": {"note": "sandbox: format checked, AWS not contacted"},
-            }
-        return {"status": "error", "error": error, "duration": "0.05ms"}
+            return {"status": "error", "error": error, "duration": "0.05ms"}
+        note = "sandbox: format checked, AWS not contacted"
+        return {"status": "ok", "duration": "0.05ms", "data": {"note": note}}
 
     def _sandbox(self, route: str) -> None:
         if route == "/_sandbox/health":

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hookctl.hooks import comparable, same_hook
 from hookctl.models import array_errors, hook_errors
 from hookctl.settings import write_private
 
@@ -120,11 +121,7 @@ class SandboxState:
         by_id = {h.get("id"): h for h in old if h.get("id")}
         merged = []
         for hook in new:
-            stored = {
-                k: copy.deepcopy(v)
-                for k, v in hook.items()
-                if k not in ("created_at", "updated_at")
-            }
+            stored = copy.deepcopy(comparable(hook))
             previous = by_id.get(hook.get("id")) if hook.get("id") else None
             if not stored.get("id"):
                 stored["id"] = str(uuid.uuid4())
@@ -134,9 +131,7 @@ class SandboxState:
                 stored["created_at"] = stored["updated_at"] = now
             else:
                 stored["created_at"] = previous.get("created_at", now)
-                unchanged = {
-                    k: v for k, v in previous.items() if k not in ("created_at", "updated_at")
-                } == {k: v for k, v in stored.items() if k not in ("created_at", "updated_at")}
+                unchanged = same_hook(previous, stored)
                 stored["updated_at"] = previous.get("updated_at", now) if unchanged else now
             merged.append(stored)
         return merged
