@@ -42,7 +42,7 @@ def start(
 
     Example: eval "$(hookctl sandbox start --detach)" && hookctl hooks list
     """
-    from hookctl.sandbox.run import build, serve_foreground, start_detached
+    from hookctl.sandbox.run import build, exports, serve_foreground, start_detached
     from hookctl.sandbox.state import DEFAULT_SECRET
     from hookctl.settings import data_dir
 
@@ -64,11 +64,7 @@ def start(
         secret,
         log=(lambda line: actx.console.say(f"[sandbox] {line}")) if log else None,
     )
-    for line in [
-        f"export STREAM_BASE_URL={server.url}",
-        f"export STREAM_API_KEY={key}",
-        f"export STREAM_API_SECRET={secret}",
-    ]:
+    for line in exports(server.url, key, secret):
         actx.console.line(line)
     actx.console.say(
         f"sandbox listening on {server.url} — api key {key}, api secret {secret}"

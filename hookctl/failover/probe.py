@@ -192,6 +192,18 @@ def probe(
     return report
 
 
+def _grant(bucket: str, email: str, role: str) -> str:
+    return (
+        f"grant {role} on bucket {bucket} to {email}: gcloud storage buckets "
+        f"add-iam-policy-binding gs://{bucket} --member=serviceAccount:{email} --role={role}"
+    )
+
+
+def _from_iam(granted: set[str] | None, permission: str) -> str:
+    """The status of a permission no probe could exercise: what testIamPermissions said."""
+    return "ok" if granted and permission in granted else "not checked"
+
+
 def _unauthorized(email: str, message: str) -> HookctlError:
     return HookctlError(
         f"Cloud Storage refused the token of {email} (401: {_short(message)})",
@@ -223,16 +235,11 @@ def _probe_write_read(
         raise _not_found(bucket.name) from None
     except gexc.Forbidden:
         report.checks.append(Check("storage.objects.create", "missing", "403 on create"))
-        report.fixes.append(
-            f"grant roles/storage.objectCreator on bucket {bucket.name} to {email}: "
-            f"gcloud storage buckets add-iam-policy-binding gs://{bucket.name} "
-            f"--member=serviceAccount:{email} --role=roles/storage.objectCreator"
-        )
-        get_status = "ok" if granted and "storage.objects.get" in granted else "not checked"
+        report.fixes.append(_grant(bucket.name, email, "roles/storage.objectCreator"))
         report.checks.append(
             Check(
                 "storage.objects.get",
-                get_status,
+                _from_iam(granted, "storage.objects.get"),
                 "from testIamPermissions" if granted is not None else "needs an object to read",
             )
         )
@@ -245,9 +252,9 @@ def _probe_write_read(
         report.checks.append(Check("storage.objects.get", "missing", "403 on get"))
         report.fixes.append(
             f"{email} can create but not read objects: roles/storage.objectCreator (which Stream's "
-            "docs suggest) grants storage.objects.create only. Add roles/storage.objectViewer, or "
-            f"grant roles/storage.objectUser instead: gcloud storage buckets add-iam-policy-binding "
-            f"gs://{bucket.name} --member=serviceAccount:{email} --role=roles/storage.objectViewer"
+            "docs suggest) grants storage.objects.create only; use roles/storage.objectUser "
+            "instead, or add roles/storage.objectViewer — "
+            + _grant(bucket.name, email, "roles/storage.objectViewer")
         )
     try:
         blob.delete(timeout=TIMEOUT, retry=_retry())
@@ -276,14 +283,17 @@ def _probe_list_get(
     except gexc.Forbidden:
         report.checks.append(Check("storage.objects.list", "missing", "403 on list"))
         report.fixes.append(
-            f"grant roles/storage.objectViewer on bucket {bucket.name} to {email} "
-            "(objectCreator cannot list)"
+            "objectCreator cannot list — "
+            + _grant(bucket.name, email, "roles/storage.objectViewer")
         )
         return
     if not blobs:
-        status = "ok" if granted and "storage.objects.get" in granted else "not checked"
         report.checks.append(
-            Check("storage.objects.get", status, "no object under the prefix to read")
+            Check(
+                "storage.objects.get",
+                _from_iam(granted, "storage.objects.get"),
+                "no object under the prefix to read",
+            )
         )
         return
     try:
@@ -291,4 +301,4 @@ def _probe_list_get(
         report.checks.append(Check("storage.objects.get", "ok", f"read {blobs[0].name}"))
     except gexc.Forbidden:
         report.checks.append(Check("storage.objects.get", "missing", "403 on get"))
-        report.fixes.append(f"grant roles/storage.objectViewer on bucket {bucket.name} to {email}")
+        report.fixes.append(_grant(bucket.name, email, "roles/storage.objectViewer"))

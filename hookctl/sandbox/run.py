@@ -22,6 +22,15 @@ from hookctl.sandbox.state import SandboxState
 from hookctl.settings import private_dir
 
 
+def exports(url: str, api_key: str, api_secret: str) -> list[str]:
+    """Shell lines that point hookctl (and the SDKs) at a sandbox."""
+    return [
+        f"export STREAM_BASE_URL={url}",
+        f"export STREAM_API_KEY={api_key}",
+        f"export STREAM_API_SECRET={api_secret}",
+    ]
+
+
 @dataclass
 class SandboxInfo:
     url: str
@@ -31,11 +40,7 @@ class SandboxInfo:
     state_file: str | None = None
 
     def exports(self) -> list[str]:
-        return [
-            f"export STREAM_BASE_URL={self.url}",
-            f"export STREAM_API_KEY={self.api_key}",
-            f"export STREAM_API_SECRET={self.api_secret}",
-        ]
+        return exports(self.url, self.api_key, self.api_secret)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
