@@ -63,7 +63,6 @@ class Delivery:
     body: bytes
     event_type: str = ""
     webhook_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    key: Any = None  # caller's handle (e.g. an object name)
 
 
 @dataclass

@@ -62,7 +62,6 @@ class Edit:
     summary: str
     apply: Callable[[list[Hook]], list[Hook]]
     target_id: str | None = None
-    adds: int = 0
 
 
 def add_edit(hook: Hook) -> Edit:
@@ -71,7 +70,7 @@ def add_edit(hook: Hook) -> Edit:
     def apply(hooks: list[Hook]) -> list[Hook]:
         return [*hooks, copy.deepcopy(new)]
 
-    return Edit(f"add {str(new.get('hook_type', 'hook')).replace('_', '-')} hook", apply, adds=1)
+    return Edit(f"add {str(new.get('hook_type', 'hook')).replace('_', '-')} hook", apply)
 
 
 def update_edit(
@@ -285,10 +284,6 @@ def target(hook: Hook) -> str:
     return ""
 
 
-def receives_all(hook: Hook) -> bool:
-    return not hook.get("event_types")
-
-
 def filter_text(hook: Hook, *, limit: int = 3) -> str:
     types = hook.get("event_types") or []
     if not types:
@@ -309,13 +304,16 @@ def failover_text(hook: Hook) -> str:
     return f"gs://{where}"
 
 
-def summary_row(hook: Hook) -> dict[str, Any]:
-    """The stable JSON/table shape of one hook in ``hooks list``."""
-    return {
-        "id": hook.get("id"),
-        "hook_type": hook.get("hook_type"),
-        "enabled": bool(hook.get("enabled", False)),
-        "target": target(hook),
-        "events": filter_text(hook),
-        "failover": failover_text(hook),
-    }
+LIST_COLUMNS = ("id", "type", "enabled", "target", "events", "failover")
+
+
+def list_row(hook: Hook) -> list[str]:
+    """One hook as a row of ``hooks list`` (columns: ``LIST_COLUMNS``)."""
+    return [
+        str(hook.get("id", "")),
+        str(hook.get("hook_type", "")),
+        "yes" if hook.get("enabled") else "no",
+        target(hook),
+        filter_text(hook),
+        failover_text(hook),
+    ]

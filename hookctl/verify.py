@@ -180,6 +180,5 @@ def run_sign(
     profile: str | None = None,
 ) -> str:
     body = read_input(body_path)
-    label, secret = gather_secrets(secret_envs, secret_files, profile)[0]
-    del label
+    _, secret = gather_secrets(secret_envs, secret_files, profile)[0]
     return sign(body, secret)

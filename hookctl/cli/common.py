@@ -10,9 +10,7 @@ from hookctl.cli.context import AppContext
 from hookctl.errors import UsageError, require_env
 
 
-def read_secret(
-    ctx: AppContext, *, env_var: str | None, from_stdin: bool, label: str, required: bool = True
-) -> str | None:
+def read_secret(ctx: AppContext, *, env_var: str | None, from_stdin: bool, label: str) -> str:
     """A secret from an env var, stdin, or a hidden prompt — never from argv."""
     if env_var:
         return require_env(env_var)
@@ -23,8 +21,6 @@ def read_secret(
                 f"no {label} on stdin", 'pipe the secret in, e.g. `printf %s "$S" | ...`'
             )
         return value
-    if not required:
-        return None
     if ctx.console.can_prompt():
         value = getpass.getpass(f"{label}: ", stream=ctx.console.err)
         if value:

@@ -308,9 +308,7 @@ def list_hooks(
     if as_json:
         actx.console.json([h if show_secrets else H.mask_hook(h) for h in hooks])
         return
-    rows = [list(H.summary_row(h).values()) for h in hooks]
-    rows = [[r[0], r[1], "yes" if r[2] else "no", *r[3:]] for r in rows]
-    actx.console.table(["id", "type", "enabled", "target", "events", "failover"], rows)
+    actx.console.table(H.LIST_COLUMNS, [H.list_row(h) for h in hooks])
     if not hooks:
         actx.console.say("no hooks yet: add one with `hookctl hooks add webhook --url URL`")
 
