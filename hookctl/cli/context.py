@@ -7,7 +7,7 @@ commands that never talk to Stream do not pay for them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -57,6 +57,12 @@ class AppContext:
                 log=log,
             )
         return self._client
+
+    def live_hook(self, hook_id: str) -> dict[str, Any]:
+        """One hook as Stream has it now (an id prefix is enough)."""
+        from hookctl.hooks import get
+
+        return get(self.client().get_hooks(), hook_id)
 
     def writer(self) -> SafeWriter:
         from hookctl.settings import data_dir

@@ -150,7 +150,7 @@ def set_failover(
     check_bucket(bucket)
     prefix = normalise_path(path)
     key = read_key(credentials, credentials_env)
-    hook = H.get(actx.client().get_hooks(), hook_id)
+    hook = actx.live_hook(hook_id)
     require_webhook(hook)
     if not skip_probe and not dry_run:
         report = probe(bucket, prefix, key, endpoint=endpoint(gcs_endpoint))
@@ -251,7 +251,7 @@ def clear(
     from hookctl import hooks as H
 
     actx = app_context(ctx)
-    hook = H.get(actx.client().get_hooks(), hook_id)
+    hook = actx.live_hook(hook_id)
     if not hook.get("failover_config"):
         raise UsageError(f"hook {hook.get('id')} has no failover configured", "nothing to clear")
     if not dry_run:

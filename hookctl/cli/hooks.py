@@ -327,7 +327,7 @@ def show(
     from hookctl import hooks as H
 
     actx = app_context(ctx)
-    hook = H.get(actx.client().get_hooks(), hook_id)
+    hook = actx.live_hook(hook_id)
     shown = hook if show_secrets else H.mask_hook(hook)
     if as_json:
         actx.console.json(shown)
@@ -479,7 +479,7 @@ def _set_enabled(
 
     actx = app_context(ctx)
     if not enabled and not dry_run:
-        hook = H.get(actx.client().get_hooks(), hook_id)
+        hook = actx.live_hook(hook_id)
         actx.console.require_confirmation(
             f"Disable {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})? "
             "Events for it will not be delivered.",
@@ -533,7 +533,7 @@ def remove(
 
     actx = app_context(ctx)
     if not dry_run:
-        hook = H.get(actx.client().get_hooks(), hook_id)
+        hook = actx.live_hook(hook_id)
         actx.console.require_confirmation(
             f"Remove {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})?", yes=yes
         )
