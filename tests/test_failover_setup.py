@@ -27,6 +27,23 @@ def token() -> Iterator[str]:
         yield url
 
 
+def validate(
+    cli: Cli, key: Path, endpoint: str, *extra: str, bucket: str = "stream-failover"
+) -> Any:
+    """`hookctl failover validate` with a key file against a GCS endpoint."""
+    return cli(
+        "failover",
+        "validate",
+        "--bucket",
+        bucket,
+        "--credentials",
+        str(key),
+        "--gcs-endpoint",
+        endpoint,
+        *extra,
+    )
+
+
 def write_key(tmp_path: Path, key: Any, name: str = "key.json") -> Path:
     path = tmp_path / name
     path.write_text(key if isinstance(key, str) else json.dumps(key))
@@ -35,19 +52,7 @@ def write_key(tmp_path: Path, key: Any, name: str = "key.json") -> Path:
 
 def test_validate_writes_and_reads_a_probe(cli: Cli, gcs: str, token: str, tmp_path: Path) -> None:
     key = write_key(tmp_path, service_account_key(token))
-    result = cli(
-        "failover",
-        "validate",
-        "--bucket",
-        "stream-failover",
-        "--path",
-        "/stream//failed-events/",
-        "--credentials",
-        str(key),
-        "--gcs-endpoint",
-        gcs,
-        "--json",
-    )
+    result = validate(cli, key, gcs, "--path", "/stream//failed-events/", "--json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["ok"] is True
@@ -59,33 +64,13 @@ def test_validate_writes_and_reads_a_probe(cli: Cli, gcs: str, token: str, tmp_p
         "gs://stream-failover/stream/failed-events/.hookctl-probe-" in report["checks"][0]["detail"]
     )
     assert "testIamPermissions" in result.stderr  # fake-gcs-server lacks it: said, not hidden
-    replay = cli(
-        "failover",
-        "validate",
-        "--bucket",
-        "stream-failover",
-        "--credentials",
-        str(key),
-        "--gcs-endpoint",
-        gcs,
-        "--for",
-        "replay",
-    )
+    replay = validate(cli, key, gcs, "--for", "replay")
     assert replay.exit_code == 0, replay.stderr
 
 
 def test_bucket_not_found(cli: Cli, gcs: str, token: str, tmp_path: Path) -> None:
     key = write_key(tmp_path, service_account_key(token))
-    result = cli(
-        "failover",
-        "validate",
-        "--bucket",
-        "no-such-bucket",
-        "--credentials",
-        str(key),
-        "--gcs-endpoint",
-        gcs,
-    )
+    result = validate(cli, key, gcs, bucket="no-such-bucket")
     assert result.exit_code == 1
     assert "bucket no-such-bucket does not exist" in result.stderr
 
@@ -100,16 +85,7 @@ def test_unreachable_token_endpoint_fails_in_seconds(cli: Cli, gcs: str, tmp_pat
         tmp_path, service_account_key(f"http://127.0.0.1:{silent.getsockname()[1]}/token")
     )
     started = time.monotonic()
-    result = cli(
-        "failover",
-        "validate",
-        "--bucket",
-        "stream-failover",
-        "--credentials",
-        str(key),
-        "--gcs-endpoint",
-        gcs,
-    )
+    result = validate(cli, key, gcs)
     elapsed = time.monotonic() - started
     silent.close()
     assert result.exit_code == 1
@@ -121,16 +97,7 @@ def test_invalid_grant_is_explained(cli: Cli, gcs: str, tmp_path: Path) -> None:
     answer = {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
     with token_server(answer, status=400) as url:
         key = write_key(tmp_path, service_account_key(url))
-        result = cli(
-            "failover",
-            "validate",
-            "--bucket",
-            "stream-failover",
-            "--credentials",
-            str(key),
-            "--gcs-endpoint",
-            gcs,
-        )
+        result = validate(cli, key, gcs)
     assert result.exit_code == 1
     assert "deleted, disabled, or the key was revoked" in result.stderr
 
@@ -343,16 +310,7 @@ def test_permission_failures_each_have_their_fix(
 
     key = write_key(tmp_path, service_account_key(token))
     with gcs_refusing(refuse) as url:
-        result = cli(
-            "failover",
-            "validate",
-            "--bucket",
-            "stream-failover",
-            "--credentials",
-            str(key),
-            "--gcs-endpoint",
-            url,
-        )
+        result = validate(cli, key, url)
     assert result.exit_code == code, result.output
     for fragment in fragments:
         assert fragment in result.output
@@ -363,16 +321,7 @@ def test_401_from_storage_is_reported(cli: Cli, token: str, tmp_path: Path) -> N
 
     key = write_key(tmp_path, service_account_key(token))
     with gcs_refusing({"auth"}) as url:
-        result = cli(
-            "failover",
-            "validate",
-            "--bucket",
-            "stream-failover",
-            "--credentials",
-            str(key),
-            "--gcs-endpoint",
-            url,
-        )
+        result = validate(cli, key, url)
     assert result.exit_code == 1
     assert "Traceback" not in result.output and result.stderr.startswith("error: ")
     assert "unexpected failure" not in result.stderr
