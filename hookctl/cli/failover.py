@@ -189,16 +189,46 @@ def require_webhook(hook: dict[str, Any]) -> dict[str, Any]:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    hook_id: Annotated[
-        str | None, typer.Argument(help="One hook (default: every hook with failover).")
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[HOOK_ID|OBJECT]",
+            help="A hook (default: every hook with failover), or a failover object's name "
+            "(anything with a / or ending in .json) to print its envelope.",
+        ),
     ] = None,
+    hook: Annotated[
+        str | None, typer.Option("--hook", help="For an OBJECT: the hook whose bucket holds it.")
+    ] = None,
+    bucket: Annotated[
+        str | None, typer.Option("--bucket", help="For an OBJECT: read this bucket directly.")
+    ] = None,
+    credentials: Credentials = None,
+    credentials_env: CredentialsEnv = None,
+    gcs_endpoint: Endpoint = None,
     as_json: O.Json = False,
     show_secrets: O.ShowSecrets = False,
 ) -> None:
-    """Show failover settings: bucket, path, service account, key id — never the private key.
+    """Show failover settings (bucket, path, service account, key id — never the private
+    key), or one failed event's envelope with its payload pretty-printed.
 
-    Example: hookctl failover show --json
+    Example: hookctl failover show stream/failed-events/2026/04/03/1775217600-message.new-3f2a.json
     """
+    if target and ("/" in target or target.endswith(".json")):
+        from hookctl.cli.replay import show_object
+
+        show_object(
+            app_context(ctx),
+            target,
+            hook=hook,
+            bucket=bucket,
+            credentials_file=credentials,
+            credentials_env=credentials_env,
+            gcs_endpoint=gcs_endpoint,
+            as_json=as_json,
+        )
+        return
+    hook_id = target
     from hookctl import hooks as H
     from hookctl.failover.keys import key_summary
 
@@ -206,10 +236,10 @@ def show(
     hooks = actx.client().get_hooks()
     chosen = [H.get(hooks, hook_id)] if hook_id else [h for h in hooks if h.get("failover_config")]
     rows = []
-    for hook in chosen:
-        config = hook.get("failover_config") or {}
+    for item in chosen:
+        config = item.get("failover_config") or {}
         row: dict[str, Any] = {
-            "hook_id": hook.get("id"),
+            "hook_id": item.get("id"),
             "enabled": bool(config),
             "bucket": config.get("gcs_bucket"),
             "path": config.get("gcs_path", ""),

@@ -1,0 +1,99 @@
+"""The replay journal: what hookctl has delivered, so a rerun never sends it again.
+
+SQLite in WAL mode, one row per (object generation, target URL), committed as
+each outcome arrives. WAL with ``synchronous=NORMAL`` survives a killed process
+(SIGKILL included): a row is either committed or absent, never half-written.
+A row says ``delivered`` only after the receiver answered 2xx.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from hookctl.errors import HookctlError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outcomes (
+    object TEXT NOT NULL,          -- gs://bucket/name#generation
+    url TEXT NOT NULL,             -- where it was delivered
+    webhook_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    state TEXT NOT NULL,           -- delivered | failed
+    status INTEGER,
+    error TEXT,
+    tries INTEGER NOT NULL DEFAULT 1,
+    updated REAL NOT NULL,
+    PRIMARY KEY (object, url)
+) WITHOUT ROWID;
+"""
+
+
+class Journal:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise HookctlError(
+                f"cannot open the replay journal {path}: {exc}",
+                "pass --journal FILE on a writable disk",
+            ) from None
+        path.chmod(0o600)
+
+    def delivered(self, obj: str, url: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM outcomes WHERE object = ? AND url = ? AND state = 'delivered'",
+            (obj, url),
+        ).fetchone()
+        return row is not None
+
+    def delivered_anywhere(self, obj: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM outcomes WHERE object = ? AND state = 'delivered' LIMIT 1", (obj,)
+        ).fetchone()
+        return row is not None
+
+    def record(
+        self,
+        obj: str,
+        url: str,
+        *,
+        webhook_id: str,
+        event_type: str,
+        ok: bool,
+        status: int | None,
+        error: str | None,
+    ) -> None:
+        """Commit one outcome now. A delivered row is never downgraded to failed."""
+        self._db.execute(
+            """
+            INSERT INTO outcomes (object, url, webhook_id, event_type, state, status, error, updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (object, url) DO UPDATE SET
+                state = CASE WHEN state = 'delivered' THEN state ELSE excluded.state END,
+                status = excluded.status, error = excluded.error,
+                tries = tries + 1, updated = excluded.updated
+            """,
+            (
+                obj,
+                url,
+                webhook_id,
+                event_type,
+                "delivered" if ok else "failed",
+                status,
+                error,
+                time.time(),
+            ),
+        )
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._db.execute("SELECT state, COUNT(*) FROM outcomes GROUP BY state"))
+
+    def close(self) -> None:
+        self._db.close()

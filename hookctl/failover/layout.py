@@ -1,0 +1,219 @@
+"""Stream's failover object layout: names, date prefixes, time windows, shards.
+
+Standard library only, no I/O. Stream writes each failed event to
+``{gcs_path}/{yyyy}/{mm}/{dd}/{timestamp}-{event_type}-{hook_id}.json``
+(``timestamp`` in Unix seconds, UTC). Event types and hook ids may both contain
+``.`` and ``-``, so a name is read from both ends: the timestamp from the left,
+``.json`` from the right, and the ``{event_type}-{hook_id}`` middle is split
+with what is known (hook ids, the event catalog), in this order:
+
+1. a known hook id at the end (``--hook``, the hook ids of the app);
+2. the longest catalog event type at the start;
+3. a UUID at the end (what Stream's hook ids look like);
+4. the first ``-`` (event types use ``.`` and ``_``; hook ids often hold ``-``).
+
+The rule for time (Stream's own documented example has a name timestamp a year
+away from its folder): the ``yyyy/mm/dd`` folder is the day of record and
+decides which prefixes are listed; the name's timestamp orders and filters an
+object only when it falls inside that day; otherwise the envelope's
+``failed_at`` decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hookctl.errors import UsageError
+
+DAY = timedelta(days=1)
+_NAME = re.compile(
+    r"^(?P<prefix>(?:.*/)?)(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/"
+    r"(?P<ts>\d{1,12})-(?P<middle>[^/]+)\.json$"
+)
+_UUID_TAIL = re.compile(
+    r"-(?P<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
+_RELATIVE = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d|w)$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@dataclass(frozen=True)
+class ObjectName:
+    """A failover object name, parsed."""
+
+    name: str
+    prefix: str  # gcs_path with its trailing slash, or ""
+    day: date  # the folder: the day of record
+    timestamp: int  # Unix seconds from the name
+    event_type: str
+    hook_id: str
+
+    @property
+    def name_time(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp, UTC)
+
+    @property
+    def time_in_folder(self) -> bool:
+        """Whether the name's timestamp falls inside its folder's day (then it can be trusted)."""
+        start = datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC)
+        return start <= self.name_time < start + DAY
+
+
+def parse_name(
+    name: str, *, hook_ids: Iterable[str] = (), event_types: Iterable[str] = ()
+) -> ObjectName | None:
+    """Parse an object name; None if it does not follow Stream's layout."""
+    match = _NAME.match(name)
+    if match is None:
+        return None
+    try:
+        day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+    split = _split_middle(match["middle"], hook_ids, event_types)
+    if split is None:
+        return None
+    event_type, hook_id = split
+    return ObjectName(name, match["prefix"], day, int(match["ts"]), event_type, hook_id)
+
+
+def _split_middle(
+    middle: str, hook_ids: Iterable[str], event_types: Iterable[str]
+) -> tuple[str, str] | None:
+    for hook_id in sorted(hook_ids, key=len, reverse=True):
+        if hook_id and middle.endswith(f"-{hook_id}") and len(middle) > len(hook_id) + 1:
+            return middle[: -len(hook_id) - 1], hook_id
+    best = ""
+    for event_type in event_types:
+        if len(event_type) > len(best) and middle.startswith(f"{event_type}-"):
+            best = event_type
+    if best and len(middle) > len(best) + 1:
+        return best, middle[len(best) + 1 :]
+    uuid_tail = _UUID_TAIL.search(middle)
+    if uuid_tail is not None and uuid_tail.start() > 0:
+        return middle[: uuid_tail.start()], uuid_tail["id"]
+    event_type, dash, hook_id = middle.partition("-")
+    if not dash or not event_type or not hook_id:
+        return None
+    return event_type, hook_id
+
+
+def object_name(path: str, failed_at: datetime, event_type: str, hook_id: str) -> str:
+    """The name Stream gives a failed event (the sandbox writes with this)."""
+    when = failed_at.astimezone(UTC)
+    prefix = f"{path.strip('/')}/" if path.strip("/") else ""
+    return f"{prefix}{when:%Y/%m/%d}/{int(when.timestamp())}-{event_type}-{hook_id}.json"
+
+
+def base_prefix(path: str) -> str:
+    return f"{path.strip('/')}/" if path.strip("/") else ""
+
+
+def day_prefixes(path: str, since: datetime, until: datetime) -> list[tuple[date, str]]:
+    """The ``{path}/yyyy/mm/dd/`` prefixes whose day overlaps [since, until), oldest first."""
+    base = base_prefix(path)
+    days = []
+    day = since.astimezone(UTC).date()
+    last = (until.astimezone(UTC) - timedelta(microseconds=1)).date()
+    while day <= last:
+        days.append((day, f"{base}{day:%Y/%m/%d}/"))
+        day += DAY
+    return days
+
+
+def parse_when(text: str, *, now: datetime, end: bool = False) -> datetime:
+    """``2026-04-01``, ``2026-04-01T12:00``, ``…Z``, ``…+02:00``, or relative ``30m``/``6h``/``3d``.
+
+    Times without an offset are UTC. A bare date as ``--until`` means the end of
+    that day (``--until 2026-04-03`` includes the 3rd).
+    """
+    value = text.strip()
+    relative = _RELATIVE.match(value.lower())
+    if relative:
+        return now - timedelta(seconds=float(relative["n"]) * _UNITS[relative["unit"]])
+    if value.lower() == "now":
+        return now
+    try:
+        if len(value) == 10 and value[4] == "-":
+            day = date.fromisoformat(value)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return start + DAY if end else start
+        parsed = datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"cannot read the time {text!r}",
+            "use an ISO date or time (2026-04-01, 2026-04-01T12:00Z, 2026-04-01T14:00+02:00) "
+            "or a relative time (30m, 6h, 3d)",
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def window(
+    since: str | None, until: str | None, *, now: datetime | None = None
+) -> tuple[datetime, datetime]:
+    now = now or datetime.now(UTC)
+    if since is None:
+        raise UsageError(
+            "say which failed events to look at with --since",
+            "e.g. --since 6h, --since 2026-04-01 (or --from-file, or --scan for the whole bucket)",
+        )
+    start = parse_when(since, now=now)
+    stop = parse_when(until, now=now, end=True) if until else now
+    if stop <= start:
+        raise UsageError(
+            f"--until {until} is not after --since {since}",
+            "give a window that moves forward in time",
+        )
+    if (stop - start).days > 3660:
+        raise UsageError(
+            "the window spans more than ten years of daily prefixes", "narrow --since/--until"
+        )
+    return start, stop
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``2/8`` → (2, 8): shard 2 of shards 0…7 (0-based, like CLOUD_RUN_TASK_INDEX)."""
+    index, slash, count = text.partition("/")
+    try:
+        i, n = int(index), int(count)
+    except ValueError:
+        i, n = -1, 0
+    if not slash or n < 1 or not 0 <= i < n:
+        raise UsageError(
+            f"--shard {text!r} is not INDEX/COUNT with 0 <= INDEX < COUNT",
+            "e.g. --shard 0/8 … --shard 7/8 (the same numbering as CLOUD_RUN_TASK_INDEX)",
+        )
+    return i, n
+
+
+def shard_of(name: str, count: int) -> int:
+    """A stable shard for an object name: the same on every machine and Python version."""
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+def envelope(
+    *,
+    hook_id: str,
+    url: str,
+    event_type: str,
+    error: str,
+    failed_at: datetime,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """The JSON object Stream writes for one failed event (field order as documented)."""
+    return {
+        "original_hook_id": hook_id,
+        "original_webhook_url": url,
+        "event_type": event_type,
+        "error_message": error,
+        "failed_at": failed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "payload": payload,
+    }

@@ -1,0 +1,426 @@
+"""Replay failed events: listing → download → delivery, as one streaming pipeline.
+
+Objects flow in listing order through bounded queues: downloads run up to
+``concurrency`` ahead, deliveries go out in that order with at most
+``concurrency`` in flight and at most ``rate`` starts per second, through the
+one delivery engine (``hookctl.delivery``). Memory stays flat whatever the
+backlog: nothing holds more than a few pages of names and a window of bodies.
+
+Exactly once from hookctl's side: each object's ``X-Webhook-Id`` is derived
+from ``bucket + name + generation`` (the same on every run and machine), and
+the journal records every outcome as it arrives; a rerun skips what the
+journal says was delivered to the same target.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hookctl.delivery import Deliverer, Delivery, DeliveryResult, RetryPolicy
+from hookctl.errors import HookctlError
+from hookctl.failover.gcs import Bucket, Listed, TooLarge
+from hookctl.failover.journal import Journal
+from hookctl.failover.select import Candidate, Finder, Skipped
+from hookctl.models import Envelope, MalformedObject, parse_envelope
+
+MAX_BYTES = 5 * 1024 * 1024
+ORIGINAL = "original"  # journal target when each event goes to its envelope's URL
+
+
+def webhook_id(bucket: str, item: Listed) -> str:
+    """Deterministic per object generation: a receiver that deduplicates sees a replay once."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"gs://{bucket}/{item.name}#{item.generation}"))
+
+
+def object_key(bucket: str, item: Listed) -> str:
+    return f"gs://{bucket}/{item.name}#{item.generation}"
+
+
+@dataclass
+class Failure:
+    item: Listed
+    bucket: str
+    event_type: str
+    hook_id: str
+    url: str
+    webhook_id: str
+    status: int | None
+    error: str
+    attempts: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "bucket": self.bucket,
+            "name": self.item.name,
+            "generation": self.item.generation,
+            "size": self.item.size,
+            "event_type": self.event_type,
+            "hook_id": self.hook_id,
+            "url": self.url,
+            "webhook_id": self.webhook_id,
+            "status": self.status,
+            "error": self.error,
+            "attempts": self.attempts,
+        }
+
+
+@dataclass
+class PlanRow:
+    url: str
+    event_type: str
+    count: int = 0
+    bytes: int = 0
+
+
+@dataclass
+class Stats:
+    started: float = field(default_factory=time.monotonic)
+    selected: int = 0
+    downloaded: int = 0
+    delivered: int = 0
+    failed: int = 0
+    already_delivered: int = 0
+    out_of_window: int = 0
+    archived: int = 0
+    in_flight: int = 0
+    bytes: int = 0
+    first_delivery_at: float | None = None
+    reasons: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    malformed: list[Skipped] = field(default_factory=list)
+    plan: dict[tuple[str, str], PlanRow] = field(default_factory=dict)
+    first: list[dict[str, Any]] = field(default_factory=list)
+    stopped: bool = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def done(self) -> int:
+        return self.delivered + self.failed
+
+
+def reason_of(result: DeliveryResult) -> str:
+    if result.status is not None and not 200 <= result.status < 300:
+        return f"HTTP {result.status}"
+    error = result.error or "failed"
+    return error.split(" (gave up")[0].split(":")[0][:60]
+
+
+@dataclass
+class Options:
+    target: str | None = None  # --to
+    dry_run: bool = False
+    redeliver: bool = False
+    archive_to: str | None = None
+    limit: int | None = None
+    concurrency: int = 16
+    rate: float | None = None
+    max_bytes: int = MAX_BYTES
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    plan_sample: int = 10
+
+
+class Replayer:
+    def __init__(
+        self,
+        bucket: Bucket,
+        finder: Finder,
+        journal: Journal | None,
+        options: Options,
+        *,
+        api_key: str,
+        api_secret: str,
+        on_progress: Callable[[Replayer], None] | None = None,
+        progress_every: float = 0.5,
+    ) -> None:
+        self.bucket = bucket
+        self.finder = finder
+        self.journal = journal
+        self.options = options
+        self.api_key = api_key
+        self._secret = api_secret
+        self.stats = Stats()
+        self.on_progress = on_progress
+        self.progress_every = progress_every
+        self._stop = asyncio.Event()
+
+    @property
+    def target(self) -> str:
+        return self.options.target or ORIGINAL
+
+    def stop(self) -> None:
+        """Graceful stop: no new deliveries; in-flight ones finish; the summary is kept."""
+        self.stats.stopped = True
+        self._stop.set()
+
+    async def run(self) -> Stats:
+        ticker = asyncio.create_task(self._tick()) if self.on_progress else None
+        try:
+            async with Deliverer(
+                self.api_key,
+                self._secret,
+                policy=self.options.policy,
+                concurrency=self.options.concurrency,
+                rate=self.options.rate,
+            ) as deliverer:
+                await self._pipeline(deliverer)
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+            if self.on_progress:
+                self.on_progress(self)
+        return self.stats
+
+    async def _tick(self) -> None:
+        assert self.on_progress is not None
+        while True:
+            await asyncio.sleep(self.progress_every)
+            self.on_progress(self)
+
+    async def _pipeline(self, deliverer: Deliverer) -> None:
+        opts = self.options
+        downloads: asyncio.Queue[Any] = asyncio.Queue(maxsize=opts.concurrency * 4)
+        download_slots = asyncio.Semaphore(opts.concurrency)
+
+        async def fetch(candidate: Candidate) -> tuple[Candidate, bytes | None, str | None]:
+            async with download_slots:
+                return await self._download(candidate)
+
+        async def produce() -> None:
+            try:
+                async for candidate in self.finder.candidates():
+                    if self._stop.is_set():
+                        break
+                    if self._skip_delivered(candidate.item):
+                        continue
+                    if opts.limit is not None and self.stats.selected >= opts.limit:
+                        break
+                    self.stats.selected += 1
+                    await downloads.put(asyncio.create_task(fetch(candidate)))
+            finally:
+                await downloads.put(None)
+
+        producer = asyncio.create_task(produce())
+        in_flight: set[asyncio.Task[None]] = set()
+        slots = asyncio.Semaphore(opts.concurrency)
+        try:
+            while (task := await downloads.get()) is not None:
+                if self._stop.is_set():
+                    task.cancel()
+                    continue
+                candidate, body, problem = await task
+                envelope = self._envelope(candidate, body, problem)
+                if envelope is None:
+                    continue
+                await slots.acquire()
+                if self._stop.is_set():
+                    slots.release()
+                    continue
+                job = asyncio.create_task(self._deliver(deliverer, candidate, envelope))
+                in_flight.add(job)
+                job.add_done_callback(in_flight.discard)
+                job.add_done_callback(lambda _: slots.release())
+            await producer  # surfaces listing errors
+        finally:
+            producer.cancel()
+            while not downloads.empty():
+                leftover = downloads.get_nowait()
+                if leftover is not None:
+                    leftover.cancel()
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    def _skip_delivered(self, item: Listed) -> bool:
+        if self.journal is None or self.options.redeliver or self.options.dry_run:
+            return False
+        if self.journal.delivered(object_key(self.bucket.name, item), self.target):
+            self.stats.already_delivered += 1
+            return True
+        return False
+
+    async def _download(self, candidate: Candidate) -> tuple[Candidate, bytes | None, str | None]:
+        item, limit = candidate.item, self.options.max_bytes
+        if item.size > limit:
+            return candidate, None, f"object is {_mb(item.size)}, over the {_mb(limit)} limit"
+        try:
+            body = await self.bucket.download(item, limit)
+        except TooLarge:
+            return candidate, None, f"object is over the {_mb(limit)} limit"
+        self.stats.downloaded += 1
+        self.stats.bytes += len(body)
+        return candidate, body, None
+
+    def _envelope(
+        self, candidate: Candidate, body: bytes | None, problem: str | None
+    ) -> Envelope | None:
+        item = candidate.item
+        if body is not None:
+            try:
+                envelope = parse_envelope(body)
+            except MalformedObject as exc:
+                problem = exc.reason
+            else:
+                if not (self.options.target or envelope.original_webhook_url):
+                    problem = "original_webhook_url is empty (pass --to URL)"
+                elif not candidate.decided and not self.finder.selection.by_envelope(
+                    envelope.event_type, envelope.original_hook_id, envelope.failed_at
+                ):
+                    self.stats.selected -= 1
+                    self.stats.out_of_window += 1
+                    return None
+                else:
+                    return envelope
+        self.stats.malformed.append(Skipped(item.name, problem or "unreadable", item.generation))
+        return None
+
+    async def _deliver(
+        self, deliverer: Deliverer, candidate: Candidate, envelope: Envelope
+    ) -> None:
+        item = candidate.item
+        url = self.options.target or envelope.original_webhook_url
+        body = json.dumps(envelope.payload, separators=(",", ":"), ensure_ascii=False).encode()
+        hook_id = webhook_id(self.bucket.name, item)
+        if self.options.dry_run:
+            self._plan(url, envelope, item, len(body))
+            return
+        self.stats.in_flight += 1
+        try:
+            result = await deliverer.deliver(Delivery(url, body, envelope.event_type, hook_id))
+        finally:
+            self.stats.in_flight -= 1
+        if self.stats.first_delivery_at is None:
+            self.stats.first_delivery_at = time.monotonic()
+        if self.journal is not None:
+            self.journal.record(
+                object_key(self.bucket.name, item),
+                self.target,
+                webhook_id=hook_id,
+                event_type=envelope.event_type,
+                ok=result.ok,
+                status=result.status,
+                error=result.error,
+            )
+        if result.ok:
+            self.stats.delivered += 1
+            if self.options.archive_to:
+                await self._archive(candidate)
+            return
+        self.stats.failed += 1
+        reason = reason_of(result)
+        self.stats.reasons[reason] += 1
+        self.stats.failures.append(
+            Failure(
+                item,
+                self.bucket.name,
+                envelope.event_type,
+                envelope.original_hook_id,
+                url,
+                hook_id,
+                result.status,
+                result.error or reason,
+                len(result.attempts),
+            )
+        )
+
+    async def _archive(self, candidate: Candidate) -> None:
+        assert self.options.archive_to is not None
+        item, parsed = candidate.item, candidate.parsed
+        relative = item.name[len(parsed.prefix) :] if parsed else item.name
+        destination = f"{self.options.archive_to.strip('/')}/{relative}"
+        try:
+            await self.bucket.move(item, destination)
+        except Exception as exc:  # delivered is delivered: the journal has it; report only
+            self.stats.reasons[f"archive failed: {exc}"[:80]] += 1
+            return
+        self.stats.archived += 1
+
+    def report(self) -> dict[str, Any]:
+        """The stable ``--json`` shape of a run (documented in the README)."""
+        stats, listing = self.stats, self.finder.listing
+        out: dict[str, Any] = {
+            "bucket": self.bucket.name,
+            "selection": self.finder.selection.as_json(),
+            "target": self.options.target,
+            "dry_run": self.options.dry_run,
+            "stopped": stats.stopped,
+            "prefixes": len(listing.prefixes),
+            "list_calls": self.bucket.list_calls,
+            "counts": {
+                "listed": listing.listed,
+                "selected": stats.selected,
+                "delivered": stats.delivered,
+                "failed": stats.failed,
+                "already_delivered": stats.already_delivered,
+                "malformed": len(stats.malformed),
+                "unrecognised": len(listing.unrecognised),
+                "filtered": listing.filtered + stats.out_of_window,
+                "other_shards": listing.other_shard,
+                "archived": stats.archived,
+            },
+            "failed_by_reason": dict(stats.reasons.most_common()),
+            "failures": [f.as_json() for f in stats.failures],
+            "malformed": [m.as_json() for m in stats.malformed],
+            "unrecognised": [u.as_json() for u in listing.unrecognised],
+            "bytes": stats.bytes,
+            "elapsed_s": round(stats.elapsed, 3),
+        }
+        if self.options.dry_run:
+            out["plan"] = [
+                {"url": r.url, "event_type": r.event_type, "count": r.count, "bytes": r.bytes}
+                for r in sorted(stats.plan.values(), key=lambda r: (r.url, r.event_type))
+            ]
+            out["first"] = stats.first
+        return out
+
+    @property
+    def complete(self) -> bool:
+        """Everything selected was delivered (or, for a dry run, readable). Names outside
+        the layout are reported but do not fail a run: they may not be Stream's."""
+        stats = self.stats
+        return not stats.stopped and not stats.failures and not stats.malformed
+
+    def _plan(self, url: str, envelope: Envelope, item: Listed, size: int) -> None:
+        row = self.stats.plan.setdefault(
+            (url, envelope.event_type), PlanRow(url, envelope.event_type)
+        )
+        row.count += 1
+        row.bytes += size
+        if len(self.stats.first) < self.options.plan_sample:
+            self.stats.first.append(
+                {
+                    "name": item.name,
+                    "event_type": envelope.event_type,
+                    "failed_at": envelope.failed_at.isoformat().replace("+00:00", "Z"),
+                    "url": url,
+                    "bytes": size,
+                }
+            )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def write_failures(path: Path, failures: list[Failure]) -> None:
+    """NDJSON that ``replay --from-file`` reads back (written whole, then renamed)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for failure in failures:
+                handle.write(json.dumps(failure.as_json()) + "\n")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise HookctlError(
+            f"cannot write {path}: {exc.strerror}", "pass --failures with a writable path"
+        ) from None

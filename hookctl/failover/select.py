@@ -1,0 +1,228 @@
+"""Which failover objects a command looks at: list the window's day prefixes, filter by name.
+
+Listing runs a few day prefixes ahead of the consumer, concurrently, through
+bounded queues, and yields objects oldest day first and in name order within a
+day (GCS lists in lexicographic order, which is numeric order for the 10-digit
+Unix-seconds timestamps that lead every name). Filters that the name can
+answer (event type, hook, shard, time when the name's timestamp lies inside its
+folder's day) run here, before anything is downloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hookctl.errors import UsageError
+from hookctl.failover.gcs import Bucket, Listed
+from hookctl.failover.layout import ObjectName, base_prefix, day_prefixes, parse_name, shard_of
+
+LIST_AHEAD = 4  # day prefixes listed concurrently ahead of the consumer
+PAGES_AHEAD = 2  # pages buffered per day
+
+
+@dataclass(frozen=True)
+class Selection:
+    since: datetime | None = None
+    until: datetime | None = None
+    event_types: frozenset[str] = frozenset()
+    hook_ids: frozenset[str] = frozenset()
+    shard: tuple[int, int] | None = None
+
+    def in_window(self, when: datetime) -> bool:
+        if self.since is not None and when < self.since:
+            return False
+        return not (self.until is not None and when >= self.until)
+
+    def by_name(self, parsed: ObjectName) -> bool | None:
+        """True/False when the name decides; None when only the envelope's failed_at can."""
+        if self.event_types and parsed.event_type not in self.event_types:
+            return False
+        if self.hook_ids and parsed.hook_id not in self.hook_ids:
+            return False
+        if parsed.time_in_folder:
+            return self.in_window(parsed.name_time)
+        return None
+
+    def by_envelope(self, event_type: str, hook_id: str, failed_at: datetime) -> bool:
+        """The envelope is authoritative (a name split can be ambiguous)."""
+        if self.event_types and event_type not in self.event_types:
+            return False
+        if self.hook_ids and hook_id not in self.hook_ids:
+            return False
+        return self.in_window(failed_at)
+
+    def in_shard(self, name: str) -> bool:
+        return self.shard is None or shard_of(name, self.shard[1]) == self.shard[0]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "since": _iso(self.since),
+            "until": _iso(self.until),
+            "event_types": sorted(self.event_types),
+            "hook_ids": sorted(self.hook_ids),
+            "shard": f"{self.shard[0]}/{self.shard[1]}" if self.shard else None,
+        }
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z") if when else None
+
+
+@dataclass
+class Candidate:
+    item: Listed
+    parsed: ObjectName | None
+    decided: bool  # the name already put it inside the window
+
+
+@dataclass
+class Skipped:
+    name: str
+    reason: str
+    generation: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {"name": self.name, "generation": self.generation, "reason": self.reason}
+
+
+@dataclass
+class Listing:
+    """Counts of what the listing saw, shared with the rest of the pipeline."""
+
+    prefixes: list[str] = field(default_factory=list)
+    listed: int = 0
+    filtered: int = 0
+    other_shard: int = 0
+    unrecognised: list[Skipped] = field(default_factory=list)
+    days: Counter[str] = field(default_factory=Counter)
+
+
+class Finder:
+    def __init__(
+        self,
+        bucket: Bucket,
+        selection: Selection,
+        *,
+        path: str,
+        known_hooks: Iterable[str] = (),
+        event_types: Iterable[str] = (),
+        scan: bool = False,
+        from_file: Path | None = None,
+        exclude_prefix: str | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.selection = selection
+        self.path = path
+        self.known_hooks = tuple(known_hooks) + tuple(selection.hook_ids)
+        self.event_types = tuple(event_types)
+        self.scan = scan
+        self.from_file = from_file
+        self.exclude_prefix = exclude_prefix
+        self.listing = Listing()
+
+    def parse(self, name: str) -> ObjectName | None:
+        return parse_name(name, hook_ids=self.known_hooks, event_types=self.event_types)
+
+    async def candidates(self) -> AsyncIterator[Candidate]:
+        async for item in self._objects():
+            self.listing.listed += 1
+            if self.exclude_prefix and item.name.startswith(self.exclude_prefix):
+                continue
+            if not self.selection.in_shard(item.name):
+                self.listing.other_shard += 1
+                continue
+            parsed = self.parse(item.name)
+            if parsed is None:
+                self.listing.unrecognised.append(
+                    Skipped(item.name, "name outside Stream's failover layout", item.generation)
+                )
+                continue
+            verdict = True if self.from_file else self.selection.by_name(parsed)
+            if verdict is False:
+                self.listing.filtered += 1
+                continue
+            self.listing.days[parsed.day.isoformat()] += 1
+            yield Candidate(item, parsed, decided=verdict is True)
+
+    async def _objects(self) -> AsyncIterator[Listed]:
+        if self.from_file is not None:
+            for item in read_object_file(self.from_file, self.bucket.name):
+                yield item
+            return
+        if self.scan:
+            prefixes = [base_prefix(self.path)]
+        else:
+            since, until = self.selection.since, self.selection.until
+            assert since is not None and until is not None
+            prefixes = [p for _, p in day_prefixes(self.path, since, until)]
+        self.listing.prefixes = prefixes
+        async for page in self._pages_in_order(prefixes):
+            for item in page:
+                yield item
+
+    async def _pages_in_order(self, prefixes: list[str]) -> AsyncIterator[list[Listed]]:
+        """List up to LIST_AHEAD prefixes at once; yield their pages in prefix order."""
+        started: list[tuple[asyncio.Queue[Any], asyncio.Task[None]]] = []
+
+        async def fill(prefix: str, queue: asyncio.Queue[Any]) -> None:
+            try:
+                async for page in self.bucket.list(prefix):
+                    await queue.put(page)
+                await queue.put(None)
+            except Exception as exc:  # handed to the consumer, raised there
+                await queue.put(exc)
+
+        def start(index: int) -> None:
+            if index < len(prefixes):
+                queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=PAGES_AHEAD)
+                started.append((queue, asyncio.create_task(fill(prefixes[index], queue))))
+
+        for index in range(min(LIST_AHEAD, len(prefixes))):
+            start(index)
+        try:
+            for index in range(len(prefixes)):
+                queue, _ = started[index]
+                while (page := await queue.get()) is not None:
+                    if isinstance(page, Exception):
+                        raise page
+                    yield page
+                start(index + LIST_AHEAD)
+        finally:
+            for _, task in started:
+                task.cancel()
+
+
+def read_object_file(path: Path, bucket: str) -> list[Listed]:
+    """Objects from a ``--failures`` NDJSON file (``replay --from-file``)."""
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            name = row["name"]
+            if not isinstance(name, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise UsageError(
+                f"{path}:{number}: not a failover object line",
+                "give a file written by `hookctl failover replay --failures FILE`",
+            ) from None
+        if row.get("bucket") not in (None, bucket):
+            raise UsageError(
+                f"{path}:{number}: object is in bucket {row['bucket']}, not {bucket}",
+                f"pass --bucket {row['bucket']}",
+            )
+        items.append(Listed(name, str(row.get("generation") or ""), int(row.get("size") or 0)))
+    return items
