@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import yarl
 
 from hookctl import __version__
 from hookctl.signing import sign
@@ -157,6 +158,7 @@ class Deliverer:
         self._limiter = RateLimiter(rate)
         self._sleep = sleep
         self._session: aiohttp.ClientSession | None = None
+        self._urls: dict[str, yarl.URL] = {}
 
     async def __aenter__(self) -> Deliverer:
         connector = aiohttp.TCPConnector(
@@ -177,6 +179,15 @@ class Deliverer:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    def _url(self, url: str) -> yarl.URL:
+        """Parsed once per target URL: replay sends thousands of events to one URL."""
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) > 1000:
+                self._urls.clear()
+            parsed = self._urls[url] = yarl.URL(url)
+        return parsed
 
     async def deliver(self, delivery: Delivery) -> DeliveryResult:
         async with self._semaphore:
@@ -208,7 +219,7 @@ class Deliverer:
             }
             try:
                 async with self._session.post(
-                    delivery.url,
+                    self._url(delivery.url),
                     data=delivery.body,
                     headers=headers,
                     timeout=aiohttp.ClientTimeout(total=timeout),

@@ -481,7 +481,7 @@ def test_malformed_objects_are_reported_and_skipped(
                 event_type="message.new",
                 error="x",
                 failed_at=when,
-                payload={"type": "message.new", "i": i},
+                payload={"type": "message.new", "i": i, "text": "é" * 150_000 * (i == 2)},
             ),
         )
     bad = {
@@ -528,6 +528,8 @@ def test_malformed_objects_are_reported_and_skipped(
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["counts"]["delivered"] == 3 == receiver.stats.accepted
+    big = [json.loads(b) for b in receiver.bodies.values() if len(b) > 100_000]
+    assert [b["text"] for b in big] == ["é" * 150_000]  # a 300 KB payload arrives whole
     reasons = {m["name"]: m["reason"] for m in report["malformed"]}
     assert set(reasons) == set(names.values())
     assert "not valid JSON" in reasons[names["truncated"]]
@@ -577,7 +579,10 @@ def test_replay_to_original_urls_from_the_hooks_failover_config(
                     payload={"type": "message.new", "i": i},
                 ),
             )
-        result = cli("failover", "replay", "--since", "1h", "--gcs-endpoint", gcs, "--json")
+        result = cli(
+            "failover", "replay", "--since", "1h", "--gcs-endpoint", gcs, "--json",
+            "--concurrency", "1",
+        )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["counts"]["delivered"] == 4 == receiver.stats.accepted
     assert [json.loads(receiver.bodies[e.webhook_id])["i"] for e in receiver.events] == [0, 1, 2, 3]

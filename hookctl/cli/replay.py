@@ -20,6 +20,8 @@ from hookctl.cli.deliver import AttemptTimeout, Deadline, MaxAttempts, credentia
 from hookctl.cli.failover import Credentials, CredentialsEnv, Endpoint, endpoint, read_key
 from hookctl.errors import EXIT_INTERRUPTED, UsageError
 
+FOLLOW_LOOKBACK = 15 * 60  # --follow without --since also takes the last 15 minutes
+
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Bucket
     from hookctl.failover.keys import ServiceAccountKey
@@ -472,8 +474,10 @@ class Progress:
 def status_line(replayer: Replayer) -> str:
     stats, listing = replayer.stats, replayer.finder.listing
     rate = stats.done / stats.elapsed if stats.elapsed > 0 else 0.0
-    remaining = stats.selected - stats.done - len(stats.malformed)
-    eta = f", ETA {remaining / rate:.0f}s" if rate > 0 and remaining > 0 else ""
+    remaining = stats.selected - stats.done
+    eta = ""
+    if rate > 0 and remaining > 0 and listing.complete:  # totals known only then
+        eta = f", ETA {remaining / rate:.0f}s"
     return (
         f"listed {listing.listed}, downloaded {stats.downloaded}, delivered {stats.delivered}, "
         f"failed {stats.failed}, skipped {stats.already_delivered}, "
@@ -603,7 +607,7 @@ def replay(
     every = parse_interval(interval) if follow else 0.0
     chosen = selection(
         actx,
-        since=since if not (follow and not since) else f"{int(every)}s",
+        since=since if not (follow and not since) else f"{max(int(every), FOLLOW_LOOKBACK)}s",
         until=None if follow else until,
         types=event_type,
         source=source,

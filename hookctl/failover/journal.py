@@ -1,7 +1,7 @@
 """The replay journal: what hookctl has delivered, so a rerun never sends it again.
 
 SQLite in WAL mode, one row per (object generation, target URL), committed as
-each outcome arrives. WAL with ``synchronous=NORMAL`` survives a killed process
+outcomes arrive (one transaction per event-loop turn). WAL with ``synchronous=NORMAL`` survives a killed process
 (SIGKILL included): a row is either committed or absent, never half-written.
 A row says ``delivered`` only after the receiver answered 2xx.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from hookctl.errors import HookctlError
 
@@ -45,17 +46,12 @@ class Journal:
                 "pass --journal FILE on a writable disk",
             ) from None
         path.chmod(0o600)
+        self._pending: list[tuple[Any, ...]] = []
 
     def delivered(self, obj: str, url: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM outcomes WHERE object = ? AND url = ? AND state = 'delivered'",
             (obj, url),
-        ).fetchone()
-        return row is not None
-
-    def delivered_anywhere(self, obj: str) -> bool:
-        row = self._db.execute(
-            "SELECT 1 FROM outcomes WHERE object = ? AND state = 'delivered' LIMIT 1", (obj,)
         ).fetchone()
         return row is not None
 
@@ -70,16 +66,8 @@ class Journal:
         status: int | None,
         error: str | None,
     ) -> None:
-        """Commit one outcome now. A delivered row is never downgraded to failed."""
-        self._db.execute(
-            """
-            INSERT INTO outcomes (object, url, webhook_id, event_type, state, status, error, updated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (object, url) DO UPDATE SET
-                state = CASE WHEN state = 'delivered' THEN state ELSE excluded.state END,
-                status = excluded.status, error = excluded.error,
-                tries = tries + 1, updated = excluded.updated
-            """,
+        """Queue one outcome; ``flush`` commits. A delivered row is never downgraded."""
+        self._pending.append(
             (
                 obj,
                 url,
@@ -89,11 +77,33 @@ class Journal:
                 status,
                 error,
                 time.time(),
-            ),
+            )
         )
+
+    def flush(self) -> None:
+        """Commit queued outcomes in one transaction. Replay flushes once per event-loop
+        turn, so a kill loses at most the outcomes that arrived in that same turn (they
+        are redelivered with the same X-Webhook-Id, like deliveries in flight)."""
+        if not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                """
+                INSERT INTO outcomes (object, url, webhook_id, event_type, state, status, error, updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (object, url) DO UPDATE SET
+                    state = CASE WHEN state = 'delivered' THEN state ELSE excluded.state END,
+                    status = excluded.status, error = excluded.error,
+                    tries = tries + 1, updated = excluded.updated
+                """,
+                rows,
+            )
 
     def counts(self) -> dict[str, int]:
         return dict(self._db.execute("SELECT state, COUNT(*) FROM outcomes GROUP BY state"))
 
     def close(self) -> None:
+        self.flush()
         self._db.close()

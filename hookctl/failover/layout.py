@@ -68,39 +68,46 @@ def parse_name(
     name: str, *, hook_ids: Iterable[str] = (), event_types: Iterable[str] = ()
 ) -> ObjectName | None:
     """Parse an object name; None if it does not follow Stream's layout."""
-    match = _NAME.match(name)
-    if match is None:
-        return None
-    try:
-        day = date(int(match["y"]), int(match["m"]), int(match["d"]))
-    except ValueError:
-        return None
-    split = _split_middle(match["middle"], hook_ids, event_types)
-    if split is None:
-        return None
-    event_type, hook_id = split
-    return ObjectName(name, match["prefix"], day, int(match["ts"]), event_type, hook_id)
+    return NameParser(hook_ids, event_types).parse(name)
 
 
-def _split_middle(
-    middle: str, hook_ids: Iterable[str], event_types: Iterable[str]
-) -> tuple[str, str] | None:
-    for hook_id in sorted(hook_ids, key=len, reverse=True):
-        if hook_id and middle.endswith(f"-{hook_id}") and len(middle) > len(hook_id) + 1:
-            return middle[: -len(hook_id) - 1], hook_id
-    best = ""
-    for event_type in event_types:
-        if len(event_type) > len(best) and middle.startswith(f"{event_type}-"):
-            best = event_type
-    if best and len(middle) > len(best) + 1:
-        return best, middle[len(best) + 1 :]
-    uuid_tail = _UUID_TAIL.search(middle)
-    if uuid_tail is not None and uuid_tail.start() > 0:
-        return middle[: uuid_tail.start()], uuid_tail["id"]
-    event_type, dash, hook_id = middle.partition("-")
-    if not dash or not event_type or not hook_id:
-        return None
-    return event_type, hook_id
+class NameParser:
+    """``parse_name`` with the known hook ids and event types prepared once (hot path)."""
+
+    def __init__(self, hook_ids: Iterable[str] = (), event_types: Iterable[str] = ()) -> None:
+        self.hook_ids = sorted({h for h in hook_ids if h}, key=len, reverse=True)
+        self.event_types = frozenset(event_types)
+
+    def parse(self, name: str) -> ObjectName | None:
+        match = _NAME.match(name)
+        if match is None:
+            return None
+        try:
+            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            return None
+        split = self._split(match["middle"])
+        if split is None:
+            return None
+        event_type, hook_id = split
+        return ObjectName(name, match["prefix"], day, int(match["ts"]), event_type, hook_id)
+
+    def _split(self, middle: str) -> tuple[str, str] | None:
+        for hook_id in self.hook_ids:
+            if middle.endswith(f"-{hook_id}") and len(middle) > len(hook_id) + 1:
+                return middle[: -len(hook_id) - 1], hook_id
+        dash = middle.rfind("-")
+        while dash > 0:  # the longest catalog event type followed by "-"
+            if middle[:dash] in self.event_types:
+                return middle[:dash], middle[dash + 1 :]
+            dash = middle.rfind("-", 0, dash)
+        uuid_tail = _UUID_TAIL.search(middle)
+        if uuid_tail is not None and uuid_tail.start() > 0:
+            return middle[: uuid_tail.start()], uuid_tail["id"]
+        event_type, dash_found, hook_id = middle.partition("-")
+        if not dash_found or not event_type or not hook_id:
+            return None
+        return event_type, hook_id
 
 
 def object_name(path: str, failed_at: datetime, event_type: str, hook_id: str) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from hookctl.delivery import Deliverer, Delivery, DeliveryResult, RetryPolicy
-from hookctl.errors import HookctlError
+from hookctl.errors import HookctlError, NotFound
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
 from hookctl.failover.journal import Journal
 from hookctl.failover.select import Candidate, Finder, Skipped
@@ -90,6 +90,7 @@ class Stats:
     already_delivered: int = 0
     out_of_window: int = 0
     archived: int = 0
+    gone: int = 0
     in_flight: int = 0
     bytes: int = 0
     first_delivery_at: float | None = None
@@ -153,6 +154,7 @@ class Replayer:
         self.on_progress = on_progress
         self.progress_every = progress_every
         self._stop = asyncio.Event()
+        self._flush_scheduled = False
 
     @property
     def target(self) -> str:
@@ -175,6 +177,7 @@ class Replayer:
             ) as deliverer:
                 await self._pipeline(deliverer)
         finally:
+            self._flush()
             if ticker is not None:
                 ticker.cancel()
             if self.on_progress:
@@ -188,57 +191,48 @@ class Replayer:
             self.on_progress(self)
 
     async def _pipeline(self, deliverer: Deliverer) -> None:
+        """One task per object (download, parse, deliver, record), started in listing
+        order. Up to ``concurrency`` deliveries run at once (the Deliverer's bound) while
+        as many more objects download ahead of them: deliveries start oldest first."""
         opts = self.options
-        downloads: asyncio.Queue[Any] = asyncio.Queue(maxsize=opts.concurrency * 4)
-        download_slots = asyncio.Semaphore(opts.concurrency)
+        slots = asyncio.Semaphore(opts.concurrency * 2)
+        running: set[asyncio.Task[None]] = set()
+        errors: list[BaseException] = []
 
-        async def fetch(candidate: Candidate) -> tuple[Candidate, bytes | None, str | None]:
-            async with download_slots:
-                return await self._download(candidate)
+        def finished(task: asyncio.Task[None]) -> None:
+            running.discard(task)
+            slots.release()
+            if not task.cancelled() and task.exception() is not None:
+                errors.append(task.exception())  # type: ignore[arg-type]
+                self._stop.set()
 
-        async def produce() -> None:
-            try:
-                async for candidate in self.finder.candidates():
-                    if self._stop.is_set():
-                        break
-                    if self._skip_delivered(candidate.item):
-                        continue
-                    if opts.limit is not None and self.stats.selected >= opts.limit:
-                        break
-                    self.stats.selected += 1
-                    await downloads.put(asyncio.create_task(fetch(candidate)))
-            finally:
-                await downloads.put(None)
-
-        producer = asyncio.create_task(produce())
-        in_flight: set[asyncio.Task[None]] = set()
-        slots = asyncio.Semaphore(opts.concurrency)
         try:
-            while (task := await downloads.get()) is not None:
+            async for candidate in self.finder.candidates():
                 if self._stop.is_set():
-                    task.cancel()
+                    break
+                if self._skip_delivered(candidate.item):
                     continue
-                candidate, body, problem = await task
-                envelope = self._envelope(candidate, body, problem)
-                if envelope is None:
-                    continue
+                if opts.limit is not None and self.stats.selected >= opts.limit:
+                    break
                 await slots.acquire()
                 if self._stop.is_set():
                     slots.release()
-                    continue
-                job = asyncio.create_task(self._deliver(deliverer, candidate, envelope))
-                in_flight.add(job)
-                job.add_done_callback(in_flight.discard)
-                job.add_done_callback(lambda _: slots.release())
-            await producer  # surfaces listing errors
+                    break
+                self.stats.selected += 1
+                task = asyncio.create_task(self._process(deliverer, candidate))
+                running.add(task)
+                task.add_done_callback(finished)
         finally:
-            producer.cancel()
-            while not downloads.empty():
-                leftover = downloads.get_nowait()
-                if leftover is not None:
-                    leftover.cancel()
-            if in_flight:
-                await asyncio.gather(*in_flight, return_exceptions=True)
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
+        if errors:
+            raise errors[0]
+
+    async def _process(self, deliverer: Deliverer, candidate: Candidate) -> None:
+        body, problem = await self._download(candidate)
+        envelope = self._envelope(candidate, body, problem)
+        if envelope is not None:
+            await self._deliver(deliverer, candidate, envelope)
 
     def _skip_delivered(self, item: Listed) -> bool:
         if self.journal is None or self.options.redeliver or self.options.dry_run:
@@ -248,22 +242,28 @@ class Replayer:
             return True
         return False
 
-    async def _download(self, candidate: Candidate) -> tuple[Candidate, bytes | None, str | None]:
+    async def _download(self, candidate: Candidate) -> tuple[bytes | None, str | None]:
         item, limit = candidate.item, self.options.max_bytes
         if item.size > limit:
-            return candidate, None, f"object is {_mb(item.size)}, over the {_mb(limit)} limit"
+            return None, f"object is {_mb(item.size)}, over the {_mb(limit)} limit"
         try:
             body = await self.bucket.download(item, limit)
         except TooLarge:
-            return candidate, None, f"object is over the {_mb(limit)} limit"
+            return None, f"object is over the {_mb(limit)} limit"
+        except NotFound:
+            self.stats.selected -= 1
+            self.stats.gone += 1  # archived or deleted since it was listed
+            return None, None
         self.stats.downloaded += 1
         self.stats.bytes += len(body)
-        return candidate, body, None
+        return body, None
 
     def _envelope(
         self, candidate: Candidate, body: bytes | None, problem: str | None
     ) -> Envelope | None:
         item = candidate.item
+        if body is None and problem is None:
+            return None
         if body is not None:
             try:
                 envelope = parse_envelope(body)
@@ -301,6 +301,7 @@ class Replayer:
         if self.stats.first_delivery_at is None:
             self.stats.first_delivery_at = time.monotonic()
         if self.journal is not None:
+            self._flush_soon()
             self.journal.record(
                 object_key(self.bucket.name, item),
                 self.target,
@@ -331,6 +332,16 @@ class Replayer:
                 len(result.attempts),
             )
         )
+
+    def _flush_soon(self) -> None:
+        if not self._flush_scheduled and self.journal is not None:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if self.journal is not None:
+            self.journal.flush()
 
     async def _archive(self, candidate: Candidate) -> None:
         assert self.options.archive_to is not None
@@ -366,6 +377,7 @@ class Replayer:
                 "filtered": listing.filtered + stats.out_of_window,
                 "other_shards": listing.other_shard,
                 "archived": stats.archived,
+                "gone": stats.gone,
             },
             "failed_by_reason": dict(stats.reasons.most_common()),
             "failures": [f.as_json() for f in stats.failures],

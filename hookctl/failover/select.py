@@ -21,7 +21,7 @@ from typing import Any
 
 from hookctl.errors import UsageError
 from hookctl.failover.gcs import Bucket, Listed
-from hookctl.failover.layout import ObjectName, base_prefix, day_prefixes, parse_name, shard_of
+from hookctl.failover.layout import NameParser, ObjectName, base_prefix, day_prefixes, shard_of
 
 LIST_AHEAD = 4  # day prefixes listed concurrently ahead of the consumer
 PAGES_AHEAD = 2  # pages buffered per day
@@ -102,6 +102,7 @@ class Listing:
     other_shard: int = 0
     unrecognised: list[Skipped] = field(default_factory=list)
     days: Counter[str] = field(default_factory=Counter)
+    complete: bool = False  # every prefix listed: totals are final
 
 
 class Finder:
@@ -120,15 +121,14 @@ class Finder:
         self.bucket = bucket
         self.selection = selection
         self.path = path
-        self.known_hooks = tuple(known_hooks) + tuple(selection.hook_ids)
-        self.event_types = tuple(event_types)
+        self.parser = NameParser([*known_hooks, *selection.hook_ids], event_types)
         self.scan = scan
         self.from_file = from_file
         self.exclude_prefix = exclude_prefix
         self.listing = Listing()
 
     def parse(self, name: str) -> ObjectName | None:
-        return parse_name(name, hook_ids=self.known_hooks, event_types=self.event_types)
+        return self.parser.parse(name)
 
     async def candidates(self) -> AsyncIterator[Candidate]:
         async for item in self._objects():
@@ -150,6 +150,7 @@ class Finder:
                 continue
             self.listing.days[parsed.day.isoformat()] += 1
             yield Candidate(item, parsed, decided=verdict is True)
+        self.listing.complete = True
 
     async def _objects(self) -> AsyncIterator[Listed]:
         if self.from_file is not None:
