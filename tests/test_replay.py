@@ -228,7 +228,7 @@ def test_list_table_and_relative_times(seeded: Seeded, cli: Cli) -> None:
     result = cli("failover", "list", *gcs_args(seeded.url), "--since", "3d")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0].split("\t")[:3] == ["TIME", "EVENT TYPE", "HOOK"]
-    assert "0 event(s) in 4 day prefix(es)" in result.stderr
+    assert "0 event(s) in 5 day prefix(es)" in result.stderr  # 3 days ago … tomorrow
 
 
 @pytest.mark.parametrize(
@@ -580,8 +580,15 @@ def test_replay_to_original_urls_from_the_hooks_failover_config(
                 ),
             )
         result = cli(
-            "failover", "replay", "--since", "1h", "--gcs-endpoint", gcs, "--json",
-            "--concurrency", "1",
+            "failover",
+            "replay",
+            "--since",
+            "1h",
+            "--gcs-endpoint",
+            gcs,
+            "--json",
+            "--concurrency",
+            "1",
         )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["counts"]["delivered"] == 4 == receiver.stats.accepted

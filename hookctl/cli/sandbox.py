@@ -9,7 +9,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.errors import require_env
+from hookctl.errors import UsageError, require_env
 
 app = typer.Typer(
     help="Run a local Stream-compatible app-settings API (no Stream account needed).",
@@ -37,10 +37,28 @@ def start(
         ),
     ] = False,
     log: Annotated[bool, typer.Option("--log", help="Log each request on stderr.")] = False,
+    gcs: Annotated[
+        bool,
+        typer.Option("--gcs", help="Also run a local GCS-compatible server for failover buckets."),
+    ] = False,
+    buckets: Annotated[
+        list[str] | None,
+        typer.Option("--bucket", help="Create this bucket in the local GCS server (repeat)."),
+    ] = None,
+    gcs_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--gcs-endpoint", help="Write failover objects to this GCS-compatible server."
+        ),
+    ] = None,
 ) -> None:
     """Start the sandbox; prints `export` lines for STREAM_BASE_URL/KEY/SECRET on stdout.
 
-    Example: eval "$(hookctl sandbox start --detach)" && hookctl hooks list
+    With --gcs it also runs a local GCS-compatible server (fake-gcs-server) and
+    prints HOOKCTL_GCS_ENDPOINT; events that fail on a hook with failover are
+    written there as Stream would write them.
+
+    Example: eval "$(hookctl sandbox start --detach --gcs --bucket demo-failover)"
     """
     from hookctl.sandbox.run import build, exports, serve_foreground, start_detached
     from hookctl.sandbox.state import DEFAULT_SECRET
@@ -48,31 +66,158 @@ def start(
 
     actx = app_context(ctx)
     secret = require_env(secret_env) if secret_env else DEFAULT_SECRET
+    if gcs and gcs_endpoint:
+        raise UsageError("--gcs and --gcs-endpoint contradict each other", "pass one of them")
+    if buckets and not gcs:
+        raise UsageError("--bucket needs --gcs", "the sandbox creates buckets only in its own GCS")
     if detach:
-        info = start_detached(data_dir(), host, port, state, key, secret)
+        extra = ["--gcs"] if gcs else []
+        extra += [f"--bucket={b}" for b in buckets or []]
+        extra += ["--gcs-endpoint", gcs_endpoint] if gcs_endpoint else []
+        info = start_detached(data_dir(), host, port, state, key, secret, extra=extra)
         for line in info.exports():
             actx.console.line(line)
+        if gcs or gcs_endpoint:
+            endpoint = gcs_endpoint or _child_gcs(info.url)
+            actx.console.line(f"export HOOKCTL_GCS_ENDPOINT={endpoint}")
         actx.console.success(
             f"sandbox running on {info.url} (pid {info.pid}); stop it with `hookctl sandbox stop`"
         )
         return
-    server = build(
-        host,
-        port,
-        state,
-        key,
-        secret,
-        log=(lambda line: actx.console.say(f"[sandbox] {line}")) if log else None,
-    )
-    for line in exports(server.url, key, secret):
-        actx.console.line(line)
-    actx.console.say(
-        f"sandbox listening on {server.url} — api key {key}, api secret {secret}"
-        + (f", state in {state}" if state else "")
-        + ". Ctrl-C stops it."
-    )
-    serve_foreground(server)
+    local = None
+    if gcs:
+        from hookctl.sandbox.gcs import LocalGcs
+
+        local = LocalGcs().start()
+        for bucket in buckets or []:
+            local.create_bucket(bucket)
+        gcs_endpoint = local.url
+    try:
+        server = build(
+            host,
+            port,
+            state,
+            key,
+            secret,
+            log=(lambda line: actx.console.say(f"[sandbox] {line}")) if log else None,
+            gcs_endpoint=gcs_endpoint,
+            event_log=lambda line: actx.console.say(f"[events] {line}"),
+        )
+        for line in exports(server.url, key, secret):
+            actx.console.line(line)
+        if gcs_endpoint:
+            actx.console.line(f"export HOOKCTL_GCS_ENDPOINT={gcs_endpoint}")
+        actx.console.say(
+            f"sandbox listening on {server.url} — api key {key}, api secret {secret}"
+            + (f", state in {state}" if state else "")
+            + (f", GCS on {gcs_endpoint}" if gcs_endpoint else "")
+            + ". Ctrl-C stops it."
+        )
+        serve_foreground(server)
+    finally:
+        if local is not None:
+            local.stop()
     actx.console.say("sandbox stopped")
+
+
+def _child_gcs(url: str) -> str:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=5) as response:
+        return str(json.loads(response.read()).get("gcs_endpoint") or "")
+
+
+@app.command("emit")
+def emit(
+    ctx: typer.Context,
+    event_type: Annotated[str, typer.Argument(help="The event type, e.g. message.new.")],
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=10_000, help="How many events.")
+    ] = 1,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="PATH=VALUE", help="Override a payload field, e.g. message.text=hi."
+        ),
+    ] = None,
+    allow_unknown: O.AllowUnknown = False,
+    as_json: O.Json = False,
+) -> None:
+    """Make the sandbox deliver an event to every matching hook, as Stream would.
+
+    Webhook hooks get it with Stream's headers, signature and retries; when every
+    attempt fails, a hook with failover gets the envelope in its bucket. SQS, SNS
+    and pending-message hooks are logged as "would deliver".
+
+    Example: hookctl sandbox emit message.new --count 10 --set message.text=hello
+    """
+    from hookctl.events import one_event_type
+
+    actx = app_context(ctx)
+    name = event_type if allow_unknown else one_event_type(event_type)
+    answer = actx.client().sandbox(
+        "/_sandbox/emit",
+        {"event_type": name, "count": count, "set": sets or [], "allow_unknown": allow_unknown},
+        timeout=max(actx.timeout, 120.0),
+    )
+    if as_json:
+        actx.console.json(answer)
+        return
+    rows: dict[tuple[str, str, str], int] = {}
+    for row in answer["outcomes"]:
+        k = (str(row["hook_id"]), str(row["hook_type"]), str(row["outcome"]))
+        rows[k] = rows.get(k, 0) + 1
+    actx.console.table(["hook", "type", "outcome", "events"], [[*k, n] for k, n in rows.items()])
+    summary = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in answer["summary"].items())
+    actx.console.say(f"{count} × {name}: {summary or 'no hook receives it'}")
+
+
+@app.command("keygen")
+def keygen(
+    ctx: typer.Context,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the key (mode 0600).")
+    ] = Path("sandbox-gcs-key.json"),
+    as_json: O.Json = False,
+) -> None:
+    """Write a service-account key whose token_uri is the sandbox's own token endpoint.
+
+    Use it with `hookctl failover set` against the sandbox: google-auth exchanges
+    it for a token at the sandbox, which checks the signature, then writes go to
+    the local GCS server.
+
+    Example: hookctl sandbox keygen --out key.json && hookctl failover set HOOK --bucket b --credentials key.json
+    """
+    import json
+
+    from hookctl.sandbox.tokens import make_key
+    from hookctl.settings import write_private
+
+    actx = app_context(ctx)
+    base = actx.settings().base_url.rstrip("/")
+    key, public = make_key(f"{base}/_sandbox/token")
+    actx.client().sandbox(
+        "/_sandbox/keys",
+        {
+            "private_key_id": key["private_key_id"],
+            "client_email": key["client_email"],
+            "public_key": public,
+        },
+    )
+    write_private(out, json.dumps(key, indent=2).encode())
+    summary = {
+        "path": str(out),
+        "client_email": key["client_email"],
+        "private_key_id": key["private_key_id"],
+    }
+    if as_json:
+        actx.console.json(summary)
+    else:
+        actx.console.line(str(out))
+        actx.console.success(
+            f"key for {key['client_email']} written to {out} (0600), registered with {base}"
+        )
 
 
 @app.command("stop")

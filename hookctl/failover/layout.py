@@ -172,7 +172,9 @@ def window(
             "e.g. --since 6h, --since 2026-04-01 (or --from-file, or --scan for the whole bucket)",
         )
     start = parse_when(since, now=now)
-    stop = parse_when(until, now=now, end=True) if until else now
+    # No --until: no end. A day past now keeps names stamped slightly ahead (clock skew,
+    # or the sandbox's next-free-second names) and lists at most one more prefix.
+    stop = parse_when(until, now=now, end=True) if until else now + DAY
     if stop <= start:
         raise UsageError(
             f"--until {until} is not after --since {since}",

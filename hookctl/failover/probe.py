@@ -7,6 +7,7 @@ token endpoint must fail in seconds, not hang in the library's default retry.
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ def _refresh_error(key: ServiceAccountKey, text: str) -> HookctlError:
             "was revoked (invalid_grant)",
             "create a new key for an enabled service account and use that",
         )
-    if any(w in lowered for w in ("iat", "exp", "too early", "in the future", "short-lived")):
+    if re.search(r"\b(iat|exp)\b|too early|in the future|short-lived", lowered):
         return HookctlError(
             f"Google refused the key's token: this machine's clock looks wrong "
             f"(invalid_grant: {_short(text)})",

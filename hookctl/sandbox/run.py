@@ -56,11 +56,16 @@ def build(
     api_key: str,
     api_secret: str,
     log: Callable[[str], None] | None = None,
+    *,
+    gcs_endpoint: str | None = None,
+    event_log: Callable[[str], None] | None = None,
 ) -> SandboxServer:
     state = SandboxState(state_file)
     state.add_app(api_key, api_secret)
     try:
-        return SandboxServer(state, host, port, log=log)
+        return SandboxServer(
+            state, host, port, log=log, gcs_endpoint=gcs_endpoint, event_log=event_log
+        )
     except OSError as exc:
         raise UsageError(
             f"cannot listen on {host}:{port}: {exc.strerror}",
@@ -104,6 +109,7 @@ def start_detached(
     api_key: str,
     api_secret: str,
     wait: float = 15.0,
+    extra: list[str] | None = None,
 ) -> SandboxInfo:
     port = port or free_port(host)
     runtime = _runtime_dir(data_dir)
@@ -125,6 +131,7 @@ def start_detached(
     ]
     if state_file:
         cmd += ["--state", str(state_file)]
+    cmd += extra or []
     env = {**os.environ, "HOOKCTL_SANDBOX_SECRET": api_secret}
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
@@ -136,7 +143,7 @@ def start_detached(
             start_new_session=True,
         )
     url = f"http://{host}:{port}"
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + wait + (15 if extra else 0)
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from hookctl.models import check_arn, check_sqs_url
 from hookctl.sandbox.state import RejectedUpdate, SandboxState
+from hookctl.sandbox.tokens import KeyRing, TokenRefused
 from hookctl.signing import TokenError, decode_jwt
 
 MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
@@ -50,6 +51,11 @@ class _Server(ThreadingHTTPServer):
         self.fault_lock = threading.Lock()
         self.window_start = time.time()
         self.window_count = 0
+        self.keyring = KeyRing()
+        self.gcs_endpoint: str | None = None
+        self.event_log: Callable[[str], None] | None = None
+        self.emitted: list[dict[str, Any]] = []
+        self.emit_lock = threading.Lock()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -214,7 +220,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _sandbox(self, route: str) -> None:
         if route == "/_sandbox/health":
-            self._send(200, {"ok": True, "apps": len(self.server.state.apps)})
+            self._send(
+                200,
+                {
+                    "ok": True,
+                    "apps": len(self.server.state.apps),
+                    "gcs_endpoint": self.server.gcs_endpoint,
+                },
+            )
         elif route == "/_sandbox/faults" and self.command == "POST":
             body = self._body()
             fault = Fault(
@@ -226,8 +239,64 @@ class _Handler(BaseHTTPRequestHandler):
             with self.server.fault_lock:
                 self.server.faults.append(fault)
             self._send(200, {"ok": True})
+        elif route == "/_sandbox/token" and self.command == "POST":
+            self._token()
+        elif route == "/_sandbox/keys" and self.command == "POST":
+            if (api_key := self._authenticate()) is not None:
+                body = self._body()
+                self.server.keyring.register(
+                    str(body["private_key_id"]), str(body["client_email"]), str(body["public_key"])
+                )
+                self._send(200, {"ok": True, "app": api_key})
+        elif route == "/_sandbox/emit" and self.command == "POST":
+            if (api_key := self._authenticate()) is not None:
+                self._emit(api_key, self._body())
         else:
             self._error(404, 16, f"{self.command} {route} does not exist in the sandbox")
+
+    def _token(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        form = {k: v[0] for k, v in parse_qs(raw).items()}
+        host = self.headers.get("Host", f"127.0.0.1:{self.server.server_address[1]}")
+        try:
+            answer = self.server.keyring.exchange(form, f"http://{host}/_sandbox/token")
+        except TokenRefused as exc:
+            self._send(400, {"error": exc.error, "error_description": exc.description})
+            return
+        self._send(200, answer)
+
+    def _emit(self, api_key: str, body: Any) -> None:
+        from hookctl.events import load_catalog
+        from hookctl.sandbox.emit import Emitter
+
+        event_type = str(body.get("event_type", ""))
+        count = int(body.get("count", 1))
+        if load_catalog().get(event_type) is None and not body.get("allow_unknown"):
+            self._error(400, 4, f"emit: {event_type!r} is not a known event type")
+            return
+        if not 1 <= count <= 10_000:
+            self._error(400, 4, "emit: count must be between 1 and 10000")
+            return
+        app = self.server.state.apps[api_key]
+        emitter = Emitter(gcs_endpoint=self.server.gcs_endpoint, log=self.server.event_log)
+        outcomes = emitter.emit(
+            api_key=api_key,
+            api_secret=app.api_secret,
+            app_id=app.name,
+            hooks=self.server.state.app_json(api_key)["event_hooks"],
+            event_type=event_type,
+            count=count,
+            overrides=[str(o) for o in body.get("set") or []],
+        )
+        rows = [o.as_json() for o in outcomes]
+        with self.server.emit_lock:
+            self.server.emitted.extend(rows)
+        summary: dict[str, int] = {}
+        for row in rows:
+            summary[row["outcome"]] = summary.get(row["outcome"], 0) + 1
+        self._send(
+            200, {"event_type": event_type, "count": count, "summary": summary, "outcomes": rows}
+        )
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -254,10 +323,32 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         log: Callable[[str], None] | None = None,
+        *,
+        gcs_endpoint: str | None = None,
+        event_log: Callable[[str], None] | None = None,
     ) -> None:
         self.state = state
         self._server = _Server((host, port), state, log)
+        self._server.gcs_endpoint = gcs_endpoint
+        self._server.event_log = event_log
         self._thread: threading.Thread | None = None
+
+    @property
+    def emitted(self) -> list[dict[str, Any]]:
+        """Every outcome of ``/_sandbox/emit`` so far (tests read it)."""
+        return self._server.emitted
+
+    @property
+    def keyring(self) -> KeyRing:
+        return self._server.keyring
+
+    @property
+    def gcs_endpoint(self) -> str | None:
+        return self._server.gcs_endpoint
+
+    @gcs_endpoint.setter
+    def gcs_endpoint(self, value: str | None) -> None:
+        self._server.gcs_endpoint = value
 
     @property
     def port(self) -> int:

@@ -101,7 +101,15 @@ class StreamClient:
 
     # ------------------------------------------------------------ transport
 
-    def _request(self, method: str, path: str, body: Any = None, *, idempotent: bool) -> Any:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        idempotent: bool,
+        timeout: float | None = None,
+    ) -> Any:
         url = API_PREFIX + path
         attempts = READ_ATTEMPTS if idempotent else WRITE_ATTEMPTS
         content = None if body is None else json.dumps(body).encode()
@@ -110,7 +118,13 @@ class StreamClient:
             started = time.perf_counter()
             response: httpx.Response | None = None
             try:
-                response = self._http.request(method, url, content=content, headers=headers)
+                response = self._http.request(
+                    method,
+                    url,
+                    content=content,
+                    headers=headers,
+                    timeout=timeout if timeout else httpx.USE_CLIENT_DEFAULT,
+                )
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Nothing reached the server: safe to retry, even a write.
                 self._note(f"{method} {url} -> connection failed ({type(exc).__name__})")
@@ -247,6 +261,10 @@ class StreamClient:
         body = {"sns_key": key, "sns_secret": secret, "sns_topic_arn": topic_arn}
         result: dict[str, Any] = self._request("POST", "/check_sns", body, idempotent=True)
         return result
+
+    def sandbox(self, path: str, body: Any, *, timeout: float | None = None) -> Any:
+        """POST to a sandbox-only endpoint (``/_sandbox/…``); Stream has no such paths."""
+        return self._request("POST", path, body, idempotent=False, timeout=timeout)
 
 
 def _reason(exc: Exception) -> str:
