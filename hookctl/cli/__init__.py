@@ -133,6 +133,7 @@ def _register() -> None:
         demo,
         events,
         failover,
+        hookfile,
         hooks,
         replay,
         sandbox,
@@ -153,6 +154,9 @@ def _register() -> None:
     app.command("trigger")(deliver.trigger)
     app.command("listen")(deliver.listen)
     hooks.app.command("test")(deliver.test_hook)
+    hooks.app.command("export")(hookfile.export)
+    hooks.app.command("diff")(hookfile.diff)
+    hooks.app.command("apply")(hookfile.apply)
     app.command("demo")(demo.demo)
 
 

@@ -198,9 +198,9 @@ class Emitter:
 
 
 def _target(hook: dict[str, Any]) -> str:
-    return str(
-        hook.get("sqs_url") or hook.get("sns_topic_arn") or hook.get("webhook_url") or "no target"
-    )
+    from hookctl.hooks import target
+
+    return target(hook) or "no target"
 
 
 def new_token() -> str:

@@ -1,0 +1,268 @@
+"""Hooks as code: export the app's hooks to TOML, read a TOML file back, plan the change.
+
+The file holds one ``[[hook]]`` table per hook with the API's field names, an
+``id`` to match live hooks and an optional local ``name``. Secrets are never
+written: export puts references in their place (``env:VAR`` or ``file:PATH``,
+relative to the file) and apply resolves them. Pure functions, no I/O besides
+reading the file and the referenced secrets.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hookctl import hooks as H
+from hookctl.errors import UsageError, ValidationFailed
+
+Hook = dict[str, Any]
+SECRET_PATHS: tuple[tuple[str, ...], ...] = (
+    ("sqs_secret",),
+    ("sns_secret",),
+    ("failover_config", "gcs_credentials"),
+)
+HEADER = (
+    "# Stream event hooks, exported by hookctl. Apply with `hookctl hooks apply FILE`.\n"
+    "# Secrets are references: env:VAR (an environment variable) or file:PATH (relative\n"
+    "# to this file). hooks without an id are matched by type and target, or created.\n\n"
+)
+_HOOK_HEADER = re.compile(r"^\s*\[\[\s*hook\s*\]\]")
+
+
+def _get(hook: Hook, path: tuple[str, ...]) -> Any:
+    value: Any = hook
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _set(hook: Hook, path: tuple[str, ...], value: Any) -> None:
+    target: Any = hook
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+def env_name(hook_id: str, path: tuple[str, ...]) -> str:
+    short = re.sub(r"[^A-Za-z0-9]", "_", hook_id.split("-")[0][:8]).upper()
+    return f"{path[-1].upper()}_{short}"
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value if v is not None]
+    return value
+
+
+def exportable(hook: Hook) -> Hook:
+    """One hook as it goes in the file: stable key order, no server fields, no secrets."""
+    clean = _drop_none(H.comparable(copy.deepcopy(hook)))
+    for path in SECRET_PATHS:
+        if _get(clean, path):
+            _set(clean, path, f"env:{env_name(str(hook.get('id', 'new')), path)}")
+    first = [k for k in ("id", "name", "hook_type", "enabled") if k in clean]
+    ordered = {k: clean[k] for k in first}
+    ordered.update({k: _sorted(clean[k]) for k in sorted(clean) if k not in first})
+    return ordered
+
+
+def _sorted(value: Any) -> Any:
+    return {k: _sorted(value[k]) for k in sorted(value)} if isinstance(value, dict) else value
+
+
+def to_toml(hooks: list[Hook]) -> str:
+    import tomli_w
+
+    return HEADER + tomli_w.dumps({"hook": [exportable(h) for h in hooks]})
+
+
+def secret_refs(hooks: list[Hook]) -> list[str]:
+    """The env vars an exported file refers to (for the user to set)."""
+    return [
+        env_name(str(h.get("id", "new")), path)
+        for h in hooks
+        for path in SECRET_PATHS
+        if _get(h, path)
+    ]
+
+
+@dataclass
+class FileHook:
+    number: int  # 1-based position in the file
+    line: int  # line of its [[hook]] header
+    name: str | None
+    data: Hook
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def where(self, path: Path, key: str | None = None) -> str:
+        line = self.field_lines.get(key or "", self.line)
+        label = f" ({self.name})" if self.name else ""
+        return f"{path}:{line}: hook {self.number}{label}"
+
+
+def load(
+    path: Path, *, allow_inline_secrets: bool = False, env: dict[str, str] | None = None
+) -> list[FileHook]:
+    """Read, check and resolve a hook file; ValidationFailed (exit 2) names the line."""
+    env = dict(os.environ) if env is None else env
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationFailed(
+            f"{path}: not valid TOML: {exc}", "fix the syntax; nothing was changed"
+        ) from None
+    unknown = sorted(set(doc) - {"hook"})
+    if unknown:
+        raise ValidationFailed(
+            f"{path}: unknown top-level key(s) {', '.join(unknown)}",
+            "a hook file holds only [[hook]] tables",
+        )
+    tables = doc.get("hook", [])
+    if not isinstance(tables, list):
+        raise ValidationFailed(
+            f"{path}: `hook` must be an array of tables", "write [[hook]] headers"
+        )
+    lines = text.splitlines()
+    headers = [i + 1 for i, line in enumerate(lines) if _HOOK_HEADER.match(line)]
+    out = []
+    for number, table in enumerate(tables, 1):
+        start = headers[number - 1] if number <= len(headers) else 1
+        end = headers[number] if number < len(headers) else len(lines) + 1
+        field_lines: dict[str, int] = {}
+        for i in range(start, end):
+            match = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=", lines[i - 1])
+            if match:
+                field_lines.setdefault(match[1], i)
+        data = dict(table)
+        name = data.pop("name", None)
+        hook = FileHook(number, start, str(name) if name is not None else None, data, field_lines)
+        _resolve_secrets(hook, path, env, allow_inline_secrets)
+        out.append(hook)
+    check(out, path)
+    return out
+
+
+def _resolve_secrets(hook: FileHook, path: Path, env: dict[str, str], allow_inline: bool) -> None:
+    for secret in SECRET_PATHS:
+        value = _get(hook.data, secret)
+        if value is None:
+            continue
+        where = hook.where(path, secret[-1])
+        label = ".".join(secret)
+        if not isinstance(value, str):
+            raise ValidationFailed(f"{where}: {label} must be a string", "use env:VAR or file:PATH")
+        if value.startswith("env:"):
+            var = value[4:]
+            if not env.get(var):
+                raise ValidationFailed(
+                    f"{where}: {label} refers to ${var}, which is not set",
+                    f"export {var}=... before applying (the value never goes in the file)",
+                )
+            _set(hook.data, secret, env[var])
+        elif value.startswith("file:"):
+            target = (path.parent / value[5:]).resolve()
+            try:
+                _set(hook.data, secret, target.read_text(encoding="utf-8").strip())
+            except OSError as exc:
+                raise ValidationFailed(
+                    f"{where}: {label} refers to {target}: {exc.strerror}", "check the path"
+                ) from None
+        elif not allow_inline:
+            raise ValidationFailed(
+                f"{where}: {label} holds a literal secret",
+                "use env:VAR or file:PATH so the secret stays out of git "
+                "(or pass --allow-inline-secrets)",
+            )
+
+
+def check(file_hooks: list[FileHook], path: Path) -> None:
+    from hookctl.events import resolve
+    from hookctl.models import array_errors, hook_errors
+
+    for hook in file_hooks:
+        names = hook.data.get("event_types") or []
+        if names:
+            try:
+                resolve([str(n) for n in names])
+            except UsageError as exc:  # an unknown type, with a suggestion
+                raise ValidationFailed(
+                    f"{hook.where(path, 'event_types')}: {exc.message}",
+                    "fix the event type; nothing was changed",
+                ) from None
+        errors = hook_errors(hook.data)
+        if errors:
+            key, why = errors[0]
+            raise ValidationFailed(
+                f"{hook.where(path, key.split('.')[0])}: {key}: {why}",
+                "fix the file; nothing was changed",
+            )
+    problems = array_errors([h.data for h in file_hooks])
+    if problems:
+        raise ValidationFailed(f"{path}: {problems[0]}", "fix the file; nothing was changed")
+
+
+@dataclass
+class Plan:
+    hooks: list[Hook]  # the new array
+    unmanaged: list[Hook]  # live hooks the file does not mention (kept unless pruned)
+    pruned: list[Hook]
+
+
+def _key(hook: Hook) -> tuple[str, str]:
+    return str(hook.get("hook_type")), H.target(hook)
+
+
+def plan(live: list[Hook], file_hooks: list[FileHook], *, prune: bool) -> Plan:
+    """Match file hooks to live ones (by id, else by type and target) and build the array."""
+    by_id = {str(h["id"]): h for h in live if h.get("id")}
+    matched: dict[int, Hook] = {}  # file number -> desired hook
+    used: set[str] = set()
+    for hook in file_hooks:
+        if hook.data.get("id") and str(hook.data["id"]) in by_id:
+            used.add(str(hook.data["id"]))
+    for hook in file_hooks:
+        hook_id = str(hook.data.get("id") or "")
+        live_hook = by_id.get(hook_id) if hook_id else None
+        if live_hook is None and not hook_id:
+            live_hook = next(
+                (h for h in live if str(h.get("id")) not in used and _key(h) == _key(hook.data)),
+                None,
+            )
+            if live_hook is not None:
+                used.add(str(live_hook["id"]))
+        desired = copy.deepcopy(hook.data)
+        if live_hook is not None:
+            desired = {
+                **{k: live_hook[k] for k in H.SERVER_FIELDS if k in live_hook},
+                **desired,
+                "id": live_hook["id"],
+            }
+        matched[hook.number] = desired
+    by_live_id = {str(d["id"]): d for d in matched.values() if d.get("id") in by_id}
+    new: list[Hook] = []
+    unmanaged: list[Hook] = []
+    pruned: list[Hook] = []
+    for current in live:
+        current_id = str(current.get("id"))
+        if current_id in by_live_id:
+            new.append(by_live_id[current_id])
+        elif prune:
+            pruned.append(current)
+        else:
+            unmanaged.append(current)
+            new.append(current)
+    new += [d for d in matched.values() if d.get("id") not in by_id]
+    return Plan(new, unmanaged, pruned)
