@@ -198,6 +198,8 @@ class Replayer:
         slots = asyncio.Semaphore(opts.concurrency * 2)
         running: set[asyncio.Task[None]] = set()
         errors: list[BaseException] = []
+        previous = asyncio.Event()
+        previous.set()
 
         def finished(task: asyncio.Task[None]) -> None:
             running.discard(task)
@@ -219,7 +221,9 @@ class Replayer:
                     slots.release()
                     break
                 self.stats.selected += 1
-                task = asyncio.create_task(self._process(deliverer, candidate))
+                turn = asyncio.Event()
+                task = asyncio.create_task(self._process(deliverer, candidate, previous, turn))
+                previous = turn
                 running.add(task)
                 task.add_done_callback(finished)
         finally:
@@ -228,11 +232,23 @@ class Replayer:
         if errors:
             raise errors[0]
 
-    async def _process(self, deliverer: Deliverer, candidate: Candidate) -> None:
-        body, problem = await self._download(candidate)
-        envelope = self._envelope(candidate, body, problem)
-        if envelope is not None:
-            await self._deliver(deliverer, candidate, envelope)
+    async def _process(
+        self,
+        deliverer: Deliverer,
+        candidate: Candidate,
+        previous: asyncio.Event,
+        turn: asyncio.Event,
+    ) -> None:
+        """Download and parse now; start the delivery only after the object listed before
+        this one has started its own (the engine's semaphore then keeps that order)."""
+        try:
+            body, problem = await self._download(candidate)
+            envelope = self._envelope(candidate, body, problem)
+            await previous.wait()
+            if envelope is not None:
+                await self._deliver(deliverer, candidate, envelope, turn)
+        finally:
+            turn.set()
 
     def _skip_delivered(self, item: Listed) -> bool:
         if self.journal is None or self.options.redeliver or self.options.dry_run:
@@ -284,7 +300,7 @@ class Replayer:
         return None
 
     async def _deliver(
-        self, deliverer: Deliverer, candidate: Candidate, envelope: Envelope
+        self, deliverer: Deliverer, candidate: Candidate, envelope: Envelope, turn: asyncio.Event
     ) -> None:
         item = candidate.item
         url = self.options.target or envelope.original_webhook_url
@@ -294,6 +310,7 @@ class Replayer:
             self._plan(url, envelope, item, len(body))
             return
         self.stats.in_flight += 1
+        turn.set()  # the next object may now queue behind this one
         try:
             result = await deliverer.deliver(Delivery(url, body, envelope.event_type, hook_id))
         finally:
