@@ -31,16 +31,6 @@ def fake_gcs_server(data: Path | None = None) -> Iterator[str]:
         yield gcs.url
 
 
-def create_bucket(url: str, name: str) -> None:
-    request = urllib.request.Request(
-        f"{url}/storage/v1/b",
-        method="POST",
-        data=json.dumps({"name": name}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    urllib.request.urlopen(request, timeout=5).close()
-
-
 @contextmanager
 def token_server(answer: dict[str, Any] | None = None, status: int = 200) -> Iterator[str]:
     """An OAuth token endpoint on loopback (answers every POST the same way)."""

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from hookctl.sandbox.gcs import create_bucket
 from tests.conftest import Cli, SandboxApp
-from tests.gcs import create_bucket, ec_pem, fake_gcs_server, service_account_key, token_server
+from tests.gcs import ec_pem, fake_gcs_server, service_account_key, token_server
 
 
 @pytest.fixture(scope="session")

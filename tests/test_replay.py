@@ -16,8 +16,9 @@ import pytest
 
 from hookctl.failover.layout import envelope, object_name
 from hookctl.receiver import Receiver
+from hookctl.sandbox.gcs import create_bucket
 from tests.conftest import Cli, SandboxApp
-from tests.gcs import counting_proxy, create_bucket, fake_gcs_server, upload, write_object
+from tests.gcs import counting_proxy, fake_gcs_server, upload, write_object
 
 BUCKET = "failover"
 PATH = "stream/failed-events"
@@ -615,12 +616,7 @@ def test_archive_moves_only_delivered_objects(gcs: str, cli: Cli, receiver: Rece
     args = [
         "failover",
         "replay",
-        "--bucket",
-        BUCKET,
-        "--path",
-        PATH,
-        "--gcs-endpoint",
-        gcs,
+        *gcs_args(gcs),
         "--to",
         receiver.url,
         "--since",

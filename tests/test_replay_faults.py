@@ -26,8 +26,9 @@ from typing import Any
 import pytest
 
 from hookctl.failover.layout import envelope, object_name
+from hookctl.sandbox.gcs import create_bucket
 from tests.conftest import SandboxApp
-from tests.gcs import create_bucket, fake_gcs_server, upload, write_object
+from tests.gcs import fake_gcs_server, upload, write_object
 
 BUCKET = "failover"
 PATH = "stream/failed-events"
@@ -118,6 +119,10 @@ def seed(data: Path, count: int, start: datetime) -> dict[str, dict[str, Any]]:
     return objects
 
 
+def replay_args(gcs: str) -> list[str]:
+    return ["failover", "replay", "--bucket", BUCKET, "--path", PATH, "--gcs-endpoint", gcs]
+
+
 def hookctl(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "hookctl", *args],
@@ -148,14 +153,7 @@ def test_sigkill_at_random_moments_then_rerun_delivers_everything_and_nothing_tw
     kills: list[tuple[float, set[str]]] = []  # (time of kill, journal's delivered ids after it)
     with fake_gcs_server(tmp_path / "data") as gcs, flaky_receiver(0.3) as (url, log):
         args = [
-            "failover",
-            "replay",
-            "--bucket",
-            BUCKET,
-            "--path",
-            PATH,
-            "--gcs-endpoint",
-            gcs,
+            *replay_args(gcs),
             "--since",
             "2026-04-01",
             "--until",
@@ -224,14 +222,7 @@ def test_ctrl_c_lets_in_flight_deliveries_finish_and_prints_the_summary(
     journal = tmp_path / "journal.sqlite3"
     with fake_gcs_server(tmp_path / "data") as gcs, flaky_receiver(0.0, delay=0.2) as (url, log):
         args = [
-            "failover",
-            "replay",
-            "--bucket",
-            BUCKET,
-            "--path",
-            PATH,
-            "--gcs-endpoint",
-            gcs,
+            *replay_args(gcs),
             "--since",
             "2026-04-01",
             "--until",

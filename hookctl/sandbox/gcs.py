@@ -34,6 +34,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def create_bucket(url: str, name: str) -> None:
+    """Create a bucket on a GCS-compatible server through the JSON API."""
+    request = urllib.request.Request(
+        f"{url}/storage/v1/b",
+        method="POST",
+        data=json.dumps({"name": name}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=5).close()
+
+
 class LocalGcs:
     """``with LocalGcs() as gcs: gcs.url`` — started on a free port, stopped on exit."""
 
@@ -75,13 +86,7 @@ class LocalGcs:
                 time.sleep(0.05)
 
     def create_bucket(self, name: str) -> None:
-        request = urllib.request.Request(
-            f"{self.url}/storage/v1/b",
-            method="POST",
-            data=json.dumps({"name": name}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        urllib.request.urlopen(request, timeout=5).close()
+        create_bucket(self.url, name)
 
     def stop(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
