@@ -9,6 +9,7 @@ both paths give the same output and exit codes.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -101,6 +102,13 @@ def print_verify_result(result: dict[str, object], *, as_json: bool) -> None:
 
 def main() -> None:
     argv = sys.argv[1:]
+    if argv in (["--help"], ["-h"]) and not os.environ.get("HOOKCTL_NO_FAST_HELP"):
+        # Generated from the Typer app by scripts/gen_docs.py (a test keeps it current):
+        # building the whole command tree costs ~90 ms, more than the rest of start-up.
+        from importlib.resources import files
+
+        sys.stdout.write(files("hookctl").joinpath("data/help.txt").read_text(encoding="utf-8"))
+        raise SystemExit(0)
     if argv and argv[0] in FAST and not {"-h", "--help"} & set(argv[1:]):
         try:
             code = _fast(argv)

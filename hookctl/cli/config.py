@@ -187,11 +187,15 @@ def remove(ctx: typer.Context, name: Name, yes: O.Yes = False) -> None:
 
 
 @app.command("path")
-def path(ctx: typer.Context) -> None:
+def path(ctx: typer.Context, as_json: O.Json = False) -> None:
     """Print the config file's path.
 
     Example: hookctl config path
     """
     from hookctl.settings import config_path
 
-    app_context(ctx).console.line(str(config_path()))
+    console = app_context(ctx).console
+    if as_json:
+        console.json({"path": str(config_path()), "exists": config_path().exists()})
+    else:
+        console.line(str(config_path()))

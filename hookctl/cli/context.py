@@ -55,6 +55,7 @@ class AppContext:
                 credentials=settings.describe_credentials(),
                 timeout=self.timeout,
                 log=log,
+                on_hooks=_remember,
             )
         return self._client
 
@@ -77,6 +78,12 @@ class AppContext:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _remember(hooks: list[dict[str, Any]]) -> None:
+    from hookctl.cli.completion import remember_hooks
+
+    remember_hooks(hooks)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -16,7 +16,18 @@ DryRun = Annotated[
 ShowSecrets = Annotated[
     bool, typer.Option("--show-secrets", help="Print secret values instead of masking them.")
 ]
-HookId = Annotated[str, typer.Argument(help="The hook's id (a unique prefix is enough).")]
+
+
+def _hook_ids(incomplete: str) -> list[tuple[str, str]]:
+    from hookctl.cli.completion import hook_ids
+
+    return hook_ids(incomplete)
+
+
+HookId = Annotated[
+    str,
+    typer.Argument(help="The hook's id (a unique prefix is enough).", autocompletion=_hook_ids),
+]
 SecretEnv = Annotated[
     str | None,
     typer.Option(

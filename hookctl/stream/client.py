@@ -72,8 +72,10 @@ class StreamClient:
         log: Logger | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_hooks: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._on_hooks = on_hooks
         self._credentials = credentials
         self._log = log
         self._sleep = sleep
@@ -247,6 +249,8 @@ class StreamClient:
         hooks = self.get_app().get("event_hooks") or []
         if not isinstance(hooks, list):
             raise ApiError("Stream returned event_hooks that is not a list", None)
+        if self._on_hooks is not None:
+            self._on_hooks(hooks)  # e.g. the shell-completion cache of hook ids
         return hooks
 
     def update_hooks(self, hooks: list[dict[str, Any]]) -> None:

@@ -1,0 +1,1 @@
+complete --command hookctl --no-files --arguments "(env _HOOKCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) hookctl)" --condition "env _HOOKCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) hookctl"

@@ -1,0 +1,107 @@
+"""One contract for every command: help with an example, --json where data is printed,
+generated files current, and heavy imports kept off the start-up path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hookctl.cli.reference import commands, is_group
+
+ROOT = Path(__file__).resolve().parent.parent
+# Commands that print no data (or print a script/file whose format is the point).
+NO_DATA = {
+    "hookctl demo",
+    "hookctl sandbox start",
+    "hookctl sandbox stop",
+    "hookctl completion show",
+    "hookctl completion install",
+    "hookctl hooks export",  # --format json instead
+    "hookctl listen",  # streams with --jsonl
+    "hookctl sign",  # prints the signature alone
+    "hookctl config use",
+    "hookctl config remove",
+    "hookctl config add",  # a ✓ line on stderr; `config show --json` has the data
+}
+LEAVES = [(path, cmd) for path, cmd in commands() if not is_group(cmd)]
+
+
+def test_generated_reference_and_completions_are_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"run `python scripts/gen_docs.py`: {result.stdout}"
+    for name in ("hookctl.bash", "_hookctl", "hookctl.fish", "hookctl.ps1"):
+        assert "_HOOKCTL_COMPLETE" in (ROOT / "completions" / name).read_text()
+
+
+@pytest.mark.parametrize(("path", "command"), LEAVES, ids=[p for p, _ in LEAVES])
+def test_every_command_has_help_an_example_and_a_reference_entry(
+    path: str, command: object
+) -> None:
+    help_text = getattr(command, "help", "") or ""
+    assert help_text.strip(), path
+    example = help_text.partition("Example:")[2]
+    assert "hookctl" in example.split("\n")[0], path
+    assert f"`{path}`" in (ROOT / "docs" / "commands.md").read_text()
+
+
+@pytest.mark.parametrize(("path", "command"), LEAVES, ids=[p for p, _ in LEAVES])
+def test_every_data_command_has_json(path: str, command: object) -> None:
+    if path in NO_DATA:
+        pytest.skip("prints no data")
+    options = {o for p in getattr(command, "params", []) for o in p.opts}
+    assert "--json" in options or "--jsonl" in options, path
+
+
+def _imported(*args: str) -> set[str]:
+    code = (
+        "import sys, runpy; sys.argv = ['hookctl', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('hookctl', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "import json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "STREAM_API_SECRET": "s"},
+        timeout=60,
+    )
+    return set(json.loads(out.stderr.strip().splitlines()[-1]))
+
+
+def test_help_and_verify_signature_stay_off_the_heavy_imports(tmp_path: Path) -> None:
+    heavy = ("google.cloud", "httpx", "aiohttp", "google.auth")
+    for args in (["--help"], ["failover", "--help"], ["hooks", "--help"]):
+        loaded = _imported(*args)
+        assert not [m for m in loaded if m.startswith(heavy)], args
+    body = tmp_path / "b.json"
+    body.write_text("{}")
+    loaded = _imported("verify-signature", "--body", str(body), "--signature", "00")
+    assert not [m for m in loaded if m.startswith((*heavy, "typer", "pydantic", "rich"))]
+
+
+def test_tab_completes_hook_ids_from_the_local_cache_without_the_network(tmp_path: Path) -> None:
+    cache = tmp_path / "data" / "cache" / "hook-ids.json"
+    cache.parent.mkdir(parents=True)
+    cache.write_text(json.dumps([["3f2a9c1e-aaaa", "webhook"], ["7b7b0000-bbbb", "sqs"]]))
+    env = {
+        **os.environ,
+        "HOOKCTL_DATA_DIR": str(tmp_path / "data"),
+        "STREAM_BASE_URL": "http://127.0.0.1:9",  # nothing listens: a call would fail
+        "_HOOKCTL_COMPLETE": "complete_bash",
+        "COMP_WORDS": "hookctl hooks show 3f",
+        "COMP_CWORD": "3",
+    }
+    code = "import sys; sys.argv[0] = 'hookctl'; from hookctl.cli import main; main()"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert "3f2a9c1e-aaaa" in out.stdout and "7b7b0000" not in out.stdout
