@@ -19,6 +19,9 @@ class HookctlGroup(TyperGroup):
     """Maps hookctl's errors to one-line messages and exit codes, for every command."""
 
     def invoke(self, ctx: Any) -> Any:
+        # The output contract: with --json (or --jsonl), errors are JSON on stderr too.
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        ctx.meta["hookctl.json_errors"] = bool({"--json", "--jsonl"} & set(rest))
         try:
             return super().invoke(ctx)
         except HookctlError as exc:
@@ -122,8 +125,10 @@ def root(
 
     Example: hookctl hooks list --json
     """
+    console = Console.from_environment(no_color=no_color, quiet=quiet)
+    console.json_errors = bool(ctx.meta.get("hookctl.json_errors"))
     ctx.obj = AppContext(
-        Console.from_environment(no_color=no_color, quiet=quiet),
+        console,
         api_key=api_key,
         base_url=base_url,
         profile=profile,

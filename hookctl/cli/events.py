@@ -36,6 +36,7 @@ def list_events(
         ),
     ] = None,
     as_json: O.Json = False,
+    jsonl: O.Jsonl = False,
 ) -> None:
     """List the event types hookctl knows, with product and description.
 
@@ -50,6 +51,10 @@ def list_events(
             "drop --product to list every event type",
         )
     found = search(product, search_text)
+    if jsonl:
+        for event in found:
+            actx.console.jsonl(event.as_json())
+        return
     if as_json:
         actx.console.json([e.as_json() for e in found])
         return

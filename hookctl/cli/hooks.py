@@ -292,6 +292,7 @@ def list_hooks(
         str | None, typer.Option("--type", help="Only hooks of this type.")
     ] = None,
     as_json: O.Json = False,
+    jsonl: O.Jsonl = False,
     show_secrets: O.ShowSecrets = False,
 ) -> None:
     """List the app's hooks: id, type, enabled, target, event filter, failover.
@@ -305,8 +306,13 @@ def list_hooks(
     if hook_type:
         wanted = hook_type.replace("-", "_")
         hooks = [h for h in hooks if h.get("hook_type") == wanted]
+    shown = [h if show_secrets else H.mask_hook(h) for h in hooks]
+    if jsonl:
+        for hook in shown:
+            actx.console.jsonl(hook)
+        return
     if as_json:
-        actx.console.json([h if show_secrets else H.mask_hook(h) for h in hooks])
+        actx.console.json(shown)
         return
     actx.console.table(H.LIST_COLUMNS, [H.list_row(h) for h in hooks])
     if not hooks:

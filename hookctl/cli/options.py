@@ -7,6 +7,9 @@ from typing import Annotated
 import typer
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+Jsonl = Annotated[
+    bool, typer.Option("--jsonl", help="Print one JSON object per line (NDJSON), for streaming.")
+]
 Yes = Annotated[
     bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
 ]
