@@ -48,6 +48,13 @@ class Journal:
         path.chmod(0o600)
         self._pending: list[tuple[Any, ...]] = []
 
+    def knows(self, url: str) -> bool:
+        """Whether anything was ever delivered to ``url`` (a first run skips the lookups)."""
+        row = self._db.execute(
+            "SELECT 1 FROM outcomes WHERE url = ? AND state = 'delivered' LIMIT 1", (url,)
+        ).fetchone()
+        return row is not None
+
     def delivered(self, obj: str, url: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM outcomes WHERE object = ? AND url = ? AND state = 'delivered'",

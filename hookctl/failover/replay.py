@@ -32,6 +32,7 @@ from hookctl.failover.select import Candidate, Finder, Skipped
 from hookctl.models import Envelope, MalformedObject, parse_envelope
 
 MAX_BYTES = 5 * 1024 * 1024
+Fetched = tuple[bytes | None, str | None]  # the body, or why there is none
 ORIGINAL = "original"  # journal target when each event goes to its envelope's URL
 
 
@@ -155,6 +156,7 @@ class Replayer:
         self.progress_every = progress_every
         self._stop = asyncio.Event()
         self._flush_scheduled = False
+        self._lookups: bool | None = None
 
     @property
     def target(self) -> str:
@@ -191,15 +193,37 @@ class Replayer:
             self.on_progress(self)
 
     async def _pipeline(self, deliverer: Deliverer) -> None:
-        """One task per object (download, parse, deliver, record), started in listing
-        order. Up to ``concurrency`` deliveries run at once (the Deliverer's bound) while
-        as many more objects download ahead of them: deliveries start oldest first."""
+        """Listing feeds a bounded queue of download tasks (``concurrency`` downloads at
+        once, up to 4× that many ahead); the dispatcher takes them in listing order and
+        starts at most ``concurrency`` deliveries, so deliveries start oldest first."""
         opts = self.options
-        slots = asyncio.Semaphore(opts.concurrency * 2)
+        ahead: asyncio.Queue[tuple[Candidate, asyncio.Task[Fetched]] | None] = asyncio.Queue(
+            maxsize=opts.concurrency * 4
+        )
+        download_slots = asyncio.Semaphore(opts.concurrency)
+
+        async def fetch(candidate: Candidate) -> Fetched:
+            async with download_slots:
+                return await self._download(candidate)
+
+        async def produce() -> None:
+            try:
+                async for candidate in self.finder.candidates():
+                    if self._stop.is_set():
+                        break
+                    if self._skip_delivered(candidate.item):
+                        continue
+                    if opts.limit is not None and self.stats.selected >= opts.limit:
+                        break
+                    self.stats.selected += 1
+                    await ahead.put((candidate, asyncio.create_task(fetch(candidate))))
+            finally:
+                await ahead.put(None)
+
+        producer = asyncio.create_task(produce())
         running: set[asyncio.Task[None]] = set()
+        slots = asyncio.Semaphore(opts.concurrency)
         errors: list[BaseException] = []
-        previous = asyncio.Event()
-        previous.set()
 
         def finished(task: asyncio.Task[None]) -> None:
             running.discard(task)
@@ -209,56 +233,50 @@ class Replayer:
                 self._stop.set()
 
         try:
-            async for candidate in self.finder.candidates():
+            while (entry := await ahead.get()) is not None:
+                candidate, download = entry
                 if self._stop.is_set():
-                    break
-                if self._skip_delivered(candidate.item):
+                    download.cancel()
                     continue
-                if opts.limit is not None and self.stats.selected >= opts.limit:
-                    break
+                body, problem = await download  # an access error (403) ends the run
+                envelope = self._envelope(candidate, body, problem)
+                if envelope is None:
+                    continue
                 await slots.acquire()
                 if self._stop.is_set():
                     slots.release()
-                    break
-                self.stats.selected += 1
-                turn = asyncio.Event()
-                task = asyncio.create_task(self._process(deliverer, candidate, previous, turn))
-                previous = turn
-                running.add(task)
-                task.add_done_callback(finished)
+                    continue
+                job = asyncio.create_task(self._deliver(deliverer, candidate, envelope))
+                running.add(job)
+                job.add_done_callback(finished)
+            await producer  # surfaces listing errors
         finally:
+            producer.cancel()
+            while not ahead.empty():
+                leftover = ahead.get_nowait()
+                if leftover is not None:
+                    leftover[1].cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
         if errors:
             raise errors[0]
 
-    async def _process(
-        self,
-        deliverer: Deliverer,
-        candidate: Candidate,
-        previous: asyncio.Event,
-        turn: asyncio.Event,
-    ) -> None:
-        """Download and parse now; start the delivery only after the object listed before
-        this one has started its own (the engine's semaphore then keeps that order)."""
-        try:
-            body, problem = await self._download(candidate)
-            envelope = self._envelope(candidate, body, problem)
-            await previous.wait()
-            if envelope is not None:
-                await self._deliver(deliverer, candidate, envelope, turn)
-        finally:
-            turn.set()
-
     def _skip_delivered(self, item: Listed) -> bool:
-        if self.journal is None or self.options.redeliver or self.options.dry_run:
+        if self._lookups is None:  # decided once per run
+            self._lookups = bool(
+                self.journal is not None
+                and not self.options.redeliver
+                and not self.options.dry_run
+                and self.journal.knows(self.target)
+            )
+        if not self._lookups or self.journal is None:
             return False
         if self.journal.delivered(object_key(self.bucket.name, item), self.target):
             self.stats.already_delivered += 1
             return True
         return False
 
-    async def _download(self, candidate: Candidate) -> tuple[bytes | None, str | None]:
+    async def _download(self, candidate: Candidate) -> Fetched:
         item, limit = candidate.item, self.options.max_bytes
         if item.size > limit:
             return None, f"object is {_mb(item.size)}, over the {_mb(limit)} limit"
@@ -300,7 +318,7 @@ class Replayer:
         return None
 
     async def _deliver(
-        self, deliverer: Deliverer, candidate: Candidate, envelope: Envelope, turn: asyncio.Event
+        self, deliverer: Deliverer, candidate: Candidate, envelope: Envelope
     ) -> None:
         item = candidate.item
         url = self.options.target or envelope.original_webhook_url
@@ -310,7 +328,6 @@ class Replayer:
             self._plan(url, envelope, item, len(body))
             return
         self.stats.in_flight += 1
-        turn.set()  # the next object may now queue behind this one
         try:
             result = await deliverer.deliver(Delivery(url, body, envelope.event_type, hook_id))
         finally:
