@@ -18,28 +18,16 @@ import hashlib
 import hmac
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from verify_signature import median_ms  # the same cold-run timer
 
 from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
 
 KEY, SECRET = "bench-key", "bench-secret"
-
-
-def median_ms(cmd: list[str], env: dict[str, str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append((time.perf_counter() - started) * 1000)
-        if proc.returncode != 0:
-            raise SystemExit(f"{cmd} failed: {proc.stderr.decode()[-300:]}")
-    return statistics.median(times)
 
 
 def main() -> None:
