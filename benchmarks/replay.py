@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hookctl.failover.layout import envelope, object_name
+from hookctl.sandbox.run import free_port
 
 BUCKET = "bench"
 PATH = "stream/failed-events"
@@ -59,12 +59,6 @@ app = web.Application()
 app.add_routes([web.post("/hook", hook), web.get("/stats", stats)])
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_http(url: str, timeout: float = 300) -> None:

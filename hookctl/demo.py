@@ -57,7 +57,8 @@ class Demo:
 
     def main(self, events: int = 10) -> int:
         from hookctl.receiver import Receiver
-        from hookctl.sandbox.gcs import LocalGcs, free_port
+        from hookctl.sandbox.gcs import LocalGcs
+        from hookctl.sandbox.run import free_port
 
         with contextlib.ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hookctl-demo-")))

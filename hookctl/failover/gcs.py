@@ -28,7 +28,6 @@ from hookctl.errors import HookctlError, NotFound
 from hookctl.failover.keys import ServiceAccountKey
 
 GOOGLE = "https://storage.googleapis.com"
-READ_SCOPE = "https://www.googleapis.com/auth/devstorage.read_write"
 PAGE_SIZE = 1000
 TRIES = 5
 TIMEOUT = 30.0
@@ -85,8 +84,10 @@ def make_auth(key: ServiceAccountKey | None, endpoint: str | None) -> Auth:
     import google.auth
     import google.auth.exceptions
 
+    from hookctl.failover.probe import SCOPE
+
     try:
-        credentials, _ = google.auth.default(scopes=[READ_SCOPE])
+        credentials, _ = google.auth.default(scopes=[SCOPE])
     except google.auth.exceptions.DefaultCredentialsError:
         raise HookctlError(
             "no credentials to read the failover bucket: the hook's failover_config has no "

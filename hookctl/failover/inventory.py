@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from hookctl.errors import UsageError
@@ -163,7 +163,3 @@ def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str,
         )
     ids = ", ".join(str(h.get("id")) for h in with_failover)
     raise UsageError(f"{len(with_failover)} hooks have failover ({ids})", "pick one with --hook ID")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

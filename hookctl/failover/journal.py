@@ -108,9 +108,6 @@ class Journal:
                 rows,
             )
 
-    def counts(self) -> dict[str, int]:
-        return dict(self._db.execute("SELECT state, COUNT(*) FROM outcomes GROUP BY state"))
-
     def close(self) -> None:
         self.flush()
         self._db.close()

@@ -94,7 +94,6 @@ class Stats:
     gone: int = 0
     in_flight: int = 0
     bytes: int = 0
-    first_delivery_at: float | None = None
     reasons: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
     malformed: list[Skipped] = field(default_factory=list)
@@ -332,8 +331,6 @@ class Replayer:
             result = await deliverer.deliver(Delivery(url, body, envelope.event_type, hook_id))
         finally:
             self.stats.in_flight -= 1
-        if self.stats.first_delivery_at is None:
-            self.stats.first_delivery_at = time.monotonic()
         if self.journal is not None:
             self._flush_soon()
             self.journal.record(

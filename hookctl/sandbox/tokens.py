@@ -69,7 +69,6 @@ class Registered:
 class KeyRing:
     def __init__(self) -> None:
         self.keys: dict[str, Registered] = {}
-        self.issued = 0
         self.lock = threading.Lock()
 
     def register(self, key_id: str, client_email: str, public_pem: str) -> None:
@@ -110,8 +109,6 @@ class KeyRing:
                 "invalid_grant",
                 "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.",
             )
-        with self.lock:
-            self.issued += 1
         return {
             "access_token": f"sandbox-{secrets.token_hex(16)}",
             "expires_in": 3600,
