@@ -18,6 +18,9 @@ from hookctl.errors import NotFound
 Hook = dict[str, Any]
 MASK = "********"
 SECRET_KEYS = ("sqs_secret", "sns_secret")
+# Fields Stream maintains itself: read-only in every official SDK's EventHook model
+# (getstream 7.0 decodes them as integer nanoseconds and would send ISO strings back).
+# They are never written: see ``writable``.
 SERVER_FIELDS = ("created_at", "updated_at")
 
 
@@ -128,6 +131,14 @@ def resolve_target(hooks: list[Hook], edit: Edit) -> str | None:
 def comparable(hook: Hook) -> Hook:
     """A hook without the fields the server maintains itself."""
     return {k: v for k, v in hook.items() if k not in SERVER_FIELDS}
+
+
+def writable(hooks: list[Hook]) -> list[Hook]:
+    """The array as a PATCH body carries it: each hook without server-managed fields.
+
+    Every other field, known to hookctl or not, is carried through unchanged.
+    """
+    return [comparable(hook) for hook in hooks]
 
 
 def same_hook(a: Hook | None, b: Hook | None) -> bool:

@@ -18,6 +18,7 @@ import httpx
 
 from hookctl import __version__
 from hookctl.errors import ApiError, ConnectionFailed
+from hookctl.hooks import writable
 from hookctl.signing import server_token
 
 API_PREFIX = "/api/v2"
@@ -254,7 +255,8 @@ class StreamClient:
         return hooks
 
     def update_hooks(self, hooks: list[dict[str, Any]]) -> None:
-        self._request("PATCH", "/app", {"event_hooks": hooks}, idempotent=False)
+        # Only client-writable fields: Stream maintains created_at/updated_at itself.
+        self._request("PATCH", "/app", {"event_hooks": writable(hooks)}, idempotent=False)
 
     def check_sqs(self, key: str, secret: str, url: str) -> dict[str, Any]:
         body = {"sqs_key": key, "sqs_secret": secret, "sqs_url": url}
