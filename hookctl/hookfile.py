@@ -156,6 +156,8 @@ def load(
 
 
 def _resolve_secrets(hook: FileHook, path: Path, env: dict[str, str], allow_inline: bool) -> None:
+    from hookctl.redact import remember
+
     for secret in SECRET_PATHS:
         value = _get(hook.data, secret)
         if value is None:
@@ -171,11 +173,14 @@ def _resolve_secrets(hook: FileHook, path: Path, env: dict[str, str], allow_inli
                     f"{where}: {label} refers to ${var}, which is not set",
                     f"export {var}=... before applying (the value never goes in the file)",
                 )
+            remember(env[var])
             _set(hook.data, secret, env[var])
         elif value.startswith("file:"):
             target = (path.parent / value[5:]).resolve()
             try:
-                _set(hook.data, secret, target.read_text(encoding="utf-8").strip())
+                text = target.read_text(encoding="utf-8").strip()
+                remember(text)
+                _set(hook.data, secret, text)
             except OSError as exc:
                 raise ValidationFailed(
                     f"{where}: {label} refers to {target}: {exc.strerror}", "check the path"
@@ -193,6 +198,13 @@ def check(file_hooks: list[FileHook], path: Path) -> None:
     from hookctl.models import array_errors, hook_errors
 
     for hook in file_hooks:
+        errors = hook_errors(hook.data)  # types first: `enabled = "yes"` is an error
+        if errors:
+            key, why = errors[0]
+            raise ValidationFailed(
+                f"{hook.where(path, key.split('.')[0])}: {key}: {why}",
+                "fix the file; nothing was changed",
+            )
         names = hook.data.get("event_types") or []
         if names:
             try:
@@ -202,13 +214,6 @@ def check(file_hooks: list[FileHook], path: Path) -> None:
                     f"{hook.where(path, 'event_types')}: {exc.message}",
                     "fix the event type; nothing was changed",
                 ) from None
-        errors = hook_errors(hook.data)
-        if errors:
-            key, why = errors[0]
-            raise ValidationFailed(
-                f"{hook.where(path, key.split('.')[0])}: {key}: {why}",
-                "fix the file; nothing was changed",
-            )
     problems = array_errors([h.data for h in file_hooks])
     if problems:
         raise ValidationFailed(f"{path}: {problems[0]}", "fix the file; nothing was changed")

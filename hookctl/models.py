@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -26,7 +25,6 @@ from hookctl.errors import ValidationFailed
 
 HOOK_TYPES = ("webhook", "sqs", "sns", "pending_message")
 MAX_PENDING_MESSAGE_HOOKS = 2
-_TEMPLATE = re.compile(r"\{\{\s*\.[A-Za-z]+\s*\}\}")
 _SQS_URL = re.compile(
     r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\d{12}/[A-Za-z0-9_-]+(\.fifo)?$"
 )
@@ -34,18 +32,21 @@ _ARN = re.compile(r"^arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):[a-z0-9-]*:\d{12}:.+
 
 
 def check_url(value: str, *, what: str = "URL") -> str:
-    """An absolute http(s) URL; Stream's ``{{.AppID}}``-style templates are allowed."""
-    plain = _TEMPLATE.sub("x", value.strip())
-    parts = urlsplit(plain)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in plain:
-        raise ValueError(f"{what} {value!r} is not an absolute http(s) URL")
-    return value.strip()
+    """An absolute http(s) URL (``hookctl.validate``); ``{{.AppID}}``-style templates allowed."""
+    from hookctl.validate import printable, url_problem
+
+    problem = url_problem(value, templates=True)
+    if problem:
+        raise ValueError(f"{printable(value)} is not an absolute http(s) URL: it {problem}")
+    return value
 
 
 def check_sqs_url(value: str) -> str:
-    if not _SQS_URL.match(value.strip()):
+    from hookctl.validate import printable
+
+    if not isinstance(value, str) or not _SQS_URL.fullmatch(value.strip()):
         raise ValueError(
-            f"{value!r} is not an SQS queue URL "
+            f"{printable(value)} is not an SQS queue URL "
             "(like https://sqs.us-east-1.amazonaws.com/123456789012/stream-events)"
         )
     return value.strip()
@@ -211,7 +212,7 @@ def hook_errors(hook: dict[str, Any]) -> list[tuple[str, str]]:
     if hook_type not in HOOK_TYPES:
         return [("hook_type", f"{hook_type!r} is not one of {', '.join(HOOK_TYPES)}")]
     try:
-        _ADAPTER.validate_python(hook, strict=False)
+        _ADAPTER.validate_python(hook, strict=True)
     except ValidationError as exc:
         out: list[tuple[str, str]] = []
         for err in exc.errors(include_url=False):

@@ -261,6 +261,9 @@ def require_credentials(resolved: Resolved) -> tuple[str, str]:
             "with --secret-env VAR / --secret-stdin), or pass --profile NAME",
         )
     assert resolved.api_key is not None and resolved.api_secret is not None
+    from hookctl.redact import remember
+
+    remember(resolved.api_secret)
     return resolved.api_key, resolved.api_secret
 
 

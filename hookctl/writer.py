@@ -113,7 +113,7 @@ def _verify(after: list[H.Hook], live: list[H.Hook]) -> list[str]:
             continue
         for key, value in H.comparable(hook).items():
             if got.get(key) != value and not H.looks_masked(got.get(key)):
-                problems.append(f"hook {hook_id} has {key}={got.get(key)!r}")
+                problems.append(f"hook {hook_id} has a different {key}")
     sent_ids = {h.get("id") for h in after if h.get("id")}
     created = [h for h in live if h.get("id") not in sent_ids]
     expected_new = sum(1 for h in after if not h.get("id"))

@@ -35,7 +35,10 @@ class HookctlGroup(TyperGroup):
         except Exception as exc:
             obj = ctx.find_root().obj
             if isinstance(obj, AppContext) and obj.debug:
-                raise
+                import traceback
+
+                obj.console.talk("".join(traceback.format_exception(exc)).rstrip())
+                raise typer.Exit(EXIT_FAILED) from None
             _console(ctx).error(
                 f"unexpected failure: {type(exc).__name__}: {exc}",
                 "run again with --debug for the traceback, and report it",

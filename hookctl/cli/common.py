@@ -12,18 +12,24 @@ from hookctl.errors import UsageError, require_env
 
 def read_secret(ctx: AppContext, *, env_var: str | None, from_stdin: bool, label: str) -> str:
     """A secret from an env var, stdin, or a hidden prompt — never from argv."""
+    from hookctl.redact import remember
+
     if env_var:
-        return require_env(env_var)
+        value = require_env(env_var)
+        remember(value)
+        return value
     if from_stdin:
         value = sys.stdin.readline().strip()
         if not value:
             raise UsageError(
                 f"no {label} on stdin", 'pipe the secret in, e.g. `printf %s "$S" | ...`'
             )
+        remember(value)
         return value
     if ctx.console.can_prompt():
         value = getpass.getpass(f"{label}: ", stream=ctx.console.err)
         if value:
+            remember(value)
             return value
     raise UsageError(
         f"{label} is required",

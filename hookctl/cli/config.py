@@ -37,8 +37,10 @@ def add(
     Example: STREAM_SECRET=... hookctl config add prod --api-key abc123 --secret-env STREAM_SECRET
     """
     from hookctl.settings import PROFILE_NAME, Profile, load_config
+    from hookctl.validate import check_profile_values
 
     actx = app_context(ctx)
+    check_profile_values(api_key=api_key, base_url=base_url)
     if not PROFILE_NAME.match(name):
         raise UsageError(
             f"profile name {name!r} is not allowed",

@@ -44,8 +44,12 @@ class AppContext:
         if self._client is None:
             from hookctl.settings import require_credentials
             from hookctl.stream.client import StreamClient
+            from hookctl.validate import check_url
 
             settings = self.settings()
+            check_url(
+                settings.base_url, what=f"the base URL (from {settings.sources.get('base_url')})"
+            )
             key, secret = require_credentials(settings)
             log = (lambda line: self.console.say(f"[http] {line}")) if self.verbose else None
             self._client = StreamClient(

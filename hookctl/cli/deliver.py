@@ -124,13 +124,10 @@ def ping(
     """
     from hookctl.delivery import Delivery, deliver_sync
     from hookctl.events import one_event_type
-    from hookctl.models import check_url
+    from hookctl.validate import check_url
 
     actx = app_context(ctx)
-    try:
-        check_url(url)
-    except ValueError as exc:
-        raise UsageError(str(exc), "give an http(s) URL") from None
+    check_url(url)
     event_type = one_event_type(event)
     body = build_payload(event_type, sets, data)
     key, secret = credentials(actx)
@@ -168,8 +165,10 @@ def trigger(
 
     from hookctl.delivery import Delivery, deliver_sync
     from hookctl.events import one_event_type
+    from hookctl.validate import check_url
 
     actx = app_context(ctx)
+    check_url(to, what="--to")
     event_type = one_event_type(event)
     body = build_payload(event_type, sets, data)
     key, secret = credentials(actx)
@@ -254,8 +253,11 @@ def listen(
 
     from hookctl.receiver import Receiver
     from hookctl.settings import resolve
+    from hookctl.validate import check_url
 
     actx = app_context(ctx)
+    if forward_to is not None:
+        check_url(forward_to, what="--forward-to")
     secrets = [require_env(var) for var in secret_env or []]
     if not secrets:
         found = resolve(flag_profile=actx.profile).api_secret

@@ -46,12 +46,11 @@ def export(
     else:
         text = json.dumps({"hook": [exportable(h) for h in hooks]}, indent=2) + "\n"
     if output is None:
-        actx.console.out.write(text)
-        actx.console.out.flush()
+        actx.console.write(text)
     else:
         from hookctl.settings import write_private
 
-        write_private(output, text.encode())
+        write_private(output, text.encode("utf-8", "backslashreplace"))
         actx.console.success(f"{len(hooks)} hook(s) written to {output}")
     refs = secret_refs(hooks)
     if refs:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from hookctl.errors import UsageError
+from hookctl.redact import redact
+from hookctl.validate import encodable
 
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
@@ -68,6 +70,15 @@ class Console:
             ci=bool(env.get("CI")),
         )
 
+    # ------------------------------------------------------------ writing
+
+    def talk(self, text: str) -> None:
+        """One line of talk on stderr: redacted, and escaped where the stream cannot encode it."""
+        self._emit(self.err, redact(text))
+
+    def _emit(self, stream: TextIO, text: str) -> None:
+        print(encodable(text, getattr(stream, "encoding", None)), file=stream, flush=True)
+
     # ------------------------------------------------------------ stderr
 
     def _paint(self, text: str, style: str) -> str:
@@ -76,40 +87,46 @@ class Console:
     def say(self, message: str) -> None:
         """Narration on stderr (suppressed by --quiet)."""
         if not self.quiet:
-            print(message, file=self.err, flush=True)
+            self.talk(message)
 
     def success(self, message: str) -> None:
         self.say(self._paint("✓ ", "green") + message)
 
     def warn(self, message: str) -> None:
-        print(self._paint("warning: ", "yellow") + message, file=self.err, flush=True)
+        self.talk(self._paint("warning: ", "yellow") + message)
 
     def error(self, message: str, hint: str | None = None) -> None:
+        message = redact(message)
+        hint = redact(hint) if hint else hint
         if self.json_errors:
-            print(json.dumps({"error": message, "hint": hint}), file=self.err, flush=True)
+            self._emit(self.err, json.dumps({"error": message, "hint": hint}))
             return
-        print(self._paint("error: ", "red") + message, file=self.err, flush=True)
+        self._emit(self.err, self._paint("error: ", "red") + message)
         if hint:
-            print(self._paint(f"hint: {hint}", "dim"), file=self.err, flush=True)
+            self._emit(self.err, self._paint(f"hint: {hint}", "dim"))
 
     # ------------------------------------------------------------ stdout
 
+    def write(self, text: str) -> None:
+        """Raw data on stdout (no newline added), escaped where the stream cannot encode it."""
+        self.out.write(encodable(text, getattr(self.out, "encoding", None)))
+        self.out.flush()
+
     def line(self, text: str = "") -> None:
-        print(text, file=self.out, flush=True)
+        self._emit(self.out, text)
 
     def json(self, data: Any) -> None:
-        print(
-            json.dumps(data, indent=2, ensure_ascii=False, default=str), file=self.out, flush=True
-        )
+        self._emit(self.out, json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
     def jsonl(self, data: Any) -> None:
-        print(json.dumps(data, ensure_ascii=False, default=str), file=self.out, flush=True)
+        self._emit(self.out, json.dumps(data, ensure_ascii=False, default=str))
 
     def table(
         self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
     ) -> None:
         """A rich table on a terminal; tab-separated rows (with a header) when piped."""
-        cells = [["" if c is None else str(c) for c in row] for row in rows]
+        encoding = getattr(self.out, "encoding", None)
+        cells = [["" if c is None else encodable(str(c), encoding) for c in row] for row in rows]
         if not self.out_tty:
             self.line("\t".join(c.upper() for c in columns))
             for row in cells:
@@ -153,6 +170,11 @@ class Console:
             raise UsageError(
                 f"confirmation needed but {why}: {question}", f"pass {flag} to confirm in scripts"
             )
-        print(f"{question} [y/N] ", end="", file=self.err, flush=True)
+        print(
+            encodable(redact(f"{question} [y/N] "), getattr(self.err, "encoding", None)),
+            end="",
+            file=self.err,
+            flush=True,
+        )
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             raise UsageError("cancelled", "nothing was changed")

@@ -578,13 +578,10 @@ def replay(
         raise UsageError(
             "--from-file replays the objects in the file", "leave out --since/--scan/--follow"
         )
-    if to:
-        from hookctl.models import check_url
+    if to is not None:
+        from hookctl.validate import check_url
 
-        try:
-            check_url(to, what="--to URL")
-        except ValueError as exc:
-            raise UsageError(str(exc), "give an http(s) URL") from None
+        check_url(to, what="--to")
     if archive_to is not None and not archive_to.strip("/"):
         raise UsageError("--archive-to needs a prefix", "e.g. --archive-to stream/replayed")
     source = resolve_source(

@@ -62,6 +62,9 @@ def check_key(
     allow_http_token_uri: bool = False,
 ) -> ServiceAccountKey:
     """Parse and check a service-account key; raises ValidationFailed per problem."""
+    from hookctl.redact import remember
+
+    remember(text)
     if not text.strip():
         raise _bad(f"{source} is empty")
     try:

@@ -75,6 +75,9 @@ class StreamClient:
         sleep: Callable[[float], None] = time.sleep,
         on_hooks: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
+        from hookctl.redact import remember
+
+        remember(api_secret)
         self.base_url = base_url.rstrip("/")
         self._on_hooks = on_hooks
         self._credentials = credentials
@@ -250,11 +253,17 @@ class StreamClient:
         hooks = self.get_app().get("event_hooks") or []
         if not isinstance(hooks, list):
             raise ApiError("Stream returned event_hooks that is not a list", None)
+        from hookctl.redact import remember_hooks
+
+        remember_hooks(hooks)
         if self._on_hooks is not None:
             self._on_hooks(hooks)  # e.g. the shell-completion cache of hook ids
         return hooks
 
     def update_hooks(self, hooks: list[dict[str, Any]]) -> None:
+        from hookctl.redact import remember_hooks
+
+        remember_hooks(hooks)
         # Only client-writable fields: Stream maintains created_at/updated_at itself.
         self._request("PATCH", "/app", {"event_hooks": writable(hooks)}, idempotent=False)
 

@@ -1,0 +1,119 @@
+"""One redaction function at the error boundary.
+
+Every message, hint, ``--json`` error, ``--verbose`` log line and ``--debug``
+traceback passes ``redact`` before it is printed. It masks:
+
+- every secret hookctl has seen in this run: the API secret, each hook's
+  ``*_secret``, ``gcs_credentials`` (and the ``private_key`` inside it),
+  S3-style ``s3_secret``/``s3_api_key``, secrets read from env vars, files or
+  stdin; each also in its JSON-escaped and ``repr`` forms, so a secret quoted
+  inside an error message is caught too;
+- any PEM block (``-----BEGIN … KEY-----``), known or not;
+- values that follow a secret-looking name (``sqs_secret='…'``, ``"private_key": "…"``).
+
+Secrets are remembered per process (``remember``, ``remember_hooks``); the set only
+grows. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+MASK = "********"
+MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
+_known: set[str] = set()
+_SECRET_NAME = re.compile(
+    r"(secret|gcs_credentials|private_key|s3_api_key|password|token)$", re.IGNORECASE
+)
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|\Z)", re.DOTALL)
+_PEM_ESCAPED = re.compile(
+    r"-----BEGIN [A-Z0-9 ]+-----(?:\\\\?n|[^\"'])*?(?:-----END [A-Z0-9 ]+-----|\Z)"
+)
+# name = value / "name": "value" / name='value' for secret-looking names
+_NAMED = re.compile(
+    r"""(?P<name>["']?[A-Za-z0-9_]*(?:secret|gcs_credentials|private_key|s3_api_key|password)["']?"""
+    r"""\s*[:=]\s*)(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,;)}\]]+)""",
+    re.IGNORECASE,
+)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for a field whose value is a secret (``sqs_secret``, ``gcs_credentials`` …)."""
+    return bool(_SECRET_NAME.search(name)) and not name.lower().endswith("_token_uri")
+
+
+def remember(*values: Any) -> None:
+    """Add secret values to the set masked by ``redact`` (empty or short values ignored)."""
+    for value in values:
+        if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
+            continue
+        for form in _forms(value):
+            if len(form) >= MIN_SECRET_LENGTH:
+                _known.add(form)
+        if value.lstrip().startswith("{"):  # a service-account key: its private_key too
+            try:
+                doc = json.loads(value)
+            except ValueError:
+                continue
+            if isinstance(doc, dict):
+                remember_fields(doc)
+
+
+def _forms(value: str) -> Iterable[str]:
+    yield value
+    yield value.strip()
+    yield json.dumps(value)[1:-1]
+    yield json.dumps(value, ensure_ascii=False)[1:-1]
+    yield repr(value)[1:-1]
+    yield ascii(value)[1:-1]
+    for line in value.splitlines():  # a long key printed line by line
+        if len(line.strip()) >= 16:
+            yield line.strip()
+
+
+def remember_fields(data: Any) -> None:
+    """Remember every secret-named field inside ``data`` (dicts and lists, any depth)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and is_secret_name(key) and isinstance(value, str):
+                remember(value)
+            else:
+                remember_fields(value)
+    elif isinstance(data, list):
+        for item in data:
+            remember_fields(item)
+
+
+def remember_hooks(hooks: Iterable[Any]) -> None:
+    """Remember the secrets of an ``event_hooks`` array (as read or about to be written)."""
+    remember_fields(list(hooks))
+
+
+def forget_all() -> None:
+    """Tests only: start again with no known secrets."""
+    _known.clear()
+
+
+def redact(text: str) -> str:
+    """``text`` with every known secret, PEM block and secret-named value masked."""
+    if not text:
+        return text
+    for secret in sorted(_known, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, MASK)
+    text = _PEM.sub(MASK, text)
+    text = _PEM_ESCAPED.sub(MASK, text)
+    return _NAMED.sub(_mask_named, text)
+
+
+def _mask_named(match: re.Match[str]) -> str:
+    value = match["value"]
+    if value.strip("\"'") in ("", MASK, "None", "null") or value.strip("\"'").startswith(
+        ("env:", "file:")
+    ):
+        return match[0]
+    quote = value[0] if value[0] in "\"'" else ""
+    return f"{match['name']}{quote}{MASK}{quote}"

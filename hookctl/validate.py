@@ -1,0 +1,140 @@
+"""Validation at the edge: the one URL check, and escaping for output.
+
+Every URL that enters hookctl (a hook's ``webhook_url`` from a flag or a hook
+file, ``ping``/``trigger``/``replay --to``/``listen --forward-to`` targets, a
+profile's ``--base-url``) passes ``url_problem``, so a value Stream would
+store but no HTTP client can use (a newline, a tab, port 99999, a lone
+surrogate from non-UTF-8 argv) is refused before any request is made.
+
+Standard library only: ``verify-signature`` and settings import this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from hookctl.errors import UsageError
+
+MAX_URL_LENGTH = 2048
+_TEMPLATE = re.compile(r"\{\{\s*\.[A-Za-z]+\s*\}\}")
+# Letters (incl. IDN), digits, hyphens, dots, underscores: what a DNS name may hold.
+_HOST_LABEL = re.compile(r"^[\w-]+$")
+_BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as-is: not UTF-8, whitespace or control characters."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    for ch in value:
+        if ch.isspace() or unicodedata.category(ch) in _BAD_CATEGORIES:
+            return f"contains {_describe(ch)}"
+    return None
+
+
+def _describe(ch: str) -> str:
+    if ch == " ":
+        return "a space"
+    if ch.isspace():
+        return f"whitespace ({ch!a})"
+    return f"a control or invisible character ({ch!a})"
+
+
+def url_problem(value: object, *, templates: bool = False) -> str | None:
+    """Why ``value`` is not an absolute http(s) URL hookctl accepts, or None.
+
+    ``templates`` allows Stream's ``{{.AppID}}``-style placeholders (hook URLs only).
+    """
+    if not isinstance(value, str):
+        return f"must be a string, not {type(value).__name__}"
+    if not value:
+        return "is empty"
+    if len(value) > MAX_URL_LENGTH:
+        return f"is {len(value)} characters long (at most {MAX_URL_LENGTH})"
+    problem = text_problem(value)
+    if problem:
+        return problem
+    plain = _TEMPLATE.sub("x", value) if templates else value
+    if "{{" in plain or "}}" in plain:
+        return "has a malformed {{.Template}} placeholder" if templates else "contains {{"
+    try:
+        parts = urlsplit(plain)
+    except ValueError as exc:  # e.g. an unbalanced [ in the host
+        return f"cannot be parsed ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must start with http:// or https://"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host"
+    if not (host.startswith("[") or ":" in host):  # not an IPv6 literal
+        labels = host.rstrip(".").split(".")
+        if any(not label or not _HOST_LABEL.match(label) for label in labels):
+            return f"has an invalid host {host!r}"
+    else:
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(host.strip("[]").split("%")[0])
+        except ValueError:
+            return f"has an invalid IPv6 host {host!r}"
+    try:
+        port = parts.port
+    except ValueError:
+        port_text = parts.netloc.rpartition(":")[2]
+        return f"has an invalid port {port_text!r} (1-65535)"
+    if port is not None and not 1 <= port <= 65535:
+        return f"has an invalid port {port} (1-65535)"
+    if parts.netloc.endswith(":"):
+        return "has an empty port after ':'"
+    return None
+
+
+def check_url(value: object, *, what: str = "URL", templates: bool = False) -> str:
+    """``value`` if it is an acceptable URL; else ``UsageError`` (exit 2) naming ``what``."""
+    problem = url_problem(value, templates=templates)
+    if problem:
+        raise UsageError(
+            f"{what} {printable(value)} is not an absolute http(s) URL: it {problem}",
+            "give an absolute http(s) URL like https://example.com/stream "
+            "(no spaces, valid port); nothing was changed",
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def printable(value: object, limit: int = 200) -> str:
+    """``repr``-style text of ``value`` that any terminal can print (escapes, cut short)."""
+    text = ascii(value) if isinstance(value, str) else repr(value)
+    text = text.encode("ascii", "backslashreplace").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def encodable(text: str, encoding: str | None) -> str:
+    """``text`` with what ``encoding`` cannot carry escaped (``\\udcff``), never an error."""
+    enc = encoding or "utf-8"
+    try:
+        text.encode(enc)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        try:
+            return text.encode(enc, "backslashreplace").decode(enc)
+        except LookupError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def check_profile_values(*, api_key: str | None, base_url: str | None) -> None:
+    """``config add``: a non-empty printable API key and, if given, a valid base URL."""
+    if api_key is not None:
+        if not api_key.strip():
+            raise UsageError(
+                "--api-key is empty", "give the app's API key (from Stream's dashboard)"
+            )
+        problem = text_problem(api_key)
+        if problem:
+            raise UsageError(f"--api-key {printable(api_key)} {problem}", "give the app's API key")
+    if base_url is not None:
+        check_url(base_url, what="--base-url")
