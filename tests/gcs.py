@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from tests.loopback import Loopback, Reply, Request
 
 
 @contextmanager
@@ -27,29 +27,9 @@ def fake_gcs_server(data: Path | None = None) -> Iterator[str]:
 @contextmanager
 def token_server(answer: dict[str, Any] | None = None, status: int = 200) -> Iterator[str]:
     """An OAuth token endpoint on loopback (answers every POST the same way)."""
-    body = json.dumps(
-        answer or {"access_token": "x", "expires_in": 3600, "token_type": "Bearer"}
-    ).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/token"
-    finally:
-        server.shutdown()
-        server.server_close()
+    body = answer or {"access_token": "x", "expires_in": 3600, "token_type": "Bearer"}
+    with Loopback() as server:
+        yield server.route("POST", "/token", Reply(status, body))
 
 
 _RSA = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -93,68 +73,43 @@ def gcs_refusing(refuse: set[str]) -> Iterator[str]:
     ``refuse`` holds operations: "create", "get", "delete", "list", or "auth" (401 on all).
     """
 
-    def error(code: int, permission: str) -> bytes:
+    def error(code: int, permission: str) -> dict[str, Any]:
         reason = "forbidden" if code == 403 else "required"
         message = (
             f"stream-failover@hookctl-test.iam.gserviceaccount.com does not have "
             f"{permission} access to the Google Cloud Storage object."
         )
-        return json.dumps(
-            {
-                "error": {
-                    "code": code,
-                    "message": message,
-                    "errors": [{"message": message, "domain": "global", "reason": reason}],
-                }
+        return {
+            "error": {
+                "code": code,
+                "message": message,
+                "errors": [{"message": message, "domain": "global", "reason": reason}],
             }
-        ).encode()
+        }
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
+    def answer(op: str, permission: str, ok_body: Any) -> Reply:
+        if "auth" in refuse:
+            return Reply(401, error(401, permission))
+        if op in refuse:
+            return Reply(403, error(403, permission))
+        return Reply(200, ok_body)
 
-        def _answer(self, status: int, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def handle(request: Request) -> Reply:
+        if request.method == "POST":
+            meta = {"name": "probe", "bucket": "b", "generation": "1"}
+            return answer("create", "storage.objects.create", meta)
+        if request.method == "DELETE":
+            return answer("delete", "storage.objects.delete", b"")
+        if "/iam/testPermissions" in request.path:
+            return Reply(404, {"error": {"code": 404, "message": "not implemented"}})
+        if request.query.get("alt") == ["media"]:
+            probe = {"hookctl": "failover probe", "safe_to_delete": True}
+            return answer("get", "storage.objects.get", probe)
+        return answer("list", "storage.objects.list", {"items": []})
 
-        def _route(self, op: str, permission: str, ok_body: bytes) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if "auth" in refuse:
-                self._answer(401, error(401, permission))
-            elif op in refuse:
-                self._answer(403, error(403, permission))
-            else:
-                self._answer(200, ok_body)
-
-        def do_POST(self) -> None:
-            meta = json.dumps({"name": "probe", "bucket": "b", "generation": "1"}).encode()
-            self._route("create", "storage.objects.create", meta)
-
-        def do_GET(self) -> None:
-            if "/iam/testPermissions" in self.path:
-                self._answer(404, b'{"error": {"code": 404, "message": "not implemented"}}')
-            elif "alt=media" in self.path:
-                self._route(
-                    "get",
-                    "storage.objects.get",
-                    b'{"hookctl": "failover probe", "safe_to_delete": true}',
-                )
-            else:
-                self._route("list", "storage.objects.list", b'{"items": []}')
-
-        def do_DELETE(self) -> None:
-            self._route("delete", "storage.objects.delete", b"")
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with Loopback() as server:
+        server.route("*", "*", handler=handle)
+        yield server.base_url
 
 
 @contextmanager
@@ -166,39 +121,21 @@ def counting_proxy(upstream: str) -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
     target = urlsplit(upstream)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def relay(request: Request) -> Reply:
+        seen.append(f"{request.method} {request.target}")
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        headers = {k: v for k, v in request.headers.items() if k != "host"}
+        conn.request(request.method, request.target, body=request.body or None, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        hop = ("transfer-encoding", "content-length", "connection")
+        kept = {k: v for k, v in response.getheaders() if k.lower() not in hop}
+        return Reply(response.status, data, kept)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def _relay(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            seen.append(f"{self.command} {self.path}")
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            self.send_response(response.status)
-            for key, value in response.getheaders():
-                if key.lower() not in ("transfer-encoding", "content-length", "connection"):
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            conn.close()
-
-        do_GET = do_POST = do_DELETE = _relay
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with Loopback() as server:
+        server.route("*", "*", handler=relay)
+        yield server.base_url, seen
 
 
 def write_object(data: Path, bucket: str, name: str, body: bytes | dict[str, Any]) -> None:

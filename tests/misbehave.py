@@ -1,72 +1,52 @@
-"""A loopback HTTP server that misbehaves on purpose, following a script."""
+"""A webhook receiver that misbehaves on purpose, following a script of short strings.
+
+A shorthand over ``tests.loopback`` for delivery tests: ``misbehaving(["503", "200"])``
+answers any path, any method with 503 to the first request and 200 to the rest.
+New tests may use ``tests.loopback.Loopback`` directly.
+"""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.loopback import DROP, Action, Loopback, Reply
+
+
+def parse(action: str) -> Action:
+    """``200``, ``500``, ``429 ra=2`` (Retry-After), ``302 loc=http://…`` (Location),
+    ``drop`` (close without answering), ``sleep=1.5`` (wait, then 200)."""
+    if action == "drop":
+        return DROP
+    if action.startswith("sleep="):
+        return Reply(200, {"answer": "200"}, delay=float(action.split("=", 1)[1]))
+    status, *options = action.split()
+    headers = {}
+    for option in options:
+        name, _, value = option.partition("=")
+        headers[{"ra": "Retry-After", "loc": "Location"}[name]] = value
+    return Reply(int(status), {"answer": status}, headers)
 
 
 class Script:
-    """Actions, one per request (the last repeats): ``200``, ``500``, ``429 ra=2``,
-    ``408``, ``404``, ``drop`` (close without answering), ``sleep=1.5`` (then 200)."""
+    """What the receiver saw: ``requests`` as dicts of ``headers`` (lower-case), ``body``, ``at``."""
 
-    def __init__(self, actions: list[str]) -> None:
-        self.actions = actions
-        self.requests: list[dict[str, Any]] = []
-        self.lock = threading.Lock()
+    def __init__(self, server: Loopback) -> None:
+        self._server = server
 
-    def next(self, headers: dict[str, str], body: bytes) -> str:
-        with self.lock:
-            self.requests.append({"headers": headers, "body": body, "at": time.monotonic()})
-            index = min(len(self.requests) - 1, len(self.actions) - 1)
-            return self.actions[index]
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return [
+            {"headers": r.headers, "body": r.body, "at": r.at, "method": r.method, "path": r.path}
+            for r in self._server.requests
+        ]
 
 
 @contextmanager
 def misbehaving(actions: list[str]) -> Iterator[tuple[str, Script]]:
-    script = Script(actions)
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            action = script.next({k.lower(): v for k, v in self.headers.items()}, body)
-            if action == "drop":
-                self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-                return
-            status, headers = 200, {}
-            if action.startswith("sleep="):
-                time.sleep(float(action.split("=")[1]))
-            else:
-                parts = action.split()
-                status = int(parts[0])
-                for part in parts[1:]:
-                    if part.startswith("ra="):
-                        headers["Retry-After"] = part[3:]
-            reply = b"" if status in (204, 304) else b'{"answer": "%d"}' % status
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", script
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Yields the receiver's URL (``…/hook``) and its ``Script``; one action per request,
+    the last repeats."""
+    with Loopback() as server:
+        server.route("*", "*", *(parse(a) for a in actions))
+        yield server.url("/hook"), Script(server)

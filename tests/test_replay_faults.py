@@ -10,7 +10,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +18,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from hookctl.failover.layout import envelope, object_name
 from hookctl.sandbox.gcs import create_bucket
 from tests.conftest import SandboxApp
 from tests.gcs import fake_gcs_server, upload, write_object
+from tests.loopback import DROP, Action, Loopback, Request, hang
 
 BUCKET = "failover"
 PATH = "stream/failed-events"
@@ -55,50 +54,25 @@ def flaky_receiver(fail_rate: float, delay: float = 0.0) -> Iterator[tuple[str, 
     log = Accepting()
     rng = random.Random(7)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def handle(request: Request) -> Action:
+        with log.lock:
+            roll = rng.random()
+        if roll < fail_rate / 3:
+            return 500
+        if roll < 2 * fail_rate / 3:
+            return hang(1.0)  # the client gave up at 0.3 s: drop without processing
+        if roll < fail_rate:
+            return DROP
+        if delay:
+            time.sleep(delay)
+        with log.lock:
+            webhook_id = request.headers.get("x-webhook-id", "")
+            log.accepted.append((webhook_id, time.monotonic()))
+            log.bodies[webhook_id] = request.body
+        return 200
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            webhook_id = self.headers.get("X-Webhook-Id", "")
-            with log.lock:
-                roll = rng.random()
-            if roll < fail_rate / 3:
-                self._answer(500)
-            elif roll < 2 * fail_rate / 3:
-                time.sleep(1.0)  # the client gave up at 0.3 s: drop without processing
-                self._drop()
-            elif roll < fail_rate:
-                self._drop()
-            else:
-                if delay:
-                    time.sleep(delay)
-                with log.lock:
-                    log.accepted.append((webhook_id, time.monotonic()))
-                    log.bodies[webhook_id] = body
-                self._answer(200)
-
-        def _answer(self, status: int) -> None:
-            self.send_response(status)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-        def _drop(self) -> None:
-            self.connection.shutdown(socket.SHUT_RDWR)
-            self.close_connection = True
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", log
-    finally:
-        server.shutdown()
-        server.server_close()
+    with Loopback() as server:
+        yield server.route("POST", "/hook", handler=handle), log
 
 
 def seed(data: Path, count: int, start: datetime) -> dict[str, dict[str, Any]]:
