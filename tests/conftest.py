@@ -64,15 +64,20 @@ class SandboxApp:
 
 
 @pytest.fixture
-def sandbox(sandbox_server: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> SandboxApp:
-    """A fresh app in the shared sandbox, with STREAM_* pointing at it."""
+def sandbox(sandbox_server: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxApp]:
+    """A fresh app in the shared sandbox, with STREAM_* pointing at it.
+
+    Inject faults for this app only (``api_key`` in ``POST /_sandbox/faults``); whatever
+    the test left is dropped afterwards, so tests cannot hit each other's faults.
+    """
     key = f"key-{uuid.uuid4().hex[:12]}"
     secret = f"secret-{uuid.uuid4().hex}"
     sandbox_server.state.add_app(key, secret)
     sb = SandboxApp(sandbox_server.url, key, secret, sandbox_server)
     for name, value in sb.env().items():
         monkeypatch.setenv(name, value)
-    return sb
+    yield sb
+    sandbox_server.drop_faults(key)
 
 
 @dataclass

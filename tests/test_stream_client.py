@@ -16,6 +16,8 @@ from tests.conftest import SandboxApp
 
 
 def inject(sandbox: SandboxApp, **fault: object) -> None:
+    """A fault for this test's app only (see the ``sandbox`` fixture)."""
+    fault = {"api_key": sandbox.api_key, **fault}
     request = urllib.request.Request(
         f"{sandbox.url}/_sandbox/faults", data=json.dumps(fault).encode(), method="POST"
     )
@@ -153,3 +155,26 @@ def test_check_sqs_and_sns(sandbox: SandboxApp) -> None:
             "duration": "0.05ms",
             "error": "SNS key and secret are required",
         }
+
+
+def test_faults_hit_only_their_app_and_can_be_dropped(sandbox: SandboxApp) -> None:
+    """Tests share one sandbox (across xdist workers' tests, too): a fault is per app."""
+    other_key = f"{sandbox.api_key}-other"
+    sandbox.server.state.add_app(other_key, sandbox.api_secret)
+    other = SandboxApp(sandbox.url, other_key, sandbox.api_secret, sandbox.server)
+    inject(sandbox, status=500, count=5, method="PATCH")
+    with client(other, [], []) as c:
+        c.update_hooks([])  # the other app's writes are untouched
+    inject(other, status=503, count=1)
+    with client(sandbox, [], []) as c:
+        assert c.get_hooks() == []  # a GET: neither the PATCH fault nor the other app's
+        with pytest.raises(ApiError, match="server error 500"):
+            c.update_hooks([])
+    request = urllib.request.Request(
+        f"{sandbox.url}/_sandbox/faults?api_key={sandbox.api_key}", method="DELETE"
+    )
+    with urllib.request.urlopen(request) as response:
+        assert json.loads(response.read())["dropped"] == 1  # 4 PATCH faults left as one entry
+    with client(sandbox, [], []) as c:
+        c.update_hooks([])
+    assert sandbox.server.drop_faults(other_key) == 1  # the other app's fault is still there

@@ -29,12 +29,21 @@ RATE_LIMIT = 1000
 
 @dataclass
 class Fault:
-    """A misbehaviour injected through ``POST /_sandbox/faults`` for tests."""
+    """A misbehaviour injected through ``POST /_sandbox/faults`` for tests.
+
+    With ``api_key`` it hits only requests for that app, so tests sharing one sandbox
+    (in parallel, too) cannot take each other's faults; ``DELETE /_sandbox/faults``
+    (``?api_key=`` for one app) drops what is left.
+    """
 
     status: int
     count: int
     retry_after: str | None = None
     method: str | None = None
+    api_key: str | None = None
+
+    def applies(self, method: str, api_key: str) -> bool:
+        return self.method in (None, method) and self.api_key in (None, api_key)
 
 
 class _Server(ThreadingHTTPServer):
@@ -56,6 +65,14 @@ class _Server(ThreadingHTTPServer):
         self.event_log: Callable[[str], None] | None = None
         self.emitted: list[dict[str, Any]] = []
         self.emit_lock = threading.Lock()
+
+    def drop_faults(self, api_key: str | None = None) -> int:
+        """Forget injected faults (only ``api_key``'s when given); returns how many."""
+        with self.fault_lock:
+            kept = [f for f in self.faults if api_key is not None and f.api_key != api_key]
+            dropped = len(self.faults) - len(kept)
+            self.faults = kept
+        return dropped
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -149,9 +166,10 @@ class _Handler(BaseHTTPRequestHandler):
         return api_key
 
     def _take_fault(self) -> Fault | None:
+        api_key = (parse_qs(urlsplit(self.path).query).get("api_key") or [""])[0]
         with self.server.fault_lock:
             for fault in self.server.faults:
-                if fault.method in (None, self.command):
+                if fault.applies(self.command, api_key):
                     fault.count -= 1
                     if fault.count <= 0:
                         self.server.faults.remove(fault)
@@ -235,10 +253,15 @@ class _Handler(BaseHTTPRequestHandler):
                 int(body.get("count", 1)),
                 body.get("retry_after"),
                 body.get("method"),
+                body.get("api_key"),
             )
             with self.server.fault_lock:
                 self.server.faults.append(fault)
             self._send(200, {"ok": True})
+        elif route == "/_sandbox/faults" and self.command == "DELETE":
+            only = parse_qs(urlsplit(self.path).query).get("api_key")
+            dropped = self.server.drop_faults(only[0] if only else None)
+            self._send(200, {"ok": True, "dropped": dropped})
         elif route == "/_sandbox/token" and self.command == "POST":
             self._token()
         elif route == "/_sandbox/keys" and self.command == "POST":
@@ -332,6 +355,10 @@ class SandboxServer:
         self._server.gcs_endpoint = gcs_endpoint
         self._server.event_log = event_log
         self._thread: threading.Thread | None = None
+
+    def drop_faults(self, api_key: str | None = None) -> int:
+        """Forget injected faults (only ``api_key``'s when given); returns how many."""
+        return self._server.drop_faults(api_key)
 
     @property
     def emitted(self) -> list[dict[str, Any]]:
