@@ -24,15 +24,17 @@ Routes
 Script
     One action per request, the last repeats: an ``int`` status, a ``Reply`` (status,
     body, headers, delay before answering), ``DROP`` (close the connection without a
-    response) or ``hang(seconds)`` (wait, then close without a response).
+    response) or ``hang(seconds)`` (wait, then close without a response). Each route
+    keeps its own place in its script. ``tests/misbehave.py`` is a string shorthand for
+    one receiver route: ``misbehaving(["429 ra=1", "drop", "200"])``.
 Handler
     ``handler(request) -> action`` decides per request (it may sleep or record state of
     its own); it runs on the server's request thread.
 Requests
     ``server.requests`` lists every request in arrival order: ``method``, ``target``
-    (path and raw query as sent), ``path``, ``query`` (parsed), ``headers`` (lower-case names), ``body`` (bytes), ``at``
-    (``time.monotonic()`` on arrival); ``request.json()`` parses the body.
-    ``server.requests_to(path)`` filters by exact path.
+    (path and raw query, as sent), ``path``, ``query`` (parsed), ``headers``
+    (lower-case names), ``body`` (bytes), ``at`` (``time.monotonic()`` on arrival);
+    ``request.json()`` parses the body. ``server.requests_to(path)`` filters by path.
 
 The server speaks HTTP/1.1 with keep-alive, one thread per connection, and is
 stopped when the ``with`` block ends.
@@ -152,7 +154,9 @@ class Loopback:
             return [r for r in self.requests if r.path == path]
 
     def start(self) -> Loopback:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

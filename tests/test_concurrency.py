@@ -14,12 +14,17 @@ from hookctl.hooks import Edit, add_edit, update_edit
 from hookctl.writer import rebase
 from tests.conftest import SandboxApp
 
-PROCESSES = 8
-HOOKS_EACH = 25
 
-
-@pytest.mark.slow
-def test_eight_processes_adding_25_hooks_each_keep_all_200(sandbox: SandboxApp) -> None:
+@pytest.mark.parametrize(
+    ("processes", "hooks_each"),
+    [
+        pytest.param(4, 10, id="4x10"),
+        pytest.param(8, 25, id="8x25", marks=pytest.mark.slow),  # 200 cold processes
+    ],
+)
+def test_parallel_processes_adding_hooks_keep_every_hook(
+    sandbox: SandboxApp, processes: int, hooks_each: int
+) -> None:
     env = {**os.environ, **sandbox.env()}
     script = (
         "for i in $(seq 1 {n}); do "
@@ -28,18 +33,18 @@ def test_eight_processes_adding_25_hooks_each_keep_all_200(sandbox: SandboxApp) 
     )
 
     def worker(w: int) -> int:
-        cmd = script.format(n=HOOKS_EACH, py=sys.executable, w=w)
+        cmd = script.format(n=hooks_each, py=sys.executable, w=w)
         return subprocess.run(["bash", "-c", cmd], env=env, timeout=600).returncode
 
-    with ThreadPoolExecutor(PROCESSES) as pool:
-        codes = list(pool.map(worker, range(PROCESSES)))
-    assert codes == [0] * PROCESSES
+    with ThreadPoolExecutor(processes) as pool:
+        codes = list(pool.map(worker, range(processes)))
+    assert codes == [0] * processes
     hooks = sandbox.hooks()
     urls = sorted(h["webhook_url"] for h in hooks)
     expected = sorted(
-        f"https://p{w}.example.com/{i}" for w in range(PROCESSES) for i in range(1, HOOKS_EACH + 1)
+        f"https://p{w}.example.com/{i}" for w in range(processes) for i in range(1, hooks_each + 1)
     )
-    assert len(hooks) == PROCESSES * HOOKS_EACH
+    assert len(hooks) == processes * hooks_each
     assert urls == expected
     assert len({h["id"] for h in hooks}) == len(hooks)
 

@@ -240,11 +240,31 @@ sqs_hooks = st.builds(
 )
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(hooks=st.lists(st.one_of(webhooks, sqs_hooks), max_size=5))
+hook_lists = st.lists(st.one_of(webhooks, sqs_hooks), max_size=5)
+
+
+@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hooks=hook_lists)
 def test_export_apply_export_is_a_fixed_point(
     cli: Cli, sandbox_server: SandboxServer, hooks: list[dict[str, Any]], tmp_path: Path
 ) -> None:
+    check_fixed_point(cli, sandbox_server, hooks, tmp_path)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hooks=hook_lists)
+def test_export_apply_export_is_a_fixed_point_over_more_examples(
+    cli: Cli, sandbox_server: SandboxServer, hooks: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    check_fixed_point(cli, sandbox_server, hooks, tmp_path)
+
+
+def check_fixed_point(
+    cli: Cli, sandbox_server: SandboxServer, hooks: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """Exporting an app, applying the file to an empty app and exporting again gives the
+    same file, and secrets come back from their environment variables."""
     source, target = (f"key-{uuid.uuid4().hex[:10]}" for _ in range(2))
     secret = "property-secret"
     for key in (source, target):

@@ -117,11 +117,17 @@ def delivered_in_journal(journal: Path) -> set[str]:
         }
 
 
-@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("events", "kill_runs", "min_kills"),
+    [
+        pytest.param(80, 2, 2, id="80-events-2-kills"),
+        pytest.param(300, 6, 3, id="300-events-6-kills", marks=pytest.mark.slow),
+    ],
+)
 def test_sigkill_at_random_moments_then_rerun_delivers_everything_and_nothing_twice(
-    sandbox: SandboxApp, tmp_path: Path
+    sandbox: SandboxApp, tmp_path: Path, events: int, kill_runs: int, min_kills: int
 ) -> None:
-    objects = seed(tmp_path / "data", 300, datetime(2026, 4, 1, tzinfo=UTC))
+    objects = seed(tmp_path / "data", events, datetime(2026, 4, 1, tzinfo=UTC))
     journal = tmp_path / "journal.sqlite3"
     rng = random.Random(11)
     kills: list[tuple[float, set[str]]] = []  # (time of kill, journal's delivered ids after it)
@@ -149,7 +155,7 @@ def test_sigkill_at_random_moments_then_rerun_delivers_everything_and_nothing_tw
         ]
         for run in range(40):
             proc = hookctl(*args)
-            if run < 6:
+            if run < kill_runs:
                 time.sleep(rng.uniform(0.6, 2.0))  # start-up is ~0.5 s
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGKILL)
@@ -163,7 +169,7 @@ def test_sigkill_at_random_moments_then_rerun_delivers_everything_and_nothing_tw
             assert proc.returncode == 1, err  # some deliveries failed: run again
         else:
             pytest.fail("replay never completed")
-    assert len(kills) >= 3
+    assert len(kills) >= min_kills
     accepted = log.ids()
     journal_ids = delivered_in_journal(journal)
     assert set(accepted) == journal_ids  # nothing marked delivered that was not accepted

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
 from tests.conftest import Cli
 from tests.misbehave import misbehaving
+from tests.procs import Group
 
 BUCKET = "emit-failover"
 PATH = "stream/failed-events"
@@ -202,23 +202,25 @@ def test_emit_refuses_unknown_types(box: Box, cli: Cli) -> None:
     assert result.exit_code == 2 and "did you mean message.new" in result.stderr
 
 
-def fake_gcs_pids() -> set[str]:
-    out = subprocess.run(["pgrep", "-f", "fake-gcs-server"], capture_output=True, text=True)
-    return set(out.stdout.split())
-
-
 @pytest.mark.slow
-def test_demo_tells_the_outage_story_and_leaves_nothing_running() -> None:
-    before = fake_gcs_pids()
+def test_demo_tells_the_outage_story_and_leaves_nothing_running(tmp_path: Path) -> None:
+    """Checks only the demo's own process group, so other hookctl or fake-gcs-server
+    processes on the machine cannot make it fail (or pass)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STREAM_", "HOOKCTL_"))}
-    proc = subprocess.run(
-        [sys.executable, "-m", "hookctl", "demo"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "10 × message.new: 10 would deliver, 10 failed over" in proc.stdout + proc.stderr
-    assert "✓ 10 events failed over, 10 listed, 10 replayed" in proc.stdout
-    assert fake_gcs_pids() <= before
+    out, err = tmp_path / "demo.out", tmp_path / "demo.err"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        demo = Group(
+            [sys.executable, "-m", "hookctl", "demo"], stdout=stdout, stderr=stderr, env=env
+        )
+    try:
+        seen = demo.wait_while_watching(timeout=120)
+        left = demo.wait_for_group_exit(timeout=2) or demo.members() or ["(no /proc)"]
+    finally:
+        demo.kill()
+    stdout_text, stderr_text = out.read_text(), err.read_text()
+    assert demo.proc.returncode == 0, stderr_text[-2000:]
+    assert "10 × message.new: 10 would deliver, 10 failed over" in stdout_text + stderr_text
+    assert "✓ 10 events failed over, 10 listed, 10 replayed" in stdout_text
+    if Path("/proc").is_dir():  # what the group held while the demo ran: its own GCS server
+        assert any("fake-gcs-server" in command for command in seen), seen
+    assert left is True, f"still running in the demo's process group: {left}"
