@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hookctl.cli.reference import commands, is_group
-from tests.conftest import Cli, SandboxApp
+from tests.conftest import Cli
 
 ROOT = Path(__file__).resolve().parent.parent
 # Commands that print no data (or print a script/file whose format is the point).
@@ -105,16 +105,18 @@ def test_tab_completes_hook_ids_from_the_local_cache_without_the_network(tmp_pat
     }
     code = "import sys; sys.argv[0] = 'hookctl'; from hookctl.cli import main; main()"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert "3f2a9c1e-aaaa" in out.stdout and "7b7b0000" not in out.stdout
+    assert "3f2a9c1e-aaaa" in out.stdout
+    assert "7b7b0000" not in out.stdout
 
 
-def test_with_json_errors_are_json_on_stderr_and_lists_stream_ndjson(
-    cli: Cli, sandbox: SandboxApp
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_with_json_errors_are_json_on_stderr_and_lists_stream_ndjson(cli: Cli) -> None:
     missing = cli("hooks", "show", "no-such-hook", "--json")
-    assert missing.exit_code == 1 and missing.stdout == ""
+    assert missing.exit_code == 1
+    assert missing.stdout == ""
     error = json.loads(missing.stderr)
-    assert "no-such-hook" in error["error"] and error["hint"]
+    assert "no-such-hook" in error["error"]
+    assert error["hint"]
     plain = cli("hooks", "show", "no-such-hook")
     assert plain.stderr.startswith("error: ")
     for url in ("https://example.com/a", "https://example.com/b"):
@@ -125,4 +127,5 @@ def test_with_json_errors_are_json_on_stderr_and_lists_stream_ndjson(
         "https://example.com/b",
     ]
     events = cli("events", "list", "--product", "video", "--jsonl").stdout.splitlines()
-    assert events and all(json.loads(e)["product"] == "video" for e in events)
+    assert events
+    assert all(json.loads(e)["product"] == "video" for e in events)

@@ -64,7 +64,8 @@ def test_rebase_keeps_a_hook_added_by_someone_else() -> None:
     ]
     edit = update_edit("a", {"enabled": False})
     result = rebase(base, fresh, edit)
-    assert result[0]["enabled"] is False and result[1] == fresh[1]
+    assert result[0]["enabled"] is False
+    assert result[1] == fresh[1]
 
 
 def test_rebase_stops_when_the_same_hook_changed() -> None:

@@ -39,7 +39,8 @@ def test_profiles_add_list_show_use_remove(cli: Cli, monkeypatch: pytest.MonkeyP
     assert all("secret-" not in r["api_secret"] for r in rows)
 
     shown = json.loads(cli("config", "show", "staging", "--json").stdout)
-    assert shown["base_url"] == "http://127.0.0.1:1" and shown["api_secret"].startswith("****")
+    assert shown["base_url"] == "http://127.0.0.1:1"
+    assert shown["api_secret"].startswith("****")
     revealed = json.loads(cli("config", "show", "staging", "--json", "--show-secrets").stdout)
     assert revealed["api_secret"] == "secret-two-ghijkl"
 
@@ -48,7 +49,8 @@ def test_profiles_add_list_show_use_remove(cli: Cli, monkeypatch: pytest.MonkeyP
     assert effective["api_key"] == {"value": "key2", "source": "profile staging (default)"}
 
     dup = cli("config", "add", "prod", "--api-key", "x", "--secret-env", "S1")
-    assert dup.exit_code == 2 and "--force" in dup.stderr
+    assert dup.exit_code == 2
+    assert "--force" in dup.stderr
     assert cli("config", "remove", "staging").exit_code == 2  # needs --yes off a terminal
     assert cli("config", "remove", "staging", "--yes").exit_code == 0
     assert [r["name"] for r in json.loads(cli("config", "list", "--json").stdout)] == ["prod"]
@@ -85,7 +87,8 @@ def test_precedence_flag_env_profile_default(tmp_path: Path) -> None:
     assert r.sources["base_url"] == "default"
 
     r = resolve(flag_profile="other", env=env, config=config)  # a named profile beats env
-    assert r.api_key == "other-key" and r.sources["api_key"] == "profile other (flag --profile)"
+    assert r.api_key == "other-key"
+    assert r.sources["api_key"] == "profile other (flag --profile)"
 
     r = resolve(
         flag_api_key="flag-key",

@@ -17,7 +17,8 @@ def assert_clean_error(result: object, code: int, *fragments: str) -> None:
         assert fragment in stderr
 
 
-def test_wrong_secret(cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_wrong_secret(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STREAM_API_SECRET", "not-the-secret")
     result = cli("hooks", "list")
     assert_clean_error(
@@ -26,9 +27,8 @@ def test_wrong_secret(cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyP
     assert "not-the-secret" not in result.output
 
 
-def test_wrong_key_names_the_profile(
-    cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_wrong_key_names_the_profile(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STREAM_API_KEY")
     monkeypatch.delenv("STREAM_API_SECRET")
     monkeypatch.setenv("S", "whatever")
@@ -46,7 +46,7 @@ def test_sandbox_down(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "hookctl sandbox start" in result.stderr
 
 
-def test_malformed_config_file(cli: Cli, isolated_env: object, tmp_path: object) -> None:
+def test_malformed_config_file(cli: Cli) -> None:
     import os
     from pathlib import Path
 
@@ -68,7 +68,8 @@ def test_unknown_profile(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert_clean_error(cli("hooks", "list"), 1, "unknown profile 'nope2'", "hookctl config")
 
 
-def test_unknown_hook_id(cli: Cli, sandbox: SandboxApp) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_unknown_hook_id(cli: Cli) -> None:
     for args in (
         ["show", "zzz"],
         ["update", "zzz", "--url", "https://x.io"],
@@ -82,10 +83,12 @@ def test_unknown_hook_id(cli: Cli, sandbox: SandboxApp) -> None:
 def test_missing_credentials_says_how_to_provide_them(cli: Cli) -> None:
     result = cli("hooks", "list")
     assert_clean_error(result, 2, "no Stream api key and api secret configured")
-    assert "STREAM_API_KEY" in result.stderr and "hookctl config add" in result.stderr
+    assert "STREAM_API_KEY" in result.stderr
+    assert "hookctl config add" in result.stderr
 
 
-def test_unknown_snapshot(cli: Cli, sandbox: SandboxApp) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_unknown_snapshot(cli: Cli) -> None:
     assert_clean_error(cli("hooks", "restore", "1999", "--yes"), 1, "no snapshot '1999'")
 
 

@@ -114,7 +114,8 @@ def test_catalog_types_and_uuid_ids_parse_without_knowing_the_hook(
 ) -> None:
     name = object_name("x", NOW, event_type, hook_id)
     parsed = NameParser((), CATALOG).parse(name)
-    assert parsed is not None and (parsed.event_type, parsed.hook_id) == (event_type, hook_id)
+    assert parsed is not None
+    assert (parsed.event_type, parsed.hook_id) == (event_type, hook_id)
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def setup_app(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict
     return {"sqs": sqs, "web": web, "key": str(key)}
 
 
-def write_file(tmp_path: Path, text: str, ids: dict[str, str], env: pytest.MonkeyPatch) -> Path:
+def write_file(tmp_path: Path, text: str, env: pytest.MonkeyPatch) -> Path:
     """The exported file with the GCS key as a file: reference, secrets in env."""
     gcs_ref = re.search(r'gcs_credentials = "env:(\w+)"', text)
     assert gcs_ref is not None
@@ -88,13 +88,15 @@ def write_file(tmp_path: Path, text: str, ids: dict[str, str], env: pytest.Monke
     return path
 
 
+@pytest.mark.usefixtures("sandbox")
 def test_export_is_deterministic_and_holds_no_secret(
-    cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setup_app(cli, tmp_path, monkeypatch)
     first, second = export(cli), export(cli)
     assert first == second
-    assert "sqs-secret-value" not in first and "PRIVATE KEY" not in first
+    assert "sqs-secret-value" not in first
+    assert "PRIVATE KEY" not in first
     assert 'sqs_secret = "env:SQS_SECRET_' in first
     assert "[hook.failover_config]" in first
     as_json = json.loads(export(cli, "--format", "json"))
@@ -104,9 +106,9 @@ def test_export_is_deterministic_and_holds_no_secret(
 def test_export_then_apply_on_an_empty_app_reproduces_it(
     cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ids = setup_app(cli, tmp_path, monkeypatch)
+    setup_app(cli, tmp_path, monkeypatch)
     original = sandbox.hooks()
-    path = write_file(tmp_path, export(cli), ids, monkeypatch)
+    path = write_file(tmp_path, export(cli), monkeypatch)
     other = f"key-{uuid.uuid4().hex[:8]}"
     sandbox.server.state.add_app(other, sandbox.api_secret)
     monkeypatch.setenv("STREAM_API_KEY", other)
@@ -122,7 +124,7 @@ def test_diff_shows_exactly_the_changed_fields_and_apply_writes_once(
 ) -> None:
     ids = setup_app(cli, tmp_path, monkeypatch)
     text = export(cli).replace('"message.updated"', '"reaction.new"')
-    path = write_file(tmp_path, text, ids, monkeypatch)
+    path = write_file(tmp_path, text, monkeypatch)
     shown = cli("hooks", "diff", str(path), "--json")
     changes = json.loads(shown.stdout)["changes"]
     assert [(c["op"], c["id"], sorted(c["fields"])) for c in changes] == [
@@ -166,10 +168,12 @@ def test_hooks_without_id_match_by_target_and_prune_removes_only_unmanaged(
     assert kept.exit_code == 0, kept.stderr
     assert f"unmanaged: sns hook {stray}" in kept.stderr
     hooks = sandbox.hooks()
-    assert [h["id"] for h in hooks[:2]] == [web, stray] and hooks[0]["enabled"] is False
+    assert [h["id"] for h in hooks[:2]] == [web, stray]
+    assert hooks[0]["enabled"] is False
     assert hooks[2]["webhook_url"] == "https://example.com/new"
     refused = cli("hooks", "apply", str(path), "--prune")
-    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert refused.exit_code == 2
+    assert "--yes" in refused.stderr
     pruned = cli("hooks", "apply", str(path), "--prune", "--yes")
     assert pruned.exit_code == 0, pruned.stderr
     assert [h["id"] for h in sandbox.hooks()] == [web, hooks[2]["id"]]
@@ -211,7 +215,8 @@ def test_an_invalid_file_changes_nothing_and_names_the_line(
     for args in (["apply"], ["apply", "--check"], ["diff"]):
         result = cli("hooks", *args, str(path))
         assert result.exit_code == 2, result.output
-        assert message in result.stderr and "Traceback" not in result.stderr
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
     assert sandbox.hooks() == before
 
 

@@ -100,8 +100,10 @@ def test_sqs_lifecycle(cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.Monkey
     result = cli("hooks", "update", hook_id, "--auth", "role", "--role-arn", ROLE_ARN)
     assert result.exit_code == 0, result.stderr
     [stored] = sandbox.hooks()
-    assert stored["sqs_auth_type"] == "role" and stored["sqs_role_arn"] == ROLE_ARN
-    assert "sqs_secret" not in stored and "sqs_key" not in stored
+    assert stored["sqs_auth_type"] == "role"
+    assert stored["sqs_role_arn"] == ROLE_ARN
+    assert "sqs_secret" not in stored
+    assert "sqs_key" not in stored
 
     assert cli("hooks", "disable", hook_id, "--yes").exit_code == 0
     assert cli("hooks", "enable", hook_id).exit_code == 0
@@ -112,7 +114,8 @@ def test_sqs_lifecycle(cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.Monkey
 def test_sns_lifecycle(cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch) -> None:
     hook_id = add(cli, "sns", "--topic-arn", SNS_ARN, "--auth", "role", "--role-arn", ROLE_ARN)
     [stored] = sandbox.hooks()
-    assert stored["sns_topic_arn"] == SNS_ARN and stored["sns_role_arn"] == ROLE_ARN
+    assert stored["sns_topic_arn"] == SNS_ARN
+    assert stored["sns_role_arn"] == ROLE_ARN
     monkeypatch.setenv("SNS_SECRET", "sns-secret-value-2")
     result = cli(
         "hooks",
@@ -129,7 +132,8 @@ def test_sns_lifecycle(cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.Monkey
     )
     assert result.exit_code == 0, result.stderr
     [stored] = sandbox.hooks()
-    assert stored["sns_secret"] == "sns-secret-value-2" and "sns_role_arn" not in stored
+    assert stored["sns_secret"] == "sns-secret-value-2"
+    assert "sns_role_arn" not in stored
     assert stored["event_types"] == ["channel.created"]
     assert cli("hooks", "disable", hook_id, "--yes").exit_code == 0
     assert sandbox.hooks()[0]["enabled"] is False
@@ -154,7 +158,8 @@ def test_pending_message_lifecycle(cli: Cli, sandbox: SandboxApp) -> None:
     result = cli("hooks", "update", hook_id, "--timeout-ms", "800", "--callback-mode", "twirp")
     assert result.exit_code == 0, result.stderr
     [stored] = sandbox.hooks()
-    assert stored["timeout_ms"] == 800 and stored["callback"]["mode"] == "CALLBACK_MODE_TWIRP"
+    assert stored["timeout_ms"] == 800
+    assert stored["callback"]["mode"] == "CALLBACK_MODE_TWIRP"
     # no URL is fine with callback mode none
     add(cli, "pending-message", "--timeout-ms", "300", "--callback-mode", "none")
     # a third pending-message hook is refused before writing
@@ -319,7 +324,8 @@ def test_history_restore_puts_back_the_exact_previous_array(cli: Cli, sandbox: S
     assert content(sandbox.hooks()) != exact
 
     refused = cli("hooks", "restore", snapshot)  # stdin is not a terminal
-    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert refused.exit_code == 2
+    assert "--yes" in refused.stderr
 
     restored = cli("hooks", "restore", snapshot, "--yes")
     assert restored.exit_code == 0, restored.stderr
@@ -350,9 +356,8 @@ def test_dry_run_prints_a_diff_and_writes_nothing(cli: Cli, sandbox: SandboxApp)
     assert sandbox.hooks() == before
 
 
-def test_list_json_and_type_filter(
-    cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_list_json_and_type_filter(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("S", "topsecret-sqs")
     add(cli, "webhook", "--url", "https://example.com/1")
     add(cli, "sqs", "--queue-url", SQS_URL, "--key", "AKIA", "--secret-env", "S")

@@ -49,8 +49,10 @@ def test_requests_are_recorded_with_lowercase_headers_body_and_query() -> None:
         "/x/deeper?a=1&a=2&b=",
     )
     assert request.query == {"a": ["1", "2"]}
-    assert request.json() == {"n": 1} and request.headers["content-length"] == "8"
-    assert server.requests_to("/x/deeper") == [request] and server.requests_to("/x") == []
+    assert request.json() == {"n": 1}
+    assert request.headers["content-length"] == "8"
+    assert server.requests_to("/x/deeper") == [request]
+    assert server.requests_to("/x") == []
 
 
 def test_unrouted_requests_get_404_and_are_recorded() -> None:

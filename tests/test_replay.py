@@ -169,7 +169,8 @@ def test_list_filters_by_type_and_hook_on_the_name_before_downloading(
         event_type="feeds.activity.added",
         original_hook_id=HOOK_B,
     )
-    assert got == expected and expected
+    assert got == expected
+    assert expected
     assert all(o.endswith(f"-{HOOK_B}.json") for o in got)
     assert not any("alt=media" in line for line in seen)
 
@@ -265,7 +266,8 @@ def test_show_prints_the_envelope_and_payload(seeded: Seeded, cli: Cli) -> None:
     missing = cli(
         "failover", "show", f"{PATH}/nope.json", "--bucket", BUCKET, "--gcs-endpoint", seeded.url
     )
-    assert missing.exit_code == 1 and "not found" in missing.stderr
+    assert missing.exit_code == 1
+    assert "not found" in missing.stderr
 
 
 # ------------------------------------------------------------------ replay
@@ -312,7 +314,8 @@ def test_replay_delivers_each_event_once_signed_with_its_payload(
     assert receiver.stats.requests == len(expected)  # nothing was sent the second time
 
     code, forced, _ = replay(cli, seeded, receiver, *window, "--redeliver")
-    assert code == 0 and forced["counts"]["delivered"] == len(expected)
+    assert code == 0
+    assert forced["counts"]["delivered"] == len(expected)
     assert {e.webhook_id for e in receiver.events[len(expected) :]} == ids
     assert receiver.stats.duplicates == len(
         expected
@@ -370,10 +373,8 @@ def test_dry_run_shows_the_plan_and_sends_nothing(
     assert receiver.stats.requests == 0
     plan = {(r["url"], r["event_type"]): r["count"] for r in report["plan"]}
     assert plan == {(receiver.url, t): 2 for t in SMALL_TYPES}
-    assert (
-        len(report["first"]) == 6
-        and report["first"][0]["failed_at"] < report["first"][1]["failed_at"]
-    )
+    assert len(report["first"]) == 6
+    assert report["first"][0]["failed_at"] < report["first"][1]["failed_at"]
 
 
 def test_failures_file_feeds_from_file(
@@ -386,9 +387,11 @@ def test_failures_file_feeds_from_file(
         cli, seeded, receiver, *window, "--failures", str(failures), "--max-attempts", "1"
     )
     assert code == 1
-    assert report["counts"]["failed"] == 6 and report["failed_by_reason"] == {"HTTP 503": 6}
+    assert report["counts"]["failed"] == 6
+    assert report["failed_by_reason"] == {"HTTP 503": 6}
     lines = [json.loads(line) for line in failures.read_text().splitlines()]
-    assert len(lines) == 6 and all(line["status"] == 503 for line in lines)
+    assert len(lines) == 6
+    assert all(line["status"] == 503 for line in lines)
     receiver.status = 200
     code, retry, err = replay(cli, seeded, receiver, "--from-file", str(failures))
     assert code == 0, err
@@ -420,7 +423,8 @@ def test_shard_comes_from_cloud_run_env(
     monkeypatch.delenv("CLOUD_RUN_TASK_INDEX")
     monkeypatch.setenv("JOB_COMPLETION_INDEX", "3")
     code, _, err = replay(cli, seeded, receiver, "--since", "2026-04-02", "--dry-run")
-    assert code == 2 and "--shard-count" in err
+    assert code == 2
+    assert "--shard-count" in err
 
 
 def test_more_than_1000_events_need_yes_without_a_terminal(
@@ -438,7 +442,8 @@ def test_more_than_1000_events_need_yes_without_a_terminal(
         "2026-04-01",
     )
     assert result.exit_code == 2
-    assert "--yes" in result.stderr and "1050" in result.stderr
+    assert "--yes" in result.stderr
+    assert "1050" in result.stderr
     assert receiver.stats.requests == 0
 
 
@@ -447,7 +452,8 @@ def test_replay_needs_api_credentials_but_not_for_a_dry_run(
 ) -> None:
     monkeypatch.delenv("STREAM_API_SECRET")
     code, _, err = replay(cli, seeded, receiver, "--since", "2026-04-02", "--until", "2026-04-02")
-    assert code == 2 and "STREAM_API_SECRET" in err
+    assert code == 2
+    assert "STREAM_API_SECRET" in err
     code, _, _ = replay(cli, seeded, receiver, "--since", "2026-04-02", "--dry-run")
     assert code == 0
 
@@ -456,7 +462,7 @@ def test_replay_needs_api_credentials_but_not_for_a_dry_run(
 
 
 @pytest.fixture
-def gcs(tmp_path: Path) -> Iterator[str]:
+def gcs() -> Iterator[str]:
     with fake_gcs_server() as url:
         create_bucket(url, BUCKET)
         yield url
@@ -538,11 +544,13 @@ def test_malformed_objects_are_reported_and_skipped(
     assert "payload" in reasons[names["wrongtype"]]
     assert "over the 5.0 MB limit" in reasons[names["huge"]]
     assert [u["name"] for u in report["unrecognised"]] == [f"{PATH}/2026/05/01/notes.json"]
-    assert "malformed" in result.stderr and "Traceback" not in result.stderr
+    assert "malformed" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
+@pytest.mark.usefixtures("sandbox")
 def test_replay_to_original_urls_from_the_hooks_failover_config(
-    gcs: str, cli: Cli, sandbox: SandboxApp, receiver: Receiver, tmp_path: Path
+    gcs: str, cli: Cli, receiver: Receiver, tmp_path: Path
 ) -> None:
     from tests.gcs import service_account_key, token_server
 

@@ -25,7 +25,6 @@ import pytest
 
 from hookctl.failover.layout import envelope, object_name
 from hookctl.sandbox.gcs import create_bucket
-from tests.conftest import SandboxApp
 from tests.gcs import fake_gcs_server, upload, write_object
 from tests.loopback import DROP, Action, Loopback, Request, hang
 
@@ -117,6 +116,7 @@ def delivered_in_journal(journal: Path) -> set[str]:
         }
 
 
+@pytest.mark.usefixtures("sandbox")
 @pytest.mark.parametrize(
     ("events", "kill_runs", "min_kills"),
     [
@@ -125,7 +125,7 @@ def delivered_in_journal(journal: Path) -> set[str]:
     ],
 )
 def test_sigkill_at_random_moments_then_rerun_delivers_everything_and_nothing_twice(
-    sandbox: SandboxApp, tmp_path: Path, events: int, kill_runs: int, min_kills: int
+    tmp_path: Path, events: int, kill_runs: int, min_kills: int
 ) -> None:
     objects = seed(tmp_path / "data", events, datetime(2026, 4, 1, tzinfo=UTC))
     journal = tmp_path / "journal.sqlite3"
@@ -195,9 +195,8 @@ def test_sigkill_at_random_moments_then_rerun_delivers_everything_and_nothing_tw
     assert bodies == list(range(len(objects)))
 
 
-def test_ctrl_c_lets_in_flight_deliveries_finish_and_prints_the_summary(
-    sandbox: SandboxApp, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_ctrl_c_lets_in_flight_deliveries_finish_and_prints_the_summary(tmp_path: Path) -> None:
     seed(tmp_path / "data", 60, datetime(2026, 4, 1, tzinfo=UTC))
     journal = tmp_path / "journal.sqlite3"
     with fake_gcs_server(tmp_path / "data") as gcs, flaky_receiver(0.0, delay=0.2) as (url, log):
@@ -239,9 +238,8 @@ def test_ctrl_c_lets_in_flight_deliveries_finish_and_prints_the_summary(
     assert len(log.ids()) == 60
 
 
-def test_follow_replays_new_objects_as_they_land_and_stops_on_sigterm(
-    sandbox: SandboxApp, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_follow_replays_new_objects_as_they_land_and_stops_on_sigterm() -> None:
     with fake_gcs_server() as gcs, flaky_receiver(0.0) as (url, log):
         create_bucket(gcs, BUCKET)
         proc = hookctl(
@@ -293,5 +291,6 @@ def test_follow_replays_new_objects_as_they_land_and_stops_on_sigterm(
         _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "following gs://failover/stream/failed-events every 1s" in err
-    assert "delivered" in err and "stopped following" in err
+    assert "delivered" in err
+    assert "stopped following" in err
     assert sorted(json.loads(log.bodies[i])["i"] for i in log.ids()) == [0, 1, 2, 3, 4]

@@ -42,25 +42,31 @@ def test_both_path_styles_auth_and_error_shape(sandbox: SandboxApp) -> None:
     token = server_token(sandbox.api_secret)
     for path in ("/app", "/api/v2/app"):
         status, headers, body = call(f"{sandbox.url}{path}?api_key={sandbox.api_key}", token=token)
-        assert status == 200 and body["app"]["event_hooks"] == []
+        assert status == 200
+        assert body["app"]["event_hooks"] == []
         assert {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"} <= set(headers)
     status, _, body = call(
         f"{sandbox.url}/api/v2/app?api_key={sandbox.api_key}", token=server_token("wrong")
     )
-    assert status == 401 and body["code"] == 43 and body["StatusCode"] == 401
+    assert status == 401
+    assert body["code"] == 43
+    assert body["StatusCode"] == 401
     assert {"message", "duration", "more_info", "details"} <= set(body)
     status, _, body = call(f"{sandbox.url}/api/v2/app", token=token)
-    assert status == 401 and body["code"] == 2
+    assert status == 401
+    assert body["code"] == 2
     status, _, body = call(
         f"{sandbox.url}/api/v2/app?api_key={sandbox.api_key}",
         token=make_jwt({"user_id": "bob"}, sandbox.api_secret),
     )
-    assert status == 403 and body["code"] == 17
+    assert status == 403
+    assert body["code"] == 17
     status, _, body = call(
         f"{sandbox.url}/api/v2/app?api_key={sandbox.api_key}",
         token=make_jwt({"exp": 1}, sandbox.api_secret),
     )
-    assert status == 401 and body["code"] == 40
+    assert status == 401
+    assert body["code"] == 40
 
 
 def test_update_rules_ids_timestamps_and_rejections(sandbox: SandboxApp) -> None:
@@ -71,18 +77,19 @@ def test_update_rules_ids_timestamps_and_rejections(sandbox: SandboxApp) -> None
     assert status == 201
     [stored] = call(url, token=token)[2]["app"]["event_hooks"]
     assert len(stored["id"]) == 36
-    assert isinstance(stored["created_at"], int) and stored["created_at"] > 10**18
+    assert isinstance(stored["created_at"], int)
+    assert stored["created_at"] > 10**18
     status, _, body = call(url, "PATCH", token, {"event_hooks": [{"hook_type": "ftp"}]})
-    assert (
-        status == 400
-        and body["code"] == 4
-        and "event_hooks[0].hook_type" in body["exception_fields"]
-    )
+    assert status == 400
+    assert body["code"] == 4
+    assert "event_hooks[0].hook_type" in body["exception_fields"]
     pm = {"hook_type": "pending_message", "webhook_url": "https://p.io", "timeout_ms": 1}
     status, _, body = call(url, "PATCH", token, {"event_hooks": [pm, pm, pm]})
-    assert status == 400 and "at most 2" in body["message"]
+    assert status == 400
+    assert "at most 2" in body["message"]
     status, _, body = call(url, "PATCH", token, {"event_hooks": [{"hook_type": "sqs"}]})
-    assert status == 400 and "sqs_queue_url" in json.dumps(body["exception_fields"])
+    assert status == 400
+    assert "sqs_queue_url" in json.dumps(body["exception_fields"])
     # nothing of the rejected updates was applied
     assert [h["id"] for h in call(url, token=token)[2]["app"]["event_hooks"]] == [stored["id"]]
 
@@ -110,7 +117,8 @@ def test_official_stream_chat_sdk_works_against_the_sandbox(sandbox: SandboxApp)
 
     with pytest.raises(StreamAPIException) as info:
         bad.get_app_settings()
-    assert info.value.status_code == 401 and info.value.error_code == 43
+    assert info.value.status_code == 401
+    assert info.value.error_code == 43
 
 
 def test_state_file_persists_across_restarts(tmp_path: Path) -> None:
@@ -152,11 +160,13 @@ def test_detached_sandbox_start_status_stop(tmp_path: Path) -> None:
         text=True,
         timeout=60,
     )
-    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    assert listed.returncode == 0
+    assert json.loads(listed.stdout) == []
     status = json.loads(run("sandbox", "status", "--json").stdout)
-    assert status[0]["url"] == exports["STREAM_BASE_URL"] and status[0]["alive"] is True
+    assert status[0]["url"] == exports["STREAM_BASE_URL"]
+    assert status[0]["alive"] is True
     assert run("sandbox", "stop").returncode == 0
     assert json.loads(run("sandbox", "status", "--json").stdout) == []
     pid = status[0]["pid"]
-    with pytest.raises(OSError):
+    with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

@@ -116,7 +116,8 @@ def test_emit_routes_by_filter_and_enabled(box: Box, cli: Cli) -> None:
     assert listed.stats.accepted == everything.stats.accepted == 3
     assert all(e.signature_ok for e in listed.events + everything.events)
     would = [line for line in box.log if line.startswith("would deliver message.new to sqs")]
-    assert len(would) == 3 and '"text":"routed"' in would[0]
+    assert len(would) == 3
+    assert '"text":"routed"' in would[0]
 
 
 def test_retries_follow_stream_policy_and_a_hook_without_failover_loses_the_event(
@@ -137,8 +138,9 @@ def test_retries_follow_stream_policy_and_a_hook_without_failover_loses_the_even
     assert (row["outcome"], row["attempts"]) == ("lost", 2)  # network errors: 2 attempts
 
 
+@pytest.mark.usefixtures("box")
 def test_failed_events_are_written_in_streams_layout(
-    box: Box, cli: Cli, gcs: LocalGcs, tmp_path: Path
+    cli: Cli, gcs: LocalGcs, tmp_path: Path
 ) -> None:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import storage
@@ -160,7 +162,8 @@ def test_failed_events_are_written_in_streams_layout(
     payloads = []
     for blob in blobs:
         parsed = parse_name(blob.name)
-        assert parsed is not None and parsed.prefix == f"{PATH}/"
+        assert parsed is not None
+        assert parsed.prefix == f"{PATH}/"
         assert (parsed.event_type, parsed.hook_id) == ("message.new", hook_id)
         body = blob.download_as_bytes()
         env = parse_envelope(body)
@@ -173,12 +176,15 @@ def test_failed_events_are_written_in_streams_layout(
             "failed_at",
             "payload",
         ]
-        assert raw["failed_at"].endswith("Z") and len(raw["failed_at"]) == 20
-        assert env.original_hook_id == hook_id and env.original_webhook_url == url
+        assert raw["failed_at"].endswith("Z")
+        assert len(raw["failed_at"]) == 20
+        assert env.original_hook_id == hook_id
+        assert env.original_webhook_url == url
         assert env.event_type == "message.new"
         assert env.error_message == "HTTP 500: Internal Server Error"
         assert started <= env.failed_at <= datetime.now(UTC)
-        assert parsed.day == env.failed_at.date() and parsed.time_in_folder
+        assert parsed.day == env.failed_at.date()
+        assert parsed.time_in_folder
         assert 0 <= parsed.timestamp - int(env.failed_at.timestamp()) < 10  # next free second
         payloads.append(env.payload)
     assert sorted(map(json.dumps, payloads)) == sorted(map(json.dumps, sent.values()))
@@ -193,13 +199,16 @@ def test_the_token_endpoint_checks_the_key(box: Box, cli: Cli, tmp_path: Path) -
     key.write_text(json.dumps(unregistered))
     result = cli("failover", "set", hook_id, "--bucket", BUCKET, "--credentials", str(key))
     assert result.exit_code == 1
-    assert "was revoked (invalid_grant)" in result.stderr and "clock" not in result.stderr
+    assert "was revoked (invalid_grant)" in result.stderr
+    assert "clock" not in result.stderr
     assert "failover_config" not in box.server.state.app_json("emit-key")["event_hooks"][0]
 
 
-def test_emit_refuses_unknown_types(box: Box, cli: Cli) -> None:
+@pytest.mark.usefixtures("box")
+def test_emit_refuses_unknown_types(cli: Cli) -> None:
     result = cli("sandbox", "emit", "message.created")
-    assert result.exit_code == 2 and "did you mean message.new" in result.stderr
+    assert result.exit_code == 2
+    assert "did you mean message.new" in result.stderr
 
 
 @pytest.mark.slow

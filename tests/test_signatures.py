@@ -166,13 +166,15 @@ def test_stdin_body_and_one_byte_changes(body_file: Path) -> None:
     flipped = ("1" if good[0] == "0" else "0") + good[1:]
     assert fast("verify-signature", "--signature", flipped, env=env, stdin=BODY)[0] == 1
     code, out, _ = fast("verify-signature", "--signature", good, "--json", env=env, stdin=BODY)
-    assert code == 0 and json.loads(out) == {
+    assert code == 0
+    assert json.loads(out) == {
         "valid": True,
         "reason": None,
         "matched_secret": "env:STREAM_API_SECRET",
     }
     code, out, _ = fast("sign", "--body", str(body_file), env=env)
-    assert code == 0 and out.strip() == good
+    assert code == 0
+    assert out.strip() == good
 
 
 def test_secret_from_profile(cli: Cli, body_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,7 +183,8 @@ def test_secret_from_profile(cli: Cli, body_file: Path, monkeypatch: pytest.Monk
     code, out, _ = fast(
         "verify-signature", "--body", str(body_file), "--signature", sign(BODY, SECRET), "--json"
     )
-    assert code == 0 and json.loads(out)["matched_secret"] == "profile:prod"
+    assert code == 0
+    assert json.loads(out)["matched_secret"] == "profile:prod"
 
 
 def test_verify_signature_imports_only_the_standard_library(body_file: Path) -> None:

@@ -81,7 +81,7 @@ def test_gives_up_after_repeated_429(sandbox: SandboxApp) -> None:
 
 
 def test_connection_refused_is_a_clear_error() -> None:
-    c = StreamClient("http://127.0.0.1:9", "k", "s", sleep=lambda s: None)
+    c = StreamClient("http://127.0.0.1:9", "k", "s", sleep=lambda _s: None)
     with c, pytest.raises(ConnectionFailed, match="connection refused"):
         c.get_hooks()
 
@@ -89,7 +89,8 @@ def test_connection_refused_is_a_clear_error() -> None:
 def test_input_error_carries_stream_fields(sandbox: SandboxApp) -> None:
     with client(sandbox, [], []) as c, pytest.raises(ApiError) as info:
         c.update_hooks([{"hook_type": "carrier-pigeon"}])
-    assert info.value.status == 400 and info.value.code == 4
+    assert info.value.status == 400
+    assert info.value.code == 4
     assert "event_hooks[0].hook_type" in info.value.message
 
 
@@ -105,15 +106,15 @@ def test_retry_delay_reads_headers() -> None:
 
 
 def test_error_mapping_for_non_json_bodies() -> None:
-    transport = httpx.MockTransport(lambda request: httpx.Response(502, text="<html>bad gateway"))
+    transport = httpx.MockTransport(lambda _request: httpx.Response(502, text="<html>bad gateway"))
     with (
         StreamClient(
-            "http://stream.invalid", "k", "s", transport=transport, sleep=lambda s: None
+            "http://stream.invalid", "k", "s", transport=transport, sleep=lambda _s: None
         ) as c,
         pytest.raises(ApiError, match="server error 502"),
     ):
         c.get_hooks()
-    ok_html = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>"))
+    ok_html = httpx.MockTransport(lambda _request: httpx.Response(200, text="<html>"))
     with (
         StreamClient("http://x.invalid", "k", "s", transport=ok_html) as c,
         pytest.raises(ApiError, match="not JSON"),
@@ -121,7 +122,7 @@ def test_error_mapping_for_non_json_bodies() -> None:
         c.get_hooks()
 
 
-def test_request_shape_matches_the_sdks(sandbox: SandboxApp) -> None:
+def test_request_shape_matches_the_sdks() -> None:
     seen: list[httpx.Request] = []
 
     def capture(request: httpx.Request) -> httpx.Response:
@@ -146,9 +147,11 @@ def test_check_sqs_and_sns(sandbox: SandboxApp) -> None:
         ok = c.check_sqs("AKIA", "s", "https://sqs.us-east-1.amazonaws.com/123456789012/q")
         assert ok["status"] == "ok"
         bad = c.check_sns("AKIA", "s", "not-an-arn")
-        assert bad["status"] == "error" and "ARN" in bad["error"]
+        assert bad["status"] == "error"
+        assert "ARN" in bad["error"]
         bad_queue = c.check_sqs("AKIA", "s", "https://example.com/q")
-        assert bad_queue["status"] == "error" and "not an SQS queue URL" in bad_queue["error"]
+        assert bad_queue["status"] == "error"
+        assert "not an SQS queue URL" in bad_queue["error"]
         no_secret = c.check_sns("AKIA", "", "arn:aws:sns:us-east-1:123456789012:t")
         assert no_secret == {
             "status": "error",
