@@ -112,7 +112,7 @@ def remove_edit(hook_id: str) -> Edit:
 def replace_all_edit(new_hooks: list[Hook], summary: str) -> Edit:
     frozen = copy.deepcopy(new_hooks)
 
-    def apply(hooks: list[Hook]) -> list[Hook]:
+    def apply(_hooks: list[Hook]) -> list[Hook]:  # replaces whatever is there
         return copy.deepcopy(frozen)
 
     return Edit(summary, apply)

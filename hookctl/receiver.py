@@ -110,7 +110,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:
+            def log_message(self, *_args: Any) -> None:  # quiet: stats, not a log
                 return
 
             def do_POST(self) -> None:

@@ -260,7 +260,8 @@ def require_credentials(resolved: Resolved) -> tuple[str, str]:
             "`hookctl config add NAME --api-key KEY` (the secret is prompted or read "
             "with --secret-env VAR / --secret-stdin), or pass --profile NAME",
         )
-    assert resolved.api_key is not None and resolved.api_secret is not None
+    assert resolved.api_key is not None
+    assert resolved.api_secret is not None
     from hookctl.redact import remember
 
     remember(resolved.api_secret)

@@ -158,7 +158,8 @@ class Finder:
             prefixes = [base_prefix(self.path)]
         else:
             since, until = self.selection.since, self.selection.until
-            assert since is not None and until is not None
+            assert since is not None
+            assert until is not None
             prefixes = [p for _, p in day_prefixes(self.path, since, until)]
         self.listing.prefixes = prefixes
         async for page in self._pages_in_order(prefixes):

@@ -60,7 +60,7 @@ class Emitter:
         policy: RetryPolicy | None = None,
     ) -> None:
         self.gcs_endpoint = gcs_endpoint
-        self.log = log or (lambda line: None)
+        self.log = log or (lambda _line: None)
         self.policy = policy or RetryPolicy()
         self._clients: dict[str, Any] = {}  # one token exchange per key per emit
 

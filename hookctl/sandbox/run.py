@@ -76,7 +76,7 @@ def build(
 def serve_foreground(server: SandboxServer) -> None:
     """Serve until Ctrl-C or SIGTERM, then close cleanly."""
 
-    def stop(signum: int, frame: FrameType | None) -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)

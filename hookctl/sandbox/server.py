@@ -80,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "hookctl-sandbox"
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 (the base's signature)
         if self.server.log:
             self.server.log(
                 f"{self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}"
