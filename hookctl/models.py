@@ -31,7 +31,7 @@ _SQS_URL = re.compile(
 _ARN = re.compile(r"^arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):[a-z0-9-]*:\d{12}:.+$")
 
 
-def check_url(value: str, *, what: str = "URL") -> str:
+def check_url(value: str) -> str:
     """An absolute http(s) URL (``hookctl.validate``); ``{{.AppID}}``-style templates allowed."""
     from hookctl.validate import printable, url_problem
 
@@ -117,7 +117,7 @@ class WebhookHook(_Hook):
     @field_validator("webhook_url")
     @classmethod
     def _url(cls, value: str) -> str:
-        return check_url(value, what="webhook_url")
+        return check_url(value)
 
 
 class _AwsAuth(_Hook):
@@ -190,7 +190,7 @@ class PendingMessageHook(_Hook):
     @field_validator("webhook_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        return None if value in (None, "") else check_url(value, what="webhook_url")
+        return None if value in (None, "") else check_url(value)
 
     @model_validator(mode="after")
     def _needs_url(self) -> PendingMessageHook:

@@ -64,7 +64,8 @@ def test_templates_only_where_allowed() -> None:
 def test_hooks_add_and_update_refuse_bad_urls(cli: Cli, sandbox: SandboxApp, url: str) -> None:
     result = cli("hooks", "add", "webhook", "--url", url)
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("error: ") and "Traceback" not in result.output
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.output
     assert sandbox.hooks() == []
     sandbox.set_hooks(
         [{"id": "h1", "hook_type": "webhook", "webhook_url": "https://ok.io", "enabled": True}]
@@ -99,11 +100,13 @@ def test_every_url_entry_point_validates(
     assert not Path(os.environ["HOOKCTL_CONFIG"]).exists()
 
 
-def test_a_bad_base_url_setting_is_a_usage_error(cli: Cli, sandbox: SandboxApp) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_a_bad_base_url_setting_is_a_usage_error(cli: Cli) -> None:
     os.environ["STREAM_BASE_URL"] = "http://127.0.0.1:99999"
     result = cli("hooks", "list")
     assert result.exit_code == 2, result.output
-    assert "base URL" in result.stderr and "env STREAM_BASE_URL" in result.stderr
+    assert "base URL" in result.stderr
+    assert "env STREAM_BASE_URL" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,8 @@ def test_patch_carries_no_server_fields(
         writes = fake.writes()
     assert len(writes) == 1
     raw = json.dumps(writes[0])
-    assert "created_at" not in raw and "updated_at" not in raw
+    assert "created_at" not in raw
+    assert "updated_at" not in raw
     sent = {h.get("id"): h for h in writes[0]["event_hooks"]}
     # fields hookctl does not know still travel, untouched
     assert sent["aaaa-1"]["x_future_field"] == {"kept": [1, 2]}
