@@ -153,30 +153,26 @@ def _wire() -> dict[str, Any]:
     from hookctl.cli import (
         completion,
         config,
-        deliver,
         demo,
         events,
         failover,
-        hookfile,
         hooks,
+        listen,
+        ping,
         replay,
         sandbox,
         signature,
+        trigger,
     )
 
-    hooks.app.add_typer(events.hook_events_app, name="events")
-    hooks.app.command("test")(deliver.test_hook)
-    hooks.app.command("export")(hookfile.export)
-    hooks.app.command("diff")(hookfile.diff)
-    hooks.app.command("apply")(hookfile.apply)
     failover.app.command("list")(replay.list_objects)
     failover.app.command("replay")(replay.replay)
     return {
         "verify-signature": signature.verify_signature,
         "sign": signature.sign_body,
-        "ping": deliver.ping,
-        "trigger": deliver.trigger,
-        "listen": deliver.listen,
+        "ping": ping.ping,
+        "trigger": trigger.trigger,
+        "listen": listen.listen,
         "demo": demo.demo,
         "hooks": hooks.app,
         "events": events.app,

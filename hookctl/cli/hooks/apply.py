@@ -1,0 +1,51 @@
+"""``hookctl hooks apply``: make the live hooks match a reviewed TOML file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import app_context
+from hookctl.cli.hooks.diff import FileArg, Inline, Prune, plan_file, show_plan
+
+
+def apply(
+    ctx: typer.Context,
+    path: FileArg,
+    prune: Prune = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="CI drift gate: exit 0 in sync, 1 drift, 2 invalid file."),
+    ] = False,
+    allow_inline_secrets: Inline = False,
+    yes: O.Yes = False,
+    dry_run: O.DryRun = False,
+    as_json: O.Json = False,
+) -> None:
+    """Make the live hooks match the file, in one safe write (idempotent).
+
+    Example: hookctl hooks apply stream-hooks.toml --prune --yes
+    """
+    from hookctl import hooks as H
+    from hookctl.hookfile import plan
+
+    actx = app_context(ctx)
+    result, changes, file_hooks = plan_file(actx, path, prune=prune, inline=allow_inline_secrets)
+    if check or dry_run or not changes:
+        show_plan(actx, result, changes, as_json=as_json)
+        raise typer.Exit(1 if check and changes else 0)
+    if result.pruned:
+        ids = ", ".join(str(h.get("id")) for h in result.pruned)
+        actx.console.require_confirmation(
+            f"Remove {len(result.pruned)} hook(s) not in the file ({ids})?", yes=yes
+        )
+    edit = H.Edit(
+        f"apply {path.name}",
+        lambda live: plan(live, file_hooks, prune=prune).hooks,
+    )
+    write = actx.writer().write(edit)
+    show_plan(actx, result, changes, as_json=as_json)
+    snapshot = f" (previous array saved as snapshot {write.snapshot.id})" if write.snapshot else ""
+    actx.console.success(f"applied {path}: {len(write.changes)} change(s){snapshot}")

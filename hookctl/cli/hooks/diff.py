@@ -1,0 +1,73 @@
+"""``hookctl hooks diff``: what ``hooks apply`` would change (and the plan both share)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import AppContext, app_context
+
+FileArg = Annotated[Path, typer.Argument(help="The hook file (TOML), e.g. stream-hooks.toml.")]
+Prune = Annotated[
+    bool, typer.Option("--prune", help="Remove live hooks the file does not mention.")
+]
+Inline = Annotated[
+    bool,
+    typer.Option(
+        "--allow-inline-secrets", help="Accept literal secrets in the file (not env:/file: refs)."
+    ),
+]
+
+
+def plan_file(
+    actx: AppContext, path: Path, *, prune: bool, inline: bool
+) -> tuple[Any, list[Any], Any]:
+    from hookctl import hooks as H
+    from hookctl.hookfile import load, plan
+
+    file_hooks = load(path, allow_inline_secrets=inline)
+    live = actx.client().get_hooks()
+    result = plan(live, file_hooks, prune=prune)
+    return result, H.diff(live, result.hooks), file_hooks
+
+
+def show_plan(actx: AppContext, result: Any, changes: list[Any], *, as_json: bool) -> None:
+    from hookctl import hooks as H
+
+    if as_json:
+        actx.console.json(
+            {
+                "changes": [c.as_json() for c in changes],
+                "unmanaged": [h.get("id") for h in result.unmanaged],
+                "in_sync": not changes,
+            }
+        )
+        return
+    for line in H.render_diff(changes):
+        actx.console.line(line)
+    for hook in result.unmanaged:
+        actx.console.say(
+            f"unmanaged: {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)}) is not "
+            "in the file and is kept (--prune removes it)"
+        )
+    if not changes:
+        actx.console.say("in sync: the live hooks match the file")
+
+
+def diff(
+    ctx: typer.Context,
+    path: FileArg,
+    prune: Prune = False,
+    allow_inline_secrets: Inline = False,
+    as_json: O.Json = False,
+) -> None:
+    """Show what `hooks apply` would change: + added, ~ changed (field by field), - removed.
+
+    Example: hookctl hooks diff stream-hooks.toml
+    """
+    actx = app_context(ctx)
+    result, changes, _ = plan_file(actx, path, prune=prune, inline=allow_inline_secrets)
+    show_plan(actx, result, changes, as_json=as_json)

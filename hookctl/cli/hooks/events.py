@@ -1,0 +1,150 @@
+"""``hookctl hooks events add|remove|set``: edit one hook's event filter."""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Annotated, Any
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.common import event_types, render_write
+from hookctl.cli.context import app_context
+from hookctl.errors import UsageError
+
+app = typer.Typer(help="Edit one hook's event filter.", no_args_is_help=True)
+
+Types = Annotated[
+    list[str],
+    typer.Argument(help="Event types, wire names, Feeds model names or patterns like 'message.*'."),
+]
+
+
+def _write_filter(
+    ctx: typer.Context, hook_id: str, fn: Any, summary: str, *, as_json: bool, dry_run: bool
+) -> None:
+    from hookctl import hooks as H
+
+    actx = app_context(ctx)
+    result = actx.writer().write(H.transform_edit(hook_id, fn, summary), dry_run=dry_run)
+    render_write(actx, result, as_json=as_json, done=summary)
+
+
+@app.command("add")
+def events_add(
+    ctx: typer.Context,
+    hook_id: O.HookId,
+    types: Types,
+    allow_unknown: O.AllowUnknown = False,
+    as_json: O.Json = False,
+    dry_run: O.DryRun = False,
+) -> None:
+    """Add event types to a hook's list.
+
+    Example: hookctl hooks events add 3f2a reaction.new reaction.deleted
+    """
+    names = event_types(app_context(ctx), types, allow_unknown=allow_unknown)
+
+    def change(hook: dict[str, Any]) -> dict[str, Any]:
+        current = list(hook.get("event_types") or [])
+        if not current:
+            raise UsageError(
+                f"hook {hook.get('id')} receives all events (incl. future); adding types would "
+                "narrow it to only those",
+                f"to narrow it on purpose: hookctl hooks events set {hook.get('id')} TYPES…",
+            )
+        hook["event_types"] = current + [n for n in names if n not in current]
+        return hook
+
+    _write_filter(
+        ctx,
+        hook_id,
+        change,
+        f"add {len(names)} event type(s) to hook {hook_id}",
+        as_json=as_json,
+        dry_run=dry_run,
+    )
+
+
+@app.command("remove")
+def events_remove(
+    ctx: typer.Context,
+    hook_id: O.HookId,
+    types: Types,
+    as_json: O.Json = False,
+    dry_run: O.DryRun = False,
+) -> None:
+    """Remove event types (or patterns) from a hook's list.
+
+    Example: hookctl hooks events remove 3f2a message.updated
+    """
+    from hookctl.events import split_names
+
+    wanted = split_names(types)
+
+    def change(hook: dict[str, Any]) -> dict[str, Any]:
+        current = list(hook.get("event_types") or [])
+        if not current:
+            raise UsageError(
+                f"hook {hook.get('id')} receives all events; it has no list to remove from",
+                "set an explicit list with `hookctl hooks events set`",
+            )
+        drop = {c for c in current for w in wanted if fnmatch.fnmatchcase(c, w)}
+        missing = [w for w in wanted if not any(fnmatch.fnmatchcase(c, w) for c in current)]
+        if missing:
+            raise UsageError(
+                f"not in hook {hook.get('id')}'s filter: {', '.join(missing)}",
+                f"its types: {', '.join(current)}",
+            )
+        left = [c for c in current if c not in drop]
+        if not left:
+            raise UsageError(
+                "removing every listed type would make the hook receive ALL events "
+                "(an empty list means all)",
+                f"if that is what you want: hookctl hooks events set {hook.get('id')} --all; "
+                "to stop deliveries: hookctl hooks disable ID",
+            )
+        hook["event_types"] = left
+        return hook
+
+    _write_filter(
+        ctx,
+        hook_id,
+        change,
+        f"remove event type(s) from hook {hook_id}",
+        as_json=as_json,
+        dry_run=dry_run,
+    )
+
+
+@app.command("set")
+def events_set(
+    ctx: typer.Context,
+    hook_id: O.HookId,
+    types: Annotated[list[str] | None, typer.Argument(help="The complete new list.")] = None,
+    all_events: Annotated[
+        bool, typer.Option("--all", help="Receive every event, including types Stream adds later.")
+    ] = False,
+    allow_unknown: O.AllowUnknown = False,
+    as_json: O.Json = False,
+    dry_run: O.DryRun = False,
+) -> None:
+    """Replace a hook's filter with a list, or with --all.
+
+    Example: hookctl hooks events set 3f2a --all
+    """
+    if bool(types) == all_events:
+        raise UsageError(
+            "give either a list of event types or --all",
+            "e.g. `hooks events set ID message.new` or `hooks events set ID --all`",
+        )
+    names = [] if all_events else event_types(app_context(ctx), types, allow_unknown=allow_unknown)
+
+    def change(hook: dict[str, Any]) -> dict[str, Any]:
+        hook["event_types"] = names
+        return hook
+
+    what = "all events (incl. future)" if all_events else f"{len(names)} type(s)"
+    _write_filter(
+        ctx, hook_id, change, f"set hook {hook_id} to {what}", as_json=as_json, dry_run=dry_run
+    )

@@ -1,0 +1,45 @@
+"""``hookctl hooks export``: the app's hooks as a file for git."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hookctl.cli.context import app_context
+from hookctl.errors import UsageError
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="toml (default) or json.")] = "toml",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the app's hooks as a file for git: secrets become env:VAR references.
+
+    Example: hookctl hooks export > stream-hooks.toml
+    """
+    from hookctl.hookfile import exportable, secret_refs, to_toml
+
+    actx = app_context(ctx)
+    if fmt not in ("toml", "json"):
+        raise UsageError(f"--format {fmt!r} is not toml or json", "pick one")
+    hooks = actx.client().get_hooks()
+    if fmt == "toml":
+        text = to_toml(hooks)
+    else:
+        text = json.dumps({"hook": [exportable(h) for h in hooks]}, indent=2) + "\n"
+    if output is None:
+        actx.console.write(text)
+    else:
+        from hookctl.settings import write_private
+
+        write_private(output, text.encode("utf-8", "backslashreplace"))
+        actx.console.success(f"{len(hooks)} hook(s) written to {output}")
+    refs = secret_refs(hooks)
+    if refs:
+        actx.console.say(f"secrets are references: set {', '.join(refs)} before `hooks apply`")

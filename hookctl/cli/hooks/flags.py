@@ -1,0 +1,33 @@
+"""Options shared by the ``hooks`` verbs (each defined once, used by add and update)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Events = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--events",
+        "-e",
+        metavar="TYPES",
+        help="Event types, comma-separated or repeated (e.g. message.new,message.updated).",
+    ),
+]
+AllEvents = Annotated[
+    bool,
+    typer.Option(
+        "--all-events",
+        help="Receive every event type, including types Stream adds later (default).",
+    ),
+]
+Product = Annotated[
+    str | None,
+    typer.Option("--product", help="The hook's product: chat, video, moderation, feeds or all."),
+]
+Disabled = Annotated[bool, typer.Option("--disabled", help="Create the hook disabled.")]
+Auth = Annotated[str, typer.Option("--auth", help="AWS auth type: keys, role or resource.")]
+Key = Annotated[str | None, typer.Option("--key", help="AWS access key id (with --auth keys).")]
+RoleArn = Annotated[str | None, typer.Option("--role-arn", help="IAM role ARN (with --auth role).")]
+Region = Annotated[str | None, typer.Option("--region", help="AWS region, e.g. us-east-1.")]

@@ -1,0 +1,43 @@
+"""``hookctl hooks list``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import app_context
+
+
+def list_hooks(
+    ctx: typer.Context,
+    hook_type: Annotated[
+        str | None, typer.Option("--type", help="Only hooks of this type.")
+    ] = None,
+    as_json: O.Json = False,
+    jsonl: O.Jsonl = False,
+    show_secrets: O.ShowSecrets = False,
+) -> None:
+    """List the app's hooks: id, type, enabled, target, event filter, failover.
+
+    Example: hookctl hooks list --json | jq '.[].id'
+    """
+    from hookctl import hooks as H
+
+    actx = app_context(ctx)
+    hooks = actx.client().get_hooks()
+    if hook_type:
+        wanted = hook_type.replace("-", "_")
+        hooks = [h for h in hooks if h.get("hook_type") == wanted]
+    shown = [h if show_secrets else H.mask_hook(h) for h in hooks]
+    if jsonl:
+        for hook in shown:
+            actx.console.jsonl(hook)
+        return
+    if as_json:
+        actx.console.json(shown)
+        return
+    actx.console.table(H.LIST_COLUMNS, [H.list_row(h) for h in hooks])
+    if not hooks:
+        actx.console.say("no hooks yet: add one with `hookctl hooks add webhook --url URL`")

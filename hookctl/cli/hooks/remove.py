@@ -1,0 +1,32 @@
+"""``hookctl hooks remove``."""
+
+from __future__ import annotations
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.common import render_write
+from hookctl.cli.context import app_context
+
+
+def remove(
+    ctx: typer.Context,
+    hook_id: O.HookId,
+    yes: O.Yes = False,
+    as_json: O.Json = False,
+    dry_run: O.DryRun = False,
+) -> None:
+    """Remove one hook; every other hook is kept (asks first; --yes in scripts).
+
+    Example: hookctl hooks remove 3f2a --yes
+    """
+    from hookctl import hooks as H
+
+    actx = app_context(ctx)
+    if not dry_run:
+        hook = actx.live_hook(hook_id)
+        actx.console.require_confirmation(
+            f"Remove {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})?", yes=yes
+        )
+    result = actx.writer().write(H.remove_edit(hook_id), dry_run=dry_run)
+    render_write(actx, result, as_json=as_json, done=f"removed hook {hook_id}")

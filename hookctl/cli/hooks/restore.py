@@ -1,0 +1,42 @@
+"""``hookctl hooks restore``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.common import render_write
+from hookctl.cli.context import app_context
+
+
+def restore(
+    ctx: typer.Context,
+    snapshot: Annotated[
+        str, typer.Argument(help="Snapshot id from `hooks history` (or a prefix, or 'latest').")
+    ],
+    yes: O.Yes = False,
+    as_json: O.Json = False,
+    dry_run: O.DryRun = False,
+) -> None:
+    """Put a snapshot's hooks back exactly (through the same safe write).
+
+    Example: hookctl hooks restore 20261123-101500-123456 --dry-run
+    """
+    from hookctl import hooks as H
+
+    actx = app_context(ctx)
+    writer = actx.writer()
+    snap = writer.history.load(snapshot)
+    if not dry_run:
+        changes = H.diff(actx.client().get_hooks(), snap.hooks)
+        removes = sum(1 for c in changes if c.op == "remove")
+        if changes:
+            actx.console.require_confirmation(
+                f"Restore snapshot {snap.id} ({len(snap.hooks)} hooks; {len(changes)} change(s), "
+                f"{removes} removal(s))?",
+                yes=yes,
+            )
+    result = writer.write(H.replace_all_edit(snap.hooks, f"restore {snap.id}"), dry_run=dry_run)
+    render_write(actx, result, as_json=as_json, done=f"restored snapshot {snap.id}")

@@ -1,0 +1,40 @@
+"""``hookctl hooks show``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import app_context
+
+
+def show(
+    ctx: typer.Context,
+    hook_id: O.HookId,
+    as_json: O.Json = False,
+    show_secrets: O.ShowSecrets = False,
+) -> None:
+    """Show every field of one hook (secrets masked).
+
+    Example: hookctl hooks show 3f2a --json
+    """
+    from hookctl import hooks as H
+
+    actx = app_context(ctx)
+    hook = actx.live_hook(hook_id)
+    shown = hook if show_secrets else H.mask_hook(hook)
+    if as_json:
+        actx.console.json(shown)
+        return
+    pairs: list[tuple[str, Any]] = [("events", H.filter_text(hook, limit=1000))]
+    for key, value in shown.items():
+        if key == "event_types":
+            continue
+        if isinstance(value, (dict, list)):
+            import json
+
+            value = json.dumps(value, sort_keys=True)
+        pairs.append((key, value))
+    actx.console.fields(pairs)

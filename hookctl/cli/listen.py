@@ -1,0 +1,124 @@
+"""``hookctl listen``: a local receiver that verifies, de-duplicates and prints events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hookctl.cli.context import app_context
+from hookctl.errors import UsageError, require_env
+
+
+def listen(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = 8787,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    secret_env: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--secret-env",
+            metavar="VAR",
+            help="Env var with the secret to verify signatures "
+            "(default: STREAM_API_SECRET or the profile); repeatable for rotation.",
+        ),
+    ] = None,
+    status: Annotated[
+        int, typer.Option("--status", help="Status to answer (e.g. 500 to exercise retries).")
+    ] = 200,
+    fail_rate: Annotated[
+        float,
+        typer.Option("--fail-rate", min=0.0, max=1.0, help="Answer 500 to this share of requests."),
+    ] = 0.0,
+    save_dir: Annotated[
+        Path | None, typer.Option("--save-dir", help="Save each body here.")
+    ] = None,
+    forward_to: Annotated[
+        str | None, typer.Option("--forward-to", help="Also POST each event to this URL.")
+    ] = None,
+    count: Annotated[
+        int | None, typer.Option("--count", min=1, help="Exit after this many unique events.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per event on stdout (NDJSON).")
+    ] = False,
+) -> None:
+    """Receive webhooks locally: verify signatures, de-duplicate on X-Webhook-Id, print each.
+
+    Example: hookctl listen --port 8787 --fail-rate 0.3
+    """
+    import signal
+    import threading
+
+    from hookctl.receiver import Receiver
+    from hookctl.settings import resolve
+    from hookctl.validate import check_url
+
+    actx = app_context(ctx)
+    if forward_to is not None:
+        check_url(forward_to, what="--forward-to")
+    secrets = [require_env(var) for var in secret_env or []]
+    if not secrets:
+        found = resolve(flag_profile=actx.profile).api_secret
+        if found:
+            secrets.append(found)
+        else:
+            actx.console.warn(
+                "no secret configured: signatures are not checked "
+                "(set STREAM_API_SECRET or pass --secret-env)"
+            )
+    console = actx.console
+    print_lock = threading.Lock()  # handler threads must not interleave lines
+
+    def show(event: Any) -> None:
+        with print_lock:
+            _show(event)
+
+    def _show(event: Any) -> None:
+        if as_json:
+            console.jsonl(event.as_json())
+        sig = {True: "signature ok", False: "signature BAD", None: "signature not checked"}
+        dup = " (duplicate)" if event.duplicate else ""
+        console.say(
+            f"{event.event_type}  id={event.webhook_id}  attempt={event.attempt}  "
+            f"{sig[event.signature_ok]}  -> {event.answered}{dup}"
+        )
+
+    try:
+        receiver = Receiver(
+            secrets,
+            host=host,
+            port=port,
+            status=status,
+            fail_rate=fail_rate,
+            save_dir=save_dir,
+            forward_to=forward_to,
+            on_event=show,
+        )
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror}",
+            "pick another --port (0 picks a free one)",
+        ) from None
+    receiver.stop_after = count
+    console.say(f"listening on {receiver.url} (Ctrl-C to stop)")
+
+    def stop(signum: int, frame: object) -> None:
+        receiver.done.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    receiver.start()
+    try:
+        while not receiver.done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        receiver.stop()
+    s = receiver.stats
+    console.say(
+        f"summary: {s.requests} request(s), {s.accepted} unique event(s), "
+        f"{s.duplicates} duplicate(s), {s.bad_signatures} bad signature(s), "
+        f"{s.failed_on_purpose} answered with an error on purpose"
+    )

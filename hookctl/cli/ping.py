@@ -1,0 +1,57 @@
+"""``hookctl ping URL``: one signed Stream-style request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import app_context
+from hookctl.cli.deliver import (
+    AttemptTimeout,
+    DataFile,
+    Deadline,
+    MaxAttempts,
+    Sets,
+    build_payload,
+    credentials,
+    policy,
+    render_result,
+)
+
+
+def ping(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="The endpoint to POST to.")],
+    event: Annotated[
+        str, typer.Option("--event", help="Event type of the sample.")
+    ] = "message.new",
+    sets: Sets = None,
+    data: DataFile = None,
+    max_attempts: MaxAttempts = None,
+    attempt_timeout: AttemptTimeout = 6.0,
+    deadline: Deadline = 15.0,
+    as_json: O.Json = False,
+) -> None:
+    """Send one signed Stream-style request to URL and report status, latency and answer.
+
+    Example: hookctl ping https://example.com/stream --event message.new
+    """
+    from hookctl.delivery import Delivery, deliver_sync
+    from hookctl.events import one_event_type
+    from hookctl.validate import check_url
+
+    actx = app_context(ctx)
+    check_url(url)
+    event_type = one_event_type(event)
+    body = build_payload(event_type, sets, data)
+    key, secret = credentials(actx)
+    [result] = deliver_sync(
+        key,
+        secret,
+        [Delivery(url, body, event_type)],
+        policy=policy(max_attempts, attempt_timeout, deadline),
+    )
+    render_result(actx, result, as_json=as_json)
+    raise typer.Exit(0 if result.ok else 1)
