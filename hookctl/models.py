@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -24,6 +24,12 @@ from pydantic import (
 from hookctl.errors import ValidationFailed
 
 HOOK_TYPES = ("webhook", "sqs", "sns", "pending_message")
+AuthType = Literal["keys", "role", "resource"]
+AUTH_TYPES: tuple[str, ...] = get_args(AuthType)
+CallbackMode = Literal["CALLBACK_MODE_NONE", "CALLBACK_MODE_REST", "CALLBACK_MODE_TWIRP"]
+CALLBACK_MODES: dict[str, str] = {
+    mode.removeprefix("CALLBACK_MODE_").lower(): mode for mode in get_args(CallbackMode)
+}
 MAX_PENDING_MESSAGE_HOOKS = 2
 _SQS_URL = re.compile(
     r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\d{12}/[A-Za-z0-9_-]+(\.fifo)?$"
@@ -122,6 +128,14 @@ class WebhookHook(_Hook):
 
 class _AwsAuth(_Hook):
     _prefix: str = ""
+    # The fields (after the sqs_/sns_ prefix) each auth type needs; a field listed
+    # under one type belongs to that type only. hookctl.edits builds and changes
+    # hooks by this same table.
+    NEEDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "keys": ("key", "secret"),
+        "role": ("role_arn",),
+        "resource": (),
+    }
 
     @model_validator(mode="after")
     def _auth(self) -> _AwsAuth:
@@ -129,16 +143,12 @@ class _AwsAuth(_Hook):
         data = self.model_dump()
         auth = data.get(f"{p}_auth_type") or None
         if auth is None:
-            raise ValueError(f"{p}_auth_type is required: one of keys, role, resource")
-        if auth == "keys":
-            for name in (f"{p}_key", f"{p}_secret"):
-                if not data.get(name):
-                    raise ValueError(f"{name} is required when {p}_auth_type is keys")
+            raise ValueError(f"{p}_auth_type is required: one of {', '.join(AUTH_TYPES)}")
+        for name in self.NEEDS.get(auth, ()):
+            if not data.get(f"{p}_{name}"):
+                raise ValueError(f"{p}_{name} is required when {p}_auth_type is {auth}")
         if auth == "role":
-            role = data.get(f"{p}_role_arn")
-            if not role:
-                raise ValueError(f"{p}_role_arn is required when {p}_auth_type is role")
-            _check_iam_arn(role)
+            _check_iam_arn(data[f"{p}_role_arn"])
         return self
 
 
@@ -146,7 +156,7 @@ class SqsHook(_AwsAuth):
     _prefix = "sqs"
     hook_type: Literal["sqs"]
     sqs_queue_url: str
-    sqs_auth_type: Literal["keys", "role", "resource"] | None = None
+    sqs_auth_type: AuthType | None = None
     sqs_key: str | None = None
     sqs_secret: str | None = None
     sqs_role_arn: str | None = None
@@ -162,7 +172,7 @@ class SnsHook(_AwsAuth):
     _prefix = "sns"
     hook_type: Literal["sns"]
     sns_topic_arn: str
-    sns_auth_type: Literal["keys", "role", "resource"] | None = None
+    sns_auth_type: AuthType | None = None
     sns_key: str | None = None
     sns_secret: str | None = None
     sns_role_arn: str | None = None
@@ -177,7 +187,7 @@ class SnsHook(_AwsAuth):
 class Callback(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    mode: Literal["CALLBACK_MODE_NONE", "CALLBACK_MODE_REST", "CALLBACK_MODE_TWIRP"]
+    mode: CallbackMode
     server_url: str | None = None
 
 

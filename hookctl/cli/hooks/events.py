@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import fnmatch
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from hookctl.cli import options as O
 from hookctl.cli.common import event_types, render_write
 from hookctl.cli.context import app_context
 from hookctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from hookctl.hooks import Hook
 
 app = typer.Typer(help="Edit one hook's event filter.", no_args_is_help=True)
 
@@ -21,7 +24,13 @@ Types = Annotated[
 
 
 def _write_filter(
-    ctx: typer.Context, hook_id: str, fn: Any, summary: str, *, as_json: bool, dry_run: bool
+    ctx: typer.Context,
+    hook_id: str,
+    fn: Callable[[Hook], Hook],
+    summary: str,
+    *,
+    as_json: bool,
+    dry_run: bool,
 ) -> None:
     from hookctl import hooks as H
 
@@ -43,23 +52,14 @@ def events_add(
 
     Example: hookctl hooks events add 3f2a reaction.new reaction.deleted
     """
-    names = event_types(app_context(ctx), types, allow_unknown=allow_unknown)
+    from hookctl.edits import add_event_types
 
-    def change(hook: dict[str, Any]) -> dict[str, Any]:
-        current = list(hook.get("event_types") or [])
-        if not current:
-            raise UsageError(
-                f"hook {hook.get('id')} receives all events (incl. future); adding types would "
-                "narrow it to only those",
-                f"to narrow it on purpose: hookctl hooks events set {hook.get('id')} TYPES…",
-            )
-        hook["event_types"] = current + [n for n in names if n not in current]
-        return hook
+    names = event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
     _write_filter(
         ctx,
         hook_id,
-        change,
+        lambda hook: add_event_types(hook, names),
         f"add {len(names)} event type(s) to hook {hook_id}",
         as_json=as_json,
         dry_run=dry_run,
@@ -78,39 +78,15 @@ def events_remove(
 
     Example: hookctl hooks events remove 3f2a message.updated
     """
+    from hookctl.edits import remove_event_types
     from hookctl.events import split_names
 
     wanted = split_names(types)
 
-    def change(hook: dict[str, Any]) -> dict[str, Any]:
-        current = list(hook.get("event_types") or [])
-        if not current:
-            raise UsageError(
-                f"hook {hook.get('id')} receives all events; it has no list to remove from",
-                "set an explicit list with `hookctl hooks events set`",
-            )
-        drop = {c for c in current for w in wanted if fnmatch.fnmatchcase(c, w)}
-        missing = [w for w in wanted if not any(fnmatch.fnmatchcase(c, w) for c in current)]
-        if missing:
-            raise UsageError(
-                f"not in hook {hook.get('id')}'s filter: {', '.join(missing)}",
-                f"its types: {', '.join(current)}",
-            )
-        left = [c for c in current if c not in drop]
-        if not left:
-            raise UsageError(
-                "removing every listed type would make the hook receive ALL events "
-                "(an empty list means all)",
-                f"if that is what you want: hookctl hooks events set {hook.get('id')} --all; "
-                "to stop deliveries: hookctl hooks disable ID",
-            )
-        hook["event_types"] = left
-        return hook
-
     _write_filter(
         ctx,
         hook_id,
-        change,
+        lambda hook: remove_event_types(hook, wanted),
         f"remove event type(s) from hook {hook_id}",
         as_json=as_json,
         dry_run=dry_run,
@@ -138,13 +114,16 @@ def events_set(
             "give either a list of event types or --all",
             "e.g. `hooks events set ID message.new` or `hooks events set ID --all`",
         )
-    names = [] if all_events else event_types(app_context(ctx), types, allow_unknown=allow_unknown)
+    from hookctl.edits import set_event_types
 
-    def change(hook: dict[str, Any]) -> dict[str, Any]:
-        hook["event_types"] = names
-        return hook
+    names = [] if all_events else event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
     what = "all events (incl. future)" if all_events else f"{len(names)} type(s)"
     _write_filter(
-        ctx, hook_id, change, f"set hook {hook_id} to {what}", as_json=as_json, dry_run=dry_run
+        ctx,
+        hook_id,
+        lambda hook: set_event_types(hook, names),
+        f"set hook {hook_id} to {what}",
+        as_json=as_json,
+        dry_run=dry_run,
     )
