@@ -3,13 +3,11 @@
 Scripts come from Typer's completion machinery (the committed files under
 completions/ are generated the same way by scripts/gen_docs.py). Dynamic
 completion reads local files only — profile names from the config file, hook
-ids from a cache written whenever hookctl reads an app's hooks — never the
-network on Tab.
+ids from the cache in ``hookctl.idcache`` — never the network on Tab.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -89,31 +87,6 @@ def install(ctx: typer.Context, shell: Shell = None) -> None:
 
 
 # ---------------------------------------------------------------- dynamic values
-
-
-def _cache() -> Path:
-    from hookctl.settings import data_dir
-
-    return data_dir() / "cache" / "hook-ids.json"
-
-
-def remember_hooks(hooks: list[dict[str, object]]) -> None:
-    """Keep the ids (and targets) of the hooks just read, for Tab completion."""
-    path = _cache()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rows = [[str(h.get("id")), str(h.get("hook_type"))] for h in hooks if h.get("id")]
-        path.write_text(json.dumps(rows))
-    except OSError:
-        pass  # a cache: never worth an error
-
-
-def hook_ids(incomplete: str) -> list[tuple[str, str]]:
-    try:
-        rows = json.loads(_cache().read_text())
-    except (OSError, ValueError):
-        return []
-    return [(i, t) for i, t in rows if str(i).startswith(incomplete)]
 
 
 def profile_names(incomplete: str) -> list[str]:

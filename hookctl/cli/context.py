@@ -30,6 +30,7 @@ class AppContext:
     debug: bool = False
     _settings: Resolved | None = field(default=None, repr=False)
     _client: StreamClient | None = field(default=None, repr=False)
+    _seen_hooks: list[dict[str, Any]] | None = field(default=None, repr=False)
 
     def settings(self) -> Resolved:
         if self._settings is None:
@@ -59,7 +60,7 @@ class AppContext:
                 credentials=settings.describe_credentials(),
                 timeout=self.timeout,
                 log=log,
-                on_hooks=_remember,
+                on_hooks=self._remember,
             )
         return self._client
 
@@ -78,16 +79,18 @@ class AppContext:
         assert settings.api_key is not None
         return SafeWriter(client, settings.api_key, data_dir())
 
+    def _remember(self, hooks: list[dict[str, Any]]) -> None:
+        self._seen_hooks = hooks  # the last array read; cached once, on close
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self._seen_hooks is not None:
+            from hookctl.idcache import remember_hooks
 
-
-def _remember(hooks: list[dict[str, Any]]) -> None:
-    from hookctl.cli.completion import remember_hooks
-
-    remember_hooks(hooks)
+            remember_hooks(self._seen_hooks)
+            self._seen_hooks = None
 
 
 def app_context(ctx: typer.Context) -> AppContext:

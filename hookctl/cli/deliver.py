@@ -1,16 +1,18 @@
-"""Options and helpers shared by the commands that deliver: ``ping``, ``trigger``,
-``hooks test`` and ``failover replay``."""
+"""Options and rendering shared by the commands that deliver: ``ping``, ``trigger``,
+``hooks test`` and ``failover replay`` (their logic is in ``hookctl.pinging``)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from hookctl.cli.context import AppContext
-from hookctl.errors import UsageError
+
+# failover replay imports these from here
+from hookctl.pinging import build_payload as build_payload
+from hookctl.pinging import policy as policy
 
 Sets = Annotated[
     list[str] | None,
@@ -49,38 +51,6 @@ def credentials(actx: AppContext) -> tuple[str, str]:
     from hookctl.settings import require_credentials
 
     return require_credentials(actx.settings())
-
-
-def policy(max_attempts: int | None, attempt_timeout: float, deadline: float) -> Any:
-    from hookctl.delivery import RetryPolicy
-
-    base = RetryPolicy(attempt_timeout=attempt_timeout, deadline=deadline)
-    if max_attempts is None:
-        return base
-    return RetryPolicy(
-        status_attempts=min(base.status_attempts, max_attempts),
-        network_attempts=min(base.network_attempts, max_attempts),
-        timeout_attempts=min(base.timeout_attempts, max_attempts),
-        attempt_timeout=attempt_timeout,
-        deadline=deadline,
-    )
-
-
-def build_payload(event_type: str, overrides: list[str] | None, data: Path | None) -> bytes:
-    from hookctl.samples import apply_overrides, encode, sample_event
-
-    if data is not None:
-        try:
-            payload = json.loads(data.read_bytes())
-        except OSError as exc:
-            raise UsageError(f"cannot read {data}: {exc.strerror}", "check the path") from None
-        except ValueError as exc:
-            raise UsageError(f"{data} is not valid JSON: {exc}", "fix the file") from None
-        if not isinstance(payload, dict):
-            raise UsageError(f"{data} must hold a JSON object", "wrap the payload in {…}")
-    else:
-        payload = sample_event(event_type)
-    return encode(apply_overrides(payload, overrides or []))
 
 
 def render_result(actx: AppContext, result: Any, *, as_json: bool) -> None:

@@ -22,7 +22,7 @@ ShowSecrets = Annotated[
 
 
 def _hook_ids(incomplete: str) -> list[tuple[str, str]]:
-    from hookctl.cli.completion import hook_ids
+    from hookctl.idcache import hook_ids
 
     return hook_ids(incomplete)
 

@@ -16,7 +16,6 @@ from hookctl.cli.deliver import (
     Sets,
     build_payload,
     credentials,
-    policy,
     render_result,
 )
 
@@ -41,9 +40,8 @@ def trigger(
 
     Example: hookctl trigger message.new --to http://127.0.0.1:8787 --set message.text=hi --count 10
     """
-    import time
-
-    from hookctl.delivery import Delivery, deliver_sync
+    from hookctl import pinging as P
+    from hookctl.delivery import Delivery
     from hookctl.events import one_event_type
     from hookctl.validate import check_url
 
@@ -52,39 +50,23 @@ def trigger(
     event_type = one_event_type(event)
     body = build_payload(event_type, sets, data)
     key, secret = credentials(actx)
-    started = time.monotonic()
-    results = deliver_sync(
+    report = P.trigger(
         key,
         secret,
         [Delivery(to, body, event_type) for _ in range(count)],
-        policy=policy(max_attempts, attempt_timeout, deadline),
+        retry=P.policy(max_attempts, attempt_timeout, deadline),
         concurrency=concurrency,
         rate=rate,
     )
-    elapsed = time.monotonic() - started
-    failed = [r for r in results if not r.ok]
-    latencies = sorted(r.latency_ms for r in results)
-    summary = {
-        "event_type": event_type,
-        "url": to,
-        "sent": len(results),
-        "delivered": len(results) - len(failed),
-        "failed": len(failed),
-        "retried": sum(1 for r in results if len(r.attempts) > 1),
-        "seconds": round(elapsed, 3),
-        "per_second": round(len(results) / elapsed, 1),
-        "p50_ms": round(latencies[len(latencies) // 2], 1),
-        "failures": [r.as_json() for r in failed[:100]],
-    }
+    failed = report.failed
     if count == 1 and not as_json:
-        render_result(actx, results[0], as_json=False)
+        render_result(actx, report.results[0], as_json=False)
     elif as_json:
-        actx.console.json(summary)
+        actx.console.json(report.as_json())
     else:
         actx.console.say(
-            f"{summary['delivered']} of {count} delivered, {len(failed)} failed, "
-            f"{summary['retried']} retried, {summary['per_second']}/s, "
-            f"p50 {summary['p50_ms']} ms"
+            f"{count - len(failed)} of {count} delivered, {len(failed)} failed, "
+            f"{report.retried} retried, {report.per_second}/s, p50 {report.p50_ms} ms"
         )
         for r in failed[:5]:
             actx.console.error(f"{r.delivery.webhook_id}: {r.error}")
