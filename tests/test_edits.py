@@ -80,7 +80,8 @@ def test_aws_fields_make_a_hook_the_model_accepts() -> None:
     assert role == {"sns_auth_type": "role", "sns_role_arn": ROLE_ARN}
     hook = E.new_hook("sqs", {"sqs_queue_url": SQS_URL, **keys})
     assert hook_errors(hook) == []
-    assert hook["event_types"] == [] and hook["enabled"] is True
+    assert hook["event_types"] == []
+    assert hook["enabled"] is True
 
 
 @given(st.sampled_from(AUTH_TYPES), st.sampled_from(["sqs", "sns"]))
@@ -115,7 +116,8 @@ def test_changing_auth_drops_the_credentials_of_the_old_type() -> None:
     role = E.HookPatch(auth="role", role_arn=ROLE_ARN).apply(sqs)
     assert role == _hook("sqs", sqs_auth_type="role", sqs_role_arn=ROLE_ARN, sqs_region="r")
     back = E.HookPatch(auth="keys", key="K2", secret="s2").apply(role)
-    assert "sqs_role_arn" not in back and back["sqs_key"] == "K2"
+    assert "sqs_role_arn" not in back
+    assert back["sqs_key"] == "K2"
     resource = E.HookPatch(auth="resource").apply(back)
     assert {k for k in resource if k.startswith("sqs_")} == {"sqs_auth_type", "sqs_region"}
 
@@ -184,7 +186,8 @@ def test_adding_types_keeps_order_adds_each_once_and_never_empties(
     before = copy.deepcopy(hook)
     after = E.add_event_types(hook, new)["event_types"]
     assert after[: len(current)] == current
-    assert set(after) == set(current) | set(new) and len(after) == len(set(after))
+    assert set(after) == set(current) | set(new)
+    assert len(after) == len(set(after))
     assert E.add_event_types({**hook, "event_types": after}, new)["event_types"] == after
     assert hook == before
 
@@ -209,7 +212,8 @@ def test_setting_types_is_idempotent_and_touches_nothing_else(
     hook: dict[str, Any], new: list[str]
 ) -> None:
     once = E.set_event_types(hook, new)
-    assert E.set_event_types(once, new) == once and once["event_types"] == new
+    assert E.set_event_types(once, new) == once
+    assert once["event_types"] == new
     assert {k: v for k, v in once.items() if k != "event_types"} == {
         k: v for k, v in hook.items() if k != "event_types"
     }

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from hookctl import idcache
-from tests.conftest import Cli, SandboxApp
+from tests.conftest import Cli
 
 
+@pytest.mark.usefixtures("sandbox")
 def test_a_write_caches_the_array_read_back_once(
-    cli: Cli, sandbox: SandboxApp, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes: list[list[dict[str, Any]]] = []
 

@@ -36,7 +36,8 @@ def test_the_sample_goes_to_the_hooks_url_with_templates_filled() -> None:
     delivery = P.sample_delivery(app, hook, event=None, overrides=["message.text=hi"])
     assert delivery.url == "https://e.io/app-1/message.new"
     body = json.loads(delivery.body)
-    assert body["type"] == "message.new" and body["message"]["text"] == "hi"
+    assert body["type"] == "message.new"
+    assert body["message"]["text"] == "hi"
     with pytest.raises(UsageError, match="has no webhook_url"):
         P.sample_delivery(
             app, {"id": "h", "hook_type": "pending_message"}, event=None, overrides=None
@@ -79,8 +80,10 @@ def test_trigger_statistics() -> None:
         "failed": 1,
         "retried": 2,
     }
-    assert summary["per_second"] == 6.0 and summary["p50_ms"] == 20.0
-    assert len(summary["failures"]) == 1 and summary["failures"][0]["ok"] is False
+    assert summary["per_second"] == 6.0
+    assert summary["p50_ms"] == 20.0
+    assert len(summary["failures"]) == 1
+    assert summary["failures"][0]["ok"] is False
 
 
 def test_aws_hooks_are_checked_by_stream_with_their_own_credentials(sandbox: SandboxApp) -> None:
@@ -97,15 +100,19 @@ def test_aws_hooks_are_checked_by_stream_with_their_own_credentials(sandbox: San
         "sns_key": "AKIA",
         "sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:t",
     }
-    assert P.is_aws(sqs) and P.is_aws(sns) and not P.is_aws({"hook_type": "webhook"})
+    assert P.is_aws(sqs)
+    assert P.is_aws(sns)
+    assert not P.is_aws({"hook_type": "webhook"})
     with StreamClient(sandbox.url, sandbox.api_key, sandbox.api_secret) as client:
         ok = P.check_aws(client, sqs)
         no_secret = P.check_aws(client, sns)
-    assert ok.ok and ok.as_json() == {
+    assert ok.ok
+    assert ok.as_json() == {
         "hook_id": "a",
         "hook_type": "sqs",
         "ok": True,
         "status": "ok",
         "error": None,
     }
-    assert not no_secret.ok and no_secret.error == "SNS key and secret are required"
+    assert not no_secret.ok
+    assert no_secret.error == "SNS key and secret are required"
