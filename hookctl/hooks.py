@@ -315,6 +315,18 @@ def failover_text(hook: Hook) -> str:
     return f"gs://{where}"
 
 
+def show_fields(hook: Hook, *, show_secrets: bool = False) -> list[tuple[str, Any]]:
+    """``hooks show`` as (name, value) rows: the filter in words, then every field,
+    secrets masked unless ``show_secrets``; dicts and lists as one line of JSON."""
+    shown = hook if show_secrets else mask_hook(hook)
+    rows: list[tuple[str, Any]] = [("events", filter_text(hook, limit=1000))]
+    for key, value in shown.items():
+        if key != "event_types":
+            flat = isinstance(value, (dict, list))
+            rows.append((key, json.dumps(value, sort_keys=True) if flat else value))
+    return rows
+
+
 LIST_COLUMNS = ("id", "type", "enabled", "target", "events", "failover")
 
 

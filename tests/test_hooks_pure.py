@@ -102,3 +102,19 @@ def test_jwt_round_trip_and_refusals() -> None:
     with pytest.raises(TokenError) as refused:  # (this one once passed when nothing was raised)
         decode_jwt(future, "k")
     assert refused.value.code == 42
+
+
+def test_show_fields_masks_secrets_and_flattens_nested_values() -> None:
+    hook = {
+        "id": "a",
+        "hook_type": "sqs",
+        "sqs_secret": "s3cret",
+        "event_types": ["message.new"],
+        "failover_config": {"gcs_bucket": "b", "gcs_credentials": "{key}"},
+    }
+    rows = dict(H.show_fields(hook))
+    assert rows["events"] == "1 type: message.new"
+    assert "event_types" not in rows
+    assert rows["sqs_secret"] == H.MASK
+    assert json.loads(rows["failover_config"])["gcs_credentials"] == H.MASK
+    assert dict(H.show_fields(hook, show_secrets=True))["sqs_secret"] == "s3cret"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hookctl.cli.context import AppContext
 from hookctl.errors import UsageError, require_env
+
+if TYPE_CHECKING:
+    from hookctl.writer import WriteResult
 
 
 def read_secret(ctx: AppContext, *, env_var: str | None, from_stdin: bool, label: str) -> str:
@@ -58,7 +61,7 @@ def event_types(
 
 
 def render_write(
-    ctx: AppContext, result: Any, *, as_json: bool, done: str, show_secrets: bool = False
+    ctx: AppContext, result: WriteResult, *, as_json: bool, done: str, show_secrets: bool = False
 ) -> None:
     """Print the outcome of a SafeWriter.write: a diff for dry runs, a ✓ line otherwise."""
     from hookctl import hooks as H

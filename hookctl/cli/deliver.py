@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from hookctl.cli.context import AppContext
 # failover replay imports these from here
 from hookctl.pinging import build_payload as build_payload
 from hookctl.pinging import policy as policy
+
+if TYPE_CHECKING:
+    from hookctl.delivery import DeliveryResult
 
 Sets = Annotated[
     list[str] | None,
@@ -53,7 +56,7 @@ def credentials(actx: AppContext) -> tuple[str, str]:
     return require_credentials(actx.settings())
 
 
-def render_result(actx: AppContext, result: Any, *, as_json: bool) -> None:
+def render_result(actx: AppContext, result: DeliveryResult, *, as_json: bool) -> None:
     if as_json:
         actx.console.json(result.as_json())
         return

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hookctl.cli.context import app_context
 from hookctl.errors import UsageError, require_env
+
+if TYPE_CHECKING:
+    from hookctl.receiver import Received
 
 
 def listen(
@@ -71,11 +74,11 @@ def listen(
     console = actx.console
     print_lock = threading.Lock()  # handler threads must not interleave lines
 
-    def show(event: Any) -> None:
+    def show(event: Received) -> None:
         with print_lock:
             _show(event)
 
-    def _show(event: Any) -> None:
+    def _show(event: Received) -> None:
         if as_json:
             console.jsonl(event.as_json())
         sig = {True: "signature ok", False: "signature BAD", None: "signature not checked"}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
+
+if TYPE_CHECKING:
+    from hookctl.hookfile import FileHook, Plan
+    from hookctl.hooks import Change
 
 FileArg = Annotated[Path, typer.Argument(help="The hook file (TOML), e.g. stream-hooks.toml.")]
 Prune = Annotated[
@@ -24,7 +28,7 @@ Inline = Annotated[
 
 def plan_file(
     actx: AppContext, path: Path, *, prune: bool, inline: bool
-) -> tuple[Any, list[Any], Any]:
+) -> tuple[Plan, list[Change], list[FileHook]]:
     from hookctl import hooks as H
     from hookctl.hookfile import load, plan
 
@@ -34,7 +38,7 @@ def plan_file(
     return result, H.diff(live, result.hooks), file_hooks
 
 
-def show_plan(actx: AppContext, result: Any, changes: list[Any], *, as_json: bool) -> None:
+def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json: bool) -> None:
     from hookctl import hooks as H
 
     if as_json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -56,14 +57,9 @@ def events_add(
 
     names = event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
-    _write_filter(
-        ctx,
-        hook_id,
-        lambda hook: add_event_types(hook, names),
-        f"add {len(names)} event type(s) to hook {hook_id}",
-        as_json=as_json,
-        dry_run=dry_run,
-    )
+    summary = f"add {len(names)} event type(s) to hook {hook_id}"
+    edit = partial(add_event_types, names=names)
+    _write_filter(ctx, hook_id, edit, summary, as_json=as_json, dry_run=dry_run)
 
 
 @app.command("remove")
@@ -83,14 +79,9 @@ def events_remove(
 
     wanted = split_names(types)
 
-    _write_filter(
-        ctx,
-        hook_id,
-        lambda hook: remove_event_types(hook, wanted),
-        f"remove event type(s) from hook {hook_id}",
-        as_json=as_json,
-        dry_run=dry_run,
-    )
+    summary = f"remove event type(s) from hook {hook_id}"
+    edit = partial(remove_event_types, patterns=wanted)
+    _write_filter(ctx, hook_id, edit, summary, as_json=as_json, dry_run=dry_run)
 
 
 @app.command("set")
@@ -119,11 +110,7 @@ def events_set(
     names = [] if all_events else event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
     what = "all events (incl. future)" if all_events else f"{len(names)} type(s)"
+    edit = partial(set_event_types, names=names)
     _write_filter(
-        ctx,
-        hook_id,
-        lambda hook: set_event_types(hook, names),
-        f"set hook {hook_id} to {what}",
-        as_json=as_json,
-        dry_run=dry_run,
+        ctx, hook_id, edit, f"set hook {hook_id} to {what}", as_json=as_json, dry_run=dry_run
     )

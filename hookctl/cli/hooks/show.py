@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from hookctl.cli import options as O
@@ -28,13 +26,4 @@ def show(
     if as_json:
         actx.console.json(shown)
         return
-    pairs: list[tuple[str, Any]] = [("events", H.filter_text(hook, limit=1000))]
-    for key, value in shown.items():
-        if key == "event_types":
-            continue
-        if isinstance(value, (dict, list)):
-            import json
-
-            value = json.dumps(value, sort_keys=True)
-        pairs.append((key, value))
-    actx.console.fields(pairs)
+    actx.console.fields(H.show_fields(hook, show_secrets=show_secrets))
