@@ -10,6 +10,7 @@ reading the file and the referenced secrets.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import tomllib
@@ -83,6 +84,22 @@ def to_toml(hooks: list[Hook]) -> str:
     import tomli_w
 
     return HEADER + tomli_w.dumps({"hook": [exportable(h) for h in hooks]})
+
+
+FORMATS = ("toml", "json")
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r} is not toml or json", "pick one")
+    return fmt
+
+
+def render(hooks: list[Hook], fmt: str) -> str:
+    """The text ``hooks export`` prints: TOML (the default) or the same table as JSON."""
+    if check_format(fmt) == "toml":
+        return to_toml(hooks)
+    return json.dumps({"hook": [exportable(h) for h in hooks]}, indent=2) + "\n"
 
 
 def secret_refs(hooks: list[Hook]) -> list[str]:

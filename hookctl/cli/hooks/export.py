@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError
 
 
 def export(
@@ -23,16 +21,12 @@ def export(
 
     Example: hookctl hooks export > stream-hooks.toml
     """
-    from hookctl.hookfile import exportable, secret_refs, to_toml
+    from hookctl.hookfile import check_format, render, secret_refs
 
     actx = app_context(ctx)
-    if fmt not in ("toml", "json"):
-        raise UsageError(f"--format {fmt!r} is not toml or json", "pick one")
+    check_format(fmt)  # before any request
     hooks = actx.client().get_hooks()
-    if fmt == "toml":
-        text = to_toml(hooks)
-    else:
-        text = json.dumps({"hook": [exportable(h) for h in hooks]}, indent=2) + "\n"
+    text = render(hooks, fmt)
     if output is None:
         actx.console.write(text)
     else:
