@@ -54,6 +54,23 @@ class RetryPolicy:
         base = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
         return float(base * random.uniform(0.5, 1.5))
 
+    @classmethod
+    def capped(
+        cls, max_attempts: int | None, attempt_timeout: float, deadline: float
+    ) -> RetryPolicy:
+        """Stream's policy with these timeouts and each attempt count capped at
+        ``max_attempts`` (``--max-attempts``, ``--attempt-timeout``, ``--deadline``)."""
+        base = cls(attempt_timeout=attempt_timeout, deadline=deadline)
+        if max_attempts is None:
+            return base
+        return cls(
+            status_attempts=min(base.status_attempts, max_attempts),
+            network_attempts=min(base.network_attempts, max_attempts),
+            timeout_attempts=min(base.timeout_attempts, max_attempts),
+            attempt_timeout=attempt_timeout,
+            deadline=deadline,
+        )
+
 
 RETRY_STATUSES = frozenset({408, 429})
 

@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,28 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("hookctl", appauthor=False))
+
+
+@dataclass(frozen=True)
+class FailoverEnv:
+    """What failover jobs take from the environment (each variable is named in the help
+    of the option it stands in for): the GCS endpoint, and the task index that Cloud
+    Run Jobs and Kubernetes indexed Jobs give each task (``--shard``)."""
+
+    gcs_endpoint: str | None = None  # HOOKCTL_GCS_ENDPOINT, else STORAGE_EMULATOR_HOST
+    cloud_run_task_index: str | None = None  # CLOUD_RUN_TASK_INDEX
+    cloud_run_task_count: str | None = None  # CLOUD_RUN_TASK_COUNT
+    job_completion_index: str | None = None  # JOB_COMPLETION_INDEX
+
+
+def failover_env(env: Mapping[str, str] | None = None) -> FailoverEnv:
+    env = os.environ if env is None else env
+    return FailoverEnv(
+        gcs_endpoint=env.get("HOOKCTL_GCS_ENDPOINT") or env.get("STORAGE_EMULATOR_HOST") or None,
+        cloud_run_task_index=env.get("CLOUD_RUN_TASK_INDEX") or None,
+        cloud_run_task_count=env.get("CLOUD_RUN_TASK_COUNT") or None,
+        job_completion_index=env.get("JOB_COMPLETION_INDEX") or None,
+    )
 
 
 def private_dir(path: Path) -> Path:

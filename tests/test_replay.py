@@ -252,22 +252,38 @@ def test_list_rejects_bad_input_with_exit_2(
     assert "Traceback" not in result.output
 
 
-def test_show_prints_the_envelope_and_payload(seeded: Seeded, cli: Cli) -> None:
+def test_object_prints_the_envelope_and_payload(seeded: Seeded, cli: Cli) -> None:
     name = f"{PATH}/2026/04/03/1743667200-message.new-{HOOK_A}.json"
     result = cli(
-        "failover", "show", name, "--bucket", BUCKET, "--gcs-endpoint", seeded.url, "--json"
+        "failover", "object", name, "--bucket", BUCKET, "--gcs-endpoint", seeded.url, "--json"
     )
     assert result.exit_code == 0, result.stderr
+    assert "deprecated" not in result.stderr
     shown = json.loads(result.stdout)
     assert shown["envelope"]["payload"] == {"type": "message.new", "documented": True}
     assert shown["envelope"]["failed_at"] == "2026-04-03T12:00:00Z"
-    text = cli("failover", "show", f"gs://{BUCKET}/{name}", "--gcs-endpoint", seeded.url)
+    text = cli("failover", "object", f"gs://{BUCKET}/{name}", "--gcs-endpoint", seeded.url)
     assert '"documented": true' in text.stdout
     missing = cli(
-        "failover", "show", f"{PATH}/nope.json", "--bucket", BUCKET, "--gcs-endpoint", seeded.url
+        "failover", "object", f"{PATH}/nope.json", "--bucket", BUCKET, "--gcs-endpoint", seeded.url
     )
     assert missing.exit_code == 1
     assert "not found" in missing.stderr
+
+
+def test_show_with_an_object_name_still_works_with_a_deprecation_note(
+    seeded: Seeded, cli: Cli
+) -> None:
+    name = f"{PATH}/2026/04/03/1743667200-message.new-{HOOK_A}.json"
+    old = cli("failover", "show", name, "--bucket", BUCKET, "--gcs-endpoint", seeded.url, "--json")
+    new = cli(
+        "failover", "object", name, "--bucket", BUCKET, "--gcs-endpoint", seeded.url, "--json"
+    )
+    assert old.exit_code == 0, old.stderr
+    assert json.loads(old.stdout)["envelope"] == json.loads(new.stdout)["envelope"]
+    assert "deprecated" in old.stderr and f"hookctl failover object {name}" in old.stderr
+    text = cli("failover", "show", f"gs://{BUCKET}/{name}", "--gcs-endpoint", seeded.url)
+    assert '"documented": true' in text.stdout and "deprecated" in text.stderr
 
 
 # ------------------------------------------------------------------ replay

@@ -159,14 +159,11 @@ def _wire() -> dict[str, Any]:
         hooks,
         listen,
         ping,
-        replay,
         sandbox,
         signature,
         trigger,
     )
 
-    failover.app.command("list")(replay.list_objects)
-    failover.app.command("replay")(replay.replay)
     return {
         "verify-signature": signature.verify_signature,
         "sign": signature.sign_body,

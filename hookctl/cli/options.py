@@ -46,3 +46,24 @@ AllowUnknown = Annotated[
         "--allow-unknown", help="Accept event types missing from hookctl's catalog (newer types)."
     ),
 ]
+
+# ---------------------------------------------------------------- delivery retries
+
+MaxAttempts = Annotated[
+    int | None,
+    typer.Option(
+        "--max-attempts",
+        min=1,
+        help="Cap on attempts for any failure (Stream: 3 for 408/429/5xx, "
+        "2 for network errors, 3 for timeouts).",
+    ),
+]
+AttemptTimeout = Annotated[
+    float, typer.Option("--attempt-timeout", min=0.01, help="Seconds per attempt (Stream: 6).")
+]
+Deadline = Annotated[
+    float,
+    typer.Option(
+        "--deadline", min=0.01, help="Seconds for one delivery with all its retries (Stream: 15)."
+    ),
+]

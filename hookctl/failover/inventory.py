@@ -1,20 +1,22 @@
-"""What lies in the failover bucket: ``failover list`` and ``failover show OBJECT``."""
+"""What lies in the failover bucket: ``failover list`` and ``failover object``."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from hookctl.errors import UsageError
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
-from hookctl.failover.select import Candidate, Finder, Skipped
+from hookctl.failover.select import Candidate, Finder, Listing, Selection, Skipped
+from hookctl.failover.source import Source, make_finder, open_bucket
 from hookctl.models import Envelope, MalformedObject, parse_envelope
 
 CONCURRENCY = 16
+SHOW_MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,15 @@ async def rows(finder: Finder, max_bytes: int, malformed: list[Skipped]) -> Asyn
         producer.cancel()
 
 
+def split_gs_url(name: str, bucket: str | None) -> tuple[str | None, str]:
+    """``gs://BUCKET/NAME`` names its bucket, unless one was given (then NAME is checked
+    against it when read)."""
+    if name.startswith("gs://") and not bucket:
+        found, _, rest = name.removeprefix("gs://").partition("/")
+        return found, rest
+    return bucket, name
+
+
 async def read_object(
     bucket: Bucket, name: str, max_bytes: int
 ) -> tuple[Listed, Envelope | None, bytes, str | None]:
@@ -141,25 +152,59 @@ async def read_object(
         return item, None, body, exc.reason
 
 
-def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str, Any]:
-    """The hook whose failover_config to read: ``--hook``, or the only hook with failover."""
-    from hookctl.hooks import get
+@dataclass
+class Inventory:
+    """What ``failover list`` found: rows (unless streamed), totals and what was skipped."""
 
-    if hook_id:
-        hook = get(hooks, hook_id)
-        if not hook.get("failover_config"):
-            raise UsageError(
-                f"hook {hook.get('id')} has no failover configured",
-                "pass --bucket/--path to read a bucket directly",
-            )
-        return hook
-    with_failover = [h for h in hooks if h.get("failover_config")]
-    if len(with_failover) == 1:
-        return with_failover[0]
-    if not with_failover:
-        raise UsageError(
-            "no hook of this app has failover configured",
-            "pass --bucket (and --path) to read a bucket directly",
-        )
-    ids = ", ".join(str(h.get("id")) for h in with_failover)
-    raise UsageError(f"{len(with_failover)} hooks have failover ({ids})", "pick one with --hook ID")
+    listing: Listing
+    totals: Summary
+    rows: list[Row] = field(default_factory=list)
+    malformed: list[Skipped] = field(default_factory=list)
+
+
+def list_objects(
+    source: Source,
+    chosen: Selection,
+    *,
+    scan: bool = False,
+    max_bytes: int,
+    on_row: Callable[[Row], None] | None = None,
+    keep_rows: bool = True,
+) -> Inventory:
+    """List the selection in listing order: each row goes to ``on_row`` as found, and
+    into the result's ``rows`` when ``keep_rows``; totals are always counted."""
+    totals = new_summary()
+    malformed: list[Skipped] = []
+    found: list[Row] = []
+
+    async def main() -> Listing:
+        async with open_bucket(source) as gcs:
+            finder = make_finder(gcs, source, chosen, scan=scan)
+            async for row in rows(finder, max_bytes, malformed):
+                totals.add(row)
+                if on_row is not None:
+                    on_row(row)
+                if keep_rows:
+                    found.append(row)
+            return finder.listing
+
+    listing = asyncio.run(main())
+    return Inventory(listing, totals, found, malformed)
+
+
+@dataclass(frozen=True)
+class ObjectView:
+    """One object for ``failover object``: metadata, the envelope or why there is none."""
+
+    item: Listed
+    envelope: Envelope | None
+    body: bytes
+    problem: str | None
+
+
+def fetch_object(source: Source, name: str, max_bytes: int = SHOW_MAX_BYTES) -> ObjectView:
+    async def main() -> ObjectView:
+        async with open_bucket(source, connections=2) as gcs:
+            return ObjectView(*await read_object(gcs, name, max_bytes))
+
+    return asyncio.run(main())

@@ -11,9 +11,12 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hookctl.errors import HookctlError
+
+if TYPE_CHECKING:
+    from hookctl.failover.gcs import Listed
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outcomes (
@@ -111,3 +114,39 @@ class Journal:
     def close(self) -> None:
         self.flush()
         self._db.close()
+
+
+def object_key(bucket: str, item: Listed) -> str:
+    """The journal's name for one object generation."""
+    return f"gs://{bucket}/{item.name}#{item.generation}"
+
+
+class RunFlags(Protocol):
+    redeliver: bool
+    dry_run: bool
+
+
+class AlreadyDelivered:
+    """The one rule for "skip this object, it was delivered": a journal is kept, the run
+    neither redelivers nor is a dry run, and the journal has a delivered row for this
+    object generation and target. Replay applies it before downloading; the count
+    shown before a large replay applies it too, so both agree."""
+
+    def __init__(self, journal: Journal | None, bucket: str, target: str) -> None:
+        self.journal = journal
+        self.bucket = bucket
+        self.target = target
+        self._lookups: bool | None = None
+
+    @classmethod
+    def for_run(
+        cls, journal: Journal | None, bucket: str, target: str, flags: RunFlags
+    ) -> AlreadyDelivered:
+        return cls(None if flags.redeliver or flags.dry_run else journal, bucket, target)
+
+    def __call__(self, item: Listed) -> bool:
+        if self._lookups is None:  # decided once: a first run to a target skips the lookups
+            self._lookups = self.journal is not None and self.journal.knows(self.target)
+        if not self._lookups or self.journal is None:
+            return False
+        return self.journal.delivered(object_key(self.bucket, item), self.target)

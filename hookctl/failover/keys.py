@@ -10,7 +10,7 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from hookctl.errors import ValidationFailed
@@ -198,3 +198,29 @@ def key_summary(credentials: str | None) -> dict[str, str]:
     if not isinstance(info, dict):
         return {"client_email": "(unreadable key)"}
     return {k: str(info.get(k, "")) for k in ("client_email", "private_key_id", "project_id")}
+
+
+def read_key(file: str | None, env_var: str | None, stdin: TextIO) -> ServiceAccountKey:
+    """The key from exactly one of a file (``-``: ``stdin``) and an environment variable,
+    checked; never from the command line."""
+    from hookctl.errors import UsageError, require_env
+
+    if bool(file) == bool(env_var):
+        raise UsageError(
+            "give the key with exactly one of --credentials FILE (or -) and --credentials-env VAR",
+            "the key is never read from the command line",
+        )
+    if env_var:
+        text = require_env(env_var, f'export {env_var}="$(cat key.json)"')
+        return check_key(text, source=f"the key in ${env_var}")
+    if file == "-":
+        return check_key(stdin.read(), source="the key on stdin")
+    assert file is not None
+    try:
+        with open(file, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read key file {file}: {exc.strerror}", "check the path") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"key file {file} is not text", "give the JSON key file") from None
+    return check_key(text, source=f"key file {file}")

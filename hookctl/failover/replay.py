@@ -27,7 +27,7 @@ from typing import Any
 from hookctl.delivery import Deliverer, Delivery, DeliveryResult, RetryPolicy
 from hookctl.errors import HookctlError, NotFound
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
-from hookctl.failover.journal import Journal
+from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
 from hookctl.failover.select import Candidate, Finder, Skipped
 from hookctl.models import Envelope, MalformedObject, parse_envelope
 
@@ -39,10 +39,6 @@ ORIGINAL = "original"  # journal target when each event goes to its envelope's U
 def webhook_id(bucket: str, item: Listed) -> str:
     """Deterministic per object generation: a receiver that deduplicates sees a replay once."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"gs://{bucket}/{item.name}#{item.generation}"))
-
-
-def object_key(bucket: str, item: Listed) -> str:
-    return f"gs://{bucket}/{item.name}#{item.generation}"
 
 
 @dataclass
@@ -131,6 +127,11 @@ class Options:
     plan_sample: int = 10
 
 
+def target_of(options: Options) -> str:
+    """The journal's target: ``--to``, or ORIGINAL for each envelope's own URL."""
+    return options.target or ORIGINAL
+
+
 class Replayer:
     def __init__(
         self,
@@ -155,11 +156,13 @@ class Replayer:
         self.progress_every = progress_every
         self._stop = asyncio.Event()
         self._flush_scheduled = False
-        self._lookups: bool | None = None
+        self._already_delivered = AlreadyDelivered.for_run(
+            journal, bucket.name, self.target, options
+        )
 
     @property
     def target(self) -> str:
-        return self.options.target or ORIGINAL
+        return target_of(self.options)
 
     def stop(self) -> None:
         """Graceful stop: no new deliveries; in-flight ones finish; the summary is kept."""
@@ -261,16 +264,7 @@ class Replayer:
             raise errors[0]
 
     def _skip_delivered(self, item: Listed) -> bool:
-        if self._lookups is None:  # decided once per run
-            self._lookups = bool(
-                self.journal is not None
-                and not self.options.redeliver
-                and not self.options.dry_run
-                and self.journal.knows(self.target)
-            )
-        if not self._lookups or self.journal is None:
-            return False
-        if self.journal.delivered(object_key(self.bucket.name, item), self.target):
+        if self._already_delivered(item):
             self.stats.already_delivered += 1
             return True
         return False

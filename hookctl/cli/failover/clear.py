@@ -1,0 +1,39 @@
+"""``hookctl failover clear``: turn failover off for a hook."""
+
+from __future__ import annotations
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.common import render_write
+from hookctl.cli.context import app_context
+
+
+def clear(
+    ctx: typer.Context,
+    hook_id: O.HookId,
+    yes: O.Yes = False,
+    as_json: O.Json = False,
+    dry_run: O.DryRun = False,
+) -> None:
+    """Turn failover off for a hook (the hook is written without failover_config).
+
+    Example: hookctl failover clear 3f2a --yes
+    """
+    from hookctl import hooks as H
+    from hookctl.failover.hookconfig import require_failover
+
+    actx = app_context(ctx)
+    hook = require_failover(actx.live_hook(hook_id))
+    if not dry_run:
+        actx.console.require_confirmation(
+            f"Turn off failover for hook {hook.get('id')}? Events that fail will be lost.", yes=yes
+        )
+    edit = H.update_edit(
+        str(hook["id"]),
+        {},
+        unset=("failover_config",),
+        summary=f"clear failover of hook {hook['id']}",
+    )
+    result = actx.writer().write(edit, dry_run=dry_run)
+    render_write(actx, result, as_json=as_json, done=f"failover cleared for hook {hook['id']}")

@@ -1,0 +1,97 @@
+"""What the ``failover`` verbs share: turning their options into a source and a selection."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from hookctl.cli.common import event_types
+from hookctl.cli.context import AppContext
+
+if TYPE_CHECKING:
+    from hookctl.failover.keys import ServiceAccountKey
+    from hookctl.failover.probe import ProbeReport
+    from hookctl.failover.select import Selection
+    from hookctl.failover.source import Source
+
+
+def read_key(credentials: str | None, credentials_env: str | None) -> ServiceAccountKey:
+    from hookctl.failover.keys import read_key as read
+
+    return read(credentials, credentials_env, sys.stdin)
+
+
+def endpoint(flag: str | None) -> str | None:
+    from hookctl.failover.source import gcs_endpoint
+    from hookctl.settings import failover_env
+
+    return gcs_endpoint(flag, failover_env())
+
+
+def source_from(
+    actx: AppContext,
+    *,
+    hook: str | None,
+    bucket: str | None,
+    path: str | None,
+    credentials: str | None,
+    credentials_env: str | None,
+    gcs_endpoint: str | None,
+) -> Source:
+    from hookctl.failover.source import resolve_source
+
+    key = read_key(credentials, credentials_env) if (credentials or credentials_env) else None
+    return resolve_source(
+        lambda: actx.client().get_hooks(),
+        hook=hook,
+        bucket=bucket,
+        path=path,
+        key=key,
+        endpoint=endpoint(gcs_endpoint),
+    )
+
+
+def selection_from(
+    actx: AppContext,
+    found: Source,
+    *,
+    since: str | None,
+    until: str | None,
+    types: list[str] | None,
+    shard: str | None,
+    shard_count: int | None,
+    allow_unknown: bool,
+    need_window: bool = True,
+) -> Selection:
+    from hookctl.failover.source import pick_shard
+    from hookctl.failover.source import selection as select
+    from hookctl.settings import failover_env
+
+    wanted = event_types(actx, types, allow_unknown=allow_unknown) if types else []
+    return select(
+        found,
+        since=since,
+        until=until,
+        event_types=frozenset(wanted),
+        shard=pick_shard(shard, shard_count, failover_env()),
+        need_window=need_window,
+    )
+
+
+def say_notes(actx: AppContext, found: Source) -> None:
+    for note in found.notes:
+        actx.console.say(f"note: {note}")
+
+
+def render_probe(actx: AppContext, report: ProbeReport, *, as_json: bool) -> None:
+    if as_json:
+        actx.console.json(report.as_json())
+    else:
+        actx.console.table(
+            ["permission", "status", "detail"],
+            [[c.permission, c.status, c.detail] for c in report.checks],
+        )
+    for note in report.notes:
+        actx.console.say(f"note: {note}")
+    for fix in report.fixes:
+        actx.console.say(f"fix: {fix}")

@@ -1,0 +1,143 @@
+"""``hookctl failover list``: failed events in the bucket, as rows or a summary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import AppContext, app_context
+from hookctl.cli.failover.common import say_notes, selection_from, source_from
+from hookctl.cli.failover.options import (
+    AllowUnknownTypes,
+    BucketOpt,
+    Credentials,
+    CredentialsEnv,
+    Endpoint,
+    EventTypes,
+    HookOpt,
+    MaxBytes,
+    ReadPath,
+    Scan,
+    Shard,
+    ShardCount,
+    Since,
+    Until,
+)
+
+if TYPE_CHECKING:
+    from hookctl.failover.inventory import Inventory
+
+
+def list_objects(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    event_type: EventTypes = None,
+    hook: HookOpt = None,
+    bucket: BucketOpt = None,
+    path: ReadPath = None,
+    credentials_file: Credentials = None,
+    credentials_env: CredentialsEnv = None,
+    gcs_endpoint: Endpoint = None,
+    scan: Scan = False,
+    summary: Annotated[
+        bool,
+        typer.Option("--summary", help="Counts per day, event type and hook instead of objects."),
+    ] = False,
+    shard: Shard = None,
+    shard_count: ShardCount = None,
+    max_bytes: MaxBytes = 5 * 1024 * 1024,
+    allow_unknown: AllowUnknownTypes = False,
+    as_json: O.Json = False,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="One JSON object per line, as found.")
+    ] = False,
+) -> None:
+    """List failed events in the failover bucket, reading only the window's day prefixes.
+
+    Example: hookctl failover list --since 2026-04-01 --until 2026-04-03T12:00 -e message.new
+    """
+    from hookctl.failover.inventory import list_objects as run
+
+    actx = app_context(ctx)
+    found = source_from(
+        actx,
+        hook=hook,
+        bucket=bucket,
+        path=path,
+        credentials=credentials_file,
+        credentials_env=credentials_env,
+        gcs_endpoint=gcs_endpoint,
+    )
+    chosen = selection_from(
+        actx,
+        found,
+        since=since,
+        until=until,
+        types=event_type,
+        shard=shard,
+        shard_count=shard_count,
+        allow_unknown=allow_unknown,
+        need_window=not scan,
+    )
+    say_notes(actx, found)
+    stream = jsonl and not summary
+    result = run(
+        found,
+        chosen,
+        scan=scan,
+        max_bytes=max_bytes,
+        on_row=(lambda row: actx.console.jsonl(row.as_json())) if stream else None,
+        keep_rows=not (stream or summary),
+    )
+    for skipped in result.listing.unrecognised + result.malformed:
+        actx.console.warn(f"skipped {skipped.name}: {skipped.reason}")
+    if summary:
+        render_summary(actx, result, as_json=as_json or jsonl)
+    elif jsonl:
+        return  # the rows went out as they were found
+    elif as_json:
+        actx.console.json(
+            {
+                "objects": [r.as_json() for r in result.rows],
+                "malformed": [m.as_json() for m in result.malformed],
+                "unrecognised": [u.as_json() for u in result.listing.unrecognised],
+                "prefixes": len(result.listing.prefixes),
+            }
+        )
+    else:
+        actx.console.table(
+            ["time", "event type", "hook", "bytes", "name"],
+            [[r.as_json()["time"], r.event_type, r.hook_id, r.size, r.name] for r in result.rows],
+        )
+        actx.console.say(
+            f"{len(result.rows)} event(s) in {len(result.listing.prefixes)} day prefix(es) "
+            f"of gs://{found.bucket}"
+        )
+
+
+def render_summary(actx: AppContext, result: Inventory, *, as_json: bool) -> None:
+    totals, listing = result.totals, result.listing
+    if as_json:
+        actx.console.json(
+            {
+                "count": totals.count,
+                "bytes": totals.bytes,
+                "days": dict(sorted(totals.days.items())),
+                "event_types": dict(totals.event_types.most_common()),
+                "hooks": dict(totals.hooks.most_common()),
+                "malformed": [m.as_json() for m in result.malformed],
+                "unrecognised": [u.as_json() for u in listing.unrecognised],
+                "prefixes": len(listing.prefixes),
+            }
+        )
+        return
+    table = [["day", d, n] for d, n in sorted(totals.days.items())]
+    table += [["event type", t, n] for t, n in totals.event_types.most_common()]
+    table += [["hook", h, n] for h, n in totals.hooks.most_common()]
+    actx.console.table(["by", "value", "events"], table)
+    actx.console.say(
+        f"{totals.count} event(s), {totals.bytes} bytes in {len(listing.prefixes)} day prefix(es)"
+    )

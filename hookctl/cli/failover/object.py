@@ -1,0 +1,119 @@
+"""``hookctl failover object NAME``: one failed event's envelope, payload pretty-printed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import AppContext, app_context
+from hookctl.cli.failover.common import source_from
+from hookctl.cli.failover.options import Credentials, CredentialsEnv, Endpoint
+
+Name = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME",
+        help="The object's name in the bucket, or gs://BUCKET/NAME.",
+    ),
+]
+ObjectHook = Annotated[
+    str | None, typer.Option("--hook", help="The hook whose failover bucket holds the object.")
+]
+ObjectBucket = Annotated[
+    str | None, typer.Option("--bucket", help="Read this bucket directly (or give gs://BUCKET/…).")
+]
+
+
+def object_command(
+    ctx: typer.Context,
+    name: Name,
+    hook: ObjectHook = None,
+    bucket: ObjectBucket = None,
+    credentials: Credentials = None,
+    credentials_env: CredentialsEnv = None,
+    gcs_endpoint: Endpoint = None,
+    as_json: O.Json = False,
+) -> None:
+    """Show one failed event in the failover bucket: its envelope, payload pretty-printed.
+
+    Example: hookctl failover object stream/failed-events/2026/04/03/1775217600-message.new-3f2a.json
+    """
+    show_object(
+        app_context(ctx),
+        name,
+        hook=hook,
+        bucket=bucket,
+        credentials=credentials,
+        credentials_env=credentials_env,
+        gcs_endpoint=gcs_endpoint,
+        as_json=as_json,
+    )
+
+
+def show_object(
+    actx: AppContext,
+    name: str,
+    *,
+    hook: str | None,
+    bucket: str | None,
+    credentials: str | None,
+    credentials_env: str | None,
+    gcs_endpoint: str | None,
+    as_json: bool,
+) -> None:
+    import json
+
+    from hookctl.failover.inventory import fetch_object, split_gs_url
+
+    bucket, name = split_gs_url(name, bucket)
+    found = source_from(
+        actx,
+        hook=hook,
+        bucket=bucket,
+        path=None,
+        credentials=credentials,
+        credentials_env=credentials_env,
+        gcs_endpoint=gcs_endpoint,
+    )
+    view = fetch_object(found, name)
+    item, envelope = view.item, view.envelope
+    if view.problem is not None:
+        excerpt = view.body[:300].decode("utf-8", "replace")
+        if as_json:
+            actx.console.json(
+                {
+                    "name": item.name,
+                    "generation": item.generation,
+                    "size": item.size,
+                    "malformed": view.problem,
+                    "excerpt": excerpt,
+                }
+            )
+        else:
+            actx.console.fields(
+                [("name", item.name), ("size", item.size), ("malformed", view.problem)]
+            )
+            actx.console.line(excerpt)
+        raise typer.Exit(1)
+    assert envelope is not None
+    data = envelope.model_dump(mode="json")
+    if as_json:
+        actx.console.json(
+            {"name": item.name, "generation": item.generation, "size": item.size, "envelope": data}
+        )
+        return
+    actx.console.fields(
+        [
+            ("name", item.name),
+            ("generation", item.generation),
+            ("size", item.size),
+            ("event_type", envelope.event_type),
+            ("hook", envelope.original_hook_id),
+            ("url", envelope.original_webhook_url),
+            ("failed_at", data["failed_at"]),
+            ("error", envelope.error_message),
+        ]
+    )
+    actx.console.line(json.dumps(envelope.payload, indent=2, ensure_ascii=False))

@@ -1,0 +1,95 @@
+"""Options of the ``failover`` verbs, defined once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Bucket = Annotated[str, typer.Option("--bucket", help="The GCS bucket name (no gs://).")]
+PathOpt = Annotated[
+    str | None, typer.Option("--path", help="Prefix inside the bucket, e.g. stream/failed-events.")
+]
+Credentials = Annotated[
+    str | None,
+    typer.Option(
+        "--credentials", metavar="FILE", help="Service-account JSON key file, or - for stdin."
+    ),
+]
+CredentialsEnv = Annotated[
+    str | None,
+    typer.Option("--credentials-env", metavar="VAR", help="Env var holding the key's JSON."),
+]
+Endpoint = Annotated[
+    str | None,
+    typer.Option(
+        "--gcs-endpoint",
+        help="GCS API endpoint (tests, emulators). [env var: STORAGE_EMULATOR_HOST]",
+    ),
+]
+
+# ---------------------------------------------------------------- reading the bucket
+
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Start of the window: 2026-04-01, 2026-04-01T12:00Z, +02:00 offsets, or 30m/6h/3d ago (UTC).",
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option(
+        "--until", help="End of the window (default: now); a bare date includes that day."
+    ),
+]
+EventTypes = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--event-type", "-e", help="Only these event types (repeat, or comma-separated; patterns)."
+    ),
+]
+HookOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--hook",
+        help="The hook whose failover bucket to read, and only its events "
+        "(default: the only hook with failover).",
+    ),
+]
+BucketOpt = Annotated[
+    str | None,
+    typer.Option("--bucket", help="Read this bucket directly instead of a hook's failover_config."),
+]
+ReadPath = Annotated[
+    str | None, typer.Option("--path", help="The failover prefix in --bucket (gcs_path).")
+]
+Scan = Annotated[
+    bool,
+    typer.Option(
+        "--scan", help="List every object under the path instead of the window's day prefixes."
+    ),
+]
+Shard = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        metavar="I/N",
+        help="Only objects whose name hashes to shard I of N (0-based). "
+        "[env var: CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT, or JOB_COMPLETION_INDEX "
+        "with --shard-count]",
+    ),
+]
+ShardCount = Annotated[
+    int | None,
+    typer.Option(
+        "--shard-count", min=1, help="N for JOB_COMPLETION_INDEX (Kubernetes indexed Jobs)."
+    ),
+]
+MaxBytes = Annotated[
+    int,
+    typer.Option("--max-bytes", min=1, help="Skip (and report) objects larger than this."),
+]
+AllowUnknownTypes = Annotated[
+    bool, typer.Option("--allow-unknown", help="Accept event types missing from the catalog.")
+]

@@ -1,0 +1,303 @@
+"""``hookctl failover replay``: options in, one replay job (``hookctl.failover.session``) run,
+its report out. Signals become stop requests; progress is drawn on stderr."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hookctl.cli import options as O
+from hookctl.cli.context import AppContext, app_context
+from hookctl.cli.failover.common import say_notes, selection_from, source_from
+from hookctl.cli.failover.options import (
+    AllowUnknownTypes,
+    BucketOpt,
+    Credentials,
+    CredentialsEnv,
+    Endpoint,
+    EventTypes,
+    HookOpt,
+    MaxBytes,
+    ReadPath,
+    Scan,
+    Shard,
+    ShardCount,
+    Since,
+    Until,
+)
+from hookctl.cli.failover.progress import Progress
+from hookctl.errors import EXIT_INTERRUPTED
+
+if TYPE_CHECKING:
+    from hookctl.failover.replay import Replayer
+    from hookctl.failover.session import ReplayJob, Round, Stop
+
+CONFIRM_ABOVE = 1000  # events; more than this asks for --yes off a terminal
+
+
+def replay(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    event_type: EventTypes = None,
+    hook: HookOpt = None,
+    bucket: BucketOpt = None,
+    path: ReadPath = None,
+    credentials_file: Credentials = None,
+    credentials_env: CredentialsEnv = None,
+    gcs_endpoint: Endpoint = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Deliver here instead of each event's original URL.")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show the plan (counts, bytes, first objects); send nothing."
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int,
+        typer.Option("--concurrency", min=1, max=256, help="Deliveries (and downloads) in flight."),
+    ] = 16,
+    rate: Annotated[
+        float,
+        typer.Option(
+            "--rate", min=0, help="At most this many deliveries per second (0: no limit)."
+        ),
+    ] = 50,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Replay at most N events.")
+    ] = None,
+    journal: Annotated[
+        Path | None,
+        typer.Option("--journal", help="The journal of outcomes (default: in hookctl's data dir)."),
+    ] = None,
+    no_journal: Annotated[
+        bool, typer.Option("--no-journal", help="Keep no journal (a rerun sends everything again).")
+    ] = False,
+    redeliver: Annotated[
+        bool,
+        typer.Option("--redeliver", help="Send events the journal says were delivered, again."),
+    ] = False,
+    archive_to: Annotated[
+        str | None,
+        typer.Option(
+            "--archive-to",
+            metavar="PREFIX",
+            help="After a 2xx, move the object under PREFIX in the same bucket (copy, then delete).",
+        ),
+    ] = None,
+    failures: Annotated[
+        Path | None,
+        typer.Option(
+            "--failures", help="Write the objects that failed as NDJSON (for --from-file)."
+        ),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option("--from-file", help="Replay exactly the objects in a --failures file."),
+    ] = None,
+    scan: Scan = False,
+    shard: Shard = None,
+    shard_count: ShardCount = None,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow", help="Keep polling today's prefix and replay new events until stopped."
+        ),
+    ] = False,
+    interval: Annotated[
+        str, typer.Option("--interval", help="Poll interval for --follow, e.g. 30s, 2m.")
+    ] = "30s",
+    max_bytes: MaxBytes = 5 * 1024 * 1024,
+    max_attempts: O.MaxAttempts = None,
+    attempt_timeout: O.AttemptTimeout = 6.0,
+    deadline: O.Deadline = 15.0,
+    allow_unknown: AllowUnknownTypes = False,
+    yes: O.Yes = False,
+    as_json: O.Json = False,
+) -> None:
+    """Redeliver failed events from the bucket: once, oldest first, at a safe rate, resumable.
+
+    Example: hookctl failover replay --since 2026-04-01T00:00Z --to https://example.com/hooks --dry-run
+    """
+    from hookctl.delivery import RetryPolicy
+    from hookctl.failover.replay import write_failures
+    from hookctl.failover.session import (
+        ReplayJob,
+        Stop,
+        check_modes,
+        follow_since,
+        open_journal,
+        parse_interval,
+        replay_options,
+    )
+    from hookctl.settings import require_credentials
+
+    actx = app_context(ctx)
+    check_modes(
+        from_file=from_file,
+        since=since,
+        scan=scan,
+        follow=follow,
+        target=to,
+        archive_to=archive_to,
+    )
+    found = source_from(
+        actx,
+        hook=hook,
+        bucket=bucket,
+        path=path,
+        credentials=credentials_file,
+        credentials_env=credentials_env,
+        gcs_endpoint=gcs_endpoint,
+    )
+    options = replay_options(
+        found,
+        scan=scan,
+        target=to,
+        dry_run=dry_run,
+        redeliver=redeliver,
+        archive_to=archive_to,
+        limit=limit,
+        concurrency=concurrency,
+        rate=rate,
+        max_bytes=max_bytes,
+        policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
+    )
+    every = parse_interval(interval) if follow else 0.0
+    chosen = selection_from(
+        actx,
+        found,
+        since=follow_since(since, every) if follow else since,
+        until=None if follow else until,
+        types=event_type,
+        shard=shard,
+        shard_count=shard_count,
+        allow_unknown=allow_unknown,
+        need_window=not (scan or from_file),
+    )
+    api_key, api_secret = ("", "") if dry_run else require_credentials(actx.settings())
+    say_notes(actx, found)
+    job = ReplayJob(
+        found,
+        chosen,
+        options,
+        None if (no_journal or dry_run) else open_journal(journal),
+        api_key=api_key,
+        api_secret=api_secret,
+        scan=scan,
+        from_file=from_file,
+    )
+    stop = Stop()
+    if follow:
+        raise typer.Exit(run_follow(actx, job, every, stop))
+    if not dry_run and not yes:
+        count = job.count()
+        if count > CONFIRM_ABOVE:
+            actx.console.require_confirmation(
+                f"Replay {count} events from gs://{found.bucket} to {to or 'their original URLs'}?",
+                yes=yes,
+            )
+    replayer = run_once(actx, job, stop)
+    if failures is not None:
+        write_failures(failures, replayer.stats.failures)
+    render_report(actx, replayer, as_json=as_json)
+    if replayer.stats.stopped:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(0 if replayer.complete else 1)
+
+
+@contextlib.contextmanager
+def signals_stop(stop: Stop) -> Iterator[None]:
+    """While the block runs, SIGINT and SIGTERM are stop requests (first: graceful,
+    second: abort) instead of KeyboardInterrupt and death."""
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda *_: stop.request()) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run_once(actx: AppContext, job: ReplayJob, stop: Stop) -> Replayer:
+    progress = Progress(actx)
+
+    def stopping(in_flight: int) -> None:
+        actx.console.say(f"stopping: waiting for {in_flight} in-flight deliveries (again to abort)")
+
+    try:
+        with signals_stop(stop):
+            return job.run(stop, progress=progress, stopping=stopping)
+    finally:
+        progress.close()
+
+
+def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> int:
+    source = job.source
+    console = actx.console
+
+    def on_round(done: Round) -> None:
+        stats = done.stats
+        console.say(
+            f"{done.at:%H:%M:%SZ} new {stats.selected}, delivered {stats.delivered}, "
+            f"failed {stats.failed}, malformed {len(stats.malformed)}, "
+            f"backlog {stats.failed}"
+        )
+
+    with signals_stop(stop):
+        console.say(
+            f"following gs://{source.bucket}/{source.path} every {every:g}s (Ctrl-C to stop)"
+        )
+        failed = job.follow(every, stop, on_round)
+    console.say("stopped following")
+    return 0 if failed == 0 else 1
+
+
+def render_report(actx: AppContext, replayer: Replayer, *, as_json: bool) -> None:
+    report = replayer.report()
+    console = actx.console
+    for skipped in replayer.finder.listing.unrecognised:
+        console.warn(f"skipped {skipped.name}: {skipped.reason}")
+    for skipped in replayer.stats.malformed:
+        console.warn(f"malformed {skipped.name}: {skipped.reason}")
+    if as_json:
+        console.json(report)
+        return
+    counts = report["counts"]
+    if replayer.options.dry_run:
+        console.table(
+            ["url", "event type", "events", "bytes"],
+            [[r["url"], r["event_type"], r["count"], r["bytes"]] for r in report["plan"]],
+        )
+        sel = report["selection"]
+        console.say(
+            f"dry run: {sum(r['count'] for r in report['plan'])} event(s) between "
+            f"{sel['since'] or 'the start'} and {sel['until'] or 'now'}; nothing was sent"
+        )
+        for first in report["first"]:
+            console.say(f"  {first['failed_at']}  {first['event_type']}  {first['name']}")
+        return
+    rows = [
+        ["delivered", counts["delivered"]],
+        ["failed", counts["failed"]],
+        *[[f"  {reason}", n] for reason, n in report["failed_by_reason"].items()],
+        ["already delivered (journal)", counts["already_delivered"]],
+        ["malformed", counts["malformed"]],
+        ["unrecognised names", counts["unrecognised"]],
+        ["filtered out", counts["filtered"]],
+    ]
+    if counts["archived"]:
+        rows.append(["archived", counts["archived"]])
+    console.table(["outcome", "events"], rows)
+    console.say(
+        f"{counts['delivered']} delivered, {counts['failed']} failed of {counts['selected']} "
+        f"selected in {report['elapsed_s']:.1f}s"
+        + (" (stopped early)" if report["stopped"] else "")
+    )

@@ -1,0 +1,324 @@
+"""A replay job: count it, run it once, or follow the bucket, until done or stopped.
+
+``ReplayJob`` holds everything a run needs (source, selection, options, journal,
+credentials) and owns the event loop: each of ``count``, ``run`` and ``follow`` is
+one ``asyncio.run``. Callers talk to a running job in two directions only:
+
+- in, through a ``Stop``: the first request stops gracefully (no new deliveries;
+  those in flight finish, the report is kept), the second aborts the run;
+- out, through callbacks: ``progress`` (the live ``Replayer``, a few times a
+  second), ``stopping`` (in-flight deliveries when a graceful stop begins) and,
+  for ``follow``, ``on_round`` after each poll.
+
+The follow window policy lives here too: each round looks at today's prefix, and
+also at yesterday's for a while after midnight (an event written at 23:59:59 may
+land after the first round of the new day).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hookctl.errors import UsageError
+from hookctl.failover.source import Source, make_finder, open_bucket
+
+if TYPE_CHECKING:
+    from hookctl.delivery import RetryPolicy
+    from hookctl.failover.gcs import Bucket
+    from hookctl.failover.journal import Journal
+    from hookctl.failover.replay import Options, Replayer, Stats
+    from hookctl.failover.select import Selection
+
+FOLLOW_LOOKBACK = 15 * 60  # --follow without --since also takes the last 15 minutes
+MIDNIGHT_GRACE = 300  # seconds after two poll intervals during which yesterday is still read
+
+Progress = Callable[["Replayer"], None]
+
+
+class Stop:
+    """Stop requests from outside a running job; safe from a signal handler or a thread.
+
+    The first request asks for a graceful stop, the second for an abort. A request
+    made before the job starts is seen when it starts.
+    """
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._listener: Callable[[int], None] | None = None
+
+    @property
+    def requested(self) -> bool:
+        return self.requests > 0
+
+    def request(self) -> None:
+        with self._lock:
+            self.requests += 1
+            loop, count = self._loop, self.requests
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._notify, count)
+
+    def _notify(self, count: int) -> None:
+        if self._listener is not None:
+            self._listener(count)
+
+    @contextlib.contextmanager
+    def listen(self, listener: Callable[[int], None]) -> Iterator[None]:
+        """While the block runs (inside the job's loop), call ``listener(n)`` on the loop
+        for the n-th request; requests made earlier are delivered at once."""
+        with self._lock:
+            self._loop, self._listener, pending = (
+                asyncio.get_running_loop(),
+                listener,
+                self.requests,
+            )
+        try:
+            if pending:
+                listener(pending)
+            yield
+        finally:
+            with self._lock:
+                self._loop, self._listener = None, None
+
+
+def check_modes(
+    *,
+    from_file: Path | None,
+    since: str | None,
+    scan: bool,
+    follow: bool,
+    target: str | None,
+    archive_to: str | None,
+) -> None:
+    """Refuse flag combinations that cannot mean anything, before any I/O."""
+    if from_file and (since or scan or follow):
+        raise UsageError(
+            "--from-file replays the objects in the file", "leave out --since/--scan/--follow"
+        )
+    if target is not None:
+        from hookctl.validate import check_url
+
+        check_url(target, what="--to")
+    if archive_to is not None and not archive_to.strip("/"):
+        raise UsageError("--archive-to needs a prefix", "e.g. --archive-to stream/replayed")
+
+
+def replay_options(
+    source: Source,
+    *,
+    scan: bool = False,
+    target: str | None = None,
+    dry_run: bool = False,
+    redeliver: bool = False,
+    archive_to: str | None = None,
+    limit: int | None = None,
+    concurrency: int = 16,
+    rate: float | None = None,
+    max_bytes: int,
+    policy: RetryPolicy,
+) -> Options:
+    """The run's options, once the source is known (archiving into the failover path
+    itself would replay the archive)."""
+    from hookctl.failover.replay import Options
+
+    if (
+        archive_to
+        and not scan
+        and archive_to.strip("/") + "/" == (source.path + "/" if source.path else "")
+    ):
+        raise UsageError(
+            "--archive-to must differ from the failover path", "e.g. --archive-to replayed"
+        )
+    return Options(
+        target=target,
+        dry_run=dry_run,
+        redeliver=redeliver,
+        archive_to=archive_to.strip("/") if archive_to else None,
+        limit=limit,
+        concurrency=concurrency,
+        rate=rate or None,
+        max_bytes=max_bytes,
+        policy=policy,
+    )
+
+
+def open_journal(path: Path | None) -> Journal:
+    """The journal at ``path``, or the default one in hookctl's data dir."""
+    from hookctl.failover.journal import Journal
+    from hookctl.settings import data_dir
+
+    return Journal(path or data_dir() / "replay" / "journal.sqlite3")
+
+
+def parse_interval(text: str) -> float:
+    """``--interval``: ``30s``, ``2m`` … or plain seconds; at least one second."""
+    from hookctl.failover.layout import parse_when
+
+    now = datetime.now(UTC)
+    try:
+        seconds = (
+            (now - parse_when(text, now=now)).total_seconds()
+            if text[-1:].isalpha()
+            else float(text)
+        )
+    except ValueError:
+        raise UsageError(f"--interval {text} is not a duration", "e.g. 30s, 2m or 45") from None
+    if seconds < 1:
+        raise UsageError(f"--interval {text} is too short", "use at least 1s, e.g. 30s")
+    return seconds
+
+
+def follow_since(since: str | None, every: float) -> str:
+    """Where ``--follow`` starts: ``--since``, else the last 15 minutes (or one interval)."""
+    return since or f"{max(int(every), FOLLOW_LOOKBACK)}s"
+
+
+def follow_window(since: datetime, every: float, now: datetime) -> tuple[datetime, datetime]:
+    """One follow round's window: from today's midnight (yesterday's, during the first
+    two intervals and five minutes of a day), never before ``since``, to an hour ahead."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    near_midnight = now - midnight < timedelta(seconds=every * 2 + MIDNIGHT_GRACE)
+    start = max(since, midnight - timedelta(days=1) if near_midnight else midnight)
+    return start, now + timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one follow round did."""
+
+    at: datetime
+    stats: Stats
+
+
+@dataclass
+class ReplayJob:
+    """One replay: where from, what, how, and the journal; see the module docstring."""
+
+    source: Source
+    selection: Selection
+    options: Options
+    journal: Journal | None = None
+    api_key: str = ""
+    api_secret: str = field(default="", repr=False)
+    scan: bool = False
+    from_file: Path | None = None
+
+    def _replayer(self, gcs: Bucket, chosen: Selection, progress: Progress | None) -> Replayer:
+        from hookctl.failover.replay import Replayer
+
+        exclude = f"{self.options.archive_to}/" if self.options.archive_to else None
+        finder = make_finder(
+            gcs,
+            self.source,
+            chosen,
+            scan=self.scan,
+            from_file=self.from_file,
+            exclude_prefix=exclude,
+        )
+        return Replayer(
+            gcs,
+            finder,
+            self.journal,
+            self.options,
+            api_key=self.api_key,
+            api_secret=self.api_secret,
+            on_progress=progress,
+        )
+
+    def count(self) -> int:
+        """Objects a run would consider (names only: nothing is downloaded), minus those
+        the journal says were delivered (the same rule a run applies)."""
+        from hookctl.failover.journal import AlreadyDelivered
+        from hookctl.failover.replay import target_of
+
+        async def main() -> int:
+            async with open_bucket(self.source) as gcs:
+                finder = make_finder(
+                    gcs, self.source, self.selection, scan=self.scan, from_file=self.from_file
+                )
+                delivered = AlreadyDelivered.for_run(
+                    self.journal, gcs.name, target_of(self.options), self.options
+                )
+                n = 0
+                async for candidate in finder.candidates():
+                    if not delivered(candidate.item):
+                        n += 1
+                return n
+
+        return asyncio.run(main())
+
+    def run(
+        self,
+        stop: Stop,
+        *,
+        progress: Progress | None = None,
+        stopping: Callable[[int], None] | None = None,
+    ) -> Replayer:
+        """Replay the selection once. The returned replayer holds stats and the report."""
+
+        async def main() -> Replayer:
+            async with open_bucket(self.source, self.options.concurrency * 2) as gcs:
+                replayer = self._replayer(gcs, self.selection, progress)
+                task = asyncio.current_task()
+
+                def on_request(count: int) -> None:
+                    if count > 1 and replayer.stats.stopped:
+                        if task is not None:
+                            task.cancel()
+                        return
+                    replayer.stop()
+                    if stopping is not None:
+                        stopping(replayer.stats.in_flight)
+
+                with stop.listen(on_request):
+                    await replayer.run()
+                return replayer
+
+        return asyncio.run(main())
+
+    def follow(self, every: float, stop: Stop, on_round: Callable[[Round], None]) -> int:
+        """Poll today's prefix (and yesterday's near midnight) every ``every`` seconds and
+        replay what is new, until stopped. Returns the failures of the last round."""
+        from hookctl.failover.select import Selection
+
+        chosen = self.selection
+        since = chosen.since or datetime.now(UTC)
+        failed = 0
+
+        async def main() -> None:
+            nonlocal failed
+            wake = asyncio.Event()
+            current: Replayer | None = None
+
+            def on_request(_count: int) -> None:
+                wake.set()
+                if current is not None:
+                    current.stop()
+
+            with stop.listen(on_request):
+                async with open_bucket(self.source, self.options.concurrency * 2) as gcs:
+                    while not stop.requested:
+                        now = datetime.now(UTC)
+                        start, end = follow_window(since, every, now)
+                        window = Selection(
+                            start, end, chosen.event_types, chosen.hook_ids, chosen.shard
+                        )
+                        current = self._replayer(gcs, window, None)
+                        await current.run()
+                        stats = current.stats
+                        failed = stats.failed + len(stats.malformed)
+                        on_round(Round(now, stats))
+                        current = None
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(wake.wait(), timeout=every)
+
+        asyncio.run(main())
+        return failed

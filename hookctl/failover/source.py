@@ -1,0 +1,203 @@
+"""Where a failover job reads from: the bucket, its prefix, the read key and the endpoint.
+
+A job names its source one of two ways: ``--bucket``/``--path`` read a bucket
+directly; otherwise the app's hooks are fetched (once, through the callable the
+caller passes, so nothing talks to Stream when it is not needed) and the hook's
+``failover_config`` gives bucket, prefix and key, with these fallbacks:
+
+1. ``--hook`` picks the hook; without it, the only hook with failover;
+2. a key given by the caller wins over the hook's stored key;
+3. a stored key that is not usable here becomes a note, and Application Default
+   Credentials are used instead.
+
+Also here: the shard a job takes (``--shard``, or the task index that Cloud Run and
+Kubernetes indexed Jobs set), the selection, and the bucket and finder factories.
+No I/O beyond the ``get_hooks`` callable; values from the environment come in
+through ``hookctl.settings.FailoverEnv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hookctl.errors import UsageError, ValidationFailed
+from hookctl.failover.keys import ServiceAccountKey, check_bucket, check_key, normalise_path
+
+if TYPE_CHECKING:
+    from hookctl.failover.gcs import Bucket
+    from hookctl.failover.select import Finder, Selection
+    from hookctl.settings import FailoverEnv
+
+GetHooks = Callable[[], list[dict[str, Any]]]
+
+
+@dataclass
+class Source:
+    """A bucket to read, and what the app's hooks say about it."""
+
+    bucket: str
+    path: str
+    key: ServiceAccountKey | None
+    endpoint: str | None
+    known_hooks: list[str] = field(default_factory=list)
+    hook_filter: frozenset[str] = frozenset()
+    notes: list[str] = field(default_factory=list)
+
+
+def resolve_source(
+    get_hooks: GetHooks,
+    *,
+    hook: str | None,
+    bucket: str | None,
+    path: str | None,
+    key: ServiceAccountKey | None,
+    endpoint: str | None,
+) -> Source:
+    """Bucket, prefix and read key: from ``bucket``/``path``, or from a hook's failover_config."""
+    if bucket:
+        check_bucket(bucket)
+        filters = frozenset({hook}) if hook else frozenset()
+        return Source(bucket, normalise_path(path), key, endpoint, list(filters), filters)
+    if path:
+        raise UsageError(
+            "--path needs --bucket", "or leave both out to use the hook's failover_config"
+        )
+    hooks = get_hooks()
+    chosen = pick_failover(hooks, hook)
+    config = chosen["failover_config"]
+    source = Source(
+        str(config.get("gcs_bucket", "")),
+        normalise_path(config.get("gcs_path")),
+        key,
+        endpoint,
+        [str(h.get("id")) for h in hooks if h.get("id")],
+        frozenset({str(chosen["id"])}) if hook else frozenset(),
+    )
+    if key is None and config.get("gcs_credentials"):
+        try:
+            source.key = check_key(
+                str(config["gcs_credentials"]), source=f"hook {chosen['id']}'s gcs_credentials"
+            )
+        except ValidationFailed as exc:
+            source.notes.append(
+                f"the hook's key is not usable here ({exc.message}); "
+                "using Application Default Credentials (or pass --credentials)"
+            )
+    return source
+
+
+def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str, Any]:
+    """The hook whose failover_config to read: ``--hook``, or the only hook with failover."""
+    from hookctl.hooks import get
+
+    if hook_id:
+        hook = get(hooks, hook_id)
+        if not hook.get("failover_config"):
+            raise UsageError(
+                f"hook {hook.get('id')} has no failover configured",
+                "pass --bucket/--path to read a bucket directly",
+            )
+        return hook
+    with_failover = [h for h in hooks if h.get("failover_config")]
+    if len(with_failover) == 1:
+        return with_failover[0]
+    if not with_failover:
+        raise UsageError(
+            "no hook of this app has failover configured",
+            "pass --bucket (and --path) to read a bucket directly",
+        )
+    ids = ", ".join(str(h.get("id")) for h in with_failover)
+    raise UsageError(f"{len(with_failover)} hooks have failover ({ids})", "pick one with --hook ID")
+
+
+def gcs_endpoint(flag: str | None, env: FailoverEnv) -> str | None:
+    """The GCS API endpoint: the flag, else the environment; ``host:port`` means http."""
+    value = flag or env.gcs_endpoint
+    if value and not value.startswith("http"):
+        value = f"http://{value}"
+    return value
+
+
+def pick_shard(flag: str | None, count: int | None, env: FailoverEnv) -> tuple[int, int] | None:
+    """``--shard I/N``, else Cloud Run's task index/count, else a Kubernetes indexed
+    Job's completion index with ``--shard-count N``; None when the job is not sharded."""
+    from hookctl.failover.layout import parse_shard
+
+    if flag:
+        return parse_shard(flag)
+    if env.cloud_run_task_count and env.cloud_run_task_index:
+        return parse_shard(f"{env.cloud_run_task_index}/{env.cloud_run_task_count}")
+    if env.job_completion_index:
+        if not count:
+            raise UsageError(
+                "JOB_COMPLETION_INDEX is set but the number of shards is unknown",
+                "pass --shard-count N (the Job's completions)",
+            )
+        return parse_shard(f"{env.job_completion_index}/{count}")
+    if count:
+        raise UsageError("--shard-count needs JOB_COMPLETION_INDEX", "or pass --shard I/N")
+    return None
+
+
+def selection(
+    source: Source,
+    *,
+    since: str | None,
+    until: str | None,
+    event_types: frozenset[str] = frozenset(),
+    shard: tuple[int, int] | None = None,
+    need_window: bool = True,
+    now: datetime | None = None,
+) -> Selection:
+    """What a job looks at in ``source``: a time window (needed unless the job scans the
+    whole path or reads a file of names), event types, the hook filter and a shard."""
+    from hookctl.failover.layout import window
+    from hookctl.failover.select import Selection
+
+    start: datetime | None = None
+    stop: datetime | None = None
+    if need_window or since or until:
+        start, stop = window(since, until, now=now)
+    return Selection(start, stop, event_types, source.hook_filter, shard)
+
+
+def open_bucket(source: Source, connections: int = 32) -> Bucket:
+    """An async GCS client for the source's bucket (use it as ``async with``)."""
+    from hookctl.failover.gcs import Bucket, make_auth
+
+    return Bucket(
+        source.bucket,
+        make_auth(source.key, source.endpoint),
+        endpoint=source.endpoint,
+        connections=connections,
+    )
+
+
+def make_finder(
+    bucket: Bucket,
+    source: Source,
+    chosen: Selection,
+    *,
+    scan: bool = False,
+    from_file: Path | None = None,
+    exclude_prefix: str | None = None,
+) -> Finder:
+    """The listing of ``chosen`` in ``bucket``, with the app's hook ids and the event
+    catalog to split object names."""
+    from hookctl.events import load_catalog
+    from hookctl.failover.select import Finder
+
+    return Finder(
+        bucket,
+        chosen,
+        path=source.path,
+        known_hooks=source.known_hooks,
+        event_types=load_catalog().names,
+        scan=scan,
+        from_file=from_file,
+        exclude_prefix=exclude_prefix,
+    )

@@ -1,0 +1,170 @@
+"""The replay job's pieces without Typer: the follow window, shards, stop requests,
+the "already delivered" rule, and source resolution."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hookctl.errors import UsageError
+from hookctl.failover.gcs import Listed
+from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
+from hookctl.failover.session import (
+    FOLLOW_LOOKBACK,
+    Stop,
+    follow_since,
+    follow_window,
+    parse_interval,
+)
+from hookctl.failover.source import gcs_endpoint, pick_shard, resolve_source
+from hookctl.settings import FailoverEnv, failover_env
+
+DAY_START = datetime(2026, 4, 3, tzinfo=UTC)
+
+
+def test_follow_reads_yesterday_only_during_the_first_minutes_of_a_day() -> None:
+    long_ago = DAY_START - timedelta(days=7)
+    early = DAY_START + timedelta(seconds=30 * 2 + 299)  # two intervals + 5 min, minus 1 s
+    start, end = follow_window(long_ago, 30, early)
+    assert start == DAY_START - timedelta(days=1) and end == early + timedelta(hours=1)
+    later = DAY_START + timedelta(seconds=30 * 2 + 300)
+    assert follow_window(long_ago, 30, later)[0] == DAY_START
+
+
+def test_follow_never_reads_before_since() -> None:
+    since = DAY_START + timedelta(seconds=10)
+    assert follow_window(since, 30, DAY_START + timedelta(seconds=20))[0] == since
+
+
+def test_follow_without_since_looks_back_fifteen_minutes_or_one_interval() -> None:
+    assert follow_since(None, 30) == f"{FOLLOW_LOOKBACK}s"
+    assert follow_since(None, 3600) == "3600s"
+    assert follow_since("2026-04-01", 30) == "2026-04-01"
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("2m", 120), ("45", 45)])
+def test_interval_reads_durations(text: str, seconds: float) -> None:
+    assert parse_interval(text) == pytest.approx(seconds, abs=0.5)
+
+
+@pytest.mark.parametrize("text", ["0.5", "0s", "1.2.3"])
+def test_interval_refuses_short_or_unreadable_values(text: str) -> None:
+    with pytest.raises(UsageError, match="--interval"):
+        parse_interval(text)
+
+
+def test_shard_comes_from_the_flag_then_cloud_run_then_indexed_jobs() -> None:
+    cloud_run = failover_env({"CLOUD_RUN_TASK_INDEX": "2", "CLOUD_RUN_TASK_COUNT": "8"})
+    assert pick_shard("1/4", None, cloud_run) == (1, 4)
+    assert pick_shard(None, None, cloud_run) == (2, 8)
+    job = failover_env({"JOB_COMPLETION_INDEX": "3"})
+    assert pick_shard(None, 5, job) == (3, 5)
+    with pytest.raises(UsageError, match="number of shards is unknown"):
+        pick_shard(None, None, job)
+    with pytest.raises(UsageError, match="JOB_COMPLETION_INDEX"):
+        pick_shard(None, 5, FailoverEnv())
+    assert pick_shard(None, None, FailoverEnv()) is None
+
+
+def test_endpoint_prefers_the_flag_and_defaults_to_http() -> None:
+    env = failover_env({"STORAGE_EMULATOR_HOST": "127.0.0.1:9"})
+    assert gcs_endpoint(None, env) == "http://127.0.0.1:9"
+    assert gcs_endpoint("https://gcs.example", env) == "https://gcs.example"
+    both = failover_env({"HOOKCTL_GCS_ENDPOINT": "http://a", "STORAGE_EMULATOR_HOST": "b"})
+    assert gcs_endpoint(None, both) == "http://a"
+
+
+def test_a_bucket_given_directly_never_fetches_the_hooks() -> None:
+    def no_hooks() -> list[dict[str, Any]]:
+        raise AssertionError("fetched the hooks")
+
+    found = resolve_source(
+        no_hooks, hook="h1", bucket="my-bucket", path="/a//b/", key=None, endpoint=None
+    )
+    assert (found.bucket, found.path, found.hook_filter) == ("my-bucket", "a/b", frozenset({"h1"}))
+
+
+def test_a_hook_with_an_unusable_key_falls_back_with_a_note() -> None:
+    hooks = [
+        {
+            "id": "h1",
+            "failover_config": {"gcs_bucket": "b1", "gcs_path": "p", "gcs_credentials": "{}"},
+        },
+        {"id": "h2"},
+    ]
+    found = resolve_source(
+        lambda: hooks, hook=None, bucket=None, path=None, key=None, endpoint=None
+    )
+    assert (found.bucket, found.path, found.key) == ("b1", "p", None)
+    assert found.known_hooks == ["h1", "h2"] and found.hook_filter == frozenset()
+    assert "Application Default Credentials" in found.notes[0]
+    with pytest.raises(UsageError, match="--path needs --bucket"):
+        resolve_source(lambda: hooks, hook=None, bucket=None, path="p", key=None, endpoint=None)
+
+
+def test_already_delivered_is_one_rule_for_count_and_run(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    sent, other = Listed("p/a.json", "1", 10), Listed("p/b.json", "1", 10)
+    journal.record(
+        object_key("b", sent),
+        "original",
+        webhook_id="w",
+        event_type="t",
+        ok=True,
+        status=200,
+        error=None,
+    )
+    journal.record(
+        object_key("b", other),
+        "original",
+        webhook_id="w",
+        event_type="t",
+        ok=False,
+        status=500,
+        error="x",
+    )
+    journal.flush()
+    rule = AlreadyDelivered(journal, "b", "original")
+    assert rule(sent) and not rule(other)
+    assert not AlreadyDelivered(journal, "b", "https://elsewhere.example")(sent)
+    assert not AlreadyDelivered(journal, "other-bucket", "original")(sent)
+    assert not AlreadyDelivered(None, "b", "original")(sent)
+    journal.close()
+
+
+def test_stop_requests_reach_the_running_loop_from_another_thread() -> None:
+    stop = Stop()
+    seen: list[int] = []
+
+    async def job() -> None:
+        done = asyncio.Event()
+
+        def listener(count: int) -> None:
+            seen.append(count)
+            if count == 2:
+                done.set()
+
+        with stop.listen(listener):
+            threading.Thread(target=lambda: (stop.request(), stop.request())).start()
+            await asyncio.wait_for(done.wait(), timeout=10)
+
+    asyncio.run(job())
+    assert seen == [1, 2]
+
+
+def test_a_stop_requested_before_the_job_starts_is_seen_when_it_starts() -> None:
+    stop = Stop()
+    stop.request()
+    seen: list[int] = []
+
+    async def job() -> None:
+        with stop.listen(seen.append):
+            await asyncio.sleep(0)
+
+    asyncio.run(job())
+    assert seen == [1] and stop.requested
