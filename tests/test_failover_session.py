@@ -31,7 +31,8 @@ def test_follow_reads_yesterday_only_during_the_first_minutes_of_a_day() -> None
     long_ago = DAY_START - timedelta(days=7)
     early = DAY_START + timedelta(seconds=30 * 2 + 299)  # two intervals + 5 min, minus 1 s
     start, end = follow_window(long_ago, 30, early)
-    assert start == DAY_START - timedelta(days=1) and end == early + timedelta(hours=1)
+    assert start == DAY_START - timedelta(days=1)
+    assert end == early + timedelta(hours=1)
     later = DAY_START + timedelta(seconds=30 * 2 + 300)
     assert follow_window(long_ago, 30, later)[0] == DAY_START
 
@@ -101,7 +102,8 @@ def test_a_hook_with_an_unusable_key_falls_back_with_a_note() -> None:
         lambda: hooks, hook=None, bucket=None, path=None, key=None, endpoint=None
     )
     assert (found.bucket, found.path, found.key) == ("b1", "p", None)
-    assert found.known_hooks == ["h1", "h2"] and found.hook_filter == frozenset()
+    assert found.known_hooks == ["h1", "h2"]
+    assert found.hook_filter == frozenset()
     assert "Application Default Credentials" in found.notes[0]
     with pytest.raises(UsageError, match="--path needs --bucket"):
         resolve_source(lambda: hooks, hook=None, bucket=None, path="p", key=None, endpoint=None)
@@ -130,7 +132,8 @@ def test_already_delivered_is_one_rule_for_count_and_run(tmp_path: Path) -> None
     )
     journal.flush()
     rule = AlreadyDelivered(journal, "b", "original")
-    assert rule(sent) and not rule(other)
+    assert rule(sent)
+    assert not rule(other)
     assert not AlreadyDelivered(journal, "b", "https://elsewhere.example")(sent)
     assert not AlreadyDelivered(journal, "other-bucket", "original")(sent)
     assert not AlreadyDelivered(None, "b", "original")(sent)
@@ -167,4 +170,5 @@ def test_a_stop_requested_before_the_job_starts_is_seen_when_it_starts() -> None
             await asyncio.sleep(0)
 
     asyncio.run(job())
-    assert seen == [1] and stop.requested
+    assert seen == [1]
+    assert stop.requested

@@ -281,9 +281,11 @@ def test_show_with_an_object_name_still_works_with_a_deprecation_note(
     )
     assert old.exit_code == 0, old.stderr
     assert json.loads(old.stdout)["envelope"] == json.loads(new.stdout)["envelope"]
-    assert "deprecated" in old.stderr and "use `hookctl failover object " in old.stderr
+    assert "deprecated" in old.stderr
+    assert "use `hookctl failover object " in old.stderr
     text = cli("failover", "show", f"gs://{BUCKET}/{name}", "--gcs-endpoint", seeded.url)
-    assert '"documented": true' in text.stdout and "deprecated" in text.stderr
+    assert '"documented": true' in text.stdout
+    assert "deprecated" in text.stderr
 
 
 # ------------------------------------------------------------------ replay
