@@ -14,6 +14,7 @@ from hookctl.events import load_catalog
 from hookctl.failover.layout import (
     NameParser,
     day_prefixes,
+    name_ranges,
     object_name,
     parse_name,
     parse_shard,
@@ -149,6 +150,53 @@ def test_prefixes_cover_exactly_the_days_the_window_touches() -> None:
     days = [d for d, _ in day_prefixes("", start, stop)]
     assert days == [date(2026, 2, 27), date(2026, 2, 28), date(2026, 3, 1)]
     assert day_prefixes("", start, stop)[0][1] == "2026/02/27/"
+
+
+DAY4 = date(2026, 4, 1)
+DAY4_START = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp())
+
+
+def _listed(name: str, ranges: list[tuple[str | None, str | None]]) -> bool:
+    return any((lo is None or name >= lo) and (hi is None or name < hi) for lo, hi in ranges)
+
+
+def test_a_window_inside_a_day_lists_its_range_and_the_names_stamped_outside_the_day() -> None:
+    since = datetime(2026, 4, 1, 6, tzinfo=UTC)
+    ranges = name_ranges("p/2026/04/01/", DAY4, since, since + timedelta(hours=6))
+    six, noon, end = DAY4_START + 6 * 3600, DAY4_START + 12 * 3600, DAY4_START + 86400
+    assert ranges == [
+        (None, f"p/2026/04/01/{DAY4_START}"),
+        (f"p/2026/04/01/{six}", f"p/2026/04/01/{noon}"),
+        (f"p/2026/04/01/{end}", None),
+    ]
+    # A window from the start of the day merges the first two ranges; a whole day is one.
+    morning = name_ranges("p/", DAY4, datetime(2026, 3, 31, 20, tzinfo=UTC), since)
+    assert morning == [(None, f"p/{six}"), (f"p/{end}", None)]
+    whole = name_ranges(
+        "p/", DAY4, datetime(2026, 3, 31, tzinfo=UTC), datetime(2026, 4, 3, tzinfo=UTC)
+    )
+    assert whole == [(None, None)]
+
+
+@given(
+    since=st.integers(-3600, 90000),
+    length=st.integers(1, 90000),
+    stamp=st.integers(DAY4_START - 400 * 86400, DAY4_START + 400 * 86400),
+    middle=st.sampled_from(["message.new-h", "a-b-c", "x"]),
+)
+def test_name_ranges_hold_every_name_the_window_can_contain(
+    since: int, length: int, stamp: int, middle: str
+) -> None:
+    """In-day timestamps: listed exactly when inside the window; others: always listed."""
+    start = datetime.fromtimestamp(DAY4_START + since + 0.25, UTC)
+    stop = start + timedelta(seconds=length)
+    ranges = name_ranges("s/f/2026/04/01/", DAY4, start, stop)
+    name = f"s/f/2026/04/01/{stamp}-{middle}.json"
+    when = datetime.fromtimestamp(stamp, UTC)
+    if DAY4_START <= stamp < DAY4_START + 86400:
+        assert _listed(name, ranges) == (start <= when < stop)
+    else:
+        assert _listed(name, ranges)
 
 
 def test_bad_windows_are_usage_errors() -> None:

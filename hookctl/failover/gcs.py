@@ -160,8 +160,10 @@ class Bucket:
             await asyncio.sleep(min(8.0, 0.25 * 2**attempt) * random.uniform(0.5, 1.5))
         raise AssertionError("unreachable")
 
-    async def list(self, prefix: str) -> AsyncIterator[list[Listed]]:
-        """Every object under ``prefix``, one page at a time, in name order."""
+    async def list(
+        self, prefix: str, start: str | None = None, end: str | None = None
+    ) -> AsyncIterator[list[Listed]]:
+        """Every object under ``prefix`` (names in ``[start, end)`` if given), by page, in order."""
         token: str | None = None
         while True:
             params = {
@@ -169,6 +171,10 @@ class Bucket:
                 "maxResults": str(PAGE_SIZE),
                 "fields": "items(name,generation,size),nextPageToken",
             }
+            if start is not None:
+                params["startOffset"] = start
+            if end is not None:
+                params["endOffset"] = end
             if token:
                 params["pageToken"] = token
             self.list_calls += 1

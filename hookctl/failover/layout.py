@@ -22,6 +22,7 @@ object only when it falls inside that day; otherwise the envelope's
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -131,6 +132,43 @@ def day_prefixes(path: str, since: datetime, until: datetime) -> list[tuple[date
         days.append((day, f"{base}{day:%Y/%m/%d}/"))
         day += DAY
     return days
+
+
+def name_ranges(
+    prefix: str, day: date, since: datetime, until: datetime
+) -> list[tuple[str | None, str | None]]:
+    """Name ranges ``[start, end)`` under one day prefix that hold every object the window can.
+
+    A list call can start and end at given names (GCS's ``startOffset`` and
+    ``endOffset``), and names sort by their 10-digit timestamp, so a window that
+    covers only part of a day maps to a name range. The folder-vs-name rule still
+    holds: names whose timestamp lies outside the folder's day sort below or
+    above the whole day and are listed too (a second, usually empty range at
+    each end), so the envelope can decide them. What is skipped is the day's own
+    timestamps outside the window; the one bound: a name whose timestamp has
+    other than 10 digits (before 2001-09-09 or after 2286) and whose digits sort
+    among those skipped names is not seen (``--scan`` lists everything).
+    ``None`` means the prefix's first or last name. A window covering the whole
+    day gives one range: the whole prefix.
+    """
+    start = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+    stop = start + 86400
+    # Integer seconds t are in the window when since <= t < until.
+    low = max(start, math.ceil(since.timestamp()))
+    high = min(stop, math.ceil(until.timestamp()))
+    if (low <= start and high >= stop) or not 10**9 <= start < stop < 10**10:
+        return [(None, None)]
+    ranges: list[tuple[str | None, str | None]] = [(None, f"{prefix}{start}")]
+    if low < high:
+        ranges.append((f"{prefix}{low}", f"{prefix}{high}"))
+    ranges.append((f"{prefix}{stop}", None))
+    merged = [ranges[0]]
+    for first, last in ranges[1:]:  # adjacent ranges become one list call
+        if merged[-1][1] == first:
+            merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    return merged
 
 
 def parse_when(text: str, *, now: datetime, end: bool = False) -> datetime:

@@ -1,6 +1,8 @@
 """Which failover objects a command looks at: list the window's day prefixes, filter by name.
 
-Listing runs a few day prefixes ahead of the consumer, concurrently, through
+Within a day prefix only the window's name range is listed, plus the names
+stamped outside that day (see ``layout.name_ranges``): a 6-hour window lists
+about a quarter of the day, not all of it. Listing runs a few ranges ahead of the consumer, concurrently, through
 bounded queues, and yields objects oldest day first and in name order within a
 day (GCS lists in lexicographic order, which is numeric order for the 10-digit
 Unix-seconds timestamps that lead every name). Filters that the name can
@@ -20,10 +22,19 @@ from typing import Any
 
 from hookctl.errors import UsageError
 from hookctl.failover.gcs import Bucket, Listed
-from hookctl.failover.layout import NameParser, ObjectName, base_prefix, day_prefixes, shard_of
+from hookctl.failover.layout import (
+    NameParser,
+    ObjectName,
+    base_prefix,
+    day_prefixes,
+    name_ranges,
+    shard_of,
+)
 
-LIST_AHEAD = 4  # day prefixes listed concurrently ahead of the consumer
-PAGES_AHEAD = 2  # pages buffered per day
+LIST_AHEAD = 4  # name ranges listed concurrently ahead of the consumer
+PAGES_AHEAD = 2  # pages buffered per range
+
+Span = tuple[str, str | None, str | None]  # prefix, first name, name to stop before
 
 
 @dataclass(frozen=True)
@@ -154,39 +165,46 @@ class Finder:
             for item in read_object_file(self.from_file, self.bucket.name):
                 yield item
             return
+        spans: list[Span]
         if self.scan:
-            prefixes = [base_prefix(self.path)]
+            self.listing.prefixes = [base_prefix(self.path)]
+            spans = [(base_prefix(self.path), None, None)]
         else:
             since, until = self.selection.since, self.selection.until
             assert since is not None
             assert until is not None
-            prefixes = [p for _, p in day_prefixes(self.path, since, until)]
-        self.listing.prefixes = prefixes
-        async for page in self._pages_in_order(prefixes):
+            days = day_prefixes(self.path, since, until)
+            self.listing.prefixes = [p for _, p in days]
+            spans = [
+                (prefix, start, end)
+                for day, prefix in days
+                for start, end in name_ranges(prefix, day, since, until)
+            ]
+        async for page in self._pages_in_order(spans):
             for item in page:
                 yield item
 
-    async def _pages_in_order(self, prefixes: list[str]) -> AsyncIterator[list[Listed]]:
-        """List up to LIST_AHEAD prefixes at once; yield their pages in prefix order."""
+    async def _pages_in_order(self, spans: list[Span]) -> AsyncIterator[list[Listed]]:
+        """List up to LIST_AHEAD name ranges at once; yield their pages in name order."""
         started: list[tuple[asyncio.Queue[Any], asyncio.Task[None]]] = []
 
-        async def fill(prefix: str, queue: asyncio.Queue[Any]) -> None:
+        async def fill(span: Span, queue: asyncio.Queue[Any]) -> None:
             try:
-                async for page in self.bucket.list(prefix):
+                async for page in self.bucket.list(*span):
                     await queue.put(page)
                 await queue.put(None)
             except Exception as exc:  # handed to the consumer, raised there
                 await queue.put(exc)
 
         def start(index: int) -> None:
-            if index < len(prefixes):
+            if index < len(spans):
                 queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=PAGES_AHEAD)
-                started.append((queue, asyncio.create_task(fill(prefixes[index], queue))))
+                started.append((queue, asyncio.create_task(fill(spans[index], queue))))
 
-        for index in range(min(LIST_AHEAD, len(prefixes))):
+        for index in range(min(LIST_AHEAD, len(spans))):
             start(index)
         try:
-            for index in range(len(prefixes)):
+            for index in range(len(spans)):
                 queue, _ = started[index]
                 while (page := await queue.get()) is not None:
                     if isinstance(page, Exception):
