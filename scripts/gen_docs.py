@@ -1,4 +1,4 @@
-"""Regenerate docs/commands.md, completions/ and the root help text from the Typer app.
+"""Regenerate docs/commands.md, completions/ and the root and group help texts from the Typer app.
 
 Usage: python scripts/gen_docs.py [--check]   (--check: exit 1 if a file is stale)
 """
@@ -28,12 +28,14 @@ def completion(shell: str) -> str:
     return out.stdout
 
 
-def root_help() -> str:
-    """`hookctl --help` as Typer prints it at 80 columns (served by the entry point's fast path)."""
+def typer_help(*args: str) -> str:
+    """`hookctl ARGS --help` as Typer prints it at 80 columns (served by the entry point)."""
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "HOOKCTL_NO_FAST_HELP": "1"}
     out = subprocess.run(
-        [sys.executable, "-m", "hookctl", "--help"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "hookctl", *args, "--help"], env=env, capture_output=True, text=True
     )
+    if out.returncode != 0 or not out.stdout.strip():
+        raise SystemExit(f"no help for {args}: {out.stderr[-300:]}")
     return out.stdout
 
 
@@ -43,8 +45,12 @@ def generated() -> dict[Path, str]:
 
     files = {
         ROOT / "docs" / "commands.md": markdown(),
-        ROOT / "hookctl" / "data" / "help.txt": root_help(),
+        ROOT / "hookctl" / "data" / "help.txt": typer_help(),
     }
+    from hookctl.entry import GROUPS
+
+    for group in GROUPS:
+        files[ROOT / "hookctl" / "data" / f"help-{group}.txt"] = typer_help(group)
     for shell, name in SHELLS.items():
         files[ROOT / "completions" / name] = completion(shell)
     return files
