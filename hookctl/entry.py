@@ -138,6 +138,12 @@ def main() -> None:
             code = 130
         sys.stdout.flush()
         raise SystemExit(code)
+    if argv[:2] == ["hooks", "list"]:
+        from hookctl.quick import hooks_list
+
+        answered = hooks_list(argv)  # None: the Typer command answers (errors, other options)
+        if answered is not None:
+            raise SystemExit(answered)
     from hookctl.cli import main as cli_main
 
     cli_main()

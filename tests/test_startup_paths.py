@@ -12,12 +12,14 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
 
 from hookctl.cli import COMMANDS
 from hookctl.entry import GROUPS, help_file
+from tests.conftest import Cli, SandboxApp
 
 PROBE = (
     "import sys; sys.argv = ['hookctl', *sys.argv[1:]]\n"
@@ -29,14 +31,20 @@ PROBE = (
 
 
 def run(*args: str, typer_only: bool = False) -> tuple[int, str, set[str]]:
+    code, out, _, modules = run_full(*args, typer_only=typer_only)
+    return code, out, modules
+
+
+def run_full(*args: str, typer_only: bool = False) -> tuple[int, str, str, set[str]]:
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
     if typer_only:
         env["HOOKCTL_NO_FAST_HELP"] = "1"
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=60
     )
-    code, modules = json.loads(proc.stderr.strip().splitlines()[-1])
-    return code or 0, proc.stdout, set(modules)
+    *talk, last = proc.stderr.strip().splitlines()
+    code, modules = json.loads(last)
+    return code or 0, proc.stdout, "\n".join(talk), set(modules)
 
 
 def test_every_typer_group_has_a_generated_help_file() -> None:
@@ -54,3 +62,46 @@ def test_fast_answers_equal_typers_and_skip_typer_and_typing(args: list[str]) ->
     assert (code, out) == (typer_code, typer_out)
     assert "typer" in typer_modules  # the comparison really ran the Typer app
     assert not {"typer", "typing", "click", "pydantic", "rich"} & modules
+
+
+HOOKS = [
+    {"id": "3f2a-web", "hook_type": "webhook", "webhook_url": "https://e.example/h", "x": "ü"},
+    {
+        "id": "7b7b-sqs",
+        "hook_type": "sqs",
+        "sqs_queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+        "sqs_auth_type": "keys",
+        "sqs_key": "k",
+        "sqs_secret": "s3",
+    },
+]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--json"], ["--jsonl"], ["--type", "sqs", "--json"], ["--json", "--show-secrets"]],
+)
+def test_hooks_list_quick_path_prints_what_the_typer_command_prints(
+    args: list[str], sandbox: SandboxApp, cli: Cli, isolated_env: Path
+) -> None:
+    sandbox.set_hooks(HOOKS)
+    code, out, modules = run("hooks", "list", *args)
+    assert not {"typer", "pydantic", "httpx", "rich"} & modules
+    cache = isolated_env / "data" / "cache" / "hook-ids.json"
+    assert json.loads(cache.read_text()) == [["3f2a-web", "webhook"], ["7b7b-sqs", "sqs"]]
+    expected = cli("hooks", "list", *args)
+    assert (code, out) == (expected.exit_code, expected.stdout) == (0, expected.stdout)
+    assert ("s3" in out) == ("--show-secrets" in args)
+
+
+def test_hooks_list_quick_path_leaves_errors_and_other_options_to_typer(
+    sandbox: SandboxApp, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, modules = run("hooks", "list")  # the table: Typer's
+    assert code == 0 and "typer" in modules
+    monkeypatch.setenv("STREAM_API_SECRET", "wrong")
+    code, out, err, modules = run_full("hooks", "list", "--json")
+    expected = cli("hooks", "list", "--json")
+    assert "typer" in modules
+    assert (code, out, err) == (expected.exit_code, expected.stdout, expected.stderr.strip())
+    assert code == 1 and "authentication failed" in err
