@@ -13,6 +13,7 @@ every message, retry and exit code stays in one place. Tests compare both paths.
 from __future__ import annotations
 
 import json
+import sys
 
 from hookctl import __version__
 
@@ -53,17 +54,20 @@ def hooks_list(argv: list[str]) -> int | None:
         return None
     from hookctl.idcache import remember_hooks
     from hookctl.hooks import mask_hook
+    from hookctl.validate import encodable
 
     remember_hooks(hooks)
     wanted = opts.get("--type")
     if isinstance(wanted, str) and wanted:
         hooks = [h for h in hooks if h.get("hook_type") == wanted.replace("-", "_")]
     shown = hooks if opts.get("--show-secrets") else [mask_hook(h) for h in hooks]
+    encoding = getattr(sys.stdout, "encoding", None)  # as the Console prints
     if opts.get("--jsonl"):
         for hook in shown:
-            print(json.dumps(hook, ensure_ascii=False, default=str), flush=True)
+            print(encodable(json.dumps(hook, ensure_ascii=False, default=str), encoding))
     else:
-        print(json.dumps(shown, indent=2, ensure_ascii=False, default=str), flush=True)
+        print(encodable(json.dumps(shown, indent=2, ensure_ascii=False, default=str), encoding))
+    sys.stdout.flush()
     return 0
 
 
@@ -81,7 +85,10 @@ def _fetch_hooks() -> list[dict[str, object]] | None:
     from urllib.parse import quote, urlsplit
 
     from hookctl.signing import server_token
+    from hookctl.validate import url_problem
 
+    if url_problem(settings.base_url):
+        return None
     url = urlsplit(settings.base_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         return None
