@@ -52,8 +52,8 @@ def hooks_list(argv: list[str]) -> int | None:
     hooks = _fetch_hooks()
     if hooks is None:
         return None
-    from hookctl.idcache import remember_hooks
     from hookctl.hooks import mask_hook
+    from hookctl.idcache import remember_hooks
     from hookctl.validate import encodable
 
     remember_hooks(hooks)
