@@ -11,7 +11,10 @@ times:
   (c) ceiling: one aiohttp loop that GETs each object's bytes, signs them
       (HMAC-SHA256, the same cryptography as hookctl) and POSTs them with
       Stream's headers, same concurrency; names listed first and not timed.
-and reports medians of events/s, (b)/(c), CPU seconds per event (b)/(c) (user +
+and reports medians of events/s, (b)/(c), (b)/(c with its listing timed: "c+ls";
+fake-gcs-server's filesystem backend scans the whole bucket on every list call,
+0.15-0.35 s each at 20,000 objects, a cost hookctl's timed run pays and the
+ceiling's does not), CPU seconds per event (b)/(c) (user +
 system of hookctl's process against the ceiling's own process time), the mean
 in-flight requests the receiver saw, and hookctl's peak RSS. Once per receiver:
   (a) naive: google-cloud-storage lists the window, then downloads, signs and
@@ -166,14 +169,16 @@ def naive(gcs: str, hook_url: str, days: int) -> tuple[int, float]:
     return count, count / (time.perf_counter() - started)
 
 
-async def ceiling(gcs: str, hook_url: str, concurrency: int) -> tuple[int, float, float]:
+async def ceiling(gcs: str, hook_url: str, concurrency: int) -> tuple[int, float, float, float]:
     """GET + sign + POST only; the listing is done first and not timed (an upper bound).
-    Returns (count, events/s, CPU seconds of this process while timed)."""
+    Returns (count, events/s, CPU seconds of this process while timed, events/s with
+    the listing timed too: fake-gcs-server scans the whole bucket on every list call)."""
     from urllib.parse import quote
 
     import aiohttp
 
     names: list[str] = []
+    listing_started = time.perf_counter()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency * 2)) as s:
         token = None
         while True:
@@ -186,6 +191,7 @@ async def ceiling(gcs: str, hook_url: str, concurrency: int) -> tuple[int, float
             token = page.get("nextPageToken")
             if not token:
                 break
+        listing = time.perf_counter() - listing_started
         cpu, started = time.process_time(), time.perf_counter()
         queue: asyncio.Queue[str] = asyncio.Queue()
         for name in names:
@@ -202,7 +208,8 @@ async def ceiling(gcs: str, hook_url: str, concurrency: int) -> tuple[int, float
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return len(names), len(names) / elapsed, time.process_time() - cpu
+    n = len(names)
+    return n, n / elapsed, time.process_time() - cpu, n / (elapsed + listing)
 
 
 def hookctl_env(tmp: Path) -> dict[str, str]:
@@ -320,6 +327,7 @@ def main() -> None:
         print(f"\nN = {args.events} over {args.days} days, {os.cpu_count()} CPUs, {load()}")
         print(
             f"{'receiver':<9}{'conc':>5}{'(b) hookctl/s':>15}{'(c) ceiling/s':>15}{'b/c':>7}"
+            f"{'b/c+ls':>8}"
             f"{'cpu b/c':>9}{'inflight b':>12}{'inflight c':>12}{'peak RSS b':>12}"
         )
         for mode, port in ports.items():
@@ -331,10 +339,19 @@ def main() -> None:
                     f"{mode:<9}    1 (a) naive, timed in full: {count} events, {a:.0f}/s, {load()}"
                 )
             for concurrency in [int(c) for c in args.concurrency.split(",")]:
-                bs, cs, cpu_b, cpu_c, flight_b, flight_c, peaks = [], [], [], [], [], [], []
+                bs, cs, cls, cpu_b, cpu_c, flight_b, flight_c, peaks = (
+                    [],
+                    [],
+                    [],
+                    [],
+                    [],
+                    [],
+                    [],
+                    [],
+                )
                 for _ in range(args.repeat):  # alternate, report medians: the machine is shared
                     n0, s0 = receiver_stats(receiver)
-                    count, c, c_cpu = asyncio.run(ceiling(gcs, hook_url, concurrency))
+                    count, c, c_cpu, c_listed = asyncio.run(ceiling(gcs, hook_url, concurrency))
                     n1, s1 = receiver_stats(receiver)
                     delivered, b, peak, b_cpu = hookctl_replay(
                         gcs, hook_url, args.days, concurrency, tmp, extra
@@ -343,15 +360,17 @@ def main() -> None:
                     assert delivered == count == n2 - n1 == n1 - n0, (delivered, count)
                     bs.append(b)
                     cs.append(c)
+                    cls.append(c_listed)
                     cpu_b.append(b_cpu / delivered)
                     cpu_c.append(c_cpu / count)
                     flight_c.append((s1 - s0) / (n1 - n0))
                     flight_b.append((s2 - s1) / (n2 - n1))
                     peaks.append(peak)
-                b, c = statistics.median(bs), statistics.median(cs)
+                b, c, cl = statistics.median(bs), statistics.median(cs), statistics.median(cls)
                 cpu_ratio = statistics.median(cpu_b) / statistics.median(cpu_c)
                 print(
-                    f"{mode:<9}{concurrency:>5}{b:>15.0f}{c:>15.0f}{b / c:>7.2f}{cpu_ratio:>9.2f}"
+                    f"{mode:<9}{concurrency:>5}{b:>15.0f}{c:>15.0f}{b / c:>7.2f}{b / cl:>8.2f}"
+                    f"{cpu_ratio:>9.2f}"
                     f"{statistics.median(flight_b):>12.1f}{statistics.median(flight_c):>12.1f}"
                     f"{max(peaks):>9.0f} MB   {load()}",
                     flush=True,
