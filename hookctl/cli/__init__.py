@@ -114,7 +114,7 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of unexpected failures.")
     ] = False,
-    version: Annotated[
+    version: Annotated[  # noqa: ARG001 (its eager callback prints and exits)
         bool,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."

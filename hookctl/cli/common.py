@@ -60,9 +60,7 @@ def event_types(
     return resolution.names
 
 
-def render_write(
-    ctx: AppContext, result: WriteResult, *, as_json: bool, done: str, show_secrets: bool = False
-) -> None:
+def render_write(ctx: AppContext, result: WriteResult, *, as_json: bool, done: str) -> None:
     """Print the outcome of a SafeWriter.write: a diff for dry runs, a ✓ line otherwise."""
     from hookctl import hooks as H
 

@@ -107,7 +107,7 @@ def listen(
     receiver.stop_after = count
     console.say(f"listening on {receiver.url} (Ctrl-C to stop)")
 
-    def stop(signum: int, frame: object) -> None:
+    def stop(_signum: int, _frame: object) -> None:
         receiver.done.set()
 
     signal.signal(signal.SIGTERM, stop)
