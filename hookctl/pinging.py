@@ -1,7 +1,6 @@
 """Deliveries on demand: ``ping``, ``trigger`` and ``hooks test``.
 
-What these commands decide lives here, testable without Typer: the retry policy a
-user caps with ``--max-attempts``, the body (a sample, a file, ``--set`` overrides),
+What these commands decide lives here, testable without Typer: the body (a sample, a file, ``--set`` overrides),
 which event ``hooks test`` sends and to which URL, the ``check_sqs``/``check_sns``
 dispatch for AWS hooks, and ``trigger``'s statistics. Sending goes through the one
 engine, ``delivery.deliver_sync`` (imported lazily: it brings aiohttp).
@@ -23,23 +22,6 @@ if TYPE_CHECKING:
 
 Hook = dict[str, Any]
 AWS_CHECKS = {"sqs": ("sqs_queue_url",), "sns": ("sns_topic_arn",)}
-
-
-def policy(max_attempts: int | None, attempt_timeout: float, deadline: float) -> RetryPolicy:
-    """Stream's retry policy with these timeouts, every attempt count capped at
-    ``max_attempts`` (None: Stream's own counts)."""
-    from hookctl.delivery import RetryPolicy
-
-    base = RetryPolicy(attempt_timeout=attempt_timeout, deadline=deadline)
-    if max_attempts is None:
-        return base
-    return RetryPolicy(
-        status_attempts=min(base.status_attempts, max_attempts),
-        network_attempts=min(base.network_attempts, max_attempts),
-        timeout_attempts=min(base.timeout_attempts, max_attempts),
-        attempt_timeout=attempt_timeout,
-        deadline=deadline,
-    )
 
 
 def build_payload(event_type: str, overrides: list[str] | None, data: Path | None) -> bytes:

@@ -58,7 +58,7 @@ def test_payload_from_a_file_keeps_its_content_and_refuses_non_objects(tmp_path:
 @given(st.none() | st.integers(min_value=1, max_value=5))
 def test_max_attempts_caps_every_count_and_never_raises_one(cap: int | None) -> None:
     stream = RetryPolicy()
-    capped = P.policy(cap, 1.5, 4.0)
+    capped = RetryPolicy.capped(cap, 1.5, 4.0)
     assert (capped.attempt_timeout, capped.deadline) == (1.5, 4.0)
     for name in ("status_attempts", "network_attempts", "timeout_attempts"):
         expected = getattr(stream, name) if cap is None else min(getattr(stream, name), cap)

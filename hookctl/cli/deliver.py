@@ -1,5 +1,5 @@
-"""Options and rendering shared by the commands that deliver: ``ping``, ``trigger``,
-``hooks test`` and ``failover replay`` (their logic is in ``hookctl.pinging``)."""
+"""Options and rendering shared by ``ping``, ``trigger`` and ``hooks test`` (their logic is
+in ``hookctl.pinging``; the retry options are in ``cli/options.py``, shared with replay)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hookctl.cli.context import AppContext
-
-# failover replay imports these from here
 from hookctl.pinging import build_payload as build_payload
-from hookctl.pinging import policy as policy
 
 if TYPE_CHECKING:
     from hookctl.delivery import DeliveryResult
@@ -29,24 +26,6 @@ Sets = Annotated[
 DataFile = Annotated[
     Path | None,
     typer.Option("--data", help="A JSON file to send as the whole body (its `type` is kept)."),
-]
-MaxAttempts = Annotated[
-    int | None,
-    typer.Option(
-        "--max-attempts",
-        min=1,
-        help="Cap on attempts for any failure (Stream: 3 for 408/429/5xx, "
-        "2 for network errors, 3 for timeouts).",
-    ),
-]
-AttemptTimeout = Annotated[
-    float, typer.Option("--attempt-timeout", min=0.01, help="Seconds per attempt (Stream: 6).")
-]
-Deadline = Annotated[
-    float,
-    typer.Option(
-        "--deadline", min=0.01, help="Seconds for one delivery with all its retries (Stream: 15)."
-    ),
 ]
 
 

@@ -8,17 +8,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.cli.deliver import (
-    AttemptTimeout,
-    DataFile,
-    Deadline,
-    MaxAttempts,
-    Sets,
-    build_payload,
-    credentials,
-    policy,
-    render_result,
-)
+from hookctl.cli.deliver import DataFile, Sets, build_payload, credentials, render_result
 
 
 def ping(
@@ -29,16 +19,16 @@ def ping(
     ] = "message.new",
     sets: Sets = None,
     data: DataFile = None,
-    max_attempts: MaxAttempts = None,
-    attempt_timeout: AttemptTimeout = 6.0,
-    deadline: Deadline = 15.0,
+    max_attempts: O.MaxAttempts = None,
+    attempt_timeout: O.AttemptTimeout = 6.0,
+    deadline: O.Deadline = 15.0,
     as_json: O.Json = False,
 ) -> None:
     """Send one signed Stream-style request to URL and report status, latency and answer.
 
     Example: hookctl ping https://example.com/stream --event message.new
     """
-    from hookctl.delivery import Delivery, deliver_sync
+    from hookctl.delivery import Delivery, RetryPolicy, deliver_sync
     from hookctl.events import one_event_type
     from hookctl.validate import check_url
 
@@ -51,7 +41,7 @@ def ping(
         key,
         secret,
         [Delivery(url, body, event_type)],
-        policy=policy(max_attempts, attempt_timeout, deadline),
+        policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
     )
     render_result(actx, result, as_json=as_json)
     raise typer.Exit(0 if result.ok else 1)

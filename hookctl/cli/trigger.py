@@ -8,16 +8,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.cli.deliver import (
-    AttemptTimeout,
-    DataFile,
-    Deadline,
-    MaxAttempts,
-    Sets,
-    build_payload,
-    credentials,
-    render_result,
-)
+from hookctl.cli.deliver import DataFile, Sets, build_payload, credentials, render_result
 
 
 def trigger(
@@ -31,9 +22,9 @@ def trigger(
     rate: Annotated[
         float | None, typer.Option("--rate", min=0.01, help="Events per second.")
     ] = None,
-    max_attempts: MaxAttempts = None,
-    attempt_timeout: AttemptTimeout = 6.0,
-    deadline: Deadline = 15.0,
+    max_attempts: O.MaxAttempts = None,
+    attempt_timeout: O.AttemptTimeout = 6.0,
+    deadline: O.Deadline = 15.0,
     as_json: O.Json = False,
 ) -> None:
     """Deliver COUNT sample events of a type to a URL, as Stream would.
@@ -41,7 +32,7 @@ def trigger(
     Example: hookctl trigger message.new --to http://127.0.0.1:8787 --set message.text=hi --count 10
     """
     from hookctl import pinging as P
-    from hookctl.delivery import Delivery
+    from hookctl.delivery import Delivery, RetryPolicy
     from hookctl.events import one_event_type
     from hookctl.validate import check_url
 
@@ -54,7 +45,7 @@ def trigger(
         key,
         secret,
         [Delivery(to, body, event_type) for _ in range(count)],
-        retry=P.policy(max_attempts, attempt_timeout, deadline),
+        retry=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
         concurrency=concurrency,
         rate=rate,
     )

@@ -8,14 +8,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.cli.deliver import (
-    AttemptTimeout,
-    Deadline,
-    MaxAttempts,
-    Sets,
-    credentials,
-    render_result,
-)
+from hookctl.cli.deliver import Sets, credentials, render_result
 
 
 def test_hook(
@@ -25,9 +18,9 @@ def test_hook(
         str | None, typer.Option("--event", help="Event type to send (default: the hook's first).")
     ] = None,
     sets: Sets = None,
-    max_attempts: MaxAttempts = None,
-    attempt_timeout: AttemptTimeout = 6.0,
-    deadline: Deadline = 15.0,
+    max_attempts: O.MaxAttempts = None,
+    attempt_timeout: O.AttemptTimeout = 6.0,
+    deadline: O.Deadline = 15.0,
     as_json: O.Json = False,
 ) -> None:
     """Test a hook: a signed sample event to a webhook's URL; check_sqs/check_sns for AWS hooks.
@@ -36,7 +29,7 @@ def test_hook(
     """
     from hookctl import hooks as H
     from hookctl import pinging as P
-    from hookctl.delivery import deliver_sync
+    from hookctl.delivery import RetryPolicy, deliver_sync
 
     actx = app_context(ctx)
     client = actx.client()
@@ -53,7 +46,7 @@ def test_hook(
         raise typer.Exit(0 if check.ok else 1)
     delivery = P.sample_delivery(app, hook, event=event, overrides=sets)
     key, secret = credentials(actx)
-    retry = P.policy(max_attempts, attempt_timeout, deadline)
+    retry = RetryPolicy.capped(max_attempts, attempt_timeout, deadline)
     [result] = deliver_sync(key, secret, [delivery], policy=retry)
     render_result(actx, result, as_json=as_json)
     raise typer.Exit(0 if result.ok else 1)
