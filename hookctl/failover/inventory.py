@@ -161,6 +161,32 @@ class Inventory:
     rows: list[Row] = field(default_factory=list)
     malformed: list[Skipped] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, Any]:
+        """``failover list --json``."""
+        return {
+            "objects": [r.as_json() for r in self.rows],
+            **self._skipped(),
+        }
+
+    def summary_json(self) -> dict[str, Any]:
+        """``failover list --summary --json``."""
+        totals = self.totals
+        return {
+            "count": totals.count,
+            "bytes": totals.bytes,
+            "days": dict(sorted(totals.days.items())),
+            "event_types": dict(totals.event_types.most_common()),
+            "hooks": dict(totals.hooks.most_common()),
+            **self._skipped(),
+        }
+
+    def _skipped(self) -> dict[str, Any]:
+        return {
+            "malformed": [m.as_json() for m in self.malformed],
+            "unrecognised": [u.as_json() for u in self.listing.unrecognised],
+            "prefixes": len(self.listing.prefixes),
+        }
+
 
 def list_objects(
     source: Source,
@@ -200,6 +226,19 @@ class ObjectView:
     envelope: Envelope | None
     body: bytes
     problem: str | None
+
+    @property
+    def excerpt(self) -> str:
+        """The start of an object that is not an envelope."""
+        return self.body[:300].decode("utf-8", "replace")
+
+    def as_json(self) -> dict[str, Any]:
+        """``failover object --json``: the envelope, or why there is none."""
+        item = self.item
+        head = {"name": item.name, "generation": item.generation, "size": item.size}
+        if self.envelope is None:
+            return {**head, "malformed": self.problem, "excerpt": self.excerpt}
+        return {**head, "envelope": self.envelope.model_dump(mode="json")}
 
 
 def fetch_object(source: Source, name: str, max_bytes: int = SHOW_MAX_BYTES) -> ObjectView:

@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from hookctl.delivery import Deliverer, Delivery, DeliveryResult, RetryPolicy
-from hookctl.errors import HookctlError, NotFound
+from hookctl.delivery import Deliverer, Delivery, RetryPolicy
+from hookctl.errors import NotFound
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
 from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
+from hookctl.failover.outcome import (
+    Counts,
+    Failure,
+    PlanRow,
+    PlanSample,
+    ReplayReport,
+    Stats,
+    reason_of,
+)
 from hookctl.failover.select import Candidate, Finder, Skipped
 from hookctl.models import Envelope, MalformedObject, parse_envelope
 
@@ -39,78 +44,6 @@ ORIGINAL = "original"  # journal target when each event goes to its envelope's U
 def webhook_id(bucket: str, item: Listed) -> str:
     """Deterministic per object generation: a receiver that deduplicates sees a replay once."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"gs://{bucket}/{item.name}#{item.generation}"))
-
-
-@dataclass
-class Failure:
-    item: Listed
-    bucket: str
-    event_type: str
-    hook_id: str
-    url: str
-    webhook_id: str
-    status: int | None
-    error: str
-    attempts: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "bucket": self.bucket,
-            "name": self.item.name,
-            "generation": self.item.generation,
-            "size": self.item.size,
-            "event_type": self.event_type,
-            "hook_id": self.hook_id,
-            "url": self.url,
-            "webhook_id": self.webhook_id,
-            "status": self.status,
-            "error": self.error,
-            "attempts": self.attempts,
-        }
-
-
-@dataclass
-class PlanRow:
-    url: str
-    event_type: str
-    count: int = 0
-    bytes: int = 0
-
-
-@dataclass
-class Stats:
-    started: float = field(default_factory=time.monotonic)
-    selected: int = 0
-    downloaded: int = 0
-    delivered: int = 0
-    failed: int = 0
-    already_delivered: int = 0
-    out_of_window: int = 0
-    archived: int = 0
-    gone: int = 0
-    in_flight: int = 0
-    bytes: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-    failures: list[Failure] = field(default_factory=list)
-    malformed: list[Skipped] = field(default_factory=list)
-    plan: dict[tuple[str, str], PlanRow] = field(default_factory=dict)
-    first: list[dict[str, Any]] = field(default_factory=list)
-    stopped: bool = False
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
-    def done(self) -> int:
-        return self.delivered + self.failed
-
-
-def reason_of(result: DeliveryResult) -> str:
-    if result.status is not None and not 200 <= result.status < 300:
-        return f"HTTP {result.status}"
-    error = result.error or "failed"
-    return error.split(" (gave up")[0].split(":")[0][:60]
 
 
 @dataclass
@@ -380,44 +313,42 @@ class Replayer:
             return
         self.stats.archived += 1
 
-    def report(self) -> dict[str, Any]:
-        """The stable ``--json`` shape of a run (documented in the README)."""
+    def report(self) -> ReplayReport:
+        """What the run did: the stable ``--json`` shape is ``ReplayReport.as_json``."""
         stats, listing = self.stats, self.finder.listing
-        out: dict[str, Any] = {
-            "bucket": self.bucket.name,
-            "selection": self.finder.selection.as_json(),
-            "target": self.options.target,
-            "dry_run": self.options.dry_run,
-            "stopped": stats.stopped,
-            "prefixes": len(listing.prefixes),
-            "list_calls": self.bucket.list_calls,
-            "counts": {
-                "listed": listing.listed,
-                "selected": stats.selected,
-                "delivered": stats.delivered,
-                "failed": stats.failed,
-                "already_delivered": stats.already_delivered,
-                "malformed": len(stats.malformed),
-                "unrecognised": len(listing.unrecognised),
-                "filtered": listing.filtered + stats.out_of_window,
-                "other_shards": listing.other_shard,
-                "archived": stats.archived,
-                "gone": stats.gone,
-            },
-            "failed_by_reason": dict(stats.reasons.most_common()),
-            "failures": [f.as_json() for f in stats.failures],
-            "malformed": [m.as_json() for m in stats.malformed],
-            "unrecognised": [u.as_json() for u in listing.unrecognised],
-            "bytes": stats.bytes,
-            "elapsed_s": round(stats.elapsed, 3),
-        }
-        if self.options.dry_run:
-            out["plan"] = [
-                {"url": r.url, "event_type": r.event_type, "count": r.count, "bytes": r.bytes}
-                for r in sorted(stats.plan.values(), key=lambda r: (r.url, r.event_type))
-            ]
-            out["first"] = stats.first
-        return out
+        return ReplayReport(
+            bucket=self.bucket.name,
+            selection=self.finder.selection,
+            target=self.options.target,
+            dry_run=self.options.dry_run,
+            stopped=stats.stopped,
+            prefixes=len(listing.prefixes),
+            list_calls=self.bucket.list_calls,
+            counts=Counts(
+                listed=listing.listed,
+                selected=stats.selected,
+                delivered=stats.delivered,
+                failed=stats.failed,
+                already_delivered=stats.already_delivered,
+                malformed=len(stats.malformed),
+                unrecognised=len(listing.unrecognised),
+                filtered=listing.filtered + stats.out_of_window,
+                other_shards=listing.other_shard,
+                archived=stats.archived,
+                gone=stats.gone,
+            ),
+            failed_by_reason=dict(stats.reasons.most_common()),
+            failures=list(stats.failures),
+            malformed=list(stats.malformed),
+            unrecognised=list(listing.unrecognised),
+            bytes=stats.bytes,
+            elapsed_s=round(stats.elapsed, 3),
+            complete=self.complete,
+            plan=sorted(stats.plan.values(), key=lambda r: (r.url, r.event_type))
+            if self.options.dry_run
+            else None,
+            first=list(stats.first) if self.options.dry_run else None,
+        )
 
     @property
     def complete(self) -> bool:
@@ -434,30 +365,9 @@ class Replayer:
         row.bytes += size
         if len(self.stats.first) < self.options.plan_sample:
             self.stats.first.append(
-                {
-                    "name": item.name,
-                    "event_type": envelope.event_type,
-                    "failed_at": envelope.failed_at.isoformat().replace("+00:00", "Z"),
-                    "url": url,
-                    "bytes": size,
-                }
+                PlanSample(item.name, envelope.event_type, envelope.failed_at, url, size)
             )
 
 
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
-
-
-def write_failures(path: Path, failures: list[Failure]) -> None:
-    """NDJSON that ``replay --from-file`` reads back (written whole, then renamed)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            for failure in failures:
-                handle.write(json.dumps(failure.as_json()) + "\n")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise HookctlError(
-            f"cannot write {path}: {exc.strerror}", "pass --failures with a writable path"
-        ) from None

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from hookctl.delivery import RetryPolicy
     from hookctl.failover.gcs import Bucket
     from hookctl.failover.journal import Journal
-    from hookctl.failover.replay import Options, Replayer, Stats
+    from hookctl.failover.outcome import ReplayReport, Stats
+    from hookctl.failover.replay import Options, Replayer
     from hookctl.failover.select import Selection
 
 FOLLOW_LOOKBACK = 15 * 60  # --follow without --since also takes the last 15 minutes
@@ -261,10 +262,10 @@ class ReplayJob:
         *,
         progress: Progress | None = None,
         stopping: Callable[[int], None] | None = None,
-    ) -> Replayer:
-        """Replay the selection once. The returned replayer holds stats and the report."""
+    ) -> ReplayReport:
+        """Replay the selection once; the report says what happened."""
 
-        async def main() -> Replayer:
+        async def main() -> ReplayReport:
             async with open_bucket(self.source, self.options.concurrency * 2) as gcs:
                 replayer = self._replayer(gcs, self.selection, progress)
                 task = asyncio.current_task()
@@ -280,7 +281,7 @@ class ReplayJob:
 
                 with stop.listen(on_request):
                     await replayer.run()
-                return replayer
+                return replayer.report()
 
         return asyncio.run(main())
 

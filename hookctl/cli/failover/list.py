@@ -99,14 +99,7 @@ def list_objects(
     elif jsonl:
         return  # the rows went out as they were found
     elif as_json:
-        actx.console.json(
-            {
-                "objects": [r.as_json() for r in result.rows],
-                "malformed": [m.as_json() for m in result.malformed],
-                "unrecognised": [u.as_json() for u in result.listing.unrecognised],
-                "prefixes": len(result.listing.prefixes),
-            }
-        )
+        actx.console.json(result.as_json())
     else:
         actx.console.table(
             ["time", "event type", "hook", "bytes", "name"],
@@ -119,25 +112,15 @@ def list_objects(
 
 
 def render_summary(actx: AppContext, result: Inventory, *, as_json: bool) -> None:
-    totals, listing = result.totals, result.listing
+    totals = result.totals
     if as_json:
-        actx.console.json(
-            {
-                "count": totals.count,
-                "bytes": totals.bytes,
-                "days": dict(sorted(totals.days.items())),
-                "event_types": dict(totals.event_types.most_common()),
-                "hooks": dict(totals.hooks.most_common()),
-                "malformed": [m.as_json() for m in result.malformed],
-                "unrecognised": [u.as_json() for u in listing.unrecognised],
-                "prefixes": len(listing.prefixes),
-            }
-        )
+        actx.console.json(result.summary_json())
         return
     table = [["day", d, n] for d, n in sorted(totals.days.items())]
     table += [["event type", t, n] for t, n in totals.event_types.most_common()]
     table += [["hook", h, n] for h, n in totals.hooks.most_common()]
     actx.console.table(["by", "value", "events"], table)
     actx.console.say(
-        f"{totals.count} event(s), {totals.bytes} bytes in {len(listing.prefixes)} day prefix(es)"
+        f"{totals.count} event(s), {totals.bytes} bytes in "
+        f"{len(result.listing.prefixes)} day prefix(es)"
     )

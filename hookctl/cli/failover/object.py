@@ -78,31 +78,17 @@ def show_object(
         gcs_endpoint=gcs_endpoint,
     )
     view = fetch_object(found, name)
+    if as_json:
+        actx.console.json(view.as_json())
     item, envelope = view.item, view.envelope
-    if view.problem is not None:
-        excerpt = view.body[:300].decode("utf-8", "replace")
-        if as_json:
-            actx.console.json(
-                {
-                    "name": item.name,
-                    "generation": item.generation,
-                    "size": item.size,
-                    "malformed": view.problem,
-                    "excerpt": excerpt,
-                }
-            )
-        else:
+    if envelope is None:
+        if not as_json:
             actx.console.fields(
                 [("name", item.name), ("size", item.size), ("malformed", view.problem)]
             )
-            actx.console.line(excerpt)
+            actx.console.line(view.excerpt)
         raise typer.Exit(1)
-    assert envelope is not None
-    data = envelope.model_dump(mode="json")
     if as_json:
-        actx.console.json(
-            {"name": item.name, "generation": item.generation, "size": item.size, "envelope": data}
-        )
         return
     actx.console.fields(
         [
@@ -112,7 +98,7 @@ def show_object(
             ("event_type", envelope.event_type),
             ("hook", envelope.original_hook_id),
             ("url", envelope.original_webhook_url),
-            ("failed_at", data["failed_at"]),
+            ("failed_at", envelope.model_dump(mode="json")["failed_at"]),
             ("error", envelope.error_message),
         ]
     )

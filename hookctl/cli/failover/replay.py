@@ -34,7 +34,7 @@ from hookctl.cli.failover.progress import Progress
 from hookctl.errors import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
-    from hookctl.failover.replay import Replayer
+    from hookctl.failover.outcome import ReplayReport
     from hookctl.failover.session import ReplayJob, Round, Stop
 
 CONFIRM_ABOVE = 1000  # events; more than this asks for --yes off a terminal
@@ -127,7 +127,7 @@ def replay(
     Example: hookctl failover replay --since 2026-04-01T00:00Z --to https://example.com/hooks --dry-run
     """
     from hookctl.delivery import RetryPolicy
-    from hookctl.failover.replay import write_failures
+    from hookctl.failover.outcome import write_failures
     from hookctl.failover.session import (
         ReplayJob,
         Stop,
@@ -204,13 +204,13 @@ def replay(
                 f"Replay {count} events from gs://{found.bucket} to {to or 'their original URLs'}?",
                 yes=yes,
             )
-    replayer = run_once(actx, job, stop)
+    report = run_once(actx, job, stop)
     if failures is not None:
-        write_failures(failures, replayer.stats.failures)
-    render_report(actx, replayer, as_json=as_json)
-    if replayer.stats.stopped:
+        write_failures(failures, report.failures)
+    render_report(actx, report, as_json=as_json)
+    if report.stopped:
         raise typer.Exit(EXIT_INTERRUPTED)
-    raise typer.Exit(0 if replayer.complete else 1)
+    raise typer.Exit(0 if report.complete else 1)
 
 
 @contextlib.contextmanager
@@ -226,7 +226,7 @@ def signals_stop(stop: Stop) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_once(actx: AppContext, job: ReplayJob, stop: Stop) -> Replayer:
+def run_once(actx: AppContext, job: ReplayJob, stop: Stop) -> ReplayReport:
     progress = Progress(actx)
 
     def stopping(in_flight: int) -> None:
@@ -260,44 +260,43 @@ def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> in
     return 0 if failed == 0 else 1
 
 
-def render_report(actx: AppContext, replayer: Replayer, *, as_json: bool) -> None:
-    report = replayer.report()
+def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> None:
     console = actx.console
-    for skipped in replayer.finder.listing.unrecognised:
+    for skipped in report.unrecognised:
         console.warn(f"skipped {skipped.name}: {skipped.reason}")
-    for skipped in replayer.stats.malformed:
+    for skipped in report.malformed:
         console.warn(f"malformed {skipped.name}: {skipped.reason}")
     if as_json:
-        console.json(report)
+        console.json(report.as_json())
         return
-    counts = report["counts"]
-    if replayer.options.dry_run:
+    counts = report.counts
+    if report.plan is not None:
         console.table(
             ["url", "event type", "events", "bytes"],
-            [[r["url"], r["event_type"], r["count"], r["bytes"]] for r in report["plan"]],
+            [[r.url, r.event_type, r.count, r.bytes] for r in report.plan],
         )
-        sel = report["selection"]
+        sel = report.selection.as_json()
         console.say(
-            f"dry run: {sum(r['count'] for r in report['plan'])} event(s) between "
+            f"dry run: {sum(r.count for r in report.plan)} event(s) between "
             f"{sel['since'] or 'the start'} and {sel['until'] or 'now'}; nothing was sent"
         )
-        for first in report["first"]:
-            console.say(f"  {first['failed_at']}  {first['event_type']}  {first['name']}")
+        for first in report.first or []:
+            sample = first.as_json()
+            console.say(f"  {sample['failed_at']}  {first.event_type}  {first.name}")
         return
     rows = [
-        ["delivered", counts["delivered"]],
-        ["failed", counts["failed"]],
-        *[[f"  {reason}", n] for reason, n in report["failed_by_reason"].items()],
-        ["already delivered (journal)", counts["already_delivered"]],
-        ["malformed", counts["malformed"]],
-        ["unrecognised names", counts["unrecognised"]],
-        ["filtered out", counts["filtered"]],
+        ["delivered", counts.delivered],
+        ["failed", counts.failed],
+        *[[f"  {reason}", n] for reason, n in report.failed_by_reason.items()],
+        ["already delivered (journal)", counts.already_delivered],
+        ["malformed", counts.malformed],
+        ["unrecognised names", counts.unrecognised],
+        ["filtered out", counts.filtered],
     ]
-    if counts["archived"]:
-        rows.append(["archived", counts["archived"]])
+    if counts.archived:
+        rows.append(["archived", counts.archived])
     console.table(["outcome", "events"], rows)
     console.say(
-        f"{counts['delivered']} delivered, {counts['failed']} failed of {counts['selected']} "
-        f"selected in {report['elapsed_s']:.1f}s"
-        + (" (stopped early)" if report["stopped"] else "")
+        f"{counts.delivered} delivered, {counts.failed} failed of {counts.selected} "
+        f"selected in {report.elapsed_s:.1f}s" + (" (stopped early)" if report.stopped else "")
     )

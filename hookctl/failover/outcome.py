@@ -1,0 +1,199 @@
+"""What a replay run produced: counters while it runs, the report when it ends.
+
+``ReplayReport.as_json`` is the stable ``failover replay --json`` shape (documented
+in the README); its field names are an API. ``write_failures`` writes the NDJSON
+that ``replay --from-file`` reads back.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from hookctl.delivery import DeliveryResult
+from hookctl.errors import HookctlError
+from hookctl.failover.gcs import Listed
+from hookctl.failover.select import Selection, Skipped
+
+
+@dataclass
+class Failure:
+    item: Listed
+    bucket: str
+    event_type: str
+    hook_id: str
+    url: str
+    webhook_id: str
+    status: int | None
+    error: str
+    attempts: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "bucket": self.bucket,
+            "name": self.item.name,
+            "generation": self.item.generation,
+            "size": self.item.size,
+            "event_type": self.event_type,
+            "hook_id": self.hook_id,
+            "url": self.url,
+            "webhook_id": self.webhook_id,
+            "status": self.status,
+            "error": self.error,
+            "attempts": self.attempts,
+        }
+
+
+@dataclass
+class PlanRow:
+    """A dry run's plan: events and bytes per (URL, event type)."""
+
+    url: str
+    event_type: str
+    count: int = 0
+    bytes: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "event_type": self.event_type,
+            "count": self.count,
+            "bytes": self.bytes,
+        }
+
+
+@dataclass(frozen=True)
+class PlanSample:
+    """One of the first objects a dry run would send."""
+
+    name: str
+    event_type: str
+    failed_at: datetime
+    url: str
+    bytes: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "event_type": self.event_type,
+            "failed_at": self.failed_at.isoformat().replace("+00:00", "Z"),
+            "url": self.url,
+            "bytes": self.bytes,
+        }
+
+
+@dataclass
+class Stats:
+    started: float = field(default_factory=time.monotonic)
+    selected: int = 0
+    downloaded: int = 0
+    delivered: int = 0
+    failed: int = 0
+    already_delivered: int = 0
+    out_of_window: int = 0
+    archived: int = 0
+    gone: int = 0
+    in_flight: int = 0
+    bytes: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    malformed: list[Skipped] = field(default_factory=list)
+    plan: dict[tuple[str, str], PlanRow] = field(default_factory=dict)
+    first: list[PlanSample] = field(default_factory=list)
+    stopped: bool = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def done(self) -> int:
+        return self.delivered + self.failed
+
+
+def reason_of(result: DeliveryResult) -> str:
+    if result.status is not None and not 200 <= result.status < 300:
+        return f"HTTP {result.status}"
+    error = result.error or "failed"
+    return error.split(" (gave up")[0].split(":")[0][:60]
+
+
+@dataclass(frozen=True)
+class Counts:
+    listed: int
+    selected: int
+    delivered: int
+    failed: int
+    already_delivered: int
+    malformed: int
+    unrecognised: int
+    filtered: int
+    other_shards: int
+    archived: int
+    gone: int
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    """One run, as the CLI renders it and ``--json`` prints it."""
+
+    bucket: str
+    selection: Selection
+    target: str | None
+    dry_run: bool
+    stopped: bool
+    prefixes: int
+    list_calls: int
+    counts: Counts
+    failed_by_reason: dict[str, int]
+    failures: list[Failure]
+    malformed: list[Skipped]
+    unrecognised: list[Skipped]
+    bytes: int
+    elapsed_s: float
+    complete: bool  # everything selected was delivered (dry run: readable); not stopped
+    plan: list[PlanRow] | None = None  # dry runs only
+    first: list[PlanSample] | None = None  # dry runs only
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "bucket": self.bucket,
+            "selection": self.selection.as_json(),
+            "target": self.target,
+            "dry_run": self.dry_run,
+            "stopped": self.stopped,
+            "prefixes": self.prefixes,
+            "list_calls": self.list_calls,
+            "counts": asdict(self.counts),
+            "failed_by_reason": self.failed_by_reason,
+            "failures": [f.as_json() for f in self.failures],
+            "malformed": [m.as_json() for m in self.malformed],
+            "unrecognised": [u.as_json() for u in self.unrecognised],
+            "bytes": self.bytes,
+            "elapsed_s": self.elapsed_s,
+        }
+        if self.plan is not None:
+            out["plan"] = [r.as_json() for r in self.plan]
+        if self.first is not None:
+            out["first"] = [f.as_json() for f in self.first]
+        return out
+
+
+def write_failures(path: Path, failures: list[Failure]) -> None:
+    """NDJSON that ``replay --from-file`` reads back (written whole, then renamed)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for failure in failures:
+                handle.write(json.dumps(failure.as_json()) + "\n")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise HookctlError(
+            f"cannot write {path}: {exc.strerror}", "pass --failures with a writable path"
+        ) from None
