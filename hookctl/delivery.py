@@ -25,6 +25,7 @@ import aiohttp
 import yarl
 
 from hookctl import __version__
+from hookctl.compression import compress
 from hookctl.signing import sign
 
 USER_AGENT = f"hookctl/{__version__} (Stream-style webhook delivery)"
@@ -81,6 +82,9 @@ class Delivery:
     body: bytes
     event_type: str = ""
     webhook_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    # Gzip the body and send Content-Encoding: gzip, as Stream does for an app with
+    # enable_hook_payload_compression; X-Signature stays the HMAC of the uncompressed body.
+    compress: bool = False
 
 
 @dataclass
@@ -219,6 +223,11 @@ class Deliverer:
         counts = {"status": 0, "network": 0, "timeout": 0}
         excerpt = ""
         signature = sign(delivery.body, self._secret)
+        data = delivery.body
+        extra: dict[str, str] = {}
+        if delivery.compress:
+            data = compress(delivery.body)
+            extra["Content-Encoding"] = "gzip"
         while True:
             number = len(attempts) + 1
             remaining = policy.deadline - (time.monotonic() - started)
@@ -233,11 +242,12 @@ class Deliverer:
                 "X-Webhook-Attempt": str(number),
                 "X-Api-Key": self.api_key,
                 "X-Signature": signature,
+                **extra,
             }
             try:
                 async with self._session.post(
                     self._url(delivery.url),
-                    data=delivery.body,
+                    data=data,
                     headers=headers,
                     timeout=aiohttp.ClientTimeout(total=timeout),
                 ) as response:

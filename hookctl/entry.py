@@ -23,6 +23,7 @@ FAST = ("verify-signature", "sign")
 GROUPS = ("hooks", "events", "failover", "config", "sandbox", "completion")  # help-<group>.txt
 _VALUE = {"--body", "--signature", "--request", "--profile", "-p"}
 _REPEAT = {"--secret-env", "--secret-file"}
+_FLAGS = {"--json", "--base64"}  # verify-signature only
 
 
 def _usage(command: str, message: str) -> None:
@@ -31,16 +32,17 @@ def _usage(command: str, message: str) -> None:
 
 
 def _parse(command: str, args: list[str]) -> dict[str, Any]:
-    allowed = _VALUE | _REPEAT | ({"--json"} if command == "verify-signature" else set())
+    allowed = _VALUE | _REPEAT | (_FLAGS if command == "verify-signature" else set())
     if command == "sign":
         allowed -= {"--signature", "--request"}
-    out: dict[str, Any] = {"--secret-env": [], "--secret-file": [], "--json": False}
+    out: dict[str, Any] = {"--secret-env": [], "--secret-file": []}
+    out.update(dict.fromkeys(_FLAGS, False))
     i = 0
     while i < len(args):
         name, eq, inline = args[i].partition("=")
         if name not in allowed:
             _usage(command, f"no such option: {args[i]}")
-        if name == "--json":
+        if name in _FLAGS:
             out[name] = True
             i += 1
             continue
@@ -81,6 +83,7 @@ def _fast(argv: list[str]) -> int:
             secret_envs=opts["--secret-env"],
             secret_files=opts["--secret-file"],
             profile=opts.get("--profile"),
+            base64_wrapped=opts["--base64"],
         )
     except HookctlError as exc:
         if opts["--json"]:

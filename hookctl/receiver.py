@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from hookctl.compression import CorruptBody, decode_body
 from hookctl.signing import verify_any
 
 
@@ -31,6 +32,7 @@ class Received:
     size: int
     received_at: float
     forwarded: str | None = None
+    compressed: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class Received:
             "bytes": self.size,
             "received_at": round(self.received_at, 3),
             "forwarded": self.forwarded,
+            "compressed": self.compressed,
         }
 
 
@@ -134,21 +137,35 @@ class Receiver:
 
         return Handler
 
-    def handle(self, headers: dict[str, str], body: bytes) -> int:
+    def handle(self, headers: dict[str, str], received: bytes) -> int:
         lower = {k.lower(): v for k, v in headers.items()}
         webhook_id = lower.get("x-webhook-id", "")
         signature = lower.get("x-signature")
+        status = self.status
+        # Compressed deliveries are decoded as the SDKs do (gzip magic bytes); the
+        # signature, the event type and saved bodies use the uncompressed JSON.
+        corrupt = False
+        try:
+            body, compressed, _ = decode_body(received)
+        except CorruptBody:
+            body, compressed, corrupt = received, True, True
         ok: bool | None = None
         if self.secrets:
-            ok = signature is not None and verify_any(body, signature, self.secrets) is not None
+            ok = (
+                not corrupt
+                and signature is not None
+                and verify_any(body, signature, self.secrets) is not None
+            )
         try:
             event_type = str(json.loads(body).get("type", "?"))
         except (ValueError, AttributeError):
-            event_type = "(not JSON)"
-        status = self.status
+            event_type = "(corrupt gzip)" if corrupt else "(not JSON)"
+        if corrupt:
+            status = 400  # what an SDK's verify helper makes of it: an invalid webhook
         if 200 <= status < 300 and self.fail_rate and random.random() < self.fail_rate:
             status = 500
-        forwarded = self._forward(headers, body) if self.forward_to and status < 300 else None
+        # --forward-to passes on what was received: the same bytes and headers.
+        forwarded = self._forward(headers, received) if self.forward_to and status < 300 else None
         with self.lock:
             self.stats.requests += 1
             duplicate = webhook_id in self.seen
@@ -171,9 +188,10 @@ class Receiver:
                 ok,
                 status,
                 duplicate,
-                len(body),
+                len(received),
                 time.time(),
                 forwarded,
+                compressed,
             )
             self.events.append(event)
             if self.save_dir is not None and status < 300 and not duplicate:
@@ -189,7 +207,7 @@ class Receiver:
         keep = {
             k: v
             for k, v in headers.items()
-            if k.lower().startswith("x-") or k.lower() == "content-type"
+            if k.lower().startswith("x-") or k.lower() in ("content-type", "content-encoding")
         }
         request = urllib.request.Request(
             str(self.forward_to), data=body, headers=keep, method="POST"

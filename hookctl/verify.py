@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+from hookctl.compression import is_gzip
 from hookctl.errors import UsageError, require_env
 from hookctl.signing import sign, verify_any
 
@@ -52,15 +53,8 @@ def parse_raw_request(data: bytes) -> RawRequest:
         body = _dechunk(body)
     elif headers.get("content-length", "").isdigit():
         body = body[: int(headers["content-length"])]
-    if headers.get("content-encoding", "").lower() == "gzip":
-        import gzip
-
-        try:
-            body = gzip.decompress(body)
-        except OSError:
-            raise UsageError(
-                "the request body says gzip but does not decompress", "check the capture"
-            ) from None
+    # A gzip body (Content-Encoding: gzip) stays as captured: run_verify decodes it by its
+    # magic bytes, as the SDKs do, whatever the header says.
     return RawRequest(headers, body)
 
 
@@ -149,8 +143,13 @@ def run_verify(
     secret_envs: list[str],
     secret_files: list[str],
     profile: str | None = None,
+    base64_wrapped: bool = False,
 ) -> dict[str, Any]:
-    """Returns ``{valid, reason, matched_secret}``; raises UsageError for bad input."""
+    """Returns ``{valid, reason, matched_secret, compressed}``; raises UsageError for bad input.
+
+    A gzip body (by its magic bytes) is checked over its uncompressed bytes, which is
+    what Stream signs; ``base64_wrapped`` reads an SQS/SNS message body.
+    """
     if request_path is not None:
         if body_path is not None:
             raise UsageError("--request and --body both give a body", "pass one of them")
@@ -167,14 +166,24 @@ def run_verify(
         body = read_input(body_path)
     if not signature or not signature.strip():
         raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
+    compressed = False
+    if base64_wrapped or is_gzip(body):
+        from hookctl.compression import decode_body
+
+        body, compressed, _ = decode_body(body, base64_wrapped=base64_wrapped)
     secrets = gather_secrets(secret_envs, secret_files, profile)
     index = verify_any(body, signature, [s for _, s in secrets])
     if index is None:
         reason = "signature does not match the body"
         if len(signature.strip()) != 64:
             reason += f" (expected 64 hex characters, got {len(signature.strip())})"
-        return {"valid": False, "reason": reason, "matched_secret": None}
-    return {"valid": True, "reason": None, "matched_secret": secrets[index][0]}
+        return {"valid": False, "reason": reason, "matched_secret": None, "compressed": compressed}
+    return {
+        "valid": True,
+        "reason": None,
+        "matched_secret": secrets[index][0],
+        "compressed": compressed,
+    }
 
 
 def run_sign(

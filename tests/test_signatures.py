@@ -171,6 +171,7 @@ def test_stdin_body_and_one_byte_changes(body_file: Path) -> None:
         "valid": True,
         "reason": None,
         "matched_secret": "env:STREAM_API_SECRET",
+        "compressed": False,
     }
     code, out, _ = fast("sign", "--body", str(body_file), env=env)
     assert code == 0

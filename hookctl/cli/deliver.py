@@ -27,6 +27,14 @@ DataFile = Annotated[
     Path | None,
     typer.Option("--data", help="A JSON file to send as the whole body (its `type` is kept)."),
 ]
+Gzip = Annotated[
+    bool,
+    typer.Option(
+        "--gzip",
+        help="Gzip the body with Content-Encoding: gzip, as Stream does for an app with "
+        "enable_hook_payload_compression (the signature covers the uncompressed JSON).",
+    ),
+]
 
 
 def credentials(actx: AppContext) -> tuple[str, str]:

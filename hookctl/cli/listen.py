@@ -35,7 +35,11 @@ def listen(
         typer.Option("--fail-rate", min=0.0, max=1.0, help="Answer 500 to this share of requests."),
     ] = 0.0,
     save_dir: Annotated[
-        Path | None, typer.Option("--save-dir", help="Save each body here.")
+        Path | None,
+        typer.Option(
+            "--save-dir",
+            help="Save each body here (compressed deliveries as their uncompressed JSON).",
+        ),
     ] = None,
     forward_to: Annotated[
         str | None, typer.Option("--forward-to", help="Also POST each event to this URL.")
@@ -83,8 +87,9 @@ def listen(
             console.jsonl(event.as_json())
         sig = {True: "signature ok", False: "signature BAD", None: "signature not checked"}
         dup = " (duplicate)" if event.duplicate else ""
+        gz = "  gzip" if event.compressed else ""
         console.say(
-            f"{event.event_type}  id={event.webhook_id}  attempt={event.attempt}  "
+            f"{event.event_type}  id={event.webhook_id}  attempt={event.attempt}{gz}  "
             f"{sig[event.signature_ok]}  -> {event.answered}{dup}"
         )
 

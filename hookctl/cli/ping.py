@@ -8,7 +8,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.cli.deliver import DataFile, Sets, build_payload, credentials, render_result
+from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials, render_result
 
 
 def ping(
@@ -22,6 +22,7 @@ def ping(
     max_attempts: O.MaxAttempts = None,
     attempt_timeout: O.AttemptTimeout = 6.0,
     deadline: O.Deadline = 15.0,
+    gzip: Gzip = False,
     as_json: O.Json = False,
 ) -> None:
     """Send one signed Stream-style request to URL and report status, latency and answer.
@@ -40,7 +41,7 @@ def ping(
     [result] = deliver_sync(
         key,
         secret,
-        [Delivery(url, body, event_type)],
+        [Delivery(url, body, event_type, compress=gzip)],
         policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
     )
     render_result(actx, result, as_json=as_json)

@@ -47,12 +47,21 @@ def verify_signature(
     ] = None,
     secret_env: SecretEnvs = None,
     secret_file: SecretFiles = None,
+    base64_wrapped: Annotated[
+        bool,
+        typer.Option(
+            "--base64",
+            help="The body is an SQS/SNS message body: base64 of (gzipped) JSON; an SNS "
+            "notification envelope is unwrapped.",
+        ),
+    ] = False,
     as_json: O.Json = False,
 ) -> None:
     """Check an X-Signature against a raw body: exit 0 valid, 1 invalid, 2 usage error.
 
     The secret comes from --secret-env / --secret-file, else STREAM_API_SECRET, else the
-    profile; never from the command line.
+    profile; never from the command line. A gzip body (compressed webhooks) is checked
+    over its uncompressed bytes, which is what Stream signs.
 
     Example: hookctl verify-signature --body body.json --signature "$SIG"
     """
@@ -68,6 +77,7 @@ def verify_signature(
         secret_envs=secret_env or [],
         secret_files=secret_file or [],
         profile=actx.profile,
+        base64_wrapped=base64_wrapped,
     )
     print_verify_result(result, as_json=as_json)
     raise typer.Exit(0 if result["valid"] else 1)

@@ -8,7 +8,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.cli.deliver import DataFile, Sets, build_payload, credentials, render_result
+from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials, render_result
 
 
 def trigger(
@@ -25,6 +25,7 @@ def trigger(
     max_attempts: O.MaxAttempts = None,
     attempt_timeout: O.AttemptTimeout = 6.0,
     deadline: O.Deadline = 15.0,
+    gzip: Gzip = False,
     as_json: O.Json = False,
 ) -> None:
     """Deliver COUNT sample events of a type to a URL, as Stream would.
@@ -44,7 +45,7 @@ def trigger(
     report = P.trigger(
         key,
         secret,
-        [Delivery(to, body, event_type) for _ in range(count)],
+        [Delivery(to, body, event_type, compress=gzip) for _ in range(count)],
         retry=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
         concurrency=concurrency,
         rate=rate,

@@ -74,7 +74,11 @@ class Emitter:
         event_type: str,
         count: int = 1,
         overrides: list[str] | None = None,
+        compress: bool = False,
     ) -> list[Outcome]:
+        """``compress``: the app's ``enable_hook_payload_compression``: webhook bodies are
+        gzipped (signature over the uncompressed JSON), SQS/SNS bodies base64(gzip(json));
+        failover objects stay uncompressed JSON, as Stream documents."""
         payloads = [
             encode(apply_overrides(sample_event(event_type), overrides or [])) for _ in range(count)
         ]
@@ -86,7 +90,9 @@ class Emitter:
                 continue
             if hook.get("hook_type") == "webhook":
                 url = fill_template(str(hook["webhook_url"]), app_id=app_id, event_type=event_type)
-                webhooks += [(hook, Delivery(url, body, event_type)) for body in payloads]
+                webhooks += [
+                    (hook, Delivery(url, body, event_type, compress=compress)) for body in payloads
+                ]
                 continue
             for body in payloads:
                 outcome = Outcome(
@@ -94,7 +100,7 @@ class Emitter:
                     str(hook.get("hook_type")),
                     event_type,
                     "would_deliver",
-                    body=body.decode(),
+                    body=_aws_body(body) if compress else body.decode(),
                 )
                 self.log(
                     f"would deliver {event_type} to {hook.get('hook_type')} hook "
@@ -200,3 +206,12 @@ def _target(hook: dict[str, Any]) -> str:
     from hookctl.hooks import target
 
     return target(hook) or "no target"
+
+
+def _aws_body(body: bytes) -> str:
+    """An SQS/SNS message body with compression on: base64(gzip(json))."""
+    import base64
+
+    from hookctl.compression import compress
+
+    return base64.b64encode(compress(body)).decode()

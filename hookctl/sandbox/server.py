@@ -310,6 +310,7 @@ class _Handler(BaseHTTPRequestHandler):
             event_type=event_type,
             count=count,
             overrides=[str(o) for o in body.get("set") or []],
+            compress=bool(app.settings.get("enable_hook_payload_compression")),
         )
         rows = [o.as_json() for o in outcomes]
         with self.server.emit_lock:
