@@ -26,6 +26,8 @@ SECRET_PATHS: tuple[tuple[str, ...], ...] = (
     ("sqs_secret",),
     ("sns_secret",),
     ("failover_config", "gcs_credentials"),
+    ("failover_config", "s3_secret"),
+    ("failover_config", "s3_api_key"),
 )
 HEADER = (
     "# Stream event hooks, exported by hookctl. Apply with `hookctl hooks apply FILE`.\n"

@@ -18,6 +18,8 @@ from hookctl.errors import NotFound
 Hook = dict[str, Any]
 MASK = "********"
 SECRET_KEYS = ("sqs_secret", "sns_secret")
+# Secrets inside failover_config: the GCS key, and the S3 credentials of getstream 7.0's model.
+FAILOVER_SECRETS = ("gcs_credentials", "s3_secret", "s3_api_key")
 # Fields Stream maintains itself: read-only in every official SDK's EventHook model
 # (getstream 7.0 decodes them as integer nanoseconds and would send ISO strings back).
 # They are never written: see ``writable``.
@@ -245,8 +247,9 @@ def render_diff(changes: list[Change]) -> list[str]:
 
 def mask_failover(config: dict[str, Any]) -> dict[str, Any]:
     shown = dict(config)
-    if shown.get("gcs_credentials"):
-        shown["gcs_credentials"] = MASK
+    for key in FAILOVER_SECRETS:
+        if shown.get(key):
+            shown[key] = MASK
     return shown
 
 
@@ -277,8 +280,9 @@ def masked_secrets(hooks: list[Hook]) -> list[tuple[str, str]]:
             if looks_masked(hook.get(key)):
                 found.append((str(hook.get("id") or "(new)"), key))
         failover = hook.get("failover_config")
-        if isinstance(failover, dict) and looks_masked(failover.get("gcs_credentials")):
-            found.append((str(hook.get("id") or "(new)"), "failover_config.gcs_credentials"))
+        for key in FAILOVER_SECRETS:
+            if isinstance(failover, dict) and looks_masked(failover.get(key)):
+                found.append((str(hook.get("id") or "(new)"), f"failover_config.{key}"))
     return found
 
 
@@ -305,14 +309,21 @@ def filter_text(hook: Hook, *, limit: int = 3) -> str:
     return f"{len(types)} {noun}: {shown}{more}"
 
 
+def failover_location(config: dict[str, Any]) -> str:
+    """``gs://bucket/path`` or ``s3://bucket/path`` for a failover_config."""
+    scheme = "s3" if config.get("type") == "s3" else "gs"
+    prefix = "s3_" if scheme == "s3" else "gcs_"
+    where = str(config.get(f"{prefix}bucket") or "?")
+    if config.get(f"{prefix}path"):
+        where += "/" + str(config[f"{prefix}path"]).strip("/")
+    return f"{scheme}://{where}"
+
+
 def failover_text(hook: Hook) -> str:
     config = hook.get("failover_config")
     if not isinstance(config, dict) or not config:
         return "no"
-    where = str(config.get("gcs_bucket", "?"))
-    if config.get("gcs_path"):
-        where += "/" + str(config["gcs_path"])
-    return f"gs://{where}"
+    return failover_location(config)
 
 
 def show_fields(hook: Hook, *, show_secrets: bool = False) -> list[tuple[str, Any]]:

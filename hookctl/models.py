@@ -79,23 +79,49 @@ def _check_iam_arn(value: str) -> str:
 
 
 class FailoverConfig(BaseModel):
+    """GCS (documented) or S3 (getstream 7.0's ``WebhookFailoverConfig``; the docs still
+    say only GCS is supported, so hookctl carries S3 configs but cannot replay them)."""
+
     model_config = ConfigDict(extra="allow")
 
-    type: Literal["gcs"]
-    gcs_bucket: str = Field(min_length=3, max_length=222)
-    gcs_credentials: str = Field(min_length=2)
+    type: Literal["gcs", "s3"]
+    gcs_bucket: str | None = Field(default=None, min_length=3, max_length=222)
+    gcs_credentials: str | None = Field(default=None, min_length=2)
     gcs_path: str | None = None
+    s3_bucket: str | None = Field(default=None, min_length=3, max_length=63)
+    s3_path: str | None = None
+    s3_region: str | None = None
+    s3_role_arn: str | None = None
+    s3_api_key: str | None = None
+    s3_secret: str | None = None
 
     @field_validator("gcs_credentials")
     @classmethod
-    def _key(cls, value: str) -> str:
+    def _key(cls, value: str | None) -> str | None:
         from hookctl.failover.keys import check_key
 
+        if value is None:
+            return None
         try:
             check_key(value, source="gcs_credentials")
         except ValidationFailed as exc:
             raise ValueError(exc.message) from None
         return value
+
+    @field_validator("s3_role_arn")
+    @classmethod
+    def _role(cls, value: str | None) -> str | None:
+        return None if not value else _check_iam_arn(value)
+
+    @model_validator(mode="after")
+    def _required(self) -> FailoverConfig:
+        if self.type == "gcs":
+            for name in ("gcs_bucket", "gcs_credentials"):
+                if not getattr(self, name):
+                    raise ValueError(f"{name} is required when type is gcs")
+        elif not self.s3_bucket:
+            raise ValueError("s3_bucket is required when type is s3")
+        return self
 
 
 class _Hook(BaseModel):

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from hookctl.stream.client import StreamClient
 from tests.capture import fake_stream
-from tests.conftest import Cli
+from tests.conftest import Cli, SandboxApp
 
 NS = 1_774_000_000_000_000_000
 
@@ -68,3 +69,113 @@ def test_patch_carries_no_server_fields(
     # fields hookctl does not know still travel, untouched
     assert sent["aaaa-1"]["x_future_field"] == {"kept": [1, 2]}
     assert sent["bbbb-2"]["sqs_role_arn"] == "arn:aws:iam::123456789012:role/stream"
+
+
+# ---------------------------------------------------------------- S3 failover configs (item 3)
+
+S3_SECRET = "s3-secret-Zq8w1x"
+S3_API_KEY = "s3-apikey-Ab12Cd"
+S3_CONFIG = {
+    "type": "s3",
+    "s3_bucket": "stream-failover",
+    "s3_path": "failed/events",
+    "s3_region": "eu-west-1",
+    "s3_api_key": S3_API_KEY,
+    "s3_secret": S3_SECRET,
+}
+
+
+@pytest.fixture
+def s3_hook(sandbox: SandboxApp) -> str:
+    hook = {
+        "hook_type": "webhook",
+        "enabled": True,
+        "webhook_url": "https://a.example.com/hook",
+        "failover_config": dict(S3_CONFIG),
+    }
+    with StreamClient(sandbox.url, sandbox.api_key, sandbox.api_secret) as client:
+        client.update_hooks([hook])  # the sandbox accepts the array and stores the config
+    [stored] = sandbox.hooks()
+    assert stored["failover_config"] == S3_CONFIG
+    return str(stored["id"])
+
+
+def test_s3_secrets_are_masked_everywhere(cli: Cli, sandbox: SandboxApp, s3_hook: str) -> None:
+    outputs = {}
+    for args in (
+        ("hooks", "list"),
+        ("hooks", "list", "--json"),
+        ("hooks", "list", "--jsonl"),
+        ("hooks", "show", s3_hook),
+        ("hooks", "show", s3_hook, "--json"),
+        ("hooks", "export"),
+        ("hooks", "export", "--format", "json"),
+        ("failover", "show"),
+        ("failover", "show", s3_hook, "--json"),
+        ("hooks", "update", s3_hook, "--url", "https://b.example.com/x", "--dry-run"),
+        ("hooks", "disable", s3_hook, "--yes", "--json"),
+        ("hooks", "history", "--json"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.output)
+        outputs[args] = result.output
+    for args, out in outputs.items():
+        assert S3_SECRET not in out and S3_API_KEY not in out, args
+    assert "s3://stream-failover/failed/events" in outputs[("hooks", "list")]
+    assert "s3://stream-failover/failed/events" in outputs[("failover", "show")]
+    shown = json.loads(outputs[("failover", "show", s3_hook, "--json")])
+    assert shown[0]["location"] == "s3://stream-failover/failed/events"
+    assert shown[0]["type"] == "s3"
+    exported = outputs[("hooks", "export")]
+    assert 's3_secret = "env:S3_SECRET_' in exported and 's3_api_key = "env:S3_API_KEY_' in exported
+    revealed = cli("failover", "show", s3_hook, "--json", "--show-secrets")
+    assert json.loads(revealed.stdout)[0]["s3_secret"] == S3_SECRET
+
+
+def test_edits_of_an_s3_hook_carry_the_config_unchanged(
+    cli: Cli, sandbox: SandboxApp, s3_hook: str
+) -> None:
+    result = cli("hooks", "update", s3_hook, "--url", "https://b.example.com/x")
+    assert result.exit_code == 0, result.output
+    assert cli("hooks", "disable", s3_hook, "--yes").exit_code == 0
+    [stored] = sandbox.hooks()
+    assert stored["webhook_url"] == "https://b.example.com/x"
+    assert stored["enabled"] is False
+    assert stored["failover_config"] == S3_CONFIG
+
+
+def test_a_masked_s3_secret_is_never_written_back(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fake_stream(
+        {
+            "event_hooks": [
+                {
+                    "id": "s3-1",
+                    "hook_type": "webhook",
+                    "enabled": True,
+                    "webhook_url": "https://a.example.com/hook",
+                    "failover_config": {**S3_CONFIG, "s3_secret": "********"},
+                }
+            ]
+        }
+    ) as fake:
+        _env(monkeypatch, fake.url)
+        result = cli("hooks", "disable", "s3-1", "--yes")
+        assert fake.writes() == []
+    assert result.exit_code == 1
+    assert "failover_config.s3_secret look masked" in result.stderr
+
+
+@pytest.mark.parametrize("verb", ["list", "replay"])
+def test_failover_list_and_replay_refuse_s3_clearly(
+    cli: Cli, sandbox: SandboxApp, s3_hook: str, verb: str
+) -> None:
+    extra = ("--to", "http://127.0.0.1:9/x", "--yes") if verb == "replay" else ()
+    result = cli("failover", verb, "--since", "1h", "--hook", s3_hook, *extra)
+    assert result.exit_code == 2, result.output
+    assert "s3://stream-failover/failed/events" in result.stderr
+    assert "not supported yet" in result.stderr
+    assert "Traceback" not in result.output
+    no_hook = cli("failover", verb, "--since", "1h", *extra)
+    assert no_hook.exit_code == 2 and "not supported yet" in no_hook.stderr

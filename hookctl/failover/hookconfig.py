@@ -45,21 +45,33 @@ def summaries(
     hooks: list[dict[str, Any]], hook_id: str | None, *, show_secrets: bool = False
 ) -> list[dict[str, Any]]:
     """``failover show``: one row per hook (``hook_id``, or every hook with failover):
-    bucket, path and the key's account and id, never the private key unless asked."""
+    type, bucket, path, ``location`` (``gs://…`` or ``s3://…``), and for GCS the key's
+    account and id; never a secret unless asked."""
     from hookctl.hooks import get
 
     chosen = [get(hooks, hook_id)] if hook_id else [h for h in hooks if h.get("failover_config")]
-    rows = []
-    for item in chosen:
-        config = item.get("failover_config") or {}
-        row: dict[str, Any] = {
-            "hook_id": item.get("id"),
-            "enabled": bool(config),
-            "bucket": config.get("gcs_bucket"),
-            "path": config.get("gcs_path", ""),
-            **(key_summary(config.get("gcs_credentials")) if config else {}),
-        }
-        if show_secrets and config:
-            row["gcs_credentials"] = config.get("gcs_credentials")
-        rows.append(row)
-    return rows
+    return [summary(item, show_secrets=show_secrets) for item in chosen]
+
+
+def summary(hook: dict[str, Any], *, show_secrets: bool = False) -> dict[str, Any]:
+    """One hook's failover settings (GCS, or getstream 7.0's S3 fields)."""
+    from hookctl.hooks import FAILOVER_SECRETS, failover_location
+
+    config = hook.get("failover_config") or {}
+    kind = str(config.get("type", "gcs")) if config else None
+    prefix = "s3_" if kind == "s3" else "gcs_"
+    row: dict[str, Any] = {
+        "hook_id": hook.get("id"),
+        "enabled": bool(config),
+        "type": kind,
+        "bucket": config.get(f"{prefix}bucket"),
+        "path": config.get(f"{prefix}path", "") or "",
+        "location": failover_location(config) if config else None,
+    }
+    if kind == "s3":
+        row.update({k: config[k] for k in ("s3_region", "s3_role_arn") if config.get(k)})
+    elif config:
+        row.update(key_summary(config.get("gcs_credentials")))
+    if show_secrets:
+        row.update({k: config[k] for k in FAILOVER_SECRETS if config.get(k)})
+    return row

@@ -101,10 +101,10 @@ def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str,
                 f"hook {hook.get('id')} has no failover configured",
                 "pass --bucket/--path to read a bucket directly",
             )
-        return hook
+        return _gcs_only(hook)
     with_failover = [h for h in hooks if h.get("failover_config")]
     if len(with_failover) == 1:
-        return with_failover[0]
+        return _gcs_only(with_failover[0])
     if not with_failover:
         raise UsageError(
             "no hook of this app has failover configured",
@@ -112,6 +112,21 @@ def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str,
         )
     ids = ", ".join(str(h.get("id")) for h in with_failover)
     raise UsageError(f"{len(with_failover)} hooks have failover ({ids})", "pick one with --hook ID")
+
+
+def _gcs_only(hook: dict[str, Any]) -> dict[str, Any]:
+    """Refuse an S3 failover_config: hookctl reads failover objects from GCS only."""
+    from hookctl.hooks import failover_location
+
+    config = hook["failover_config"]
+    if isinstance(config, dict) and config.get("type", "gcs") != "gcs":
+        raise UsageError(
+            f"hook {hook.get('id')} fails over to {failover_location(config)}: "
+            f"listing and replaying from {str(config.get('type')).upper()} is not supported yet",
+            "hookctl reads failover objects from GCS only; copy the objects to a GCS bucket "
+            "and pass --bucket/--path",
+        )
+    return hook
 
 
 def gcs_endpoint(flag: str | None, env: FailoverEnv) -> str | None:

@@ -73,12 +73,11 @@ def show(
         actx.console.json(rows)
         return
     actx.console.table(
-        ["hook", "bucket", "path", "service account", "key id"],
+        ["hook", "location", "service account", "key id"],
         [
             [
                 r["hook_id"],
-                r["bucket"] or "(none)",
-                r["path"],
+                r["location"] or "(none)",
                 r.get("client_email", ""),
                 r.get("private_key_id", ""),
             ]
