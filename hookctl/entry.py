@@ -23,7 +23,7 @@ FAST = ("verify-signature", "sign")
 GROUPS = ("hooks", "events", "failover", "config", "sandbox", "completion")  # help-<group>.txt
 _VALUE = {"--body", "--signature", "--request", "--profile", "-p"}
 _REPEAT = {"--secret-env", "--secret-file"}
-_FLAGS = {"--json", "--base64"}  # verify-signature only
+_FLAGS = {"--json", "--base64", "--explain"}  # verify-signature only
 
 
 def _usage(command: str, message: str) -> None:
@@ -84,6 +84,7 @@ def _fast(argv: list[str]) -> int:
             secret_files=opts["--secret-file"],
             profile=opts.get("--profile"),
             base64_wrapped=opts["--base64"],
+            explain=opts["--explain"],
         )
     except HookctlError as exc:
         if opts["--json"]:
@@ -108,6 +109,9 @@ def print_verify_result(result: dict[str, object], *, as_json: bool) -> None:
         print("valid")
     else:
         print(f"invalid: {result['reason']}")
+        explanation = result.get("explanation")
+        if isinstance(explanation, dict):
+            print(f"cause: {explanation['explanation']}")
 
 
 def help_file(argv: list[str]) -> str | None:

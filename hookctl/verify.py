@@ -144,11 +144,13 @@ def run_verify(
     secret_files: list[str],
     profile: str | None = None,
     base64_wrapped: bool = False,
+    explain: bool = False,
 ) -> dict[str, Any]:
     """Returns ``{valid, reason, matched_secret, compressed}``; raises UsageError for bad input.
 
     A gzip body (by its magic bytes) is checked over its uncompressed bytes, which is
-    what Stream signs; ``base64_wrapped`` reads an SQS/SNS message body.
+    what Stream signs; ``base64_wrapped`` reads an SQS/SNS message body. ``explain``
+    adds ``explanation`` (``{cause, explanation, secret}``) to an invalid result.
     """
     if request_path is not None:
         if body_path is not None:
@@ -167,6 +169,7 @@ def run_verify(
     if not signature or not signature.strip():
         raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
     compressed = False
+    received = body
     if base64_wrapped or is_gzip(body):
         from hookctl.compression import decode_body
 
@@ -177,7 +180,18 @@ def run_verify(
         reason = "signature does not match the body"
         if len(signature.strip()) != 64:
             reason += f" (expected 64 hex characters, got {len(signature.strip())})"
-        return {"valid": False, "reason": reason, "matched_secret": None, "compressed": compressed}
+        result: dict[str, Any] = {
+            "valid": False,
+            "reason": reason,
+            "matched_secret": None,
+            "compressed": compressed,
+        }
+        if explain:
+            from hookctl.explain import as_json
+            from hookctl.explain import explain as find_cause
+
+            result["explanation"] = as_json(find_cause(received, body, signature, secrets))
+        return result
     return {
         "valid": True,
         "reason": None,

@@ -55,6 +55,15 @@ def verify_signature(
             "notification envelope is unwrapped.",
         ),
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="When the check fails, try the likely causes (another secret, a newline, "
+            "CRLF, a BOM, compression, re-serialised JSON, a mangled signature) and say "
+            "which fits.",
+        ),
+    ] = False,
     as_json: O.Json = False,
 ) -> None:
     """Check an X-Signature against a raw body: exit 0 valid, 1 invalid, 2 usage error.
@@ -63,7 +72,7 @@ def verify_signature(
     profile; never from the command line. A gzip body (compressed webhooks) is checked
     over its uncompressed bytes, which is what Stream signs.
 
-    Example: hookctl verify-signature --body body.json --signature "$SIG"
+    Example: hookctl verify-signature --body body.json --signature "$SIG" --explain
     """
     from hookctl.entry import print_verify_result
     from hookctl.verify import run_verify
@@ -78,6 +87,7 @@ def verify_signature(
         secret_files=secret_file or [],
         profile=actx.profile,
         base64_wrapped=base64_wrapped,
+        explain=explain,
     )
     print_verify_result(result, as_json=as_json)
     raise typer.Exit(0 if result["valid"] else 1)
