@@ -3,7 +3,8 @@
 Stream replaces the whole array on every update, so each write:
 
 1. holds a per-app file lock (serialises hookctl processes on this machine);
-2. reads the array, applies the edit, validates the hooks it touches;
+2. reads the app (refusing an app not on hooks v2 unless ``force_v2``), applies the
+   edit to its array, validates the hooks it touches;
 3. refuses to write back secrets that look masked;
 4. re-reads right before writing; if the array moved, re-applies the edit to
    the fresh array (rebase) unless the edited hook itself changed (conflict);
@@ -28,6 +29,8 @@ LOCK_TIMEOUT = 120.0
 class HooksApi(Protocol):
     base_url: str
 
+    def get_app(self) -> dict[str, Any]: ...
+    def hooks_of(self, app: dict[str, Any]) -> list[dict[str, Any]]: ...
     def get_hooks(self) -> list[dict[str, Any]]: ...
     def update_hooks(self, hooks: list[dict[str, Any]]) -> None: ...
 
@@ -123,8 +126,11 @@ def _verify(after: list[H.Hook], live: list[H.Hook]) -> list[str]:
 
 
 class SafeWriter:
-    def __init__(self, api: HooksApi, api_key: str, data_dir: Path) -> None:
+    def __init__(
+        self, api: HooksApi, api_key: str, data_dir: Path, *, force_v2: bool = False
+    ) -> None:
         self.api = api
+        self.force_v2 = force_v2  # write event_hooks even to an app not on hooks v2
         self.history = History(data_dir, api.base_url, api_key)
         self.lock_path = private_dir(data_dir / "locks") / f"{app_slug(api.base_url, api_key)}.lock"
 
@@ -142,7 +148,12 @@ class SafeWriter:
             ) from None
 
     def _write_locked(self, edit: H.Edit, *, dry_run: bool) -> WriteResult:
-        base = self.api.get_hooks()
+        app = self.api.get_app()
+        if not self.force_v2:
+            from hookctl.legacy import refuse_write
+
+            refuse_write(app)
+        base = self.api.hooks_of(app)
         after, changes = plan(base, edit)
         result = WriteResult(base, after, changes, dry_run=dry_run)
         if dry_run or not changes:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
+import uuid
 from typing import Any
 
 import pytest
 
+from hookctl.sandbox.server import SandboxServer
 from hookctl.stream.client import StreamClient
 from tests.capture import fake_stream
 from tests.conftest import Cli, SandboxApp
@@ -179,3 +183,103 @@ def test_failover_list_and_replay_refuse_s3_clearly(
     assert "Traceback" not in result.output
     no_hook = cli("failover", verb, "--since", "1h", *extra)
     assert no_hook.exit_code == 2 and "not supported yet" in no_hook.stderr
+
+
+# ---------------------------------------------------------------- legacy apps (item 4)
+
+LEGACY = {
+    "use_hook_v2": False,
+    "webhook_url": "https://legacy.example.com/stream",
+    "webhook_events": ["message.new"],
+    "sqs_url": "https://sqs.us-east-1.amazonaws.com/123456789012/legacy",
+    "sqs_key": "AKIALEGACY",
+    "sqs_secret": "legacy-sqs-secret-9x",
+}
+
+
+@pytest.fixture
+def legacy_app(sandbox_server: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> SandboxApp:
+    key = f"legacy-{uuid.uuid4().hex[:8]}"
+    sandbox_server.state.add_app(key, "legacy-secret", settings=dict(LEGACY))
+    app = SandboxApp(sandbox_server.url, key, "legacy-secret", sandbox_server)
+    for name, value in app.env().items():
+        monkeypatch.setenv(name, value)
+    return app
+
+
+def test_legacy_app_is_listed_read_only(cli: Cli, legacy_app: SandboxApp) -> None:
+    table = cli("hooks", "list")
+    assert table.exit_code == 0, table.output
+    assert "https://legacy.example.com/stream" in table.stdout
+    assert "https://sqs.us-east-1.amazonaws.com/123456789012/legacy" in table.stdout
+    assert "no hooks yet" not in table.output
+    assert "not on hooks v2 (use_hook_v2 is false)" in table.stderr
+    as_json = cli("hooks", "list", "--json")
+    assert json.loads(as_json.stdout) == []
+    assert "not on hooks v2" in as_json.stderr
+    for out in (table.output, as_json.output):
+        assert "legacy-sqs-secret-9x" not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("hooks", "add", "webhook", "--url", "https://new.example.com/x"),
+        (
+            "hooks",
+            "add",
+            "sns",
+            "--topic-arn",
+            "arn:aws:sns:us-east-1:123456789012:t",
+            "--auth",
+            "role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/stream",
+        ),
+    ],
+)
+def test_every_write_to_a_legacy_app_refuses_unless_forced(
+    cli: Cli, legacy_app: SandboxApp, args: tuple[str, ...]
+) -> None:
+    refused = cli(*args)
+    assert refused.exit_code == 2, refused.output
+    assert "not on hooks v2" in refused.stderr and "multi_event_hooks" in refused.stderr
+    assert "--force-v2" in refused.stderr
+    assert legacy_app.hooks() == []
+    forced = cli("--force-v2", *args)
+    assert forced.exit_code == 0, forced.output
+    assert len(legacy_app.hooks()) == 1
+
+
+def test_legacy_detected_by_fields_when_the_flag_is_absent(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = {k: v for k, v in LEGACY.items() if k != "use_hook_v2"}
+    with fake_stream({**app, "event_hooks": []}) as fake:
+        _env(monkeypatch, fake.url)
+        refused = cli("hooks", "add", "webhook", "--url", "https://new.example.com/x")
+        listed = cli("hooks", "list")
+        assert fake.writes() == []
+    assert refused.exit_code == 2 and "legacy fields" in refused.stderr
+    assert "legacy webhook fields and no event_hooks" in listed.stderr
+
+
+def test_sandbox_get_app_has_id_use_hook_v2_and_legacy_start(sandbox: SandboxApp) -> None:
+    from hookctl.sandbox.run import build
+
+    with StreamClient(sandbox.url, sandbox.api_key, sandbox.api_secret) as client:
+        app = client.get_app()
+    assert isinstance(app["id"], int) and app["use_hook_v2"] is True
+    server = build("127.0.0.1", 0, None, "legacy-key", "legacy-secret", legacy=True)
+    try:
+        assert server.state.app_json("legacy-key")["use_hook_v2"] is False
+    finally:
+        server._server.server_close()
+
+
+def test_sandbox_errors_say_whether_they_are_unrecoverable(sandbox: SandboxApp) -> None:
+    request = urllib.request.Request(f"{sandbox.url}/api/v2/app?api_key={sandbox.api_key}")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    body = json.loads(caught.value.read())
+    assert body["unrecoverable"] is True and body["StatusCode"] == 401

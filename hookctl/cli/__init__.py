@@ -114,6 +114,13 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of unexpected failures.")
     ] = False,
+    force_v2: Annotated[
+        bool,
+        typer.Option(
+            "--force-v2",
+            help="Write event_hooks even to an app not yet on hooks v2 (legacy webhook settings).",
+        ),
+    ] = False,
     version: Annotated[  # noqa: ARG001 (its eager callback prints and exits)
         bool,
         typer.Option(
@@ -138,6 +145,7 @@ def root(
         timeout=timeout,
         verbose=verbose,
         debug=debug,
+        force_v2=force_v2,
     )
 
 

@@ -28,6 +28,7 @@ class AppContext:
     timeout: float = 10.0
     verbose: bool = False
     debug: bool = False
+    force_v2: bool = False
     _settings: Resolved | None = field(default=None, repr=False)
     _client: StreamClient | None = field(default=None, repr=False)
     _seen_hooks: list[dict[str, Any]] | None = field(default=None, repr=False)
@@ -77,7 +78,7 @@ class AppContext:
         client = self.client()
         settings = self.settings()
         assert settings.api_key is not None
-        return SafeWriter(client, settings.api_key, data_dir())
+        return SafeWriter(client, settings.api_key, data_dir(), force_v2=self.force_v2)
 
     def _remember(self, hooks: list[dict[str, Any]]) -> None:
         self._seen_hooks = hooks  # the last array read; cached once, on close

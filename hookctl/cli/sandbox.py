@@ -51,6 +51,14 @@ def start(
             "--gcs-endpoint", help="Write failover objects to this GCS-compatible server."
         ),
     ] = None,
+    legacy: Annotated[
+        bool,
+        typer.Option(
+            "--legacy",
+            help="Start the app as one not yet on hooks v2 (use_hook_v2 false); set legacy "
+            "fields such as webhook_url with an SDK's update-app call.",
+        ),
+    ] = False,
 ) -> None:
     """Start the sandbox; prints `export` lines for STREAM_BASE_URL/KEY/SECRET on stdout.
 
@@ -74,6 +82,7 @@ def start(
         extra = ["--gcs"] if gcs else []
         extra += [f"--bucket={b}" for b in buckets or []]
         extra += ["--gcs-endpoint", gcs_endpoint] if gcs_endpoint else []
+        extra += ["--legacy"] if legacy else []
         info = start_detached(data_dir(), host, port, state, key, secret, extra=extra)
         for line in info.exports():
             actx.console.line(line)
@@ -102,6 +111,7 @@ def start(
             log=(lambda line: actx.console.say(f"[sandbox] {line}")) if log else None,
             gcs_endpoint=gcs_endpoint,
             event_log=lambda line: actx.console.say(f"[events] {line}"),
+            legacy=legacy,
         )
         for line in exports(server.url, key, secret):
             actx.console.line(line)

@@ -59,9 +59,10 @@ def build(
     *,
     gcs_endpoint: str | None = None,
     event_log: Callable[[str], None] | None = None,
+    legacy: bool = False,
 ) -> SandboxServer:
     state = SandboxState(state_file)
-    state.add_app(api_key, api_secret)
+    state.add_app(api_key, api_secret, settings={"use_hook_v2": False} if legacy else None)
     try:
         return SandboxServer(
             state, host, port, log=log, gcs_endpoint=gcs_endpoint, event_log=event_log

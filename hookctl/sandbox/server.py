@@ -123,6 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
             "duration": "0.00ms",
             "more_info": MORE_INFO,
             "details": [],
+            # Stream marks errors a retry cannot fix (the SDKs read it); 408/429/5xx can pass.
+            "unrecoverable": status < 500 and status not in (408, 429),
         }
         if fields:
             body["exception_fields"] = fields

@@ -56,11 +56,20 @@ class SandboxState:
                 )
                 self.apps[app.api_key] = app
 
-    def add_app(self, api_key: str, api_secret: str, name: str = "sandbox") -> App:
+    def add_app(
+        self,
+        api_key: str,
+        api_secret: str,
+        name: str = "sandbox",
+        settings: dict[str, Any] | None = None,
+    ) -> App:
+        """The app with this key; created with ``settings`` (e.g. ``use_hook_v2: false``
+        for an app not yet on hooks v2) if it does not exist."""
         with self.lock:
             app = self.apps.get(api_key)
             if app is None:
                 app = self.apps[api_key] = App(api_key, api_secret, name)
+                app.settings.update(settings or {})
                 self.save()
             return app
 
@@ -86,10 +95,21 @@ class SandboxState:
         with self.lock:
             app = self.apps[api_key]
             return {
+                # Stream's app object has a numeric id and use_hook_v2 (getstream 7.0's
+                # AppResponseFields); a sandbox app is on hooks v2 unless started --legacy.
+                "id": self.app_id(api_key),
+                "use_hook_v2": True,
                 **copy.deepcopy(app.settings),
                 "name": app.name,
                 "event_hooks": copy.deepcopy(app.event_hooks),
             }
+
+    @staticmethod
+    def app_id(api_key: str) -> int:
+        """A stable numeric id per API key (Stream's app ids are integers)."""
+        import zlib
+
+        return 1000 + zlib.crc32(api_key.encode()) % 9_000_000
 
     def update(self, api_key: str, body: dict[str, Any]) -> None:
         """Apply a PATCH /app body; ``event_hooks`` replaces the whole array."""

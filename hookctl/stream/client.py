@@ -250,7 +250,11 @@ class StreamClient:
         return app
 
     def get_hooks(self) -> list[dict[str, Any]]:
-        hooks = self.get_app().get("event_hooks") or []
+        return self.hooks_of(self.get_app())
+
+    def hooks_of(self, app: dict[str, Any]) -> list[dict[str, Any]]:
+        """The ``event_hooks`` array of an app object from ``get_app``."""
+        hooks = app.get("event_hooks") or []
         if not isinstance(hooks, list):
             raise ApiError("Stream returned event_hooks that is not a list", None)
         from hookctl.redact import remember_hooks

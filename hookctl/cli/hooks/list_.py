@@ -24,12 +24,19 @@ def list_hooks(
     Example: hookctl hooks list --json | jq '.[].id'
     """
     from hookctl import hooks as H
+    from hookctl import legacy as L
 
     actx = app_context(ctx)
-    hooks = actx.client().get_hooks()
+    client = actx.client()
+    app = client.get_app()
+    hooks = client.hooks_of(app)
+    legacy = L.legacy_hooks(app) if L.is_legacy(app) else []
     if hook_type:
         wanted = hook_type.replace("-", "_")
         hooks = [h for h in hooks if h.get("hook_type") == wanted]
+        legacy = [h for h in legacy if h.get("hook_type") == wanted]
+    if L.is_legacy(app):
+        actx.console.warn(L.note(app))
     shown = [h if show_secrets else H.mask_hook(h) for h in hooks]
     if jsonl:
         for hook in shown:
@@ -38,6 +45,6 @@ def list_hooks(
     if as_json:
         actx.console.json(shown)
         return
-    actx.console.table(H.LIST_COLUMNS, [H.list_row(h) for h in hooks])
-    if not hooks:
+    actx.console.table(H.LIST_COLUMNS, [H.list_row(h) for h in [*hooks, *legacy]])
+    if not hooks and not legacy:
         actx.console.say("no hooks yet: add one with `hookctl hooks add webhook --url URL`")
