@@ -179,7 +179,11 @@ def resolve(
 
 
 def resolve_filter(
-    names: list[str], *, all_events: bool, allow_unknown: bool = False
+    names: list[str],
+    *,
+    all_events: bool,
+    allow_unknown: bool = False,
+    catalog: Catalog | None = None,
 ) -> Resolution:
     """The ``event_types`` value to store: ``[]`` means all events, incl. future ones."""
     if all_events and names:
@@ -187,7 +191,9 @@ def resolve_filter(
             "--events and --all-events contradict each other",
             "pass one of them: a list of types, or --all-events",
         )
-    return Resolution() if all_events else resolve(names, allow_unknown=allow_unknown)
+    if all_events:
+        return Resolution()
+    return resolve(names, allow_unknown=allow_unknown, catalog=catalog)
 
 
 def one_event_type(name: str, catalog: Catalog | None = None) -> str:
@@ -240,6 +246,11 @@ class Route:
         }
 
 
+def is_custom(event_type: str) -> bool:
+    """Stream's ``custom`` event type (events clients send themselves)."""
+    return event_type == "custom"
+
+
 def route(
     event_type: str, hooks: list[dict[str, Any]], catalog: Catalog | None = None
 ) -> list[Route]:
@@ -259,6 +270,13 @@ def route(
             out.append(Route(hook, False, "disabled"))
         elif product not in (None, "", "all") and event is not None and event.product != product:
             out.append(Route(hook, False, f"product is {product}, the event is {event.product}"))
+        elif is_custom(event_type):
+            # Custom events reach a hook only when should_send_custom_events is true
+            # (getstream's EventHook field; its default is not documented: taken as off).
+            wanted = hook.get("should_send_custom_events") is True
+            out.append(
+                Route(hook, wanted, f"custom event: should_send_custom_events is {wanted}".lower())
+            )
         elif not types:
             out.append(Route(hook, True, "all events (incl. future)"))
         elif event_type in types:

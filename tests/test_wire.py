@@ -283,3 +283,73 @@ def test_sandbox_errors_say_whether_they_are_unrecoverable(sandbox: SandboxApp) 
         urllib.request.urlopen(request, timeout=10)
     body = json.loads(caught.value.read())
     assert body["unrecoverable"] is True and body["StatusCode"] == 401
+
+
+# ---------------------------------------------------------------- the live event list (item 5)
+
+
+def test_events_list_live_fetches_caches_and_falls_back(cli: Cli, sandbox: SandboxApp) -> None:
+    bundled = cli("events", "list", "--json")
+    assert bundled.exit_code == 0 and "live" not in bundled.stderr
+    live = cli("events", "list", "--live", "--json")
+    assert live.exit_code == 0, live.output
+    assert "live event list from" in live.stderr and "fetched now" in live.stderr
+    assert {e["name"] for e in json.loads(live.stdout)} == {
+        e["name"] for e in json.loads(bundled.stdout)
+    }
+    cached = cli("events", "list", "--live")
+    assert "cached" in cached.stderr and "ago" in cached.stderr
+    refreshed = cli("events", "list", "--live", "--refresh")
+    assert "fetched now" in refreshed.stderr
+    # offline: the cached copy is used and says why
+    cli_offline = cli("--base-url", "http://127.0.0.1:9", "events", "list", "--live")
+    assert cli_offline.exit_code == 0
+    assert "bundled catalog" in cli_offline.stderr and "not available" in cli_offline.stderr
+
+
+def test_validation_uses_the_cached_live_list(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = {"events": [{"name": "brand.new", "description": "d", "products": ["chat"]}]}
+    hooks = {"use_hook_v2": True, "event_hooks": []}
+    with fake_stream(hooks, extra={"/hook/events": events}) as fake:
+        _env(monkeypatch, fake.url)
+        before = cli("hooks", "add", "webhook", "--url", "https://x.example.com", "-e", "brand.new")
+        assert before.exit_code == 2 and "unknown event type 'brand.new'" in before.stderr
+        assert cli("events", "list", "--live").exit_code == 0
+        after = cli("hooks", "add", "webhook", "--url", "https://x.example.com", "-e", "brand.new")
+        assert after.exit_code == 0, after.output
+        assert "checked against the live event list" in after.stderr
+        assert fake.writes()[0]["event_hooks"][0]["event_types"] == ["brand.new"]
+        paths = [r.path for r in fake.requests]
+    assert paths.count("/hook/events") == 1  # writes never fetch the list themselves
+
+
+def test_server_without_the_endpoint_falls_back(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_stream({"event_hooks": []}) as fake:
+        _env(monkeypatch, fake.url)
+        result = cli("events", "list", "--live", "--json")
+    assert result.exit_code == 0
+    assert "bundled catalog" in result.stderr and "not found" in result.stderr
+    assert len(json.loads(result.stdout)) > 100
+
+
+# ---------------------------------------------------------------- custom events (item 7)
+
+
+def test_route_honours_should_send_custom_events(cli: Cli, sandbox: SandboxApp) -> None:
+    sandbox.set_hooks(
+        [
+            {
+                "id": "on",
+                "hook_type": "webhook",
+                "enabled": True,
+                "webhook_url": "https://a.io",
+                "should_send_custom_events": True,
+            },
+            {"id": "off", "hook_type": "webhook", "enabled": True, "webhook_url": "https://b.io"},
+        ]
+    )
+    routed = json.loads(cli("events", "route", "custom", "--json").stdout)
+    receives = {h["id"]: h["receives"] for h in routed["hooks"]}
+    assert receives == {"on": True, "off": False}
+    normal = json.loads(cli("events", "route", "message.new", "--json").stdout)
+    assert all(h["receives"] for h in normal["hooks"])

@@ -50,8 +50,14 @@ def event_types(
     """Validated wire names to store (``[]`` = all events); notes and warnings on stderr."""
     from hookctl.events import resolve_filter, split_names
 
+    catalog = None
+    if names and not all_events:
+        choice = ctx.catalog()  # a cached live list (no request), else the bundled catalog
+        catalog = choice.catalog
+        if choice.source != "bundled":
+            ctx.console.say(f"event types checked against the {choice.note}")
     resolution = resolve_filter(
-        split_names(names), all_events=all_events, allow_unknown=allow_unknown
+        split_names(names), all_events=all_events, allow_unknown=allow_unknown, catalog=catalog
     )
     for note in resolution.notes():
         ctx.console.say(note)

@@ -14,6 +14,7 @@ import typer
 from hookctl.cli.output import Console
 
 if TYPE_CHECKING:
+    from hookctl.livecatalog import Choice
     from hookctl.settings import Resolved
     from hookctl.stream.client import StreamClient
     from hookctl.writer import SafeWriter
@@ -70,6 +71,16 @@ class AppContext:
         from hookctl.hooks import get
 
         return get(self.client().get_hooks(), hook_id)
+
+    def catalog(self, *, live: bool = False, refresh: bool = False) -> Choice:
+        """The event catalog to use and a note saying which: with ``live``, Stream's
+        ``GET /hook/events`` (cached); otherwise a cached live list if any, else bundled."""
+        from hookctl.livecatalog import cache_path, choose
+        from hookctl.settings import data_dir
+
+        base_url = self.settings().base_url
+        fetch = self.client().get_hook_events if live else None
+        return choose(cache_path(data_dir(), base_url), base_url, fetch, refresh=refresh)
 
     def writer(self) -> SafeWriter:
         from hookctl.settings import data_dir

@@ -32,6 +32,17 @@ def list_events(
             "--search", "-s", help="Only types whose name, alias or description contains TEXT."
         ),
     ] = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="Ask the server for its current list (GET /hook/events, cached for a day); "
+            "falls back to the bundled catalog.",
+        ),
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="With --live: fetch again, ignoring the cache.")
+    ] = False,
     as_json: O.Json = False,
     jsonl: O.Jsonl = False,
 ) -> None:
@@ -39,15 +50,21 @@ def list_events(
 
     Example: hookctl events list --product feeds --search comment
     """
-    from hookctl.events import PRODUCTS, load_catalog, search
+    from hookctl.events import PRODUCTS, search
 
     actx = app_context(ctx)
+    if refresh and not live:
+        raise UsageError("--refresh needs --live", "hookctl events list --live --refresh")
+    choice = actx.catalog(live=live, refresh=refresh)
+    catalog = choice.catalog
+    if live or choice.source != "bundled":
+        actx.console.say(f"event types: {choice.note}")
     if product and product not in PRODUCTS:
         raise UsageError(
             f"--product {product!r} is not one of {', '.join(PRODUCTS)}",
             "drop --product to list every event type",
         )
-    found = search(product, search_text)
+    found = search(product, search_text, catalog)
     if jsonl:
         for event in found:
             actx.console.jsonl(event.as_json())
@@ -59,7 +76,6 @@ def list_events(
         ["name", "product", "description", "aliases"],
         [[e.name, e.product, e.description, ", ".join(e.aliases)] for e in found],
     )
-    catalog = load_catalog()
     actx.console.say(
         f"{len(found)} of {len(catalog.events)} event types (catalog of {catalog.date})"
     )

@@ -211,6 +211,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._error(400, 4, exc.message, exc.fields)
                 return
             self._send(201, {"duration": "0.20ms"})
+        elif route == "/hook/events" and self.command == "GET":
+            self._send(200, {"events": _hook_events(self.path), "duration": "0.05ms"})
         elif route in ("/check_sqs", "/check_sns") and self.command == "POST":
             self._send(201, self._check(route, body))
         else:
@@ -338,6 +340,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._dispatch()
+
+
+def _hook_events(path: str) -> list[dict[str, Any]]:
+    """``GET /hook/events[?product=]`` from the bundled catalog, in stream-chat-js's shape."""
+    from hookctl.events import load_catalog
+
+    product = (parse_qs(urlsplit(path).query).get("product") or [""])[0]
+    return [
+        {"name": e.name, "description": e.description, "products": [e.product]}
+        for e in load_catalog().events
+        if not product or e.product == product
+    ]
 
 
 class SandboxServer:

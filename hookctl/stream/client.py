@@ -25,6 +25,7 @@ API_PREFIX = "/api/v2"
 READ_ATTEMPTS = 4
 WRITE_ATTEMPTS = 3
 MAX_WAIT = 30.0
+HOOK_EVENTS_TIMEOUT = 5.0
 Logger = Callable[[str], None]
 
 
@@ -115,9 +116,11 @@ class StreamClient:
         *,
         idempotent: bool,
         timeout: float | None = None,
+        prefix: str = API_PREFIX,
+        attempts: int | None = None,
     ) -> Any:
-        url = API_PREFIX + path
-        attempts = READ_ATTEMPTS if idempotent else WRITE_ATTEMPTS
+        url = prefix + path
+        attempts = attempts or (READ_ATTEMPTS if idempotent else WRITE_ATTEMPTS)
         content = None if body is None else json.dumps(body).encode()
         headers = {"Content-Type": "application/json"} if content is not None else None
         for attempt in range(1, attempts + 1):
@@ -270,6 +273,22 @@ class StreamClient:
         remember_hooks(hooks)
         # Only client-writable fields: Stream maintains created_at/updated_at itself.
         self._request("PATCH", "/app", {"event_hooks": writable(hooks)}, idempotent=False)
+
+    def get_hook_events(self, product: str | None = None) -> list[dict[str, Any]]:
+        """Stream's live event list, ``GET /hook/events`` (the path stream-chat-js calls,
+        without the /api/v2 prefix): ``[{"name", "description", "products"}]``."""
+        path = "/hook/events" + (f"?product={product}" if product else "")
+        # Optional data: one bounded try, so an offline machine falls back quickly.
+        body = self._request(
+            "GET", path, idempotent=True, prefix="", attempts=1, timeout=HOOK_EVENTS_TIMEOUT
+        )
+        events = body.get("events") if isinstance(body, dict) else None
+        if not isinstance(events, list):
+            raise ApiError(
+                f"Stream at {self.base_url} answered GET /hook/events without an events list",
+                None,
+            )
+        return [e for e in events if isinstance(e, dict)]
 
     def check_sqs(self, key: str, secret: str, url: str) -> dict[str, Any]:
         body = {"sqs_key": key, "sqs_secret": secret, "sqs_url": url}
