@@ -97,6 +97,27 @@ def aws_fields(
     return out
 
 
+def extra_fields(
+    *,
+    custom_events: bool | None = None,
+    sns_event_group_id: bool | None = None,
+    callback_server_url: str | None = None,
+) -> Hook:
+    """The optional EventHook fields that have flags, for a new hook: only those given.
+
+    ``should_send_custom_events`` (any hook), ``sns_event_based_message_group_id_enabled``
+    (SNS), ``callback.server_url`` (pending-message; merged into ``callback``).
+    """
+    out: Hook = {}
+    if custom_events is not None:
+        out["should_send_custom_events"] = custom_events
+    if sns_event_group_id is not None:
+        out["sns_event_based_message_group_id_enabled"] = sns_event_group_id
+    if callback_server_url is not None:
+        out["callback"] = {"server_url": callback_server_url}
+    return out
+
+
 def new_hook(
     kind: str,
     target: Hook,
@@ -125,8 +146,15 @@ _TYPED: dict[str, tuple[str, tuple[str, ...]]] = {
     "timeout_ms": ("timeout_ms", ("pending_message",)),
     "callback_mode": ("callback", ("pending_message",)),
     "auth": ("auth_type", AWS_TYPES),
+    "sns_event_group_id": ("sns_event_based_message_group_id_enabled", ("sns",)),
+    "callback_server_url": ("callback", ("pending_message",)),
 }
-_ANY_TYPE = {"event_types": "event_types", "product": "product", "enabled": "enabled"}
+_ANY_TYPE = {
+    "event_types": "event_types",
+    "product": "product",
+    "enabled": "enabled",
+    "custom_events": "should_send_custom_events",
+}
 _AWS = ("key", "secret", "role_arn", "region")
 
 
@@ -152,6 +180,9 @@ class HookPatch:
     secret: str | None = None
     role_arn: str | None = None
     region: str | None = None
+    custom_events: bool | None = None
+    sns_event_group_id: bool | None = None
+    callback_server_url: str | None = None
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
@@ -183,6 +214,13 @@ class HookPatch:
                 **(hook.get("callback") or {}),
                 **(callback(self.callback_mode) or {}),
             }
+        if self.callback_server_url is not None:
+            new["callback"] = {
+                **(new.get("callback") or {}),
+                "server_url": self.callback_server_url,
+            }
+        if self.sns_event_group_id is not None:
+            new["sns_event_based_message_group_id_enabled"] = self.sns_event_group_id
         for flag, name in _ANY_TYPE.items():
             value = getattr(self, flag)
             if value is not None:

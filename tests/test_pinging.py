@@ -113,6 +113,7 @@ def test_aws_hooks_are_checked_by_stream_with_their_own_credentials(sandbox: San
         "ok": True,
         "status": "ok",
         "error": None,
+        "note": None,
     }
     assert not no_secret.ok
     assert no_secret.error == "SNS key and secret are required"

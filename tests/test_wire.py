@@ -353,3 +353,79 @@ def test_route_honours_should_send_custom_events(cli: Cli, sandbox: SandboxApp) 
     assert receives == {"on": True, "off": False}
     normal = json.loads(cli("events", "route", "message.new", "--json").stdout)
     assert all(h["receives"] for h in normal["hooks"])
+
+
+def test_hooks_test_on_a_role_auth_aws_hook_is_not_a_failure(
+    cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox.set_hooks(
+        [
+            {
+                "id": "sqs-role",
+                "hook_type": "sqs",
+                "enabled": True,
+                "sqs_queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                "sqs_auth_type": "role",
+                "sqs_role_arn": "arn:aws:iam::123456789012:role/stream",
+            }
+        ]
+    )
+    plain = cli("hooks", "test", "sqs-role")
+    assert plain.exit_code == 0, plain.output
+    assert "not checked" in plain.stderr and "not a failure of the hook" in plain.stderr
+    assert "--key and --secret-env" in plain.stderr
+    as_json = json.loads(cli("hooks", "test", "sqs-role", "--json").stdout)
+    assert (as_json["ok"], as_json["status"]) == (None, "not_checked")
+    monkeypatch.setenv("CHECK_SECRET", "lent-secret")
+    lent = cli("hooks", "test", "sqs-role", "--key", "AKIALENT", "--secret-env", "CHECK_SECRET")
+    assert lent.exit_code == 0 and "with the given key: ok" in lent.stderr
+    assert "lent-secret" not in json.dumps(sandbox.hooks())  # used for the check only
+    half = cli("hooks", "test", "sqs-role", "--key", "AKIALENT")
+    assert half.exit_code == 2
+
+
+def test_flags_for_custom_events_sns_group_id_and_callback_server_url(
+    cli: Cli, sandbox: SandboxApp
+) -> None:
+    arn = "arn:aws:iam::123456789012:role/stream"
+    sns = cli(
+        "hooks",
+        "add",
+        "sns",
+        "--topic-arn",
+        "arn:aws:sns:us-east-1:123456789012:t.fifo",
+        "--auth",
+        "role",
+        "--role-arn",
+        arn,
+        "--custom-events",
+        "--sns-event-group-id",
+    )
+    assert sns.exit_code == 0, sns.output
+    pending = cli(
+        "hooks",
+        "add",
+        "pending-message",
+        "--url",
+        "https://p.example.com",
+        "--timeout-ms",
+        "500",
+        "--callback-server-url",
+        "https://cb.example.com/twirp",
+    )
+    assert pending.exit_code == 0, pending.output
+    by_type = {h["hook_type"]: h for h in sandbox.hooks()}
+    assert by_type["sns"]["should_send_custom_events"] is True
+    assert by_type["sns"]["sns_event_based_message_group_id_enabled"] is True
+    assert by_type["pending_message"]["callback"] == {
+        "mode": "CALLBACK_MODE_REST",
+        "server_url": "https://cb.example.com/twirp",
+    }
+    sns_id = by_type["sns"]["id"]
+    changed = cli("hooks", "update", sns_id, "--no-custom-events", "--no-sns-event-group-id")
+    assert changed.exit_code == 0, changed.output
+    [updated] = [h for h in sandbox.hooks() if h["id"] == sns_id]
+    assert updated["should_send_custom_events"] is False
+    assert updated["sns_event_based_message_group_id_enabled"] is False
+    wrong = cli("hooks", "update", sns_id, "--callback-server-url", "https://x.example.com")
+    assert wrong.exit_code == 2 and "applies to pending-message hooks" in wrong.stderr

@@ -16,7 +16,19 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.common import event_types, read_secret, render_write
 from hookctl.cli.context import app_context
-from hookctl.cli.hooks.flags import AllEvents, Auth, Disabled, Events, Key, Product, Region, RoleArn
+from hookctl.cli.hooks.flags import (
+    AllEvents,
+    Auth,
+    CallbackServerUrl,
+    CustomEvents,
+    Disabled,
+    Events,
+    Key,
+    Product,
+    Region,
+    RoleArn,
+    SnsEventGroupId,
+)
 
 app = typer.Typer(help="Add a hook: webhook, sqs, sns or pending-message.", no_args_is_help=True)
 
@@ -67,6 +79,7 @@ def add_webhook(
     allow_unknown: O.AllowUnknown = False,
     product: Product = None,
     disabled: Disabled = False,
+    custom_events: CustomEvents = None,
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
 ) -> None:
@@ -74,8 +87,11 @@ def add_webhook(
 
     Example: hookctl hooks add webhook --url https://example.com/stream --events message.new
     """
+    from hookctl.edits import extra_fields
+
     common = Common(events, all_events, allow_unknown, product, disabled, as_json, dry_run)
-    _add(ctx, "webhook", {"webhook_url": url}, common)
+    target = {"webhook_url": url, **extra_fields(custom_events=custom_events)}
+    _add(ctx, "webhook", target, common)
 
 
 def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[..., None]:
@@ -97,10 +113,16 @@ def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[...,
         allow_unknown: O.AllowUnknown = False,
         product: Product = None,
         disabled: Disabled = False,
+        custom_events: CustomEvents = None,
+        sns_event_group_id: SnsEventGroupId = None,
         as_json: O.Json = False,
         dry_run: O.DryRun = False,
     ) -> None:
-        from hookctl.edits import aws_fields, check_aws_auth
+        from hookctl.edits import aws_fields, check_aws_auth, extra_fields
+        from hookctl.errors import UsageError
+
+        if sns_event_group_id is not None and kind != "sns":
+            raise UsageError("--sns-event-group-id applies to SNS hooks only", "drop it")
 
         actx = app_context(ctx)
         check_aws_auth(
@@ -116,7 +138,8 @@ def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[...,
             )
         fields = aws_fields(kind, auth, key=key, secret=secret, role_arn=role_arn, region=region)
         common = Common(events, all_events, allow_unknown, product, disabled, as_json, dry_run)
-        _add(ctx, kind, {field: target, **fields}, common)
+        extras = extra_fields(custom_events=custom_events, sns_event_group_id=sns_event_group_id)
+        _add(ctx, kind, {field: target, **fields, **extras}, common)
 
     command.__name__ = f"add_{kind}"
     command.__doc__ = f"""Add an {kind.upper()} hook.
@@ -165,6 +188,8 @@ def add_pending_message(
     allow_unknown: O.AllowUnknown = False,
     product: Product = None,
     disabled: Disabled = False,
+    custom_events: CustomEvents = None,
+    callback_server_url: CallbackServerUrl = None,
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
 ) -> None:
@@ -172,8 +197,15 @@ def add_pending_message(
 
     Example: hookctl hooks add pending-message --url https://example.com/pending --timeout-ms 500 --callback-mode rest
     """
-    from hookctl.edits import callback
+    from hookctl.edits import callback, extra_fields
 
-    target = {"webhook_url": url, "timeout_ms": timeout_ms, "callback": callback(callback_mode)}
+    extras = extra_fields(custom_events=custom_events, callback_server_url=callback_server_url)
+    mode = callback(callback_mode)
+    target = {
+        "webhook_url": url,
+        "timeout_ms": timeout_ms,
+        **extras,
+        "callback": {**(mode or {}), **extras.get("callback", {})} or None,
+    }
     common = Common(events, all_events, allow_unknown, product, disabled, as_json, dry_run)
     _add(ctx, "pending_message", target, common)

@@ -31,3 +31,21 @@ Auth = Annotated[str, typer.Option("--auth", help="AWS auth type: keys, role or 
 Key = Annotated[str | None, typer.Option("--key", help="AWS access key id (with --auth keys).")]
 RoleArn = Annotated[str | None, typer.Option("--role-arn", help="IAM role ARN (with --auth role).")]
 Region = Annotated[str | None, typer.Option("--region", help="AWS region, e.g. us-east-1.")]
+CustomEvents = Annotated[
+    bool | None,
+    typer.Option(
+        "--custom-events/--no-custom-events",
+        help="Send custom events to this hook (should_send_custom_events).",
+    ),
+]
+SnsEventGroupId = Annotated[
+    bool | None,
+    typer.Option(
+        "--sns-event-group-id/--no-sns-event-group-id",
+        help="SNS FIFO: a message group id per event (sns_event_based_message_group_id_enabled).",
+    ),
+]
+CallbackServerUrl = Annotated[
+    str | None,
+    typer.Option("--callback-server-url", help="Pending-message: callback.server_url."),
+]

@@ -9,6 +9,7 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.deliver import Sets, credentials, render_result
+from hookctl.errors import UsageError, require_env
 
 
 def test_hook(
@@ -21,6 +22,13 @@ def test_hook(
     max_attempts: O.MaxAttempts = None,
     attempt_timeout: O.AttemptTimeout = 6.0,
     deadline: O.Deadline = 15.0,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key", help="SQS/SNS: an access key id for Stream's check (role/resource hooks)."
+        ),
+    ] = None,
+    secret_env: O.SecretEnv = None,
     as_json: O.Json = False,
 ) -> None:
     """Test a hook: a signed sample event to a webhook's URL; check_sqs/check_sns for AWS hooks.
@@ -36,14 +44,21 @@ def test_hook(
     app = client.get_app()
     hook = H.get(app.get("event_hooks") or [], hook_id)
     if P.is_aws(hook):
-        check = P.check_aws(client, hook)
+        if bool(key) != bool(secret_env):
+            raise UsageError("--key and --secret-env go together", "pass both, or neither")
+        secret = require_env(secret_env) if secret_env else None
+        check = P.check_aws(client, hook, key=key, secret=secret)
         if as_json:
             actx.console.json(check.as_json())
         elif check.ok:
-            actx.console.success(f"check_{check.hook_type}: ok")
+            actx.console.success(f"check_{check.hook_type} with {check.with_key} key: ok")
+        elif check.ok is None:
+            actx.console.say(str(check.note))
         else:
-            actx.console.error(f"check_{check.hook_type}: {check.error or check.status}")
-        raise typer.Exit(0 if check.ok else 1)
+            actx.console.error(
+                f"check_{check.hook_type} with {check.with_key} key: {check.error or check.status}"
+            )
+        raise typer.Exit(1 if check.ok is False else 0)
     delivery = P.sample_delivery(app, hook, event=event, overrides=sets)
     key, secret = credentials(actx)
     retry = RetryPolicy.capped(max_attempts, attempt_timeout, deadline)

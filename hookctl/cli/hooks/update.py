@@ -9,7 +9,16 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.common import event_types, read_secret, render_write
 from hookctl.cli.context import app_context
-from hookctl.cli.hooks.flags import Events, Key, Product, Region, RoleArn
+from hookctl.cli.hooks.flags import (
+    CallbackServerUrl,
+    CustomEvents,
+    Events,
+    Key,
+    Product,
+    Region,
+    RoleArn,
+    SnsEventGroupId,
+)
 from hookctl.errors import UsageError
 
 
@@ -40,6 +49,9 @@ def update(
     secret_stdin: O.SecretStdin = False,
     role_arn: RoleArn = None,
     region: Region = None,
+    custom_events: CustomEvents = None,
+    sns_event_group_id: SnsEventGroupId = None,
+    callback_server_url: CallbackServerUrl = None,
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
 ) -> None:
@@ -73,6 +85,9 @@ def update(
         secret=secret,
         role_arn=role_arn,
         region=region,
+        custom_events=custom_events,
+        sns_event_group_id=sns_event_group_id,
+        callback_server_url=callback_server_url,
     )
     if patch.is_empty():
         raise UsageError("nothing to update", "pass at least one field, e.g. --url or --events")
