@@ -90,19 +90,23 @@ def test_verify_signature_checks_gzip_bodies_over_the_uncompressed_json(
 
     good = sign(BODY, SECRET)
     code, out, _ = run("--body", str(files["gz"]), "--signature", good, "--json")
-    assert code == 0 and json.loads(out)["compressed"] is True
+    assert code == 0
+    assert json.loads(out)["compressed"] is True
     code, out, _ = run("--body", str(files["plain"]), "--signature", good, "--json")
-    assert code == 0 and json.loads(out)["compressed"] is False
+    assert code == 0
+    assert json.loads(out)["compressed"] is False
     code, out, _ = run("--request", str(files["request"]))
     assert (code, out.strip()) == (0, "valid")
     code, out, _ = run("--body", str(files["sqs"]), "--base64", "--signature", good)
     assert (code, out.strip()) == (0, "valid")
     # a signature over the compressed bytes is not what Stream sends
     code, out, _ = run("--body", str(files["gz"]), "--signature", sign(GZ, SECRET))
-    assert code == 1 and out.startswith("invalid")
+    assert code == 1
+    assert out.startswith("invalid")
     for name in corrupt_bodies():
         code, out, err = run("--body", str(files[name]), "--signature", good)
-        assert code == 2 and out == "", name
+        assert code == 2, name
+        assert out == "", name
         assert "error: the body starts with gzip's magic bytes" in err
         assert "Traceback" not in err
 
@@ -145,7 +149,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
         return int(err.code)
 
 
-def test_listen_verifies_and_saves_the_uncompressed_json(cli: Cli, tmp_path: Path) -> None:
+def test_listen_verifies_and_saves_the_uncompressed_json(tmp_path: Path) -> None:
     saved = tmp_path / "saved"
     receiver = Receiver([SECRET], save_dir=saved).start()
     try:
@@ -210,13 +214,15 @@ def _official_verify(raw: bytes, signature: str) -> str:
 
     payload = gunzip_payload(raw)
     assert verify_signature(payload, signature, SECRET)
+    # getstream 7.0 types event timestamps as integer nanoseconds; hookctl's samples
+    # carry RFC 3339 strings as Stream's webhook docs show. Only that typed-parse step
+    # may fail, after the gunzip and signature steps passed.
+    failure = ""
     try:
         verify_and_parse_webhook(raw, signature, SECRET)
     except InvalidWebhookError as exc:
-        # getstream 7.0 types event timestamps as integer nanoseconds; hookctl's samples
-        # carry RFC 3339 strings as Stream's webhook docs show. Only that typed-parse
-        # step may fail, after the signature check passed.
-        assert "failed to deserialize event" in str(exc), exc
+        failure = str(exc)
+    assert failure == "" or "failed to deserialize event" in failure, failure
     return str(json.loads(payload)["type"])
 
 

@@ -62,7 +62,8 @@ def test_crlf_line_endings() -> None:
     original = b'{\n  "type": "message.new"\n}\n'
     body = original.replace(b"\n", b"\r\n")
     finding = explain(body, body, sign(original, SECRET), [("env:S", SECRET)])
-    assert finding.cause == "crlf" and "LF to CRLF" in finding.explanation
+    assert finding.cause == "crlf"
+    assert "LF to CRLF" in finding.explanation
 
 
 def test_signature_problems() -> None:
@@ -84,11 +85,13 @@ def test_another_configured_secret(cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("OTHER", OTHER)
     assert cli("config", "add", "staging", "--api-key", "k", "--secret-env", "OTHER").exit_code == 0
     finding = explain(ORIGINAL, ORIGINAL, sign(ORIGINAL, OTHER), [("env:S", SECRET)])
-    assert finding.cause == "other-secret" and "profile:staging" in finding.explanation
+    assert finding.cause == "other-secret"
+    assert "profile:staging" in finding.explanation
     # an alteration and another secret together
     body = ORIGINAL + b"\n"
     finding = explain(body, body, sign(ORIGINAL, OTHER), [("env:S", SECRET)])
-    assert finding.cause == "trailing-newline-added" and "profile:staging" in finding.explanation
+    assert finding.cause == "trailing-newline-added"
+    assert "profile:staging" in finding.explanation
 
 
 def test_nothing_fits_says_the_body_is_not_what_stream_signed() -> None:
@@ -122,7 +125,8 @@ def test_explain_on_both_paths_keeps_exit_codes(
     code, out, _ = run("--body", str(body), "--signature", GOOD, "--explain")
     assert (code, out.strip()) == (0, "valid")
     code, _, err = run("--body", str(tmp_path / "missing"), "--signature", GOOD, "--explain")
-    assert code == 2 and "error:" in err
+    assert code == 2
+    assert "error:" in err
 
 
 def test_explain_module_is_not_imported_without_the_flag(tmp_path: Path) -> None:

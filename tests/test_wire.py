@@ -104,7 +104,8 @@ def s3_hook(sandbox: SandboxApp) -> str:
     return str(stored["id"])
 
 
-def test_s3_secrets_are_masked_everywhere(cli: Cli, sandbox: SandboxApp, s3_hook: str) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_s3_secrets_are_masked_everywhere(cli: Cli, s3_hook: str) -> None:
     outputs = {}
     for args in (
         ("hooks", "list"),
@@ -124,14 +125,16 @@ def test_s3_secrets_are_masked_everywhere(cli: Cli, sandbox: SandboxApp, s3_hook
         assert result.exit_code == 0, (args, result.output)
         outputs[args] = result.output
     for args, out in outputs.items():
-        assert S3_SECRET not in out and S3_API_KEY not in out, args
+        assert S3_SECRET not in out, args
+        assert S3_API_KEY not in out, args
     assert "s3://stream-failover/failed/events" in outputs[("hooks", "list")]
     assert "s3://stream-failover/failed/events" in outputs[("failover", "show")]
     shown = json.loads(outputs[("failover", "show", s3_hook, "--json")])
     assert shown[0]["location"] == "s3://stream-failover/failed/events"
     assert shown[0]["type"] == "s3"
     exported = outputs[("hooks", "export")]
-    assert 's3_secret = "env:S3_SECRET_' in exported and 's3_api_key = "env:S3_API_KEY_' in exported
+    assert 's3_secret = "env:S3_SECRET_' in exported
+    assert 's3_api_key = "env:S3_API_KEY_' in exported
     revealed = cli("failover", "show", s3_hook, "--json", "--show-secrets")
     assert json.loads(revealed.stdout)[0]["s3_secret"] == S3_SECRET
 
@@ -171,10 +174,9 @@ def test_a_masked_s3_secret_is_never_written_back(
     assert "failover_config.s3_secret look masked" in result.stderr
 
 
+@pytest.mark.usefixtures("sandbox")
 @pytest.mark.parametrize("verb", ["list", "replay"])
-def test_failover_list_and_replay_refuse_s3_clearly(
-    cli: Cli, sandbox: SandboxApp, s3_hook: str, verb: str
-) -> None:
+def test_failover_list_and_replay_refuse_s3_clearly(cli: Cli, s3_hook: str, verb: str) -> None:
     extra = ("--to", "http://127.0.0.1:9/x", "--yes") if verb == "replay" else ()
     result = cli("failover", verb, "--since", "1h", "--hook", s3_hook, *extra)
     assert result.exit_code == 2, result.output
@@ -182,7 +184,8 @@ def test_failover_list_and_replay_refuse_s3_clearly(
     assert "not supported yet" in result.stderr
     assert "Traceback" not in result.output
     no_hook = cli("failover", verb, "--since", "1h", *extra)
-    assert no_hook.exit_code == 2 and "not supported yet" in no_hook.stderr
+    assert no_hook.exit_code == 2
+    assert "not supported yet" in no_hook.stderr
 
 
 # ---------------------------------------------------------------- legacy apps (item 4)
@@ -207,7 +210,8 @@ def legacy_app(sandbox_server: SandboxServer, monkeypatch: pytest.MonkeyPatch) -
     return app
 
 
-def test_legacy_app_is_listed_read_only(cli: Cli, legacy_app: SandboxApp) -> None:
+@pytest.mark.usefixtures("legacy_app")
+def test_legacy_app_is_listed_read_only(cli: Cli) -> None:
     table = cli("hooks", "list")
     assert table.exit_code == 0, table.output
     assert "https://legacy.example.com/stream" in table.stdout
@@ -243,7 +247,8 @@ def test_every_write_to_a_legacy_app_refuses_unless_forced(
 ) -> None:
     refused = cli(*args)
     assert refused.exit_code == 2, refused.output
-    assert "not on hooks v2" in refused.stderr and "multi_event_hooks" in refused.stderr
+    assert "not on hooks v2" in refused.stderr
+    assert "multi_event_hooks" in refused.stderr
     assert "--force-v2" in refused.stderr
     assert legacy_app.hooks() == []
     forced = cli("--force-v2", *args)
@@ -260,7 +265,8 @@ def test_legacy_detected_by_fields_when_the_flag_is_absent(
         refused = cli("hooks", "add", "webhook", "--url", "https://new.example.com/x")
         listed = cli("hooks", "list")
         assert fake.writes() == []
-    assert refused.exit_code == 2 and "legacy fields" in refused.stderr
+    assert refused.exit_code == 2
+    assert "legacy fields" in refused.stderr
     assert "legacy webhook fields and no event_hooks" in listed.stderr
 
 
@@ -269,7 +275,8 @@ def test_sandbox_get_app_has_id_use_hook_v2_and_legacy_start(sandbox: SandboxApp
 
     with StreamClient(sandbox.url, sandbox.api_key, sandbox.api_secret) as client:
         app = client.get_app()
-    assert isinstance(app["id"], int) and app["use_hook_v2"] is True
+    assert isinstance(app["id"], int)
+    assert app["use_hook_v2"] is True
     server = build("127.0.0.1", 0, None, "legacy-key", "legacy-secret", legacy=True)
     try:
         assert server.state.app_json("legacy-key")["use_hook_v2"] is False
@@ -282,29 +289,35 @@ def test_sandbox_errors_say_whether_they_are_unrecoverable(sandbox: SandboxApp) 
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10)
     body = json.loads(caught.value.read())
-    assert body["unrecoverable"] is True and body["StatusCode"] == 401
+    assert body["unrecoverable"] is True
+    assert body["StatusCode"] == 401
 
 
 # ---------------------------------------------------------------- the live event list (item 5)
 
 
-def test_events_list_live_fetches_caches_and_falls_back(cli: Cli, sandbox: SandboxApp) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_events_list_live_fetches_caches_and_falls_back(cli: Cli) -> None:
     bundled = cli("events", "list", "--json")
-    assert bundled.exit_code == 0 and "live" not in bundled.stderr
+    assert bundled.exit_code == 0
+    assert "live" not in bundled.stderr
     live = cli("events", "list", "--live", "--json")
     assert live.exit_code == 0, live.output
-    assert "live event list from" in live.stderr and "fetched now" in live.stderr
+    assert "live event list from" in live.stderr
+    assert "fetched now" in live.stderr
     assert {e["name"] for e in json.loads(live.stdout)} == {
         e["name"] for e in json.loads(bundled.stdout)
     }
     cached = cli("events", "list", "--live")
-    assert "cached" in cached.stderr and "ago" in cached.stderr
+    assert "cached" in cached.stderr
+    assert "ago" in cached.stderr
     refreshed = cli("events", "list", "--live", "--refresh")
     assert "fetched now" in refreshed.stderr
     # offline: the cached copy is used and says why
     cli_offline = cli("--base-url", "http://127.0.0.1:9", "events", "list", "--live")
     assert cli_offline.exit_code == 0
-    assert "bundled catalog" in cli_offline.stderr and "not available" in cli_offline.stderr
+    assert "bundled catalog" in cli_offline.stderr
+    assert "not available" in cli_offline.stderr
 
 
 def test_validation_uses_the_cached_live_list(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,7 +326,8 @@ def test_validation_uses_the_cached_live_list(cli: Cli, monkeypatch: pytest.Monk
     with fake_stream(hooks, extra={"/hook/events": events}) as fake:
         _env(monkeypatch, fake.url)
         before = cli("hooks", "add", "webhook", "--url", "https://x.example.com", "-e", "brand.new")
-        assert before.exit_code == 2 and "unknown event type 'brand.new'" in before.stderr
+        assert before.exit_code == 2
+        assert "unknown event type 'brand.new'" in before.stderr
         assert cli("events", "list", "--live").exit_code == 0
         after = cli("hooks", "add", "webhook", "--url", "https://x.example.com", "-e", "brand.new")
         assert after.exit_code == 0, after.output
@@ -328,7 +342,8 @@ def test_server_without_the_endpoint_falls_back(cli: Cli, monkeypatch: pytest.Mo
         _env(monkeypatch, fake.url)
         result = cli("events", "list", "--live", "--json")
     assert result.exit_code == 0
-    assert "bundled catalog" in result.stderr and "not found" in result.stderr
+    assert "bundled catalog" in result.stderr
+    assert "not found" in result.stderr
     assert len(json.loads(result.stdout)) > 100
 
 
@@ -372,13 +387,15 @@ def test_hooks_test_on_a_role_auth_aws_hook_is_not_a_failure(
     )
     plain = cli("hooks", "test", "sqs-role")
     assert plain.exit_code == 0, plain.output
-    assert "not checked" in plain.stderr and "not a failure of the hook" in plain.stderr
+    assert "not checked" in plain.stderr
+    assert "not a failure of the hook" in plain.stderr
     assert "--key and --secret-env" in plain.stderr
     as_json = json.loads(cli("hooks", "test", "sqs-role", "--json").stdout)
     assert (as_json["ok"], as_json["status"]) == (None, "not_checked")
     monkeypatch.setenv("CHECK_SECRET", "lent-secret")
     lent = cli("hooks", "test", "sqs-role", "--key", "AKIALENT", "--secret-env", "CHECK_SECRET")
-    assert lent.exit_code == 0 and "with the given key: ok" in lent.stderr
+    assert lent.exit_code == 0
+    assert "with the given key: ok" in lent.stderr
     assert "lent-secret" not in json.dumps(sandbox.hooks())  # used for the check only
     half = cli("hooks", "test", "sqs-role", "--key", "AKIALENT")
     assert half.exit_code == 2
@@ -428,4 +445,5 @@ def test_flags_for_custom_events_sns_group_id_and_callback_server_url(
     assert updated["should_send_custom_events"] is False
     assert updated["sns_event_based_message_group_id_enabled"] is False
     wrong = cli("hooks", "update", sns_id, "--callback-server-url", "https://x.example.com")
-    assert wrong.exit_code == 2 and "applies to pending-message hooks" in wrong.stderr
+    assert wrong.exit_code == 2
+    assert "applies to pending-message hooks" in wrong.stderr
