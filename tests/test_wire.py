@@ -446,4 +446,4 @@ def test_flags_for_custom_events_sns_group_id_and_callback_server_url(
     assert updated["sns_event_based_message_group_id_enabled"] is False
     wrong = cli("hooks", "update", sns_id, "--callback-server-url", "https://x.example.com")
     assert wrong.exit_code == 2
-    assert "applies to pending-message hooks" in wrong.stderr
+    assert "--callback-server-url does not apply to a sns hook" in wrong.stderr
