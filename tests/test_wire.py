@@ -447,3 +447,42 @@ def test_flags_for_custom_events_sns_group_id_and_callback_server_url(
     wrong = cli("hooks", "update", sns_id, "--callback-server-url", "https://x.example.com")
     assert wrong.exit_code == 2
     assert "--callback-server-url does not apply to a sns hook" in wrong.stderr
+
+
+# ---------------------------------------------------------------- the unified SDK (Done when)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_official_getstream_sdk_works_against_the_sandbox(sandbox: SandboxApp) -> None:
+    """getstream 7.0, unmodified: typed GET /app (id, use_hook_v2, integer-nanosecond
+    timestamps, an S3 failover config) and an update_app that writes its own hooks back."""
+    from getstream import Stream
+    from getstream.models import EventHook
+
+    sandbox.set_hooks(
+        [
+            {
+                "hook_type": "webhook",
+                "enabled": True,
+                "webhook_url": "https://a.example.com/hook",
+                "failover_config": dict(S3_CONFIG),
+            }
+        ]
+    )
+    client = Stream(api_key=sandbox.api_key, api_secret=sandbox.api_secret, base_url=sandbox.url)
+    app = client.get_app().data.app
+    assert isinstance(app.id, int)
+    assert app.use_hook_v2 is True
+    [hook] = app.event_hooks
+    assert hook.created_at is not None
+    assert hook.failover_config.s3_bucket == "stream-failover"
+    # what an SDK user does: read, append, write back (timestamps go back as ISO strings)
+    added = EventHook(hook_type="webhook", enabled=True, webhook_url="https://b.example.com/x")
+    client.update_app(event_hooks=[hook, added])
+    stored = sandbox.hooks()
+    assert [h["webhook_url"] for h in stored] == [
+        "https://a.example.com/hook",
+        "https://b.example.com/x",
+    ]
+    assert stored[0]["failover_config"]["s3_secret"] == S3_SECRET
+    assert all(isinstance(h["created_at"], int) for h in stored)
