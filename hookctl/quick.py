@@ -115,6 +115,11 @@ def _fetch_hooks() -> list[dict[str, object]] | None:
     finally:
         connection.close()
     app = body.get("app") if isinstance(body, dict) else None
+    if isinstance(app, dict):
+        from hookctl.legacy import is_legacy
+
+        if is_legacy(app):
+            return None  # the Typer command shows the legacy settings' warning
     hooks = app.get("event_hooks") or [] if isinstance(app, dict) else None
     if not isinstance(hooks, list):
         return None

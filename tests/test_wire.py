@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 import uuid
@@ -223,6 +226,19 @@ def test_legacy_app_is_listed_read_only(cli: Cli) -> None:
     assert "not on hooks v2" in as_json.stderr
     for out in (table.output, as_json.output):
         assert "legacy-sqs-secret-9x" not in out
+
+
+def test_legacy_warning_on_the_quick_hooks_list_path(legacy_app: SandboxApp) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hookctl", "hooks", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **legacy_app.env()},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []
+    assert "not on hooks v2" in proc.stderr
 
 
 @pytest.mark.parametrize(
