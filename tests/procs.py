@@ -4,8 +4,8 @@ A test that asks "did it leave anything running?" must not look at the machine's
 process table (``pgrep -f fake-gcs-server`` fails whenever someone else runs one):
 it starts its command with ``start_new_session=True``, so the command and every
 child it does not deliberately detach share one process group, and checks that
-group alone (``os.killpg(pgid, 0)``). ``members()`` names the group's processes on
-Linux, to show what a test saw while its command ran.
+group alone (its members in ``/proc`` on Linux, else ``os.killpg(pgid, 0)``).
+``members()`` names the group's processes, to show what a test saw while it ran.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ class Group:
         self.pgid = self.proc.pid
 
     def alive(self) -> bool:
-        """Whether any process of the group still exists (the reaped leader does not)."""
+        """Whether any process of the group still runs (zombies waiting for init to reap
+        them do not count; neither does the reaped leader)."""
+        if Path("/proc/self/stat").exists():
+            return bool(self.members())
         try:
             os.killpg(self.pgid, 0)
         except ProcessLookupError:
