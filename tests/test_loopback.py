@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -112,3 +114,19 @@ def test_the_misbehaving_shorthand() -> None:
         assert call(url, method="GET")[0] == 200
     assert [r["path"] for r in script.requests] == ["/hook", "/hook/templated", "/hook", "/hook"]
     assert script.requests[0]["body"] == b"{}"
+
+
+def test_tests_use_the_one_loopback_server() -> None:
+    """Fake endpoints are routes on ``Loopback``, not hand-written handler classes."""
+    here = Path(__file__).resolve().parent
+    subclass = re.compile(r"class \w+\((http\.server\.)?" + "Base" + r"HTTPRequestHandler\)")
+    own = [
+        path.name
+        for path in sorted(here.glob("*.py"))
+        if path.name != "loopback.py" and subclass.search(path.read_text())
+    ]
+    assert own == [], (
+        f"{own} define their own HTTP handler: register a route on tests.loopback.Loopback "
+        "instead (a script of replies, or handler=callable for per-request logic; see its "
+        "docstring)"
+    )
