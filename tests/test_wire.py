@@ -472,6 +472,7 @@ def test_flags_for_custom_events_sns_group_id_and_callback_server_url(
 def test_official_getstream_sdk_works_against_the_sandbox(sandbox: SandboxApp) -> None:
     """getstream 7.0, unmodified: typed GET /app (id, use_hook_v2, integer-nanosecond
     timestamps, an S3 failover config) and an update_app that writes its own hooks back."""
+    pytest.importorskip("getstream")  # absent only in scripts/lower_bounds.sh's venv
     from getstream import Stream
     from getstream.models import EventHook
 
