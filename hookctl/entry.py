@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 FAST = ("verify-signature", "sign")
 GROUPS = ("hooks", "events", "failover", "config", "sandbox", "completion")  # help-<group>.txt
-_VALUE = {"--body", "--signature", "--request", "--profile", "-p"}
+_VALUE = {"--body", "--signature", "--request", "--save-body", "--profile", "-p"}
 _REPEAT = {"--secret-env", "--secret-file"}
 _FLAGS = {"--json", "--base64", "--explain"}  # verify-signature only
 
@@ -34,7 +34,7 @@ def _usage(command: str, message: str) -> None:
 def _parse(command: str, args: list[str]) -> dict[str, Any]:
     allowed = _VALUE | _REPEAT | (_FLAGS if command == "verify-signature" else set())
     if command == "sign":
-        allowed -= {"--signature", "--request"}
+        allowed -= {"--signature", "--request", "--save-body"}
     out: dict[str, Any] = {"--secret-env": [], "--secret-file": []}
     out.update(dict.fromkeys(_FLAGS, False))
     i = 0
@@ -85,6 +85,7 @@ def _fast(argv: list[str]) -> int:
             profile=opts.get("--profile"),
             base64_wrapped=opts["--base64"],
             explain=opts["--explain"],
+            save_body=opts.get("--save-body"),
         )
     except HookctlError as exc:
         if opts["--json"]:

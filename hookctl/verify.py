@@ -145,11 +145,13 @@ def run_verify(
     profile: str | None = None,
     base64_wrapped: bool = False,
     explain: bool = False,
+    save_body: str | None = None,
 ) -> dict[str, Any]:
     """Returns ``{valid, reason, matched_secret, compressed}``; raises UsageError for bad input.
 
     A gzip body (by its magic bytes) is checked over its uncompressed bytes, which is
-    what Stream signs; ``base64_wrapped`` reads an SQS/SNS message body. ``explain``
+    what Stream signs; ``base64_wrapped`` reads an SQS/SNS message body; ``save_body``
+    writes those checked bytes (the uncompressed JSON) to a file. ``explain``
     adds ``explanation`` (``{cause, explanation, secret}``) to an invalid result.
     """
     if request_path is not None:
@@ -174,6 +176,14 @@ def run_verify(
         from hookctl.compression import decode_body
 
         body, compressed, _ = decode_body(body, base64_wrapped=base64_wrapped)
+    if save_body is not None:
+        try:
+            with open(save_body, "wb") as handle:
+                handle.write(body)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write {save_body}: {exc.strerror}", "check the path"
+            ) from None
     secrets = gather_secrets(secret_envs, secret_files, profile)
     index = verify_any(body, signature, [s for _, s in secrets])
     if index is None:

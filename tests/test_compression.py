@@ -111,6 +111,33 @@ def test_verify_signature_checks_gzip_bodies_over_the_uncompressed_json(
         assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("path", ["fast", "typer"])
+def test_verify_signature_saves_the_uncompressed_json(
+    cli: Cli, files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    monkeypatch.setenv("STREAM_API_SECRET", SECRET)
+    out_file = tmp_path / f"saved-{path}.json"
+    args = ("--request", str(files["request"]), "--save-body", str(out_file))
+    if path == "fast":
+        code, out, _ = fast("verify-signature", *args, env={"STREAM_API_SECRET": SECRET})
+    else:
+        code, out, _ = typer_path(cli, "verify-signature", *args)
+    assert (code, out.strip()) == (0, "valid")
+    assert out_file.read_bytes() == BODY
+    code, _, err = fast(
+        "verify-signature",
+        "--body",
+        str(files["gz"]),
+        "--signature",
+        "ab",
+        "--save-body",
+        str(tmp_path / "no" / "such" / "dir.json"),
+        env={"STREAM_API_SECRET": SECRET},
+    )
+    assert code == 2
+    assert "cannot write" in err
+
+
 def test_verify_signature_reads_gzip_from_stdin() -> None:
     code, out, _ = fast(
         "verify-signature",

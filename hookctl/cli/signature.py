@@ -55,6 +55,14 @@ def verify_signature(
             "notification envelope is unwrapped.",
         ),
     ] = False,
+    save_body: Annotated[
+        str | None,
+        typer.Option(
+            "--save-body",
+            metavar="FILE",
+            help="Write the body that was checked (a gzip body: its uncompressed JSON) to FILE.",
+        ),
+    ] = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -88,6 +96,7 @@ def verify_signature(
         profile=actx.profile,
         base64_wrapped=base64_wrapped,
         explain=explain,
+        save_body=save_body,
     )
     print_verify_result(result, as_json=as_json)
     raise typer.Exit(0 if result["valid"] else 1)
