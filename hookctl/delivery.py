@@ -180,6 +180,7 @@ class Deliverer:
         self._sleep = sleep
         self._session: aiohttp.ClientSession | None = None
         self._urls: dict[str, yarl.URL] = {}
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
 
     async def __aenter__(self) -> Deliverer:
         connector = aiohttp.TCPConnector(
@@ -201,6 +202,15 @@ class Deliverer:
             await self._session.close()
             self._session = None
 
+    def _timeout(self, seconds: float) -> aiohttp.ClientTimeout:
+        """One ClientTimeout per distinct value (the attempt timeout, nearly always)."""
+        cached = self._timeouts.get(seconds)
+        if cached is None:
+            if len(self._timeouts) > 100:
+                self._timeouts.clear()
+            cached = self._timeouts[seconds] = aiohttp.ClientTimeout(total=seconds)
+        return cached
+
     def _url(self, url: str) -> yarl.URL:
         """Parsed once per target URL: replay sends thousands of events to one URL."""
         parsed = self._urls.get(url)
@@ -212,7 +222,8 @@ class Deliverer:
 
     async def deliver(self, delivery: Delivery) -> DeliveryResult:
         async with self._semaphore:
-            await self._limiter.wait()
+            if self._limiter.interval:  # --rate 0: not even a coroutine call
+                await self._limiter.wait()
             return await self._deliver(delivery)
 
     async def _deliver(self, delivery: Delivery) -> DeliveryResult:
@@ -249,7 +260,7 @@ class Deliverer:
                     self._url(delivery.url),
                     data=data,
                     headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=timeout),
+                    timeout=self._timeout(timeout),
                 ) as response:
                     status = response.status
                     raw = await response.content.read(512)

@@ -416,6 +416,27 @@ def test_failures_file_feeds_from_file(
     assert retry["counts"]["delivered"] == 6 == receiver.stats.accepted
 
 
+def test_failures_beyond_the_in_memory_cap_all_reach_the_failures_file(
+    seeded: Seeded,
+    cli: Cli,
+    receiver: Receiver,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Memory stays flat: the report keeps the first KEEP_FAILURES, the file gets every one."""
+    monkeypatch.setattr("hookctl.failover.replay.KEEP_FAILURES", 2)
+    receiver.status = 400  # not retried
+    failures = tmp_path / "failed.ndjson"
+    window = ("--since", "2026-04-04", "--until", "2026-04-04", "--no-journal")
+    code, report, _ = replay(cli, seeded, receiver, *window, "--failures", str(failures))
+    assert code == 1
+    assert report["counts"]["failed"] == 6
+    assert len(report["failures"]) == 2
+    lines = [json.loads(line) for line in failures.read_text().splitlines()]
+    assert len({line["name"] for line in lines}) == 6
+    assert {f["name"] for f in report["failures"]} <= {line["name"] for line in lines}
+
+
 def test_shards_split_the_work_without_overlap(
     seeded: Seeded, cli: Cli, receiver: Receiver
 ) -> None:

@@ -1,8 +1,8 @@
 """What a replay run produced: counters while it runs, the report when it ends.
 
 ``ReplayReport.as_json`` is the stable ``failover replay --json`` shape (documented
-in the README); its field names are an API. ``write_failures`` writes the NDJSON
-that ``replay --from-file`` reads back.
+in the README); its field names are an API. ``FailureLog`` writes the NDJSON
+that ``replay --from-file`` reads back, streamed by ``FailureLog`` during a run.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ class Stats:
     in_flight: int = 0
     bytes: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # the first KEEP_FAILURES
     malformed: list[Skipped] = field(default_factory=list)
     plan: dict[tuple[str, str], PlanRow] = field(default_factory=dict)
     first: list[PlanSample] = field(default_factory=list)
@@ -184,16 +184,36 @@ class ReplayReport:
         return out
 
 
-def write_failures(path: Path, failures: list[Failure]) -> None:
-    """NDJSON that ``replay --from-file`` reads back (written whole, then renamed)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            for failure in failures:
-                handle.write(json.dumps(failure.as_json()) + "\n")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise HookctlError(
-            f"cannot write {path}: {exc.strerror}", "pass --failures with a writable path"
-        ) from None
+class FailureLog:
+    """``--failures``: the NDJSON that ``replay --from-file`` reads back, one line per
+    failure as it happens (the report keeps only the first KEEP_FAILURES, so memory
+    stays flat). Written beside the path and renamed over it when the run ends, so
+    the path always holds a whole file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            self._handle = self._tmp.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
+
+    def write(self, failure: Failure) -> None:
+        try:
+            self._handle.write(json.dumps(failure.as_json()) + "\n")
+        except OSError as exc:
+            raise _unwritable(self.path, exc) from None
+
+    def close(self) -> None:
+        try:
+            self._handle.close()
+            self._tmp.replace(self.path)
+        except OSError as exc:
+            self._tmp.unlink(missing_ok=True)
+            raise _unwritable(self.path, exc) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> HookctlError:
+    return HookctlError(
+        f"cannot write {path}: {exc.strerror}", "pass --failures with a writable path"
+    )

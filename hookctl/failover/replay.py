@@ -19,6 +19,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hookctl.delivery import Deliverer, Delivery, RetryPolicy
 from hookctl.errors import NotFound
@@ -27,6 +28,7 @@ from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
 from hookctl.failover.outcome import (
     Counts,
     Failure,
+    FailureLog,
     PlanRow,
     PlanSample,
     ReplayReport,
@@ -37,6 +39,7 @@ from hookctl.failover.select import Candidate, Finder, Skipped
 from hookctl.models import Envelope, MalformedObject, parse_envelope
 
 MAX_BYTES = 5 * 1024 * 1024
+KEEP_FAILURES = 1000  # failures kept in memory for the report; --failures gets them all
 Fetched = tuple[bytes | None, str | None]  # the body, or why there is none
 ORIGINAL = "original"  # journal target when each event goes to its envelope's URL
 
@@ -58,6 +61,7 @@ class Options:
     max_bytes: int = MAX_BYTES
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     plan_sample: int = 10
+    failures: Path | None = None  # --failures: every failure, streamed as NDJSON
 
 
 def target_of(options: Options) -> str:
@@ -89,6 +93,7 @@ class Replayer:
         self.progress_every = progress_every
         self._stop = asyncio.Event()
         self._flush_scheduled = False
+        self._failure_log: FailureLog | None = None
         self._already_delivered = AlreadyDelivered.for_run(
             journal, bucket.name, self.target, options
         )
@@ -103,6 +108,7 @@ class Replayer:
         self._stop.set()
 
     async def run(self) -> Stats:
+        self._failure_log = FailureLog(self.options.failures) if self.options.failures else None
         ticker = asyncio.create_task(self._tick()) if self.on_progress else None
         try:
             async with Deliverer(
@@ -115,6 +121,8 @@ class Replayer:
                 await self._pipeline(deliverer)
         finally:
             self._flush()
+            if self._failure_log is not None:
+                self._failure_log.close()
             if ticker is not None:
                 ticker.cancel()
             if self.on_progress:
@@ -277,19 +285,21 @@ class Replayer:
         self.stats.failed += 1
         reason = reason_of(result)
         self.stats.reasons[reason] += 1
-        self.stats.failures.append(
-            Failure(
-                item,
-                self.bucket.name,
-                envelope.event_type,
-                envelope.original_hook_id,
-                url,
-                hook_id,
-                result.status,
-                result.error or reason,
-                len(result.attempts),
-            )
+        failure = Failure(
+            item,
+            self.bucket.name,
+            envelope.event_type,
+            envelope.original_hook_id,
+            url,
+            hook_id,
+            result.status,
+            result.error or reason,
+            len(result.attempts),
         )
+        if len(self.stats.failures) < KEEP_FAILURES:  # memory stays flat however many fail
+            self.stats.failures.append(failure)
+        if self._failure_log is not None:
+            self._failure_log.write(failure)
 
     def _flush_soon(self) -> None:
         if not self._flush_scheduled and self.journal is not None:
@@ -355,7 +365,7 @@ class Replayer:
         """Everything selected was delivered (or, for a dry run, readable). Names outside
         the layout are reported but do not fail a run: they may not be Stream's."""
         stats = self.stats
-        return not stats.stopped and not stats.failures and not stats.malformed
+        return not stats.stopped and not stats.failed and not stats.malformed
 
     def _plan(self, url: str, envelope: Envelope, item: Listed, size: int) -> None:
         row = self.stats.plan.setdefault(

@@ -125,6 +125,7 @@ def replay_options(
     rate: float | None = None,
     max_bytes: int,
     policy: RetryPolicy,
+    failures: Path | None = None,
 ) -> Options:
     """The run's options, once the source is known (archiving into the failover path
     itself would replay the archive)."""
@@ -148,6 +149,7 @@ def replay_options(
         rate=rate or None,
         max_bytes=max_bytes,
         policy=policy,
+        failures=failures,
     )
 
 

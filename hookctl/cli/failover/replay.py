@@ -127,7 +127,6 @@ def replay(
     Example: hookctl failover replay --since 2026-04-01T00:00Z --to https://example.com/hooks --dry-run
     """
     from hookctl.delivery import RetryPolicy
-    from hookctl.failover.outcome import write_failures
     from hookctl.failover.session import (
         ReplayJob,
         Stop,
@@ -169,6 +168,7 @@ def replay(
         rate=rate,
         max_bytes=max_bytes,
         policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
+        failures=failures,
     )
     every = parse_interval(interval) if follow else 0.0
     chosen = selection_from(
@@ -205,8 +205,6 @@ def replay(
                 yes=yes,
             )
     report = run_once(actx, job, stop)
-    if failures is not None:
-        write_failures(failures, report.failures)
     render_report(actx, report, as_json=as_json)
     if report.stopped:
         raise typer.Exit(EXIT_INTERRUPTED)
