@@ -1,8 +1,8 @@
 """What a replay run produced: counters while it runs, the report when it ends.
 
 ``ReplayReport.as_json`` is the stable ``failover replay --json`` shape (documented
-in the README); its field names are an API. ``FailureLog`` writes the NDJSON
-that ``replay --from-file`` reads back, streamed by ``FailureLog`` during a run.
+in the README); its field names are an API. ``FailureLog`` streams the NDJSON
+that ``replay --from-file`` reads back, one failure at a time, during a run.
 """
 
 from __future__ import annotations
