@@ -172,3 +172,72 @@ def test_a_stop_requested_before_the_job_starts_is_seen_when_it_starts() -> None
     asyncio.run(job())
     assert seen == [1]
     assert stop.requested
+
+
+# ------------------------------------------------------------ a whole job, no Typer
+
+
+def _seed(data: Path, count: int) -> None:
+    from hookctl.failover.layout import envelope, object_name
+    from tests.gcs import write_object
+
+    for i in range(count):
+        when = DAY_START + timedelta(minutes=i)
+        env = envelope(
+            hook_id="h1",
+            url="https://example.invalid/hooks",
+            event_type="message.new",
+            error="timeout",
+            failed_at=when,
+            payload={"type": "message.new", "n": i},
+        )
+        write_object(data, "job-bucket", object_name("p", when, "message.new", "h1"), env)
+
+
+def test_a_job_counts_runs_and_agrees_with_its_journal_without_the_cli(tmp_path: Path) -> None:
+    from hookctl.delivery import RetryPolicy
+    from hookctl.failover.session import ReplayJob, replay_options
+    from hookctl.failover.source import selection
+    from hookctl.receiver import Receiver
+    from tests.gcs import fake_gcs_server
+
+    _seed(tmp_path / "gcs", 5)
+    receiver = Receiver(["s3cr3t"]).start()
+    try:
+        with fake_gcs_server(tmp_path / "gcs") as url:
+            source = resolve_source(
+                list, hook=None, bucket="job-bucket", path="p", key=None, endpoint=url
+            )
+            chosen = selection(
+                source, since="2026-04-03", until="2026-04-04", now=DAY_START + timedelta(days=1)
+            )
+            options = replay_options(
+                source, target=receiver.url, max_bytes=1 << 20, policy=RetryPolicy()
+            )
+            journal = Journal(tmp_path / "journal.sqlite3")
+            job = ReplayJob(source, chosen, options, journal, api_key="k", api_secret="s3cr3t")
+            assert job.count() == 5
+            progress: list[int] = []
+            report = job.run(Stop(), progress=lambda r: progress.append(r.stats.delivered))
+            assert report.complete
+            assert report.counts.delivered == 5
+            assert progress[-1] == 5
+            assert job.count() == 0  # the same rule the run applies
+            again = job.run(Stop())
+            assert again.counts.already_delivered == 5
+            assert again.counts.delivered == 0
+            stopped = Stop()
+            stopped.request()
+            redo = replay_options(
+                source, target=receiver.url, redeliver=True, max_bytes=1 << 20, policy=RetryPolicy()
+            )
+            early = ReplayJob(source, chosen, redo, journal, api_key="k", api_secret="s3cr3t")
+            report = early.run(stopped)
+            assert report.stopped
+            assert report.counts.delivered == 0
+            journal.close()
+    finally:
+        receiver.stop()
+    assert receiver.stats.requests == 5
+    assert receiver.stats.accepted == 5
+    assert receiver.stats.bad_signatures == 0

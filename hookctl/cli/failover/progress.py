@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hookctl.cli.context import AppContext
 
 if TYPE_CHECKING:
+    from rich.live import Live
+
     from hookctl.failover.replay import Replayer
 
 
@@ -16,7 +18,7 @@ class Progress:
 
     def __init__(self, actx: AppContext) -> None:
         self.console = actx.console
-        self.live: Any = None
+        self.live: Live | None = None
         self.last_line = 0.0
         if self.console.err_tty and not self.console.quiet:
             from rich.console import Console as RichConsole
