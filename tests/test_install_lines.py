@@ -129,8 +129,7 @@ def test_a_bare_package_name_is_refused() -> None:
     assert _check_requirement(".[nope]", inject=False)
     assert _check_requirement(".[sandbox]", inject=False) is None
     assert (
-        _check_requirement("hookctl[sandbox] @ git+https://github.com/OWNER/hookctl", False)
-        is None
+        _check_requirement("hookctl[sandbox] @ git+https://github.com/OWNER/hookctl", False) is None
     )
 
 
