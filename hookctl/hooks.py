@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from hookctl.errors import NotFound
+from hookctl.errors import NotFound, UsageError
 
 Hook = dict[str, Any]
 MASK = "********"
@@ -339,6 +339,39 @@ def show_fields(hook: Hook, *, show_secrets: bool = False) -> list[tuple[str, An
 
 
 LIST_COLUMNS = ("id", "type", "enabled", "target", "events", "failover")
+# The hook types Stream knows (models.HOOK_TYPES, kept here so listing needs no pydantic).
+LIST_TYPES = ("webhook", "sqs", "sns", "pending_message")
+
+
+def type_filter(name: str) -> str:
+    """The hook type ``hooks list --type NAME`` keeps; an unknown name is a usage error.
+
+    A typo must not look like an empty app ("no hooks yet" while 14 hooks exist).
+    """
+    import difflib
+
+    wanted = name.strip().replace("-", "_").lower()
+    if wanted in LIST_TYPES:
+        return wanted
+    close = difflib.get_close_matches(wanted, LIST_TYPES, n=1, cutoff=0.5)
+    hint = f"did you mean --type {close[0]}? " if close else ""
+    raise UsageError(
+        f"unknown hook type {name!r}",
+        f"{hint}hook types: {', '.join(LIST_TYPES)}",
+    )
+
+
+def secrets_text(hook: Hook) -> str:
+    """The hook's secret values, for ``hooks list --show-secrets`` in table mode."""
+    parts = [f"{key}={hook[key]}" for key in SECRET_KEYS if hook.get(key)]
+    failover = hook.get("failover_config")
+    if isinstance(failover, dict):
+        for key in FAILOVER_SECRETS:
+            value = failover.get(key)
+            if value:
+                text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+                parts.append(f"failover.{key}={text}")
+    return " ".join(parts) or "-"
 
 
 def list_row(hook: Hook) -> list[str]:

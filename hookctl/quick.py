@@ -49,6 +49,11 @@ def hooks_list(argv: list[str]) -> int | None:
     opts = parse(argv)
     if opts is None:
         return None
+    from hookctl.hooks import LIST_TYPES
+
+    wanted = opts.get("--type")
+    if isinstance(wanted, str) and wanted.replace("-", "_") not in LIST_TYPES:
+        return None  # an unknown type: the Typer command says so (exit 2)
     hooks = _fetch_hooks()
     if hooks is None:
         return None
@@ -57,7 +62,6 @@ def hooks_list(argv: list[str]) -> int | None:
     from hookctl.validate import encodable
 
     remember_hooks(hooks)
-    wanted = opts.get("--type")
     if isinstance(wanted, str) and wanted:
         hooks = [h for h in hooks if h.get("hook_type") == wanted.replace("-", "_")]
     shown = hooks if opts.get("--show-secrets") else [mask_hook(h) for h in hooks]

@@ -37,16 +37,33 @@ class Received:
     def as_json(self) -> dict[str, Any]:
         return {
             "webhook_id": self.webhook_id,
-            "attempt": self.attempt,
+            "attempt": self._attempt_number(),
             "event_type": self.event_type,
             "signature_ok": self.signature_ok,
             "status": self.answered,
             "duplicate": self.duplicate,
             "bytes": self.size,
             "received_at": round(self.received_at, 3),
-            "forwarded": self.forwarded,
+            **self._forward_json(),
             "compressed": self.compressed,
         }
+
+    def _attempt_number(self) -> int | None:
+        return int(self.attempt) if self.attempt.strip().isdigit() else None
+
+    def _forward_json(self) -> dict[str, Any]:
+        """``forwarded``: a boolean (None without --forward-to), with the status or error."""
+        if self.forwarded is None:
+            return {"forwarded": None, "forward_status": None, "forward_error": None}
+        if self.forwarded.isdigit():
+            status = int(self.forwarded)
+            return {
+                "forwarded": 200 <= status < 300,
+                "forward_status": status,
+                "forward_error": None,
+            }
+        error = self.forwarded.removeprefix("error: ")
+        return {"forwarded": False, "forward_status": None, "forward_error": error}
 
 
 @dataclass

@@ -242,3 +242,21 @@ def test_hooks_test_sends_a_signed_sample_or_calls_check(
     failed = cli("hooks", "test", down, "--max-attempts", "1")
     assert failed.exit_code == 1
     assert "connection refused" in failed.stderr
+
+
+def test_received_json_uses_numbers_and_booleans() -> None:
+    from hookctl.receiver import Received
+
+    forwarded = Received("w1", "2", "message.new", True, 200, False, 10, 1.0, "200").as_json()
+    assert forwarded["attempt"] == 2
+    assert forwarded["forwarded"] is True
+    assert forwarded["forward_status"] == 200
+    refused = Received("w2", "", "message.new", None, 200, False, 10, 1.0, "502").as_json()
+    assert refused["attempt"] is None
+    assert refused["forwarded"] is False
+    assert refused["forward_status"] == 502
+    unreachable = Received("w3", "1", "x", None, 200, False, 1, 1.0, "error: refused").as_json()
+    assert unreachable["forwarded"] is False
+    assert unreachable["forward_error"] == "refused"
+    plain = Received("w4", "1", "x", None, 200, False, 1, 1.0).as_json()
+    assert plain["forwarded"] is None

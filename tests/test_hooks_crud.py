@@ -368,3 +368,43 @@ def test_list_json_and_type_filter(cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
     assert revealed[1]["sqs_secret"] == "topsecret-sqs"
     only = json.loads(cli("hooks", "list", "--type", "sqs", "--json").stdout)
     assert [h["hook_type"] for h in only] == ["sqs"]
+
+
+@pytest.mark.usefixtures("sandbox")
+def test_an_unknown_type_is_a_usage_error_not_an_empty_app(cli: Cli) -> None:
+    add(cli, "webhook", "--url", "https://example.com/1")
+    for args in (["--type", "webhok"], ["--type", "webhok", "--json"]):
+        result = cli("hooks", "list", *args)
+        assert result.exit_code == 2, result.stderr
+        assert "unknown hook type 'webhok'" in result.stderr
+        assert "did you mean --type webhook?" in result.stderr
+        assert "no hooks yet" not in result.stdout + result.stderr
+    none_of_them = cli("hooks", "list", "--type", "sqs")
+    assert none_of_them.exit_code == 0
+    assert "no sqs hooks (1 of other types" in none_of_them.stderr
+
+
+@pytest.mark.usefixtures("sandbox")
+def test_show_secrets_adds_a_secrets_column_to_the_table(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("S", "topsecret-sqs")
+    add(cli, "sqs", "--queue-url", SQS_URL, "--key", "AKIA", "--secret-env", "S")
+    masked = cli("hooks", "list")
+    assert "SECRETS" not in masked.stdout.upper().split("\n")[0]
+    assert "topsecret-sqs" not in masked.stdout
+    shown = cli("hooks", "list", "--show-secrets")
+    assert shown.exit_code == 0
+    assert "SECRETS" in shown.stdout.splitlines()[0].upper()
+    assert "sqs_secret=topsecret-sqs" in shown.stdout
+
+
+@pytest.mark.usefixtures("sandbox")
+def test_failover_show_says_when_there_is_no_failover(cli: Cli) -> None:
+    hook_id = add(cli, "webhook", "--url", "https://example.com/1")
+    everyone = cli("failover", "show")
+    assert everyone.exit_code == 0
+    assert "no hook has failover configured" in everyone.stderr
+    one = cli("failover", "show", hook_id)
+    assert one.exit_code == 0
+    assert f"hook {hook_id} has no failover configured" in one.stderr

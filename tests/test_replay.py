@@ -231,6 +231,25 @@ def test_list_table_and_relative_times(seeded: Seeded, cli: Cli) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0].split("\t")[:3] == ["TIME", "EVENT TYPE", "HOOK"]
     assert "0 event(s) in 5 day prefix(es)" in result.stderr  # 3 days ago … tomorrow
+    # the count explains itself
+    assert "3 days back to now, plus a day ahead for clock skew, spans 5 UTC days" in result.stderr
+
+
+def test_list_says_why_it_reads_that_many_day_prefixes(seeded: Seeded, cli: Cli) -> None:
+    window = ("--since", "2026-04-02T23:30Z", "--until", "2026-04-03T00:30Z")
+    result = cli("failover", "list", *gcs_args(seeded.url), *window)
+    assert result.exit_code == 0, result.stderr
+    assert "in 2 day prefix(es)" in result.stderr
+    assert "(1 hour spans 2 UTC days)" in result.stderr
+
+
+def test_replay_of_an_empty_window_says_so(seeded: Seeded, cli: Cli, receiver: Receiver) -> None:
+    window = ("--since", "2020-01-01", "--until", "2020-01-02", "--no-journal")
+    result = cli(
+        "failover", "replay", *gcs_args(seeded.url), "--to", receiver.url, "--yes", *window
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "nothing to replay: no failed events matched" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -330,6 +349,10 @@ def test_replay_delivers_each_event_once_signed_with_its_payload(
     assert again["counts"]["delivered"] == 0
     assert again["counts"]["already_delivered"] == len(expected)
     assert receiver.stats.requests == len(expected)  # nothing was sent the second time
+    told = cli("failover", "replay", *gcs_args(seeded.url), "--to", receiver.url, "--yes", *window)
+    assert told.exit_code == 0, told.stderr
+    assert f"nothing left to replay: all {len(expected)} already delivered" in told.stderr
+    assert "0 delivered, 0 failed of 0 selected" not in told.stderr
 
     code, forced, _ = replay(cli, seeded, receiver, *window, "--redeliver")
     assert code == 0

@@ -112,6 +112,27 @@ class Listing:
     other_shard: int = 0
     unrecognised: list[Skipped] = field(default_factory=list)
     complete: bool = False  # every prefix listed: totals are final
+    why_prefixes: str = ""  # e.g. "1 hour spans 2 UTC days": why that many day prefixes
+
+
+def duration_text(seconds: float) -> str:
+    """A window's length in the largest fitting unit: ``1 hour``, ``36 hours``, ``3 days``."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and (seconds % size == 0 or seconds >= 3 * size):
+            n = round(seconds / size)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    n = round(seconds)
+    return f"{n} second{'s' if n != 1 else ''}"
+
+
+def why_prefixes(since: datetime, until: datetime, days: int, *, now: datetime) -> str:
+    """Why a window is listed under ``days`` day prefixes (the folders are per UTC day)."""
+    plural = "s" if days != 1 else ""
+    if until > now:  # no --until: the window reaches a day ahead for names stamped late
+        back = duration_text(max((now - since).total_seconds(), 0))
+        return f"{back} back to now, plus a day ahead for clock skew, spans {days} UTC day{plural}"
+    span = duration_text((until - since).total_seconds())
+    return f"{span} spans {days} UTC day{plural}"
 
 
 class Finder:
@@ -175,6 +196,7 @@ class Finder:
             assert until is not None
             days = day_prefixes(self.path, since, until)
             self.listing.prefixes = [p for _, p in days]
+            self.listing.why_prefixes = why_prefixes(since, until, len(days), now=datetime.now(UTC))
             spans = [
                 (prefix, start, end)
                 for day, prefix in days

@@ -107,7 +107,7 @@ def list_objects(
         )
         actx.console.say(
             f"{len(result.rows)} event(s) in {len(result.listing.prefixes)} day prefix(es) "
-            f"of gs://{found.bucket}"
+            f"of gs://{found.bucket}" + _why(result)
         )
 
 
@@ -122,5 +122,10 @@ def render_summary(actx: AppContext, result: Inventory, *, as_json: bool) -> Non
     actx.console.table(["by", "value", "events"], table)
     actx.console.say(
         f"{totals.count} event(s), {totals.bytes} bytes in "
-        f"{len(result.listing.prefixes)} day prefix(es)"
+        f"{len(result.listing.prefixes)} day prefix(es)" + _why(result)
     )
+
+
+def _why(result: Inventory) -> str:
+    why = result.listing.why_prefixes
+    return f" ({why})" if why else ""

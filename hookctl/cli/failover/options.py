@@ -40,7 +40,8 @@ Since = Annotated[
 Until = Annotated[
     str | None,
     typer.Option(
-        "--until", help="End of the window (default: now); a bare date includes that day."
+        "--until",
+        help="End of the window; a bare date includes that day (default: no end: up to a day past now, for names stamped ahead of the clock).",
     ),
 ]
 EventTypes = Annotated[

@@ -294,6 +294,15 @@ def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> N
     if counts.archived:
         rows.append(["archived", counts.archived])
     console.table(["outcome", "events"], rows)
+    if counts.selected == 0 and counts.already_delivered and not report.stopped:
+        console.say(
+            f"nothing left to replay: all {counts.already_delivered} already delivered "
+            "(--redeliver sends them again)"
+        )
+        return
+    if counts.selected == 0 and not report.stopped:
+        console.say("nothing to replay: no failed events matched the window and filters")
+        return
     console.say(
         f"{counts.delivered} delivered, {counts.failed} failed of {counts.selected} "
         f"selected in {report.elapsed_s:.1f}s" + (" (stopped early)" if report.stopped else "")

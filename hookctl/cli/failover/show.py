@@ -84,3 +84,10 @@ def show(
             for r in rows
         ],
     )
+    if not rows:
+        actx.console.say(
+            "no hook has failover configured: add it with "
+            "`hookctl failover set HOOK_ID --bucket BUCKET --credentials KEY.json`"
+        )
+    elif hook_id and not rows[0]["enabled"]:
+        actx.console.say(f"hook {hook_id} has no failover configured")

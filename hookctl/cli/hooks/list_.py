@@ -27,12 +27,14 @@ def list_hooks(
     from hookctl import legacy as L
 
     actx = app_context(ctx)
+    # a typo is exit 2 before any request, not an empty list
+    wanted = H.type_filter(hook_type) if hook_type is not None else None
     client = actx.client()
     app = client.get_app()
     hooks = client.hooks_of(app)
     legacy = L.legacy_hooks(app) if L.is_legacy(app) else []
-    if hook_type:
-        wanted = hook_type.replace("-", "_")
+    total = len(hooks) + len(legacy)
+    if wanted is not None:
         hooks = [h for h in hooks if h.get("hook_type") == wanted]
         legacy = [h for h in legacy if h.get("hook_type") == wanted]
     if L.is_legacy(app):
@@ -45,6 +47,14 @@ def list_hooks(
     if as_json:
         actx.console.json(shown)
         return
-    actx.console.table(H.LIST_COLUMNS, [H.list_row(h) for h in [*hooks, *legacy]])
-    if not hooks and not legacy:
+    rows = [H.list_row(h) for h in [*hooks, *legacy]]
+    if show_secrets:
+        columns = (*H.LIST_COLUMNS, "secrets")
+        rows = [[*row, H.secrets_text(h)] for row, h in zip(rows, [*hooks, *legacy], strict=True)]
+        actx.console.table(columns, rows)
+    else:
+        actx.console.table(H.LIST_COLUMNS, rows)
+    if not hooks and not legacy and total:
+        actx.console.say(f"no {wanted} hooks ({total} of other types: drop --type to see them)")
+    elif not hooks and not legacy:
         actx.console.say("no hooks yet: add one with `hookctl hooks add webhook --url URL`")
