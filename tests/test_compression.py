@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -300,3 +302,50 @@ def test_sandbox_with_compression_on_round_trips_through_listen(
         "feeds.activity.added",
     }
     assert all(json.loads(b)["type"] for b in receiver.bodies.values())
+
+
+def test_sandbox_compressed_deliveries_through_the_real_listen_process(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path
+) -> None:
+    """The issue's round trip with the command itself: sandbox (compression on) -> `hookctl
+    listen --save-dir --json` in its own process -> every event valid, saved uncompressed."""
+    sandbox.server.state.update(sandbox.api_key, {"enable_hook_payload_compression": True})
+    env = {**os.environ, **sandbox.env()}
+    log, out_path, saved = tmp_path / "listen.err", tmp_path / "listen.out", tmp_path / "saved"
+    with log.open("w") as err_file, out_path.open("w") as out_file:
+        listener = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hookctl",
+                "listen",
+                "--port",
+                "0",
+                "--count",
+                "6",
+                "--json",
+                "--save-dir",
+                str(saved),
+            ],
+            env=env,
+            stdout=out_file,
+            stderr=err_file,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while "listening on" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        url = log.read_text().split("listening on ")[1].split()[0]
+        assert cli("hooks", "add", "webhook", "--url", url).exit_code == 0
+        for event in ("message.new", "feeds.activity.added"):
+            emitted = cli("sandbox", "emit", event, "--count", "3", "--json")
+            assert emitted.exit_code == 0, emitted.stderr
+        listener.wait(timeout=30)
+    finally:
+        listener.kill()
+    events = [json.loads(line) for line in out_path.read_text().splitlines()]
+    assert len(events) == 6
+    assert all(e["signature_ok"] is True and e["compressed"] is True for e in events)
+    bodies = [json.loads(p.read_bytes()) for p in saved.iterdir()]  # plain JSON on disk
+    assert sorted(b["type"] for b in bodies) == ["feeds.activity.added"] * 3 + ["message.new"] * 3
+    assert "gzip" in log.read_text()
