@@ -13,8 +13,6 @@ shared/toolchain.md); httpx remains the Stream API client.
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import random
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -26,6 +24,8 @@ import yarl
 
 from hookctl import __version__
 from hookctl.compression import compress
+from hookctl.retry import backoff, network_reason
+from hookctl.retry import retry_after as parse_retry_after
 from hookctl.signing import sign
 
 USER_AGENT = f"hookctl/{__version__} (Stream-style webhook delivery)"
@@ -52,8 +52,7 @@ class RetryPolicy:
         return attempts < limit
 
     def wait(self, attempt: int) -> float:
-        base = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
-        return float(base * random.uniform(0.5, 1.5))
+        return backoff(attempt, first=self.backoff, cap=self.backoff_max)
 
     @classmethod
     def capped(
@@ -144,18 +143,6 @@ class RateLimiter:
             self.next_at = start + self.interval
         if start > now:
             await asyncio.sleep(start - now)
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
 
 
 class Deliverer:
@@ -268,13 +255,15 @@ class Deliverer:
                     if status in RETRY_STATUSES or status >= 500:
                         kind = "status"
                         error = f"HTTP {status}: {response.reason or ''}".strip()
-                        retry_after = _retry_after(response.headers.get("Retry-After"))
+                        retry_after = parse_retry_after(
+                            response.headers.get("Retry-After"), cap=policy.deadline
+                        )
                     elif not 200 <= status < 300:
                         error = f"HTTP {status}: {response.reason or ''}".strip()
             except TimeoutError:
                 kind, error = "timeout", f"timed out after {timeout:.1f}s"
             except aiohttp.ClientError as exc:
-                kind, error = "network", _network_error(exc)
+                kind, error = "network", network_reason(exc)
             attempts.append(Attempt(number, status, (time.monotonic() - t0) * 1000, error))
             if kind is None:
                 ok = error is None
@@ -311,15 +300,6 @@ class Deliverer:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 yield task.result()
-
-
-def _network_error(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    if "Connect call failed" in text or "Connection refused" in text:
-        return "connection refused"
-    if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return "connection closed by the receiver"
-    return f"{type(exc).__name__}: {text}"
 
 
 def deliver_sync(

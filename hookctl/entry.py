@@ -19,6 +19,7 @@ TYPE_CHECKING = False  # `typing` costs ~8 ms of a ~20 ms start in a regular ins
 if TYPE_CHECKING:
     from typing import Any
 
+_OK = 0  # ExitStatus.OK, spelled out so --help and --version need not import enum
 FAST = ("verify-signature", "sign")
 GROUPS = ("hooks", "events", "failover", "config", "sandbox", "completion")  # help-<group>.txt
 _VALUE = {"--body", "--signature", "--request", "--save-body", "--profile", "-p"}
@@ -27,8 +28,10 @@ _FLAGS = {"--json", "--base64", "--explain"}  # verify-signature only
 
 
 def _usage(command: str, message: str) -> None:
+    from hookctl.errors import ExitStatus
+
     print(f"error: {message}\nhint: see `hookctl {command} --help`", file=sys.stderr)
-    raise SystemExit(2)
+    raise SystemExit(ExitStatus.USAGE)
 
 
 def _parse(command: str, args: list[str]) -> dict[str, Any]:
@@ -60,8 +63,8 @@ def _parse(command: str, args: list[str]) -> dict[str, Any]:
 
 
 def _fast(argv: list[str]) -> int:
-    from hookctl.errors import HookctlError
-    from hookctl.verify import run_sign, run_verify
+    from hookctl.errors import ExitStatus, HookctlError, exit_status
+    from hookctl.verify import render_result, run_sign, run_verify
 
     command = argv[0]
     opts = _parse(command, argv[1:])
@@ -75,7 +78,7 @@ def _fast(argv: list[str]) -> int:
                     profile=opts.get("--profile"),
                 )
             )
-            return 0
+            return ExitStatus.OK
         result = run_verify(
             body_path=opts.get("--body"),
             signature=opts.get("--signature"),
@@ -96,23 +99,9 @@ def _fast(argv: list[str]) -> int:
             print(f"error: {exc.message}", file=sys.stderr)
             if exc.hint:
                 print(f"hint: {exc.hint}", file=sys.stderr)
-        return exc.exit_code
-    print_verify_result(result, as_json=bool(opts["--json"]))
-    return 0 if result["valid"] else 1
-
-
-def print_verify_result(result: dict[str, object], *, as_json: bool) -> None:
-    if as_json:
-        import json
-
-        print(json.dumps(result))
-    elif result["valid"]:
-        print("valid")
-    else:
-        print(f"invalid: {result['reason']}")
-        explanation = result.get("explanation")
-        if isinstance(explanation, dict):
-            print(f"cause: {explanation['explanation']}")
+        return exit_status(exc)
+    print(render_result(result, as_json=bool(opts["--json"])))
+    return ExitStatus.of(bool(result["valid"]))
 
 
 def help_file(argv: list[str]) -> str | None:
@@ -131,19 +120,21 @@ def main() -> None:
         from hookctl import __version__
 
         print(f"hookctl {__version__}")
-        raise SystemExit(0)
+        raise SystemExit(_OK)
     name = help_file(argv)
     if name is not None and not typer_only:
         # Plain file access: importlib.resources would cost more than the read.
         path = os.path.join(os.path.dirname(__file__), "data", name)
         with open(path, encoding="utf-8") as handle:
             sys.stdout.write(handle.read())
-        raise SystemExit(0)
+        raise SystemExit(_OK)
     if argv and argv[0] in FAST and not {"-h", "--help"} & set(argv[1:]):
+        from hookctl.errors import exit_status
+
         try:
             code = _fast(argv)
-        except KeyboardInterrupt:
-            code = 130
+        except KeyboardInterrupt as exc:
+            code = exit_status(exc)
         sys.stdout.flush()
         raise SystemExit(code)
     if argv[:2] == ["hooks", "list"]:

@@ -5,16 +5,34 @@ The layer below the CLI raises these; only ``hookctl.cli`` prints them.
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Every exit code hookctl uses (the style guide's rule 7), in one place."""
+
+    OK = 0
+    FAILED = 1  # an operation failed: invalid signature, delivery failed, API error
+    USAGE = 2  # bad input: a flag, a value, a file, a config
+    INTERRUPTED = 130  # Ctrl-C / SIGTERM
+
+    @classmethod
+    def of(cls, ok: bool) -> ExitStatus:
+        """OK for a success, FAILED otherwise: for commands whose result has a verdict."""
+        return cls.OK if ok else cls.FAILED
+
+
+# The older names, kept as aliases of the enum's members.
+EXIT_OK = ExitStatus.OK
+EXIT_FAILED = ExitStatus.FAILED
+EXIT_USAGE = ExitStatus.USAGE
+EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
 
 
 class HookctlError(Exception):
     """A failure the user should see as ``error: <message>`` plus a hint."""
 
-    exit_code = EXIT_FAILED
+    exit_code: ExitStatus = ExitStatus.FAILED
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -25,7 +43,7 @@ class HookctlError(Exception):
 class UsageError(HookctlError):
     """Bad input: a flag, a value, a file. Exit 2."""
 
-    exit_code = EXIT_USAGE
+    exit_code = ExitStatus.USAGE
 
 
 class ConfigError(UsageError):
@@ -62,6 +80,15 @@ class ConnectionFailed(HookctlError):
 
 class ConflictError(HookctlError):
     """Someone else changed the same hook while we were editing it. Exit 1."""
+
+
+def exit_status(exc: BaseException) -> ExitStatus:
+    """The one mapping from an exception to an exit code, for every entry path."""
+    if isinstance(exc, HookctlError):
+        return ExitStatus(exc.exit_code)
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.FAILED
 
 
 def require_env(var: str, hint: str | None = None) -> str:

@@ -210,6 +210,21 @@ def run_verify(
     }
 
 
+def render_result(result: dict[str, Any], *, as_json: bool) -> str:
+    """The verdict as printed on stdout, by the Typer command and the fast path alike."""
+    if as_json:
+        import json
+
+        return json.dumps(result)
+    if result["valid"]:
+        return "valid"
+    text = f"invalid: {result['reason']}"
+    explanation = result.get("explanation")  # --explain
+    if isinstance(explanation, dict):
+        text += f"\ncause: {explanation['explanation']}"
+    return text
+
+
 def run_sign(
     *,
     body_path: str | None,

@@ -101,7 +101,7 @@ def test_retry_delay_reads_headers() -> None:
     r = httpx.Response(429, headers={"retry-after": formatdate(now + 10, usegmt=True)})
     assert retry_delay(r, 1, now=now) == pytest.approx(10)
     r = httpx.Response(503)
-    assert 0.25 <= retry_delay(r, 1, now=now) <= 0.375
+    assert 0.125 <= retry_delay(r, 1, now=now) <= 0.375
     assert retry_delay(httpx.Response(429, headers={"retry-after": "9999"}), 1) == 30
 
 

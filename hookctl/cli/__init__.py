@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from hookctl import __version__
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.output import Console
-from hookctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, HookctlError
+from hookctl.errors import ExitStatus, HookctlError, exit_status
 
 
 class HookctlGroup(TyperGroup):
@@ -26,10 +26,10 @@ class HookctlGroup(TyperGroup):
             return super().invoke(ctx)
         except HookctlError as exc:
             _console(ctx).error(exc.message, exc.hint)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
+            raise typer.Exit(exit_status(exc)) from None
+        except KeyboardInterrupt as exc:
             _console(ctx).error("interrupted")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise typer.Exit(exit_status(exc)) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:
@@ -43,7 +43,7 @@ class HookctlGroup(TyperGroup):
                 f"unexpected failure: {type(exc).__name__}: {exc}",
                 "run again with --debug for the traceback, and report it",
             )
-            raise typer.Exit(EXIT_FAILED) from None
+            raise typer.Exit(exit_status(exc)) from None
         finally:
             obj = ctx.find_root().obj
             if isinstance(obj, AppContext):
@@ -75,7 +75,7 @@ app = _new_app()
 def _version(value: bool) -> None:
     if value:
         print(f"hookctl {__version__}")
-        raise typer.Exit(0)
+        raise typer.Exit(ExitStatus.OK)
 
 
 def root(
@@ -232,9 +232,9 @@ def main() -> None:
     name = None if "_HOOKCTL_COMPLETE" in os.environ else command_name(sys.argv[1:])
     try:
         (app if name is None else build(name))(prog_name="hookctl")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("error: interrupted", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(exit_status(exc))
 
 
 __all__ = ["app", "app_context", "main"]

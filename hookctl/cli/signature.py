@@ -13,6 +13,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
+from hookctl.errors import ExitStatus
 
 Body = Annotated[
     str | None, typer.Option("--body", help="File with the raw body (default: stdin).")
@@ -82,8 +83,7 @@ def verify_signature(
 
     Example: hookctl verify-signature --body body.json --signature "$SIG" --explain
     """
-    from hookctl.entry import print_verify_result
-    from hookctl.verify import run_verify
+    from hookctl.verify import render_result, run_verify
 
     actx = app_context(ctx)
     actx.console.json_errors = as_json
@@ -98,8 +98,8 @@ def verify_signature(
         explain=explain,
         save_body=save_body,
     )
-    print_verify_result(result, as_json=as_json)
-    raise typer.Exit(0 if result["valid"] else 1)
+    actx.console.line(render_result(result, as_json=as_json))
+    raise typer.Exit(ExitStatus.of(bool(result["valid"])))
 
 
 def sign_body(

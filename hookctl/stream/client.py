@@ -7,9 +7,7 @@ and ``stream-auth-type: jwt``.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +17,7 @@ import httpx
 from hookctl import __version__
 from hookctl.errors import ApiError, ConnectionFailed
 from hookctl.hooks import writable
+from hookctl.retry import Budget, backoff, network_reason, rate_limit_reset, retry_after
 from hookctl.signing import server_token
 
 API_PREFIX = "/api/v2"
@@ -29,37 +28,24 @@ HOOK_EVENTS_TIMEOUT = 5.0
 Logger = Callable[[str], None]
 
 
-def _first_number(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return float(value.split(",")[0].strip())
-    except ValueError:
-        return None
-
-
 def retry_delay(
-    response: httpx.Response | None, attempt: int, *, now: float | None = None
+    response: httpx.Response | None,
+    attempt: int,
+    *,
+    now: float | None = None,
+    cap: float = MAX_WAIT,
 ) -> float:
     """How long to wait before the next try: Retry-After, then the rate-limit
-    reset, then exponential backoff with jitter; never more than ``MAX_WAIT``."""
-    now = time.time() if now is None else now
+    reset, then exponential backoff with jitter; never more than ``cap``."""
     if response is not None:
-        retry_after = response.headers.get("retry-after")
-        if retry_after:
-            seconds = _first_number(retry_after)
-            if seconds is None:
-                try:
-                    seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - now
-                except (TypeError, ValueError):
-                    seconds = None
-            if seconds is not None:
-                return max(0.0, min(seconds, MAX_WAIT))
-        reset = _first_number(response.headers.get("x-ratelimit-reset"))
-        if response.status_code == 429 and reset is not None and reset > now:
-            return min(reset - now, MAX_WAIT)
-    base = 0.25 * (2 ** (attempt - 1))
-    return float(min(base + random.uniform(0, base / 2), MAX_WAIT))
+        asked = retry_after(response.headers.get("retry-after"), cap=cap, now=now)
+        if asked is not None:
+            return asked
+        if response.status_code == 429:
+            reset = rate_limit_reset(response.headers.get("x-ratelimit-reset"), cap=cap, now=now)
+            if reset is not None:
+                return reset
+    return backoff(attempt, first=0.25, cap=cap)
 
 
 class StreamClient:
@@ -80,6 +66,7 @@ class StreamClient:
 
         remember(api_secret)
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self._on_hooks = on_hooks
         self._credentials = credentials
         self._log = log
@@ -119,40 +106,48 @@ class StreamClient:
         prefix: str = API_PREFIX,
         attempts: int | None = None,
     ) -> Any:
+        """One call: every attempt, and every wait between attempts, fits in one
+        budget (``--timeout``, or ``timeout`` for this call); a ``Retry-After`` that
+        does not fit ends the retries instead of stretching the wait."""
         url = prefix + path
         attempts = attempts or (READ_ATTEMPTS if idempotent else WRITE_ATTEMPTS)
         content = None if body is None else json.dumps(body).encode()
         headers = {"Content-Type": "application/json"} if content is not None else None
+        budget = Budget(timeout or self.timeout)
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
             response: httpx.Response | None = None
+            left = max(budget.remaining(), 0.05)
             try:
                 response = self._http.request(
                     method,
                     url,
                     content=content,
                     headers=headers,
-                    timeout=timeout if timeout else httpx.USE_CLIENT_DEFAULT,
+                    timeout=httpx.Timeout(left, connect=min(left, 5.0)),
                 )
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            except httpx.TimeoutException as exc:
+                self._note(f"{method} {url} -> {type(exc).__name__}")
+                if not idempotent and not isinstance(exc, httpx.ConnectTimeout):
+                    raise self._unknown_outcome(exc) from None
+                if attempt == attempts or budget.expired():
+                    raise self._no_answer(budget) from None
+            except httpx.ConnectError as exc:
                 # Nothing reached the server: safe to retry, even a write.
                 self._note(f"{method} {url} -> connection failed ({type(exc).__name__})")
-                if attempt == attempts:
+                if attempt == attempts or budget.expired():
                     raise ConnectionFailed(
-                        f"cannot reach Stream at {self.base_url}: {_reason(exc)}",
+                        f"cannot reach Stream at {self.base_url}: {network_reason(exc)}",
                         "check --base-url / STREAM_BASE_URL and your network; for the local "
                         "sandbox run `hookctl sandbox start`",
                     ) from None
             except httpx.TransportError as exc:
                 self._note(f"{method} {url} -> {type(exc).__name__}")
                 if not idempotent:
+                    raise self._unknown_outcome(exc) from None
+                if attempt == attempts or budget.expired():
                     raise ConnectionFailed(
-                        f"the write to {self.base_url} did not complete: {_reason(exc)}",
-                        "the outcome is unknown; run `hookctl hooks list` to see the live hooks",
-                    ) from None
-                if attempt == attempts:
-                    raise ConnectionFailed(
-                        f"Stream at {self.base_url} did not answer: {_reason(exc)}",
+                        f"Stream at {self.base_url} did not answer: {network_reason(exc)}",
                         "try again; raise --timeout if the network is slow",
                     ) from None
             else:
@@ -165,10 +160,29 @@ class StreamClient:
                     return self._json(response)
                 if not retryable or attempt == attempts:
                     raise self._error(response)
-            wait = retry_delay(response, attempt)
+            wait = retry_delay(response, attempt, cap=MAX_WAIT)
+            if not budget.allows_wait(wait):
+                self._note(
+                    f"not retrying: waiting {wait:.1f}s would pass the {budget.seconds:g}s timeout"
+                )
+                if response is not None:
+                    raise self._error(response)
+                raise self._no_answer(budget)
             self._note(f"retrying in {wait:.1f}s (attempt {attempt + 1} of {attempts})")
             self._sleep(wait)
         raise AssertionError("unreachable")
+
+    def _no_answer(self, budget: Budget) -> ConnectionFailed:
+        return ConnectionFailed(
+            f"Stream at {self.base_url} did not answer within {budget.seconds:g}s",
+            "try again; raise --timeout if the network is slow",
+        )
+
+    def _unknown_outcome(self, exc: Exception) -> ConnectionFailed:
+        return ConnectionFailed(
+            f"the write to {self.base_url} did not complete: {network_reason(exc)}",
+            "the outcome is unknown; run `hookctl hooks list` to see the live hooks",
+        )
 
     def _note(self, line: str) -> None:
         if self._log:
@@ -303,12 +317,3 @@ class StreamClient:
     def sandbox(self, path: str, body: Any, *, timeout: float | None = None) -> Any:
         """POST to a sandbox-only endpoint (``/_sandbox/…``); Stream has no such paths."""
         return self._request("POST", path, body, idempotent=False, timeout=timeout)
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    if "Connection refused" in text or "Errno 111" in text:
-        return "connection refused"
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    return text
