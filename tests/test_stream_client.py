@@ -72,12 +72,31 @@ def test_gives_up_after_repeated_429(sandbox: SandboxApp) -> None:
     with client(sandbox, [], []) as c, pytest.raises(ApiError, match="rate limited"):
         c.get_hooks()
     with client(sandbox, [], []) as c:  # drain the remaining faults
-        for _ in range(3):
+        for _ in range(10):
             try:
                 c.get_hooks()
                 break
             except ApiError:
                 pass
+
+
+def test_a_retry_after_beyond_the_timeout_ends_the_retries(sandbox: SandboxApp) -> None:
+    """Retry-After waits are capped by the call's budget (--timeout): no 60 s sleep."""
+    sleeps: list[float] = []
+    lines: list[str] = []
+    inject(sandbox, status=429, count=1, retry_after="60")
+    c = StreamClient(
+        sandbox.url,
+        sandbox.api_key,
+        sandbox.api_secret,
+        timeout=5,
+        log=lines.append,
+        sleep=sleeps.append,
+    )
+    with c, pytest.raises(ApiError, match="rate limited"):
+        c.get_hooks()
+    assert sleeps == []
+    assert any("would pass the 5s timeout" in line for line in lines)
 
 
 def test_connection_refused_is_a_clear_error() -> None:
