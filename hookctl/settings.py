@@ -27,6 +27,7 @@ from typing import Any
 from hookctl.errors import ConfigError, NotFound
 
 DEFAULT_BASE_URL = "https://chat.stream-io-api.com"
+DEFAULT_TIMEOUT = 10.0  # seconds: one budget per network call (Stream, GCS, token)
 PROFILE_FIELDS = ("api_key", "api_secret", "base_url")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ENV_FOR = {

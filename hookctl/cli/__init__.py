@@ -97,7 +97,12 @@ def root(
         typer.Option("--base-url", help="Stream API base URL. [env var: STREAM_BASE_URL]"),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for each API request.")
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.1,
+            help="Seconds each network call may take, retries included (Stream API, GCS, token).",
+        ),
     ] = 10.0,
     verbose: Annotated[
         bool,

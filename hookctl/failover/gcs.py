@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import random
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -26,11 +25,12 @@ from yarl import URL
 
 from hookctl.errors import HookctlError, NotFound
 from hookctl.failover.keys import ServiceAccountKey
+from hookctl.retry import Budget, backoff, network_reason, retry_after
+from hookctl.settings import DEFAULT_TIMEOUT
 
 GOOGLE = "https://storage.googleapis.com"
 PAGE_SIZE = 1000
 TRIES = 5
-TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,19 @@ class TooLarge(Exception):
 
 
 class Auth:
-    """Bearer tokens from google-auth credentials, refreshed off the event loop."""
+    """Bearer tokens from google-auth credentials, refreshed off the event loop,
+    each refresh within ``timeout`` seconds."""
 
-    def __init__(self, credentials: Any | None) -> None:
+    def __init__(
+        self,
+        credentials: Any | None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        key: ServiceAccountKey | None = None,
+    ) -> None:
         self.credentials = credentials
+        self.timeout = timeout
+        self.key = key
         self._lock = asyncio.Lock()
 
     async def headers(self) -> dict[str, str]:
@@ -61,26 +70,21 @@ class Auth:
         return {"Authorization": f"Bearer {self.credentials.token}"}
 
     def _refresh(self) -> None:
-        import google.auth.exceptions
-        from google.auth.transport.requests import Request
+        from hookctl.failover.probe import refresh_token
 
-        try:
-            credentials: Any = self.credentials
-            credentials.refresh(Request())
-        except google.auth.exceptions.GoogleAuthError as exc:
-            raise HookctlError(
-                f"cannot get a token for GCS: {exc}", "check the key or `gcloud auth`"
-            ) from None
+        refresh_token(self.credentials, timeout=self.timeout, key=self.key)
 
 
-def make_auth(key: ServiceAccountKey | None, endpoint: str | None) -> Auth:
+def make_auth(
+    key: ServiceAccountKey | None, endpoint: str | None, *, timeout: float = DEFAULT_TIMEOUT
+) -> Auth:
     """A key's credentials; else none for an emulator; else Application Default Credentials."""
     if key is not None:
         from hookctl.failover.probe import credentials_for
 
-        return Auth(credentials_for(key))
+        return Auth(credentials_for(key, timeout), timeout=timeout, key=key)
     if endpoint:
-        return Auth(None)
+        return Auth(None, timeout=timeout)
     import google.auth
     import google.auth.exceptions
 
@@ -95,26 +99,37 @@ def make_auth(key: ServiceAccountKey | None, endpoint: str | None) -> Auth:
             "pass --credentials KEY.json (needs roles/storage.objectViewer) or run "
             "`gcloud auth application-default login`",
         ) from None
-    return Auth(credentials)
+    return Auth(credentials, timeout=timeout)
 
 
 class Bucket:
-    """One bucket over the JSON API. Use as ``async with Bucket(...) as bucket``."""
+    """One bucket over the JSON API. Use as ``async with Bucket(...) as bucket``.
+
+    Each call (a page of a listing, a download, a copy …), its retries and the
+    waits between them included, fits in ``timeout`` seconds (the global
+    ``--timeout``); a call that runs out names the endpoint and the budget."""
 
     def __init__(
-        self, name: str, auth: Auth, *, endpoint: str | None = None, connections: int = 32
+        self,
+        name: str,
+        auth: Auth,
+        *,
+        endpoint: str | None = None,
+        connections: int = 32,
+        timeout: float | None = None,
     ) -> None:
         self.name = name
         self.auth = auth
         self.base = (endpoint or GOOGLE).rstrip("/")
         self.connections = connections
+        self.timeout = auth.timeout if timeout is None else timeout
         self.list_calls = 0
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Bucket:
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self.connections, ttl_dns_cache=300),
-            timeout=aiohttp.ClientTimeout(total=TIMEOUT),
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
         )
         return self
 
@@ -135,11 +150,14 @@ class Bucket:
         max_bytes: int | None = None,
     ) -> bytes:
         assert self._session is not None
+        budget = Budget(self.timeout)
         for attempt in range(1, TRIES + 1):
+            asked: float | None = None
             try:
                 headers = await self.auth.headers()
+                timeout = aiohttp.ClientTimeout(total=max(budget.remaining(), 0.05))
                 async with self._session.request(
-                    method, url, params=params, headers=headers
+                    method, url, params=params, headers=headers, timeout=timeout
                 ) as response:
                     if response.status < 300:
                         if max_bytes is None:
@@ -148,16 +166,27 @@ class Bucket:
                     text = (await response.content.read(2000)).decode("utf-8", "replace")
                     if response.status in (429, 408) or response.status >= 500:
                         error: Exception = _http_error(response.status, text, what, self.name)
+                        asked = retry_after(
+                            response.headers.get("Retry-After"), cap=budget.remaining()
+                        )
                     else:
                         raise _http_error(response.status, text, what, self.name)
-            except (aiohttp.ClientError, TimeoutError) as exc:
+            except TimeoutError:
                 error = HookctlError(
-                    f"GCS request failed while {what}: {type(exc).__name__} {exc}".strip(),
+                    f"GCS at {self.base} did not answer within {self.timeout:g}s "
+                    f"while {what} (gs://{self.name})",
+                    "check --gcs-endpoint and network access to it; "
+                    "raise --timeout if it is only slow",
+                )
+            except aiohttp.ClientError as exc:
+                error = HookctlError(
+                    f"GCS request to {self.base} failed while {what}: {network_reason(exc)}",
                     f"check network access to {self.base}",
                 )
-            if attempt == TRIES:
+            wait = asked if asked is not None else backoff(attempt + 1, first=0.25, cap=8.0)
+            if attempt == TRIES or not budget.allows_wait(wait):
                 raise error
-            await asyncio.sleep(min(8.0, 0.25 * 2**attempt) * random.uniform(0.5, 1.5))
+            await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
     async def list(

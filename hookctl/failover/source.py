@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from hookctl.errors import UsageError, ValidationFailed
 from hookctl.failover.keys import ServiceAccountKey, check_bucket, check_key, normalise_path
+from hookctl.settings import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Bucket
@@ -46,6 +47,7 @@ class Source:
     known_hooks: list[str] = field(default_factory=list)
     hook_filter: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
+    timeout: float = DEFAULT_TIMEOUT  # the global --timeout: each GCS call and token refresh
 
 
 def resolve_source(
@@ -56,12 +58,16 @@ def resolve_source(
     path: str | None,
     key: ServiceAccountKey | None,
     endpoint: str | None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Source:
-    """Bucket, prefix and read key: from ``bucket``/``path``, or from a hook's failover_config."""
+    """Bucket, prefix and read key: from ``bucket``/``path``, or from a hook's failover_config.
+    ``timeout`` bounds each GCS call and token refresh made through the source."""
     if bucket:
         check_bucket(bucket)
         filters = frozenset({hook}) if hook else frozenset()
-        return Source(bucket, normalise_path(path), key, endpoint, list(filters), filters)
+        return Source(
+            bucket, normalise_path(path), key, endpoint, list(filters), filters, timeout=timeout
+        )
     if path:
         raise UsageError(
             "--path needs --bucket", "or leave both out to use the hook's failover_config"
@@ -76,6 +82,7 @@ def resolve_source(
         endpoint,
         [str(h.get("id")) for h in hooks if h.get("id")],
         frozenset({str(chosen["id"])}) if hook else frozenset(),
+        timeout=timeout,
     )
     if key is None and config.get("gcs_credentials"):
         try:
@@ -186,7 +193,7 @@ def open_bucket(source: Source, connections: int = 32) -> Bucket:
 
     return Bucket(
         source.bucket,
-        make_auth(source.key, source.endpoint),
+        make_auth(source.key, source.endpoint, timeout=source.timeout),
         endpoint=source.endpoint,
         connections=connections,
     )

@@ -48,6 +48,7 @@ def source_from(
         path=path,
         key=key,
         endpoint=endpoint(gcs_endpoint),
+        timeout=actx.timeout,
     )
 
 

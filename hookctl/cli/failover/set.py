@@ -42,7 +42,7 @@ def set_failover(
     key = read_key(credentials, credentials_env)
     hook = require_webhook(actx.live_hook(hook_id))
     if not skip_probe and not dry_run:
-        report = probe(bucket, prefix, key, endpoint=endpoint(gcs_endpoint))
+        report = probe(bucket, prefix, key, endpoint=endpoint(gcs_endpoint), timeout=actx.timeout)
         if not report.ok:
             render_probe(actx, report, as_json=False)
             raise typer.Exit(1)

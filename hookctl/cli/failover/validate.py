@@ -39,7 +39,9 @@ def validate(
     check_bucket(bucket)
     prefix = normalise_path(path)
     key = read_key(credentials, credentials_env)
-    report = probe(bucket, prefix, key, purpose=purpose, endpoint=endpoint(gcs_endpoint))
+    report = probe(
+        bucket, prefix, key, purpose=purpose, endpoint=endpoint(gcs_endpoint), timeout=actx.timeout
+    )
     render_probe(actx, report, as_json=as_json)
     if report.ok:
         actx.console.success(f"{key.client_email} has what {purpose} needs on gs://{bucket}")
