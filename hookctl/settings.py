@@ -1,12 +1,23 @@
-"""Configuration: the profile file and the precedence of settings.
+"""Configuration: the profile file and the precedence of every setting.
 
-Precedence, decided in ``resolve`` and nowhere else:
+Precedence, decided in this module and nowhere else:
 
-1. flags (``--api-key``, ``--base-url``; ``--profile`` picks a profile whose
-   values then count as flags, because the user named it on this command line)
-2. environment (``STREAM_API_KEY``, ``STREAM_API_SECRET``, ``STREAM_BASE_URL``)
+1. flags (``--api-key``, ``--base-url``, ``--timeout``, ``--gcs-endpoint``,
+   ``--shard``; ``--profile`` picks a profile whose values then count as flags,
+   because the user named it on this command line)
+2. environment (``STREAM_API_KEY``, ``STREAM_API_SECRET``, ``STREAM_BASE_URL``,
+   ``HOOKCTL_TIMEOUT``, ``HOOKCTL_GCS_ENDPOINT``/``STORAGE_EMULATOR_HOST``,
+   ``CLOUD_RUN_TASK_INDEX``/``CLOUD_RUN_TASK_COUNT``/``JOB_COMPLETION_INDEX``,
+   ``HOOKCTL_LOCK_URL``, ``HOOKCTL_DATA_DIR``, ``HOOKCTL_CONFIG``)
 3. the profile named by ``HOOKCTL_PROFILE``, else the file's default profile
-4. built-in defaults (the base URL)
+   (``api_key``, ``api_secret``, ``base_url``, ``lock_url``)
+4. built-in defaults (the base URL, the 10 s timeout, the platform's dirs)
+
+``resolve`` returns one ``Settings`` object that carries every value with the
+place it came from (``hookctl config show --sources`` prints them). Settings
+that belong to one command's flags (``--gcs-endpoint``, ``--shard``) are
+resolved by the functions below from that flag and the environment; no other
+module reads these environment variables.
 
 Standard library only (plus platformdirs): ``verify-signature`` reads the
 secret through this module and must start fast.
@@ -17,29 +28,35 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hookctl.errors import ConfigError, NotFound
+from hookctl.errors import ConfigError, NotFound, UsageError
 
 DEFAULT_BASE_URL = "https://chat.stream-io-api.com"
 DEFAULT_TIMEOUT = 10.0  # seconds: one budget per network call (Stream, GCS, token)
-PROFILE_FIELDS = ("api_key", "api_secret", "base_url")
+PROFILE_FIELDS = ("api_key", "api_secret", "base_url", "lock_url")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ENV_FOR = {
     "api_key": "STREAM_API_KEY",
     "api_secret": "STREAM_API_SECRET",
     "base_url": "STREAM_BASE_URL",
+    "lock_url": "HOOKCTL_LOCK_URL",
 }
 
 
-def config_path() -> Path:
+Env = Mapping[str, str]
+
+
+def _env(env: Env | None) -> Env:
+    return os.environ if env is None else env
+
+
+def config_path(env: Env | None = None) -> Path:
     """``HOOKCTL_CONFIG`` or the platform's user config dir."""
-    override = os.environ.get("HOOKCTL_CONFIG")
+    override = _env(env).get("HOOKCTL_CONFIG")
     if override:
         return Path(override).expanduser()
     import platformdirs
@@ -47,9 +64,9 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir("hookctl", appauthor=False)) / "config.toml"
 
 
-def data_dir() -> Path:
+def data_dir(env: Env | None = None) -> Path:
     """``HOOKCTL_DATA_DIR`` or the platform's user data dir (history, journals, locks)."""
-    override = os.environ.get("HOOKCTL_DATA_DIR")
+    override = _env(env).get("HOOKCTL_DATA_DIR")
     if override:
         return Path(override).expanduser()
     import platformdirs
@@ -57,26 +74,106 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("hookctl", appauthor=False))
 
 
-@dataclass(frozen=True)
-class FailoverEnv:
-    """What failover jobs take from the environment (each variable is named in the help
-    of the option it stands in for): the GCS endpoint, and the task index that Cloud
-    Run Jobs and Kubernetes indexed Jobs give each task (``--shard``)."""
+def timeout_setting(flag: float | None, env: Env | None = None) -> tuple[float, str]:
+    """The network budget in seconds: ``--timeout``, ``HOOKCTL_TIMEOUT``, else 10."""
+    if flag is not None:
+        return flag, "flag --timeout"
+    raw = _env(env).get("HOOKCTL_TIMEOUT", "").strip()
+    if raw:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not 0.1 <= value <= 3600:  # also refuses nan and inf
+            raise ConfigError(
+                f"HOOKCTL_TIMEOUT={raw!r} is not a number of seconds between 0.1 and 3600",
+                "e.g. export HOOKCTL_TIMEOUT=30, or pass --timeout",
+            )
+        return value, "env HOOKCTL_TIMEOUT"
+    return DEFAULT_TIMEOUT, "default"
 
-    gcs_endpoint: str | None = None  # HOOKCTL_GCS_ENDPOINT, else STORAGE_EMULATOR_HOST
-    cloud_run_task_index: str | None = None  # CLOUD_RUN_TASK_INDEX
-    cloud_run_task_count: str | None = None  # CLOUD_RUN_TASK_COUNT
-    job_completion_index: str | None = None  # JOB_COMPLETION_INDEX
+
+def gcs_endpoint_setting(flag: str | None, env: Env | None = None) -> tuple[str | None, str]:
+    """A GCS-compatible endpoint (emulators, tests): ``--gcs-endpoint``, then
+    ``HOOKCTL_GCS_ENDPOINT``, then ``STORAGE_EMULATOR_HOST``; ``None`` is Google's."""
+    env = _env(env)
+    for value, source in (
+        (flag, "flag --gcs-endpoint"),
+        (env.get("HOOKCTL_GCS_ENDPOINT"), "env HOOKCTL_GCS_ENDPOINT"),
+        (env.get("STORAGE_EMULATOR_HOST"), "env STORAGE_EMULATOR_HOST"),
+    ):
+        if value:
+            return (value if value.startswith("http") else f"http://{value}"), source
+    return None, ""
 
 
-def failover_env(env: Mapping[str, str] | None = None) -> FailoverEnv:
-    env = os.environ if env is None else env
-    return FailoverEnv(
-        gcs_endpoint=env.get("HOOKCTL_GCS_ENDPOINT") or env.get("STORAGE_EMULATOR_HOST") or None,
-        cloud_run_task_index=env.get("CLOUD_RUN_TASK_INDEX") or None,
-        cloud_run_task_count=env.get("CLOUD_RUN_TASK_COUNT") or None,
-        job_completion_index=env.get("JOB_COMPLETION_INDEX") or None,
-    )
+def gcs_endpoint(flag: str | None = None, env: Env | None = None) -> str | None:
+    return gcs_endpoint_setting(flag, env)[0]
+
+
+def _shard_raw(env: Env, count: int | None) -> tuple[str | None, str]:
+    if env.get("CLOUD_RUN_TASK_COUNT") and env.get("CLOUD_RUN_TASK_INDEX"):
+        return (
+            f"{env['CLOUD_RUN_TASK_INDEX']}/{env['CLOUD_RUN_TASK_COUNT']}",
+            "env CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT",
+        )
+    if env.get("JOB_COMPLETION_INDEX"):
+        if count:
+            return (
+                f"{env['JOB_COMPLETION_INDEX']}/{count}",
+                "env JOB_COMPLETION_INDEX with flag --shard-count",
+            )
+        return f"{env['JOB_COMPLETION_INDEX']}/?", "env JOB_COMPLETION_INDEX (needs --shard-count)"
+    return None, ""
+
+
+def shard_setting(
+    flag: str | None, count: int | None, env: Env | None = None
+) -> tuple[tuple[int, int] | None, str]:
+    """Which shard of a replay this process takes: ``--shard I/N``, else Cloud Run's
+    task index and count, else a Kubernetes indexed Job's index with ``--shard-count``."""
+    from hookctl.failover.layout import parse_shard
+
+    if flag:
+        return parse_shard(flag), "flag --shard"
+    raw, source = _shard_raw(_env(env), count)
+    if raw is None:
+        if count:
+            raise UsageError("--shard-count needs JOB_COMPLETION_INDEX", "or pass --shard I/N")
+        return None, ""
+    if raw.endswith("/?"):
+        raise UsageError(
+            "JOB_COMPLETION_INDEX is set but the number of shards is unknown",
+            "pass --shard-count N (the Job's completions)",
+        )
+    try:
+        return parse_shard(raw), source
+    except UsageError:
+        raise UsageError(
+            f"{source.removeprefix('env ')} gives shard {raw!r}, not INDEX/COUNT with "
+            "0 <= INDEX < COUNT",
+            "fix the variables, or pass --shard I/N",
+        ) from None
+
+
+def shard(flag: str | None, count: int | None, env: Env | None = None) -> tuple[int, int] | None:
+    return shard_setting(flag, count, env)[0]
+
+
+def secret_from_env(env: Env | None = None) -> str | None:
+    """``STREAM_API_SECRET``, for ``verify-signature``'s fast path (no config file read)."""
+    return _env(env).get("STREAM_API_SECRET") or None
+
+
+def require_env(var: str, hint: str | None = None, env: Env | None = None) -> str:
+    """The value of the environment variable the user named (``--secret-env VAR``),
+    or a UsageError naming it."""
+    value = _env(env).get(var, "")
+    if not value:
+        raise UsageError(
+            f"environment variable {var} is not set or empty", hint or f"export {var}=... first"
+        )
+    return value
 
 
 def private_dir(path: Path) -> Path:
@@ -91,6 +188,8 @@ def write_private(path: Path, data: bytes) -> None:
     The file is written to a temporary sibling created 0600 and renamed over
     the target, so a crash never leaves a half-written file behind.
     """
+    import tempfile
+
     private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -112,6 +211,7 @@ class Profile:
     api_key: str | None = None
     api_secret: str | None = None
     base_url: str | None = None
+    lock_url: str | None = None
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k in PROFILE_FIELDS if (v := getattr(self, k))}
@@ -145,6 +245,8 @@ class ConfigFile:
 
 def load_config(path: Path | None = None) -> ConfigFile:
     """Read and check the config file; a missing file is an empty config."""
+    import tomllib
+
     path = path or config_path()
     try:
         raw = path.read_bytes()
@@ -198,15 +300,28 @@ def _parse_config(path: Path, doc: dict[str, Any]) -> ConfigFile:
     return ConfigFile(path, default, profiles)
 
 
+SECRET_SETTINGS = frozenset({"api_secret"})
+
+
 @dataclass(frozen=True)
-class Resolved:
-    """Settings after precedence, with where each value came from."""
+class Settings:
+    """Every setting after precedence, with where each value came from.
+
+    ``sources`` maps a setting's name to its origin ("flag --api-key",
+    "env STREAM_API_KEY", "profile prod (default)", "default"); a setting with
+    no value and no default has no entry."""
 
     api_key: str | None
     api_secret: str | None
     base_url: str
     profile: str | None
     sources: dict[str, str]
+    timeout: float = DEFAULT_TIMEOUT
+    gcs_endpoint: str | None = None
+    shard: str | None = None  # as found ("2/8", or "3/?" without --shard-count)
+    lock_url: str | None = None
+    data_dir: Path | None = None
+    config_path: Path | None = None
 
     def describe_credentials(self) -> str:
         """Where the key and secret came from, for error messages (never the values)."""
@@ -216,18 +331,64 @@ class Resolved:
             return f"the API key and secret ({key_src})"
         return f"the API key ({key_src}) and secret ({sec_src})"
 
+    def with_flags(
+        self,
+        *,
+        gcs_endpoint: str | None = None,
+        shard: str | None = None,
+        lock_url: str | None = None,
+    ) -> Settings:
+        """These settings with one command's own flags applied on top."""
+        sources = dict(self.sources)
+        changes: dict[str, Any] = {}
+        for name, value in (
+            ("gcs_endpoint", gcs_endpoint),
+            ("shard", shard),
+            ("lock_url", lock_url),
+        ):
+            if value:
+                changes[name] = value
+                sources[name] = f"flag --{name.replace('_', '-')}"
+        return replace(self, sources=sources, **changes)
+
+    def rows(self, *, show_secrets: bool = False) -> list[tuple[str, str | None, str]]:
+        """(setting, value as shown, source) for every setting, secrets masked."""
+        out: list[tuple[str, str | None, str]] = []
+        for name in (
+            "profile",
+            "api_key",
+            "api_secret",
+            "base_url",
+            "timeout",
+            "gcs_endpoint",
+            "shard",
+            "lock_url",
+            "data_dir",
+            "config_path",
+        ):
+            value = getattr(self, name)
+            text = None if value is None else (f"{value:g}" if name == "timeout" else str(value))
+            if name in SECRET_SETTINGS and not show_secrets:
+                text = mask(text) if text else None
+            out.append((name, text, self.sources.get(name, "")))
+        return out
+
+
+Resolved = Settings  # the older name
+
 
 def resolve(
     *,
     flag_api_key: str | None = None,
     flag_base_url: str | None = None,
     flag_profile: str | None = None,
-    env: dict[str, str] | None = None,
+    flag_timeout: float | None = None,
+    env: Env | None = None,
     config: ConfigFile | None = None,
-) -> Resolved:
+) -> Settings:
     """Apply the precedence rules documented at the top of this module."""
     env = dict(os.environ) if env is None else env
-    config = config if config is not None else load_config()
+    config = config if config is not None else load_config(config_path(env))
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
 
@@ -241,6 +402,7 @@ def resolve(
     profile_name: str | None = None
     if flag_profile:
         profile_name = flag_profile
+        sources["profile"] = "flag --profile"
         chosen = config.profile(flag_profile)
         for name in PROFILE_FIELDS:
             take(name, getattr(chosen, name), f"profile {chosen.name} (flag --profile)")
@@ -251,29 +413,46 @@ def resolve(
         prof: Profile | None
         if env_profile:
             profile_name = env_profile
+            sources["profile"] = "env HOOKCTL_PROFILE"
             prof = config.profile(env_profile)
             origin = f"profile {prof.name} (env HOOKCTL_PROFILE)"
         elif config.default_profile:
             profile_name = config.default_profile
+            sources["profile"] = f"default_profile in {config.path}"
             prof = config.profile(config.default_profile)
             origin = f"profile {prof.name} (default)"
         else:
             prof = None
             origin = ""
+            sources["profile"] = "none (no --profile, HOOKCTL_PROFILE or default_profile)"
         if prof is not None:
             for name in PROFILE_FIELDS:
                 take(name, getattr(prof, name), origin)
     take("base_url", DEFAULT_BASE_URL, "default")
-    return Resolved(
+    timeout, sources["timeout"] = timeout_setting(flag_timeout, env)
+    endpoint, endpoint_source = gcs_endpoint_setting(None, env)
+    shard_raw, shard_source = _shard_raw(env, None)
+    for name, source in (("gcs_endpoint", endpoint_source), ("shard", shard_source)):
+        if source:
+            sources[name] = source
+    sources["data_dir"] = "env HOOKCTL_DATA_DIR" if env.get("HOOKCTL_DATA_DIR") else "default"
+    sources["config_path"] = "env HOOKCTL_CONFIG" if env.get("HOOKCTL_CONFIG") else "default"
+    return Settings(
         api_key=values.get("api_key"),
         api_secret=values.get("api_secret"),
         base_url=values["base_url"].rstrip("/"),
         profile=profile_name,
         sources=sources,
+        timeout=timeout,
+        gcs_endpoint=endpoint,
+        shard=shard_raw,
+        lock_url=values.get("lock_url"),
+        data_dir=data_dir(env),
+        config_path=config.path,
     )
 
 
-def require_credentials(resolved: Resolved) -> tuple[str, str]:
+def require_credentials(resolved: Settings) -> tuple[str, str]:
     """The key and secret, or one error that says exactly how to provide them."""
     missing = [n for n in ("api_key", "api_secret") if not getattr(resolved, n)]
     if missing:

@@ -6,7 +6,6 @@ Both the Typer command and the no-Typer fast path in ``hookctl.entry`` call
 
 from __future__ import annotations
 
-import os
 import sys
 
 from hookctl.compression import is_gzip
@@ -111,10 +110,11 @@ def gather_secrets(
         secrets.extend((f"file:{path}", v) for v in _split(text))
     if secrets:
         return secrets
-    env_secret = os.environ.get("STREAM_API_SECRET")
+    from hookctl.settings import resolve, secret_from_env
+
+    env_secret = secret_from_env()
     if env_secret and not profile:  # env beats profiles: no need to read the config file
         return [("env:STREAM_API_SECRET", env_secret)]
-    from hookctl.settings import resolve
 
     settings = resolve(flag_profile=profile)
     if settings.api_secret:

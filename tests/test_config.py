@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from hookctl.settings import ConfigFile, Profile, resolve
+from hookctl.errors import UsageError
+from hookctl.settings import (
+    ConfigFile,
+    Profile,
+    gcs_endpoint_setting,
+    resolve,
+    shard_setting,
+    timeout_setting,
+)
 from tests.conftest import Cli, SandboxApp
 
 
@@ -123,3 +131,126 @@ def test_profile_is_used_against_the_sandbox(
     assert cli("hooks", "list", "--json").stdout.strip() == "[]"
     assert cli("--profile", "sb", "hooks", "add", "webhook", "--url", "https://e.io").exit_code == 0
     assert len(sandbox.hooks()) == 1
+
+
+# ---------------------------------------------------------------- one settings object
+
+
+def test_config_show_sources_names_every_setting_and_its_origin(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert cli("config", "add", "prod", "--api-key", "k1", "--secret-env", "HOME").exit_code == 0
+    config = tmp_path / "config" / "config.toml"
+    config.write_text(config.read_text() + 'lock_url = "gs://locks/prod"\n')
+    monkeypatch.setenv("HOOKCTL_GCS_ENDPOINT", "127.0.0.1:4443")
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9999")
+    monkeypatch.setenv("CLOUD_RUN_TASK_INDEX", "2")
+    monkeypatch.setenv("CLOUD_RUN_TASK_COUNT", "8")
+    shown = json.loads(cli("--timeout", "3", "config", "show", "--sources", "--json").stdout)
+    assert shown["profile"] == {"value": "prod", "source": f"default_profile in {config}"}
+    assert shown["api_key"] == {"value": "k1", "source": "profile prod (default)"}
+    assert shown["api_secret"]["value"].startswith("****")
+    assert shown["timeout"] == {"value": 3, "source": "flag --timeout"}
+    assert shown["gcs_endpoint"] == {
+        "value": "http://127.0.0.1:4443",
+        "source": "env HOOKCTL_GCS_ENDPOINT",
+    }
+    assert shown["shard"] == {
+        "value": "2/8",
+        "source": "env CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT",
+    }
+    assert shown["lock_url"] == {"value": "gs://locks/prod", "source": "profile prod (default)"}
+    assert shown["data_dir"]["source"] == "env HOOKCTL_DATA_DIR"
+    assert shown["config_path"] == {"value": str(config), "source": "env HOOKCTL_CONFIG"}
+
+    monkeypatch.setenv("HOOKCTL_LOCK_URL", "gs://locks/env")
+    monkeypatch.setenv("HOOKCTL_TIMEOUT", "25")
+    table = cli("config", "show", "--sources")
+    assert table.exit_code == 0, table.stderr
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in table.stdout.splitlines()}
+    assert rows["lock_url"] == ["gs://locks/env", "env HOOKCTL_LOCK_URL"]
+    assert rows["timeout"] == ["25", "env HOOKCTL_TIMEOUT"]
+    assert rows["profile"] == ["prod", f"default_profile in {config}"]
+
+
+def test_the_profile_row_says_why_there_is_none(cli: Cli) -> None:
+    shown = json.loads(cli("config", "show", "--sources", "--json").stdout)
+    assert shown["profile"]["value"] is None
+    assert "HOOKCTL_PROFILE" in shown["profile"]["source"]
+
+
+def test_a_bad_timeout_variable_is_a_usage_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    for bad in ("soon", "0", "nan", "-1"):
+        monkeypatch.setenv("HOOKCTL_TIMEOUT", bad)
+        result = cli("config", "show")
+        assert result.exit_code == 2, (bad, result.output)
+        assert "HOOKCTL_TIMEOUT" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_gcs_endpoint_precedence() -> None:
+    env = {"HOOKCTL_GCS_ENDPOINT": "http://a:1", "STORAGE_EMULATOR_HOST": "b:2"}
+    assert gcs_endpoint_setting("http://flag:3", env) == ("http://flag:3", "flag --gcs-endpoint")
+    assert gcs_endpoint_setting(None, env) == ("http://a:1", "env HOOKCTL_GCS_ENDPOINT")
+    assert gcs_endpoint_setting(None, {"STORAGE_EMULATOR_HOST": "b:2"}) == (
+        "http://b:2",
+        "env STORAGE_EMULATOR_HOST",
+    )
+    assert gcs_endpoint_setting(None, {}) == (None, "")
+
+
+def test_shard_precedence_and_errors() -> None:
+    cloud_run = {"CLOUD_RUN_TASK_INDEX": "1", "CLOUD_RUN_TASK_COUNT": "4"}
+    assert shard_setting("0/2", None, cloud_run) == ((0, 2), "flag --shard")
+    assert shard_setting(None, None, cloud_run)[0] == (1, 4)
+    assert shard_setting(None, 3, {"JOB_COMPLETION_INDEX": "2"})[0] == (2, 3)
+    assert shard_setting(None, None, {}) == (None, "")
+    with pytest.raises(UsageError, match="number of shards is unknown"):
+        shard_setting(None, None, {"JOB_COMPLETION_INDEX": "2"})
+    with pytest.raises(UsageError, match="needs JOB_COMPLETION_INDEX"):
+        shard_setting(None, 3, {})
+    with pytest.raises(UsageError, match="CLOUD_RUN_TASK_INDEX"):
+        shard_setting(None, None, {"CLOUD_RUN_TASK_INDEX": "9", "CLOUD_RUN_TASK_COUNT": "4"})
+
+
+def test_timeout_precedence() -> None:
+    assert timeout_setting(2.5, {"HOOKCTL_TIMEOUT": "30"}) == (2.5, "flag --timeout")
+    assert timeout_setting(None, {"HOOKCTL_TIMEOUT": "30"}) == (30.0, "env HOOKCTL_TIMEOUT")
+    assert timeout_setting(None, {}) == (10.0, "default")
+
+
+SETTING_VARIABLES = {
+    "STREAM_API_KEY",
+    "STREAM_API_SECRET",
+    "STREAM_BASE_URL",
+    "HOOKCTL_PROFILE",
+    "HOOKCTL_TIMEOUT",
+    "HOOKCTL_GCS_ENDPOINT",
+    "STORAGE_EMULATOR_HOST",
+    "CLOUD_RUN_TASK_INDEX",
+    "CLOUD_RUN_TASK_COUNT",
+    "JOB_COMPLETION_INDEX",
+    "HOOKCTL_LOCK_URL",
+    "HOOKCTL_DATA_DIR",
+    "HOOKCTL_CONFIG",
+}
+# Modules that name these variables only to *set* them for a child process.
+SETS_FOR_CHILDREN = {"demo.py", "sandbox/run.py", "sandbox/emit.py", "sandbox/server.py"}
+
+
+def test_only_settings_reads_the_setting_variables() -> None:
+    """Precedence lives in one place: no other module names a setting's variable
+    as a string of its own (help texts mention them inside longer strings)."""
+    import ast
+
+    import hookctl
+
+    root = Path(hookctl.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel in ("settings.py", *SETS_FOR_CHILDREN):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in SETTING_VARIABLES:
+                offenders.append(f"{rel}:{node.lineno} {node.value}")
+    assert not offenders, offenders

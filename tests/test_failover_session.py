@@ -21,8 +21,8 @@ from hookctl.failover.session import (
     follow_window,
     parse_interval,
 )
-from hookctl.failover.source import gcs_endpoint, pick_shard, resolve_source
-from hookctl.settings import FailoverEnv, failover_env
+from hookctl.failover.source import resolve_source
+from hookctl.settings import gcs_endpoint, shard
 
 DAY_START = datetime(2026, 4, 3, tzinfo=UTC)
 
@@ -60,23 +60,23 @@ def test_interval_refuses_short_or_unreadable_values(text: str) -> None:
 
 
 def test_shard_comes_from_the_flag_then_cloud_run_then_indexed_jobs() -> None:
-    cloud_run = failover_env({"CLOUD_RUN_TASK_INDEX": "2", "CLOUD_RUN_TASK_COUNT": "8"})
-    assert pick_shard("1/4", None, cloud_run) == (1, 4)
-    assert pick_shard(None, None, cloud_run) == (2, 8)
-    job = failover_env({"JOB_COMPLETION_INDEX": "3"})
-    assert pick_shard(None, 5, job) == (3, 5)
+    cloud_run = {"CLOUD_RUN_TASK_INDEX": "2", "CLOUD_RUN_TASK_COUNT": "8"}
+    assert shard("1/4", None, cloud_run) == (1, 4)
+    assert shard(None, None, cloud_run) == (2, 8)
+    job = {"JOB_COMPLETION_INDEX": "3"}
+    assert shard(None, 5, job) == (3, 5)
     with pytest.raises(UsageError, match="number of shards is unknown"):
-        pick_shard(None, None, job)
+        shard(None, None, job)
     with pytest.raises(UsageError, match="JOB_COMPLETION_INDEX"):
-        pick_shard(None, 5, FailoverEnv())
-    assert pick_shard(None, None, FailoverEnv()) is None
+        shard(None, 5, {})
+    assert shard(None, None, {}) is None
 
 
 def test_endpoint_prefers_the_flag_and_defaults_to_http() -> None:
-    env = failover_env({"STORAGE_EMULATOR_HOST": "127.0.0.1:9"})
+    env = {"STORAGE_EMULATOR_HOST": "127.0.0.1:9"}
     assert gcs_endpoint(None, env) == "http://127.0.0.1:9"
     assert gcs_endpoint("https://gcs.example", env) == "https://gcs.example"
-    both = failover_env({"HOOKCTL_GCS_ENDPOINT": "http://a", "STORAGE_EMULATOR_HOST": "b"})
+    both = {"HOOKCTL_GCS_ENDPOINT": "http://a", "STORAGE_EMULATOR_HOST": "b"}
     assert gcs_endpoint(None, both) == "http://a"
 
 

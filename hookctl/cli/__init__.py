@@ -97,13 +97,15 @@ def root(
         typer.Option("--base-url", help="Stream API base URL. [env var: STREAM_BASE_URL]"),
     ] = None,
     timeout: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--timeout",
             min=0.1,
-            help="Seconds each network call may take, retries included (Stream API, GCS, token).",
+            max=3600,
+            help="Seconds each network call may take, retries included (Stream API, GCS, "
+            "token); default 10. [env var: HOOKCTL_TIMEOUT]",
         ),
-    ] = 10.0,
+    ] = None,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -147,7 +149,7 @@ def root(
         api_key=api_key,
         base_url=base_url,
         profile=profile,
-        timeout=timeout,
+        flag_timeout=timeout,
         verbose=verbose,
         debug=debug,
         force_v2=force_v2,

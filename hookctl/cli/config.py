@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -106,7 +106,7 @@ def show(
     as_json: O.Json = False,
     show_secrets: O.ShowSecrets = False,
 ) -> None:
-    """Show a profile, or the settings in effect with --sources.
+    """Show a profile, or every setting in effect (with --sources: where each comes from).
 
     Example: hookctl config show --sources
     """
@@ -124,6 +124,7 @@ def show(
             "api_key": prof.api_key,
             "api_secret": secret(prof.api_secret),
             "base_url": prof.base_url,
+            "lock_url": prof.lock_url,
         }
         if as_json:
             actx.console.json(data)
@@ -131,27 +132,24 @@ def show(
             actx.console.fields(list(data.items()))
         return
     settings = actx.settings()
-    values = {
-        "profile": settings.profile,
-        "api_key": settings.api_key,
-        "api_secret": secret(settings.api_secret),
-        "base_url": settings.base_url,
-    }
+    rows = settings.rows(show_secrets=show_secrets)
     if as_json:
+        values: dict[str, Any] = {name: value for name, value, _ in rows}
+        values["timeout"] = settings.timeout
         actx.console.json(
             {
-                k: {"value": v, "source": settings.sources.get(k)} if sources else v
-                for k, v in values.items()
+                name: {"value": values[name], "source": source or None} if sources else values[name]
+                for name, _, source in rows
             }
         )
         return
     if sources:
         actx.console.table(
             ["setting", "value", "source"],
-            [[k, v or "", settings.sources.get(k, "")] for k, v in values.items()],
+            [[name, value or "", source or "(not set)"] for name, value, source in rows],
         )
     else:
-        actx.console.fields(list(values.items()))
+        actx.console.fields([(name, value) for name, value, _ in rows])
 
 
 @app.command("use")

@@ -15,7 +15,7 @@ from hookctl.cli.output import Console
 
 if TYPE_CHECKING:
     from hookctl.livecatalog import Choice
-    from hookctl.settings import Resolved
+    from hookctl.settings import Settings
     from hookctl.stream.client import StreamClient
     from hookctl.writer import SafeWriter
 
@@ -26,22 +26,36 @@ class AppContext:
     api_key: str | None = None
     base_url: str | None = None
     profile: str | None = None
-    timeout: float = 10.0
+    flag_timeout: float | None = None
     verbose: bool = False
     debug: bool = False
     force_v2: bool = False
-    _settings: Resolved | None = field(default=None, repr=False)
+    _settings: Settings | None = field(default=None, repr=False)
     _client: StreamClient | None = field(default=None, repr=False)
     _seen_hooks: list[dict[str, Any]] | None = field(default=None, repr=False)
 
-    def settings(self) -> Resolved:
+    def settings(self) -> Settings:
+        """Every setting with its source (reads the config file once, on first use)."""
         if self._settings is None:
             from hookctl.settings import resolve
 
             self._settings = resolve(
-                flag_api_key=self.api_key, flag_base_url=self.base_url, flag_profile=self.profile
+                flag_api_key=self.api_key,
+                flag_base_url=self.base_url,
+                flag_profile=self.profile,
+                flag_timeout=self.flag_timeout,
             )
         return self._settings
+
+    @property
+    def timeout(self) -> float:
+        """The budget of each network call (``--timeout``, ``HOOKCTL_TIMEOUT``, 10 s);
+        resolved without the config file, so commands that need no profile never read it."""
+        if self._settings is not None:
+            return self._settings.timeout
+        from hookctl.settings import timeout_setting
+
+        return timeout_setting(self.flag_timeout)[0]
 
     def client(self) -> StreamClient:
         if self._client is None:
@@ -89,7 +103,8 @@ class AppContext:
         client = self.client()
         settings = self.settings()
         assert settings.api_key is not None
-        return SafeWriter(client, settings.api_key, data_dir(), force_v2=self.force_v2)
+    force_v2: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
 
     def _remember(self, hooks: list[dict[str, Any]]) -> None:
         self._seen_hooks = hooks  # the last array read; cached once, on close

@@ -10,10 +10,9 @@ caller passes, so nothing talks to Stream when it is not needed) and the hook's
 3. a stored key that is not usable here becomes a note, and Application Default
    Credentials are used instead.
 
-Also here: the shard a job takes (``--shard``, or the task index that Cloud Run and
-Kubernetes indexed Jobs set), the selection, and the bucket and finder factories.
-No I/O beyond the ``get_hooks`` callable; values from the environment come in
-through ``hookctl.settings.FailoverEnv``.
+Also here: the selection, and the bucket and finder factories. No I/O beyond the
+``get_hooks`` callable; the endpoint and the shard come from ``hookctl.settings``
+(flag > environment), which alone reads the environment.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from hookctl.settings import DEFAULT_TIMEOUT
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Bucket
     from hookctl.failover.select import Finder, Selection
-    from hookctl.settings import FailoverEnv
 
 GetHooks = Callable[[], list[dict[str, Any]]]
 
@@ -134,35 +132,6 @@ def _gcs_only(hook: dict[str, Any]) -> dict[str, Any]:
             "and pass --bucket/--path",
         )
     return hook
-
-
-def gcs_endpoint(flag: str | None, env: FailoverEnv) -> str | None:
-    """The GCS API endpoint: the flag, else the environment; ``host:port`` means http."""
-    value = flag or env.gcs_endpoint
-    if value and not value.startswith("http"):
-        value = f"http://{value}"
-    return value
-
-
-def pick_shard(flag: str | None, count: int | None, env: FailoverEnv) -> tuple[int, int] | None:
-    """``--shard I/N``, else Cloud Run's task index/count, else a Kubernetes indexed
-    Job's completion index with ``--shard-count N``; None when the job is not sharded."""
-    from hookctl.failover.layout import parse_shard
-
-    if flag:
-        return parse_shard(flag)
-    if env.cloud_run_task_count and env.cloud_run_task_index:
-        return parse_shard(f"{env.cloud_run_task_index}/{env.cloud_run_task_count}")
-    if env.job_completion_index:
-        if not count:
-            raise UsageError(
-                "JOB_COMPLETION_INDEX is set but the number of shards is unknown",
-                "pass --shard-count N (the Job's completions)",
-            )
-        return parse_shard(f"{env.job_completion_index}/{count}")
-    if count:
-        raise UsageError("--shard-count needs JOB_COMPLETION_INDEX", "or pass --shard I/N")
-    return None
 
 
 def selection(

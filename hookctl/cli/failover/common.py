@@ -22,10 +22,9 @@ def read_key(credentials: str | None, credentials_env: str | None) -> ServiceAcc
 
 
 def endpoint(flag: str | None) -> str | None:
-    from hookctl.failover.source import gcs_endpoint
-    from hookctl.settings import failover_env
+    from hookctl.settings import gcs_endpoint
 
-    return gcs_endpoint(flag, failover_env())
+    return gcs_endpoint(flag)
 
 
 def source_from(
@@ -64,9 +63,8 @@ def selection_from(
     allow_unknown: bool,
     need_window: bool = True,
 ) -> Selection:
-    from hookctl.failover.source import pick_shard
     from hookctl.failover.source import selection as select
-    from hookctl.settings import failover_env
+    from hookctl.settings import shard as pick_shard
 
     wanted = event_types(actx, types, allow_unknown=allow_unknown) if types else []
     return select(
@@ -74,7 +72,7 @@ def selection_from(
         since=since,
         until=until,
         event_types=frozenset(wanted),
-        shard=pick_shard(shard, shard_count, failover_env()),
+        shard=pick_shard(shard, shard_count),
         need_window=need_window,
     )
 

@@ -24,7 +24,8 @@ Endpoint = Annotated[
     str | None,
     typer.Option(
         "--gcs-endpoint",
-        help="GCS API endpoint (tests, emulators). [env var: STORAGE_EMULATOR_HOST]",
+        help="GCS API endpoint (tests, emulators). "
+        "[env var: HOOKCTL_GCS_ENDPOINT, STORAGE_EMULATOR_HOST]",
     ),
 ]
 
