@@ -38,7 +38,7 @@ class HookctlGroup(TyperGroup):
                 import traceback
 
                 obj.console.talk("".join(traceback.format_exception(exc)).rstrip())
-                raise typer.Exit(EXIT_FAILED) from None
+                raise typer.Exit(exit_status(exc)) from None
             _console(ctx).error(
                 f"unexpected failure: {type(exc).__name__}: {exc}",
                 "run again with --debug for the traceback, and report it",
