@@ -64,6 +64,7 @@ def _parse(command: str, args: list[str]) -> dict[str, Any]:
 
 def _fast(argv: list[str]) -> int:
     from hookctl.errors import ExitStatus, HookctlError, exit_status
+    from hookctl.stdio import Stdin
     from hookctl.verify import render_result, run_sign, run_verify
 
     command = argv[0]
@@ -76,6 +77,7 @@ def _fast(argv: list[str]) -> int:
                     secret_envs=opts["--secret-env"],
                     secret_files=opts["--secret-file"],
                     profile=opts.get("--profile"),
+                    stdin=Stdin.from_process(),
                 )
             )
             return ExitStatus.OK
@@ -89,6 +91,7 @@ def _fast(argv: list[str]) -> int:
             base64_wrapped=opts["--base64"],
             explain=opts["--explain"],
             save_body=opts.get("--save-body"),
+            stdin=Stdin.from_process(),
         )
     except HookctlError as exc:
         if opts["--json"]:

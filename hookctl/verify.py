@@ -6,8 +6,6 @@ Both the Typer command and the no-Typer fast path in ``hookctl.entry`` call
 
 from __future__ import annotations
 
-import sys
-
 from hookctl.compression import is_gzip
 from hookctl.errors import UsageError, require_env
 from hookctl.signing import sign, verify_any
@@ -16,6 +14,8 @@ from hookctl.signing import sign, verify_any
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from hookctl.stdio import Stdin
 
 
 class RawRequest:
@@ -72,12 +72,13 @@ def _dechunk(data: bytes) -> bytes:
     return bytes(out)
 
 
-def read_input(path: str | None) -> bytes:
+def read_input(path: str | None, stdin: Stdin) -> bytes:
     """Raw bytes of a file, or of stdin for ``None`` or ``-``; never decoded."""
     if path in (None, "-"):
-        if sys.stdin is None or sys.stdin.isatty():
+        data = stdin.read_bytes()
+        if data is None:
             raise UsageError("no body: stdin is a terminal", "pass --body FILE or pipe the body in")
-        return sys.stdin.buffer.read()
+        return data
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -146,6 +147,7 @@ def run_verify(
     base64_wrapped: bool = False,
     explain: bool = False,
     save_body: str | None = None,
+    stdin: Stdin,
 ) -> dict[str, Any]:
     """Returns ``{valid, reason, matched_secret, compressed}``; raises UsageError for bad input.
 
@@ -157,7 +159,7 @@ def run_verify(
     if request_path is not None:
         if body_path is not None:
             raise UsageError("--request and --body both give a body", "pass one of them")
-        request = parse_raw_request(read_input(request_path))
+        request = parse_raw_request(read_input(request_path, stdin))
         body = request.body
         if signature is None:
             signature = request.headers.get("x-signature")
@@ -167,7 +169,7 @@ def run_verify(
                     "pass --signature, or capture the full request",
                 )
     else:
-        body = read_input(body_path)
+        body = read_input(body_path, stdin)
     if not signature or not signature.strip():
         raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
     compressed = False
@@ -231,7 +233,8 @@ def run_sign(
     secret_envs: list[str],
     secret_files: list[str],
     profile: str | None = None,
+    stdin: Stdin,
 ) -> str:
-    body = read_input(body_path)
+    body = read_input(body_path, stdin)
     _, secret = gather_secrets(secret_envs, secret_files, profile)[0]
     return sign(body, secret)

@@ -8,19 +8,19 @@ import pytest
 
 from hookctl.cli.output import Console
 from hookctl.errors import UsageError
+from hookctl.stdio import Stdin
 
 
-def console(*, tty: bool, ci: bool = False) -> tuple[Console, io.StringIO]:
+def console(*, tty: bool, ci: bool = False, answer: str = "") -> tuple[Console, io.StringIO]:
     err = io.StringIO()
-    return Console(io.StringIO(), err, stdin_tty=tty, ci=ci), err
+    return Console(io.StringIO(), err, stdin=Stdin(io.StringIO(answer), tty=tty), ci=ci), err
 
 
 @pytest.mark.parametrize(
     ("answer", "accepted"), [("y\n", True), ("YES\n", True), ("n\n", False), ("\n", False)]
 )
-def test_terminal_answer(monkeypatch: pytest.MonkeyPatch, answer: str, accepted: bool) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
-    con, err = console(tty=True)
+def test_terminal_answer(answer: str, accepted: bool) -> None:
+    con, err = console(tty=True, answer=answer)
     if accepted:
         con.require_confirmation("Remove hook x?", yes=False)
     else:
@@ -39,3 +39,31 @@ def test_no_prompt_without_a_person(tty: bool, ci: bool, why: str) -> None:
     assert info.value.hint == "pass --yes to confirm in scripts"
     assert err.getvalue() == ""
     con.require_confirmation("Remove hook x?", yes=True)
+
+
+def test_stdin_reads_bytes_text_and_lines_and_knows_a_terminal() -> None:
+    assert Stdin.of(b"\xff\x00raw").read_bytes() == b"\xff\x00raw"  # undecoded
+    assert Stdin.of("{}", tty=True).read_bytes() is None  # a person would have to type it
+    assert Stdin(None).read_bytes() is None and Stdin(None).readline() == ""
+    two = Stdin.of("first\nsecond\n")
+    assert two.readline() == "first\n" and two.read_text() == "second\n"
+
+
+def test_verify_signature_reads_the_body_from_the_consoles_stdin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hookctl.signing import sign
+    from hookctl.verify import run_verify
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("not this one"))
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    body = b'{"type": "message.new"}'
+    result = run_verify(
+        body_path=None,
+        signature=sign(body, "s3cret"),
+        request_path=None,
+        secret_envs=["WEBHOOK_SECRET"],
+        secret_files=[],
+        stdin=Stdin.of(body),
+    )
+    assert result["valid"] is True

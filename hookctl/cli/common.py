@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from typing import TYPE_CHECKING
 
 from hookctl.cli.context import AppContext
@@ -22,7 +21,7 @@ def read_secret(ctx: AppContext, *, env_var: str | None, from_stdin: bool, label
         remember(value)
         return value
     if from_stdin:
-        value = sys.stdin.readline().strip()
+        value = ctx.console.stdin.readline().strip()
         if not value:
             raise UsageError(
                 f"no {label} on stdin", 'pipe the secret in, e.g. `printf %s "$S" | ...`'

@@ -103,8 +103,9 @@ class AppContext:
         client = self.client()
         settings = self.settings()
         assert settings.api_key is not None
-    force_v2: bool = False
-    _settings: Settings | None = field(default=None, repr=False)
+        return SafeWriter(
+            client, settings.api_key, settings.data_dir or data_dir(), force_v2=self.force_v2
+        )
 
     def _remember(self, hooks: list[dict[str, Any]]) -> None:
         self._seen_hooks = hooks  # the last array read; cached once, on close

@@ -1,7 +1,9 @@
-"""The one object that owns stdout, stderr, TTY state and colour.
+"""The one object that owns stdin, stdout, stderr, TTY state and colour.
 
 stdout carries data only (tables, TSV, JSON); every message, warning, prompt
-and error goes to stderr. No other module looks at ``isatty()``.
+and error goes to stderr. Input is read through ``console.stdin`` (a
+``hookctl.stdio.Stdin``). No other module looks at ``isatty()`` or reads
+``sys.stdin``; tests build a Console over ``StringIO`` with chosen TTY flags.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, TextIO
 
 from hookctl.errors import UsageError
 from hookctl.redact import redact
+from hookctl.stdio import Stdin
 from hookctl.validate import encodable
 
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
@@ -38,12 +41,14 @@ class Console:
         color: bool = False,
         quiet: bool = False,
         ci: bool = False,
+        stdin: Stdin | None = None,
     ) -> None:
+        self.stdin = stdin if stdin is not None else Stdin(None, tty=stdin_tty)
         self.out = out
         self.err = err
         self.out_tty = out_tty
         self.err_tty = err_tty
-        self.stdin_tty = stdin_tty
+        self.stdin_tty = stdin_tty or self.stdin.tty
         self.color = color
         self.quiet = quiet
         self.ci = ci
@@ -59,12 +64,14 @@ class Console:
             color = True
         else:
             color = err_tty and env.get("TERM") != "dumb"
+        stdin = Stdin.from_process()
         return cls(
             sys.stdout,
             sys.stderr,
             out_tty=_isatty(sys.stdout),
             err_tty=err_tty,
-            stdin_tty=_isatty(sys.stdin),
+            stdin_tty=stdin.tty,
+            stdin=stdin,
             color=color,
             quiet=quiet,
             ci=bool(env.get("CI")),
@@ -176,5 +183,5 @@ class Console:
             file=self.err,
             flush=True,
         )
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        if self.stdin.readline().strip().lower() not in ("y", "yes"):
             raise UsageError("cancelled", "nothing was changed")

@@ -97,6 +97,7 @@ def verify_signature(
         base64_wrapped=base64_wrapped,
         explain=explain,
         save_body=save_body,
+        stdin=actx.console.stdin,
     )
     actx.console.line(render_result(result, as_json=as_json))
     raise typer.Exit(ExitStatus.of(bool(result["valid"])))
@@ -121,5 +122,6 @@ def sign_body(
             secret_envs=secret_env or [],
             secret_files=secret_file or [],
             profile=actx.profile,
+            stdin=actx.console.stdin,
         )
     )
