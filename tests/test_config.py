@@ -184,7 +184,8 @@ def test_a_bad_timeout_variable_is_a_usage_error(cli: Cli, monkeypatch: pytest.M
         monkeypatch.setenv("HOOKCTL_TIMEOUT", bad)
         result = cli("config", "show")
         assert result.exit_code == 2, (bad, result.output)
-        assert "HOOKCTL_TIMEOUT" in result.stderr and "Traceback" not in result.stderr
+        assert "HOOKCTL_TIMEOUT" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_gcs_endpoint_precedence() -> None:

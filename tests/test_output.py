@@ -44,9 +44,11 @@ def test_no_prompt_without_a_person(tty: bool, ci: bool, why: str) -> None:
 def test_stdin_reads_bytes_text_and_lines_and_knows_a_terminal() -> None:
     assert Stdin.of(b"\xff\x00raw").read_bytes() == b"\xff\x00raw"  # undecoded
     assert Stdin.of("{}", tty=True).read_bytes() is None  # a person would have to type it
-    assert Stdin(None).read_bytes() is None and Stdin(None).readline() == ""
+    assert Stdin(None).read_bytes() is None
+    assert Stdin(None).readline() == ""
     two = Stdin.of("first\nsecond\n")
-    assert two.readline() == "first\n" and two.read_text() == "second\n"
+    assert two.readline() == "first\n"
+    assert two.read_text() == "second\n"
 
 
 def test_verify_signature_reads_the_body_from_the_consoles_stdin(
