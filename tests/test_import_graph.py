@@ -152,3 +152,36 @@ def test_no_import_cycles() -> None:
 )
 def test_known_cycle_is_gone(cycle: frozenset[str]) -> None:
     assert cycle not in {frozenset(c) for c in cycles(import_graph())}
+
+
+def _external_imports(tree: ast.AST) -> set[str]:
+    """Top-level package names imported anywhere in a module (TYPE_CHECKING aside)."""
+    names: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            return
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return names
+
+
+def test_core_modules_never_import_the_cli_layer_typer_or_rich() -> None:
+    """The layer below the CLI returns values or raises HookctlError: it never needs
+    Typer, rich or anything in hookctl.cli (docs/architecture.md)."""
+    graph = import_graph()
+    offenders = []
+    for name, path in module_names().items():
+        if name.startswith("hookctl.cli") or name in ("hookctl.entry", "hookctl.__main__"):
+            continue
+        upward = sorted(m for m in graph[name] if m.startswith("hookctl.cli"))
+        ui = sorted({"typer", "rich"} & _external_imports(ast.parse(path.read_text("utf-8"))))
+        if upward or ui:
+            offenders.append(f"{name}: {upward + ui}")
+    assert not offenders, offenders
