@@ -377,6 +377,23 @@ class Settings:
 Resolved = Settings  # the older name
 
 
+def _chosen_profile(
+    flag_profile: str | None, env: Env, config: ConfigFile
+) -> tuple[Profile | None, str, str]:
+    """The profile in effect, why (for the ``profile`` row), and the source label its
+    values get: ``--profile``, else ``HOOKCTL_PROFILE``, else the file's default."""
+    if flag_profile:
+        prof = config.profile(flag_profile)
+        return prof, "flag --profile", f"profile {prof.name} (flag --profile)"
+    if env.get("HOOKCTL_PROFILE"):
+        prof = config.profile(env["HOOKCTL_PROFILE"])
+        return prof, "env HOOKCTL_PROFILE", f"profile {prof.name} (env HOOKCTL_PROFILE)"
+    if config.default_profile:
+        prof = config.profile(config.default_profile)
+        return prof, f"default_profile in {config.path}", f"profile {prof.name} (default)"
+    return None, "none (no --profile, HOOKCTL_PROFILE or default_profile)", ""
+
+
 def resolve(
     *,
     flag_api_key: str | None = None,
@@ -399,35 +416,16 @@ def resolve(
 
     take("api_key", flag_api_key, "flag --api-key")
     take("base_url", flag_base_url, "flag --base-url")
-    profile_name: str | None = None
-    if flag_profile:
-        profile_name = flag_profile
-        sources["profile"] = "flag --profile"
-        chosen = config.profile(flag_profile)
+    prof, profile_source, origin = _chosen_profile(flag_profile, env, config)
+    sources["profile"] = profile_source
+    if flag_profile:  # a profile named on the command line counts as flags
         for name in PROFILE_FIELDS:
-            take(name, getattr(chosen, name), f"profile {chosen.name} (flag --profile)")
+            take(name, getattr(prof, name), origin)
     for name in PROFILE_FIELDS:
         take(name, env.get(ENV_FOR[name]), f"env {ENV_FOR[name]}")
-    if not flag_profile:
-        env_profile = env.get("HOOKCTL_PROFILE")
-        prof: Profile | None
-        if env_profile:
-            profile_name = env_profile
-            sources["profile"] = "env HOOKCTL_PROFILE"
-            prof = config.profile(env_profile)
-            origin = f"profile {prof.name} (env HOOKCTL_PROFILE)"
-        elif config.default_profile:
-            profile_name = config.default_profile
-            sources["profile"] = f"default_profile in {config.path}"
-            prof = config.profile(config.default_profile)
-            origin = f"profile {prof.name} (default)"
-        else:
-            prof = None
-            origin = ""
-            sources["profile"] = "none (no --profile, HOOKCTL_PROFILE or default_profile)"
-        if prof is not None:
-            for name in PROFILE_FIELDS:
-                take(name, getattr(prof, name), origin)
+    if prof is not None and not flag_profile:
+        for name in PROFILE_FIELDS:
+            take(name, getattr(prof, name), origin)
     take("base_url", DEFAULT_BASE_URL, "default")
     timeout, sources["timeout"] = timeout_setting(flag_timeout, env)
     endpoint, endpoint_source = gcs_endpoint_setting(None, env)
@@ -441,7 +439,7 @@ def resolve(
         api_key=values.get("api_key"),
         api_secret=values.get("api_secret"),
         base_url=values["base_url"].rstrip("/"),
-        profile=profile_name,
+        profile=prof.name if prof is not None else None,
         sources=sources,
         timeout=timeout,
         gcs_endpoint=endpoint,

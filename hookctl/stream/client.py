@@ -126,30 +126,13 @@ class StreamClient:
                     headers=headers,
                     timeout=httpx.Timeout(left, connect=min(left, 5.0)),
                 )
-            except httpx.TimeoutException as exc:
-                self._note(f"{method} {url} -> {type(exc).__name__}")
-                if not idempotent and not isinstance(exc, httpx.ConnectTimeout):
-                    raise self._unknown_outcome(exc) from None
-                if attempt == attempts or budget.expired():
-                    raise self._no_answer(budget) from None
-            except httpx.ConnectError as exc:
-                # Nothing reached the server: safe to retry, even a write.
-                self._note(f"{method} {url} -> connection failed ({type(exc).__name__})")
-                if attempt == attempts or budget.expired():
-                    raise ConnectionFailed(
-                        f"cannot reach Stream at {self.base_url}: {network_reason(exc)}",
-                        "check --base-url / STREAM_BASE_URL and your network; for the local "
-                        "sandbox run `hookctl sandbox start`",
-                    ) from None
             except httpx.TransportError as exc:
                 self._note(f"{method} {url} -> {type(exc).__name__}")
-                if not idempotent:
-                    raise self._unknown_outcome(exc) from None
-                if attempt == attempts or budget.expired():
-                    raise ConnectionFailed(
-                        f"Stream at {self.base_url} did not answer: {network_reason(exc)}",
-                        "try again; raise --timeout if the network is slow",
-                    ) from None
+                final = self._transport_failure(
+                    exc, idempotent=idempotent, last=attempt == attempts, budget=budget
+                )
+                if final is not None:
+                    raise final from None
             else:
                 elapsed = (time.perf_counter() - started) * 1000
                 self._note(f"{method} {url} -> {response.status_code} ({elapsed:.0f} ms)")
@@ -171,6 +154,31 @@ class StreamClient:
             self._note(f"retrying in {wait:.1f}s (attempt {attempt + 1} of {attempts})")
             self._sleep(wait)
         raise AssertionError("unreachable")
+
+    def _transport_failure(
+        self, exc: httpx.TransportError, *, idempotent: bool, last: bool, budget: Budget
+    ) -> ConnectionFailed | None:
+        """The error to raise for a request that got no response, or None to retry.
+
+        Nothing reached the server after a connect failure, so even a write may be
+        retried; a write that may have arrived is never sent twice."""
+        connect_failed = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+        if not idempotent and not connect_failed:
+            return self._unknown_outcome(exc)
+        if not (last or budget.expired()):
+            return None
+        if isinstance(exc, httpx.TimeoutException):
+            return self._no_answer(budget)
+        if connect_failed:
+            return ConnectionFailed(
+                f"cannot reach Stream at {self.base_url}: {network_reason(exc)}",
+                "check --base-url / STREAM_BASE_URL and your network; for the local "
+                "sandbox run `hookctl sandbox start`",
+            )
+        return ConnectionFailed(
+            f"Stream at {self.base_url} did not answer: {network_reason(exc)}",
+            "try again; raise --timeout if the network is slow",
+        )
 
     def _no_answer(self, budget: Budget) -> ConnectionFailed:
         return ConnectionFailed(
