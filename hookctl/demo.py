@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from hookctl.errors import HookctlError
+from hookctl.errors import ExitStatus, HookctlError
 from hookctl.sandbox.run import build
 from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
 
@@ -55,7 +55,7 @@ class Demo:
             )
         return proc.stdout
 
-    def main(self, events: int = 10) -> int:
+    def main(self, events: int = 10) -> ExitStatus:
         from hookctl.receiver import Receiver
         from hookctl.sandbox.gcs import LocalGcs
         from hookctl.sandbox.run import free_port
@@ -174,5 +174,5 @@ class Demo:
                 "replayed and received once each with valid signatures; the second replay "
                 "sent nothing"
             )
-            return 0
-        return 1
+            return ExitStatus.OK
+        return ExitStatus.FAILED

@@ -9,6 +9,7 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials, render_result
+from hookctl.errors import ExitStatus
 
 
 def ping(
@@ -45,4 +46,4 @@ def ping(
         policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
     )
     render_result(actx, result, as_json=as_json)
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(ExitStatus.of(result.ok))

@@ -9,6 +9,7 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials, render_result
+from hookctl.errors import ExitStatus
 
 
 def trigger(
@@ -62,4 +63,4 @@ def trigger(
         )
         for r in failed[:5]:
             actx.console.error(f"{r.delivery.webhook_id}: {r.error}")
-    raise typer.Exit(0 if not failed else 1)
+    raise typer.Exit(ExitStatus.of(not failed))

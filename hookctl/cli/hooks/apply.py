@@ -9,6 +9,7 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.diff import FileArg, Inline, Prune, plan_file, show_plan
+from hookctl.errors import ExitStatus
 
 
 def apply(
@@ -35,7 +36,7 @@ def apply(
     result, changes, file_hooks = plan_file(actx, path, prune=prune, inline=allow_inline_secrets)
     if check or dry_run or not changes:
         show_plan(actx, result, changes, as_json=as_json)
-        raise typer.Exit(1 if check and changes else 0)
+        raise typer.Exit(ExitStatus.of(not (check and changes)))
     if result.pruned:
         ids = ", ".join(str(h.get("id")) for h in result.pruned)
         actx.console.require_confirmation(

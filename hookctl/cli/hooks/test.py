@@ -9,7 +9,8 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.deliver import Sets, credentials, render_result
-from hookctl.errors import UsageError, require_env
+from hookctl.envvars import require_env
+from hookctl.errors import ExitStatus, UsageError
 
 
 def test_hook(
@@ -58,10 +59,10 @@ def test_hook(
             actx.console.error(
                 f"check_{check.hook_type} with {check.with_key} key: {check.error or check.status}"
             )
-        raise typer.Exit(1 if check.ok is False else 0)
+        raise typer.Exit(ExitStatus.of(check.ok is not False))
     delivery = P.sample_delivery(app, hook, event=event, overrides=sets)
     key, secret = credentials(actx)
     retry = RetryPolicy.capped(max_attempts, attempt_timeout, deadline)
     [result] = deliver_sync(key, secret, [delivery], policy=retry)
     render_result(actx, result, as_json=as_json)
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(ExitStatus.of(result.ok))
