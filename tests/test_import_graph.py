@@ -12,20 +12,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import hookctl
 
 ROOT = Path(hookctl.__file__).parent
-
-# Cycles in code that is being moved into packages right now (issue 17): each is
-# an expected failure (strict: once the cycle is gone, the entry must be deleted).
-KNOWN: dict[frozenset[str], str] = {
-    frozenset({"hookctl.cli.failover", "hookctl.cli.replay"}): (
-        "cli/failover.py and cli/replay.py import each other; the cli/failover/ package "
-        "of one-verb modules removes it"
-    ),
-}
 
 
 def module_names() -> dict[str, Path]:
@@ -134,20 +123,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 def test_no_import_cycles() -> None:
     found = cycles(import_graph())
-    unexpected = [c for c in found if frozenset(c) not in KNOWN]
-    assert not unexpected, "import cycles: " + "; ".join(" <-> ".join(c) for c in unexpected)
-
-
-@pytest.mark.parametrize(
-    "cycle",
-    [
-        pytest.param(cycle, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for cycle, reason in KNOWN.items()
-    ],
-    ids=lambda c: " <-> ".join(sorted(c)),
-)
-def test_known_cycle_is_gone(cycle: frozenset[str]) -> None:
-    assert cycle not in {frozenset(c) for c in cycles(import_graph())}
+    assert not found, "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
 
 
 def _external_imports(tree: ast.AST) -> set[str]:
@@ -196,16 +172,11 @@ def _literal_exit(call: ast.Call) -> bool:
     )
 
 
-# Being moved into cli/failover/ right now (issue 17); converted when that lands.
-NOT_YET = ("cli/replay.py", "cli/failover.py", "cli/failover/")
-
-
 def test_exit_codes_come_from_the_enum() -> None:
     """`raise typer.Exit(ExitStatus.of(ok))`, never `typer.Exit(0 if ok else 1)`."""
     offenders = [
         f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}"
         for path in module_names().values()
-        if not path.relative_to(ROOT).as_posix().startswith(NOT_YET)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Call) and _literal_exit(node)
     ]

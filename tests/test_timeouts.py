@@ -120,8 +120,8 @@ def test_a_silent_stream_api_is_named_with_the_timeout(
 ) -> None:
     with silent_server() as stream:
         monkeypatch.setenv("STREAM_BASE_URL", stream)
-        monkeypatch.setenv("STREAM_API_KEY", "key")
-        monkeypatch.setenv("STREAM_API_SECRET", "secret")
+        monkeypatch.setenv("STREAM_API_KEY", "silent-test-key-7f3a")
+        monkeypatch.setenv("STREAM_API_SECRET", "silent-test-secret-9c1e")
         result = cli("--timeout", "1", "hooks", "list")
     assert result.exit_code == 1, result.output
     error = one_error(result.stderr)

@@ -10,10 +10,13 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from hookctl.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from hookctl.stdio import Stdin
 
 REQUIRED = ("project_id", "private_key_id", "private_key", "client_email", "token_uri")
 SA_EMAIL = re.compile(
@@ -200,7 +203,7 @@ def key_summary(credentials: str | None) -> dict[str, str]:
     return {k: str(info.get(k, "")) for k in ("client_email", "private_key_id", "project_id")}
 
 
-def read_key(file: str | None, env_var: str | None, stdin: TextIO) -> ServiceAccountKey:
+def read_key(file: str | None, env_var: str | None, stdin: Stdin) -> ServiceAccountKey:
     """The key from exactly one of a file (``-``: ``stdin``) and an environment variable,
     checked; never from the command line."""
     from hookctl.errors import UsageError, require_env
@@ -214,7 +217,7 @@ def read_key(file: str | None, env_var: str | None, stdin: TextIO) -> ServiceAcc
         text = require_env(env_var, f'export {env_var}="$(cat key.json)"')
         return check_key(text, source=f"the key in ${env_var}")
     if file == "-":
-        return check_key(stdin.read(), source="the key on stdin")
+        return check_key(stdin.read_text(), source="the key on stdin")
     assert file is not None
     try:
         with open(file, encoding="utf-8") as handle:

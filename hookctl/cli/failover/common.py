@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from hookctl.cli.common import event_types
@@ -15,10 +14,12 @@ if TYPE_CHECKING:
     from hookctl.failover.source import Source
 
 
-def read_key(credentials: str | None, credentials_env: str | None) -> ServiceAccountKey:
+def read_key(
+    actx: AppContext, credentials: str | None, credentials_env: str | None
+) -> ServiceAccountKey:
     from hookctl.failover.keys import read_key as read
 
-    return read(credentials, credentials_env, sys.stdin)
+    return read(credentials, credentials_env, actx.console.stdin)
 
 
 def endpoint(flag: str | None) -> str | None:
@@ -39,7 +40,7 @@ def source_from(
 ) -> Source:
     from hookctl.failover.source import resolve_source
 
-    key = read_key(credentials, credentials_env) if (credentials or credentials_env) else None
+    key = read_key(actx, credentials, credentials_env) if (credentials or credentials_env) else None
     return resolve_source(
         lambda: actx.client().get_hooks(),
         hook=hook,

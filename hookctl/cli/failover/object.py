@@ -10,6 +10,7 @@ from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.failover.common import source_from
 from hookctl.cli.failover.options import Credentials, CredentialsEnv, Endpoint
+from hookctl.errors import ExitStatus
 
 Name = Annotated[
     str,
@@ -87,7 +88,7 @@ def show_object(
                 [("name", item.name), ("size", item.size), ("malformed", view.problem)]
             )
             actx.console.line(view.excerpt)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILED)
     if as_json:
         return
     actx.console.fields(

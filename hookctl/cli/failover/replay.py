@@ -31,7 +31,7 @@ from hookctl.cli.failover.options import (
     Until,
 )
 from hookctl.cli.failover.progress import Progress
-from hookctl.errors import EXIT_INTERRUPTED
+from hookctl.errors import ExitStatus
 
 if TYPE_CHECKING:
     from hookctl.failover.outcome import ReplayReport
@@ -207,8 +207,8 @@ def replay(
     report = run_once(actx, job, stop)
     render_report(actx, report, as_json=as_json)
     if report.stopped:
-        raise typer.Exit(EXIT_INTERRUPTED)
-    raise typer.Exit(0 if report.complete else 1)
+        raise typer.Exit(ExitStatus.INTERRUPTED)
+    raise typer.Exit(ExitStatus.of(report.complete))
 
 
 @contextlib.contextmanager
@@ -237,7 +237,7 @@ def run_once(actx: AppContext, job: ReplayJob, stop: Stop) -> ReplayReport:
         progress.close()
 
 
-def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> int:
+def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> ExitStatus:
     source = job.source
     console = actx.console
 
@@ -255,7 +255,7 @@ def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> in
         )
         failed = job.follow(every, stop, on_round)
     console.say("stopped following")
-    return 0 if failed == 0 else 1
+    return ExitStatus.of(failed == 0)
 
 
 def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> None:

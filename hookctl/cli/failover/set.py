@@ -11,6 +11,7 @@ from hookctl.cli.common import render_write
 from hookctl.cli.context import app_context
 from hookctl.cli.failover.common import endpoint, read_key, render_probe
 from hookctl.cli.failover.options import Bucket, Credentials, CredentialsEnv, Endpoint, PathOpt
+from hookctl.errors import ExitStatus
 
 
 def set_failover(
@@ -39,13 +40,13 @@ def set_failover(
     actx = app_context(ctx)
     check_bucket(bucket)
     prefix = normalise_path(path)
-    key = read_key(credentials, credentials_env)
+    key = read_key(actx, credentials, credentials_env)
     hook = require_webhook(actx.live_hook(hook_id))
     if not skip_probe and not dry_run:
         report = probe(bucket, prefix, key, endpoint=endpoint(gcs_endpoint), timeout=actx.timeout)
         if not report.ok:
             render_probe(actx, report, as_json=False)
-            raise typer.Exit(1)
+            raise typer.Exit(ExitStatus.FAILED)
         for note in report.notes:
             actx.console.say(f"note: {note}")
     config = gcs_config(bucket, prefix, key)

@@ -10,7 +10,7 @@ from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.failover.common import endpoint, read_key, render_probe
 from hookctl.cli.failover.options import Bucket, Credentials, CredentialsEnv, Endpoint, PathOpt
-from hookctl.errors import UsageError
+from hookctl.errors import ExitStatus, UsageError
 
 
 def validate(
@@ -38,11 +38,11 @@ def validate(
         raise UsageError(f"--for {purpose!r} is not stream or replay", "pick one")
     check_bucket(bucket)
     prefix = normalise_path(path)
-    key = read_key(credentials, credentials_env)
+    key = read_key(actx, credentials, credentials_env)
     report = probe(
         bucket, prefix, key, purpose=purpose, endpoint=endpoint(gcs_endpoint), timeout=actx.timeout
     )
     render_probe(actx, report, as_json=as_json)
     if report.ok:
         actx.console.success(f"{key.client_email} has what {purpose} needs on gs://{bucket}")
-    raise typer.Exit(0 if report.ok else 1)
+    raise typer.Exit(ExitStatus.of(report.ok))
