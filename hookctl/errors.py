@@ -89,15 +89,3 @@ def exit_status(exc: BaseException) -> ExitStatus:
     if isinstance(exc, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED
     return ExitStatus.FAILED
-
-
-def require_env(var: str, hint: str | None = None) -> str:
-    """The value of environment variable ``var``, or a UsageError naming it."""
-    import os
-
-    value = os.environ.get(var, "")
-    if not value:
-        raise UsageError(
-            f"environment variable {var} is not set or empty", hint or f"export {var}=... first"
-        )
-    return value

@@ -99,7 +99,7 @@ def _fetch_hooks() -> list[dict[str, object]] | None:
     connection_class = (
         http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
     )
-    connection = connection_class(url.hostname, url.port, timeout=10.0)
+    connection = connection_class(url.hostname, url.port, timeout=settings.timeout)
     path = f"{url.path.rstrip('/')}/api/v2/app?api_key={quote(settings.api_key, safe='')}"
     headers = {
         "Authorization": server_token(settings.api_secret),

@@ -160,22 +160,6 @@ def shard(flag: str | None, count: int | None, env: Env | None = None) -> tuple[
     return shard_setting(flag, count, env)[0]
 
 
-def secret_from_env(env: Env | None = None) -> str | None:
-    """``STREAM_API_SECRET``, for ``verify-signature``'s fast path (no config file read)."""
-    return _env(env).get("STREAM_API_SECRET") or None
-
-
-def require_env(var: str, hint: str | None = None, env: Env | None = None) -> str:
-    """The value of the environment variable the user named (``--secret-env VAR``),
-    or a UsageError naming it."""
-    value = _env(env).get(var, "")
-    if not value:
-        raise UsageError(
-            f"environment variable {var} is not set or empty", hint or f"export {var}=... first"
-        )
-    return value
-
-
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the owner only."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

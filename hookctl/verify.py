@@ -7,7 +7,8 @@ Both the Typer command and the no-Typer fast path in ``hookctl.entry`` call
 from __future__ import annotations
 
 from hookctl.compression import is_gzip
-from hookctl.errors import UsageError, require_env
+from hookctl.envvars import require_env
+from hookctl.errors import UsageError
 from hookctl.signing import sign, verify_any
 
 # `typing` (and NamedTuple, contextlib) cost ~8 ms of a ~20 ms start in a regular install.
@@ -111,11 +112,12 @@ def gather_secrets(
         secrets.extend((f"file:{path}", v) for v in _split(text))
     if secrets:
         return secrets
-    from hookctl.settings import resolve, secret_from_env
+    from hookctl.envvars import secret_from_env
 
     env_secret = secret_from_env()
     if env_secret and not profile:  # env beats profiles: no need to read the config file
         return [("env:STREAM_API_SECRET", env_secret)]
+    from hookctl.settings import resolve
 
     settings = resolve(flag_profile=profile)
     if settings.api_secret:

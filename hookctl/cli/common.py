@@ -6,7 +6,8 @@ import getpass
 from typing import TYPE_CHECKING
 
 from hookctl.cli.context import AppContext
-from hookctl.errors import UsageError, require_env
+from hookctl.envvars import require_env
+from hookctl.errors import UsageError
 
 if TYPE_CHECKING:
     from hookctl.writer import WriteResult

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError, require_env
+from hookctl.envvars import require_env
+from hookctl.errors import UsageError
 
 if TYPE_CHECKING:
     from hookctl.receiver import Received

@@ -9,7 +9,8 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError, require_env
+from hookctl.envvars import require_env
+from hookctl.errors import UsageError
 
 app = typer.Typer(
     help="Run a local Stream-compatible app-settings API (no Stream account needed).",

@@ -206,7 +206,8 @@ def key_summary(credentials: str | None) -> dict[str, str]:
 def read_key(file: str | None, env_var: str | None, stdin: Stdin) -> ServiceAccountKey:
     """The key from exactly one of a file (``-``: ``stdin``) and an environment variable,
     checked; never from the command line."""
-    from hookctl.errors import UsageError, require_env
+    from hookctl.envvars import require_env
+    from hookctl.errors import UsageError
 
     if bool(file) == bool(env_var):
         raise UsageError(
