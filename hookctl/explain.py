@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
@@ -182,12 +181,13 @@ def _reserialised_shape(body: bytes) -> str:
 
 def _other_secrets(given: list[Secret]) -> list[Secret]:
     """Secrets configured on this machine but not given: env STREAM_API_SECRET, profiles."""
+    from hookctl.envvars import secret_from_env
     from hookctl.errors import HookctlError
     from hookctl.settings import load_config
 
     values = {v for _, v in given}
     found: list[Secret] = []
-    env = os.environ.get("STREAM_API_SECRET")
+    env = secret_from_env()
     if env and env not in values:
         found.append(("env:STREAM_API_SECRET", env))
         values.add(env)
