@@ -28,15 +28,25 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hookctl.errors import ConfigError, NotFound, UsageError
+# The settings no profile holds (timeout, GCS endpoint, shard) and the raw reads of the
+# fast paths live in envvars.py (no dataclasses, pathlib or typing); re-exported here.
+from hookctl.envvars import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from hookctl.envvars import Env as Env
+from hookctl.envvars import _env, _shard_raw
+from hookctl.envvars import gcs_endpoint as gcs_endpoint
+from hookctl.envvars import gcs_endpoint_setting as gcs_endpoint_setting
+from hookctl.envvars import require_env as require_env
+from hookctl.envvars import secret_from_env as secret_from_env
+from hookctl.envvars import shard as shard
+from hookctl.envvars import shard_setting as shard_setting
+from hookctl.envvars import timeout_setting as timeout_setting
+from hookctl.errors import ConfigError, NotFound
 
 DEFAULT_BASE_URL = "https://chat.stream-io-api.com"
-DEFAULT_TIMEOUT = 10.0  # seconds: one budget per network call (Stream, GCS, token)
 PROFILE_FIELDS = ("api_key", "api_secret", "base_url", "lock_url")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ENV_FOR = {
@@ -45,13 +55,6 @@ ENV_FOR = {
     "base_url": "STREAM_BASE_URL",
     "lock_url": "HOOKCTL_LOCK_URL",
 }
-
-
-Env = Mapping[str, str]
-
-
-def _env(env: Env | None) -> Env:
-    return os.environ if env is None else env
 
 
 def config_path(env: Env | None = None) -> Path:
@@ -72,92 +75,6 @@ def data_dir(env: Env | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("hookctl", appauthor=False))
-
-
-def timeout_setting(flag: float | None, env: Env | None = None) -> tuple[float, str]:
-    """The network budget in seconds: ``--timeout``, ``HOOKCTL_TIMEOUT``, else 10."""
-    if flag is not None:
-        return flag, "flag --timeout"
-    raw = _env(env).get("HOOKCTL_TIMEOUT", "").strip()
-    if raw:
-        try:
-            value = float(raw)
-        except ValueError:
-            value = -1.0
-        if not 0.1 <= value <= 3600:  # also refuses nan and inf
-            raise ConfigError(
-                f"HOOKCTL_TIMEOUT={raw!r} is not a number of seconds between 0.1 and 3600",
-                "e.g. export HOOKCTL_TIMEOUT=30, or pass --timeout",
-            )
-        return value, "env HOOKCTL_TIMEOUT"
-    return DEFAULT_TIMEOUT, "default"
-
-
-def gcs_endpoint_setting(flag: str | None, env: Env | None = None) -> tuple[str | None, str]:
-    """A GCS-compatible endpoint (emulators, tests): ``--gcs-endpoint``, then
-    ``HOOKCTL_GCS_ENDPOINT``, then ``STORAGE_EMULATOR_HOST``; ``None`` is Google's."""
-    env = _env(env)
-    for value, source in (
-        (flag, "flag --gcs-endpoint"),
-        (env.get("HOOKCTL_GCS_ENDPOINT"), "env HOOKCTL_GCS_ENDPOINT"),
-        (env.get("STORAGE_EMULATOR_HOST"), "env STORAGE_EMULATOR_HOST"),
-    ):
-        if value:
-            return (value if value.startswith("http") else f"http://{value}"), source
-    return None, ""
-
-
-def gcs_endpoint(flag: str | None = None, env: Env | None = None) -> str | None:
-    return gcs_endpoint_setting(flag, env)[0]
-
-
-def _shard_raw(env: Env, count: int | None) -> tuple[str | None, str]:
-    if env.get("CLOUD_RUN_TASK_COUNT") and env.get("CLOUD_RUN_TASK_INDEX"):
-        return (
-            f"{env['CLOUD_RUN_TASK_INDEX']}/{env['CLOUD_RUN_TASK_COUNT']}",
-            "env CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT",
-        )
-    if env.get("JOB_COMPLETION_INDEX"):
-        if count:
-            return (
-                f"{env['JOB_COMPLETION_INDEX']}/{count}",
-                "env JOB_COMPLETION_INDEX with flag --shard-count",
-            )
-        return f"{env['JOB_COMPLETION_INDEX']}/?", "env JOB_COMPLETION_INDEX (needs --shard-count)"
-    return None, ""
-
-
-def shard_setting(
-    flag: str | None, count: int | None, env: Env | None = None
-) -> tuple[tuple[int, int] | None, str]:
-    """Which shard of a replay this process takes: ``--shard I/N``, else Cloud Run's
-    task index and count, else a Kubernetes indexed Job's index with ``--shard-count``."""
-    from hookctl.failover.layout import parse_shard
-
-    if flag:
-        return parse_shard(flag), "flag --shard"
-    raw, source = _shard_raw(_env(env), count)
-    if raw is None:
-        if count:
-            raise UsageError("--shard-count needs JOB_COMPLETION_INDEX", "or pass --shard I/N")
-        return None, ""
-    if raw.endswith("/?"):
-        raise UsageError(
-            "JOB_COMPLETION_INDEX is set but the number of shards is unknown",
-            "pass --shard-count N (the Job's completions)",
-        )
-    try:
-        return parse_shard(raw), source
-    except UsageError:
-        raise UsageError(
-            f"{source.removeprefix('env ')} gives shard {raw!r}, not INDEX/COUNT with "
-            "0 <= INDEX < COUNT",
-            "fix the variables, or pass --shard I/N",
-        ) from None
-
-
-def shard(flag: str | None, count: int | None, env: Env | None = None) -> tuple[int, int] | None:
-    return shard_setting(flag, count, env)[0]
 
 
 def private_dir(path: Path) -> Path:
