@@ -102,92 +102,118 @@ def _activity() -> dict[str, Any]:
     }
 
 
+def _feeds_event(base: dict[str, Any], event_type: str) -> dict[str, Any]:
+    """Activity feeds: an activity, plus the comment, reaction, follow … it names."""
+    kind = event_type.split(".")[1]
+    base.update({"fid": "user:alice", "activity": _activity(), "user": _user()})
+    if kind == "comment":
+        base["comment"] = {
+            "id": str(uuid.uuid4()),
+            "text": "Nice!",
+            "user": _user("bob"),
+            "object_id": base["activity"]["id"],
+            "object_type": "activity",
+        }
+    if "reaction" in event_type:
+        base["reaction"] = {"type": "like", "user": _user("bob"), "created_at": _now()}
+    if kind == "follow":
+        base["follow"] = {
+            "source_feed": {"fid": "timeline:bob"},
+            "target_feed": {"fid": "user:alice"},
+            "status": "accepted",
+        }
+    if kind.startswith("bookmark"):
+        base["bookmark"] = {
+            "user": _user("bob"),
+            "activity": base["activity"],
+            "folder": {"id": "f1", "name": "Later"},
+        }
+    if kind in ("feed", "feed_member", "feed_group", "notification_feed", "stories_feed"):
+        base["feed"] = {"fid": "user:alice", "group_id": "user", "id": "alice"}
+    return base
+
+
+def _call_event(base: dict[str, Any], event_type: str) -> dict[str, Any]:
+    """Video calls and ingress: the call, its members and session."""
+    base.update({"call_cid": "default:standup", "call": _call(), "user": _user()})
+    if "member" in event_type:
+        base["members"] = [{"user": _user("bob"), "role": "call_member"}]
+    if "session" in event_type:
+        base["session_id"] = base["call"]["current_session_id"]
+    return base
+
+
+def _chat_event(base: dict[str, Any], event_type: str) -> dict[str, Any]:
+    """Chat: channel, message, reaction or member."""
+    family = event_type.split(".")[0]
+    base.update(
+        {
+            "cid": "messaging:general",
+            "channel_id": "general",
+            "channel_type": "messaging",
+            "channel": _channel(),
+            "user": _user(),
+        }
+    )
+    if family in ("message", "reaction", "thread", "notification"):
+        base["message"] = _message()
+        base["message_id"] = base["message"]["id"]
+    if family == "reaction":
+        base["reaction"] = {
+            "type": "love",
+            "user_id": "alice",
+            "message_id": base["message"]["id"],
+            "score": 1,
+            "created_at": _now(),
+        }
+    if family == "member":
+        base["member"] = {
+            "user_id": "bob",
+            "user": _user("bob"),
+            "role": "member",
+            "channel_role": "channel_member",
+            "created_at": _now(),
+        }
+    base["watcher_count"] = 1
+    return base
+
+
+def _user_event(base: dict[str, Any]) -> dict[str, Any]:
+    """Users and user groups."""
+    base["user"] = _user()
+    return base
+
+
+def _moderation_event(base: dict[str, Any]) -> dict[str, Any]:
+    """Moderation: the reviewed item."""
+    base.update(
+        {
+            "item": {
+                "id": str(uuid.uuid4()),
+                "entity_type": "stream:chat:v1:message",
+                "entity_id": str(uuid.uuid4()),
+                "status": "pending",
+            },
+            "user": _user("moderator"),
+        }
+    )
+    return base
+
+
 def sample_event(event_type: str) -> dict[str, Any]:
     """A plausible event of ``event_type`` as Stream would POST it."""
     family = event_type.split(".")[0]
     base: dict[str, Any] = {"type": event_type, "created_at": _now()}
     if event_type.startswith("feeds."):
-        kind = event_type.split(".")[1]
-        base.update({"fid": "user:alice", "activity": _activity(), "user": _user()})
-        if kind == "comment":
-            base["comment"] = {
-                "id": str(uuid.uuid4()),
-                "text": "Nice!",
-                "user": _user("bob"),
-                "object_id": base["activity"]["id"],
-                "object_type": "activity",
-            }
-        if "reaction" in event_type:
-            base["reaction"] = {"type": "like", "user": _user("bob"), "created_at": _now()}
-        if kind == "follow":
-            base["follow"] = {
-                "source_feed": {"fid": "timeline:bob"},
-                "target_feed": {"fid": "user:alice"},
-                "status": "accepted",
-            }
-        if kind.startswith("bookmark"):
-            base["bookmark"] = {
-                "user": _user("bob"),
-                "activity": base["activity"],
-                "folder": {"id": "f1", "name": "Later"},
-            }
-        if kind in ("feed", "feed_member", "feed_group", "notification_feed", "stories_feed"):
-            base["feed"] = {"fid": "user:alice", "group_id": "user", "id": "alice"}
-        return base
+        return _feeds_event(base, event_type)
     if family in ("call", "ingress"):
-        base.update({"call_cid": "default:standup", "call": _call(), "user": _user()})
-        if "member" in event_type:
-            base["members"] = [{"user": _user("bob"), "role": "call_member"}]
-        if "session" in event_type:
-            base["session_id"] = base["call"]["current_session_id"]
-        return base
+        return _call_event(base, event_type)
     if family in ("message", "reaction", "member", "channel", "thread", "notification"):
-        base.update(
-            {
-                "cid": "messaging:general",
-                "channel_id": "general",
-                "channel_type": "messaging",
-                "channel": _channel(),
-                "user": _user(),
-            }
-        )
-        if family in ("message", "reaction", "thread", "notification"):
-            base["message"] = _message()
-            base["message_id"] = base["message"]["id"]
-        if family == "reaction":
-            base["reaction"] = {
-                "type": "love",
-                "user_id": "alice",
-                "message_id": base["message"]["id"],
-                "score": 1,
-                "created_at": _now(),
-            }
-        if family == "member":
-            base["member"] = {
-                "user_id": "bob",
-                "user": _user("bob"),
-                "role": "member",
-                "channel_role": "channel_member",
-                "created_at": _now(),
-            }
-        base["watcher_count"] = 1
-        return base
+        return _chat_event(base, event_type)
     if family in ("user", "user_group"):
-        base["user"] = _user()
-        return base
+        return _user_event(base)
     if family.startswith("moderation") or family in ("review_queue_item", "appeal", "flag"):
-        base.update(
-            {
-                "item": {
-                    "id": str(uuid.uuid4()),
-                    "entity_type": "stream:chat:v1:message",
-                    "entity_id": str(uuid.uuid4()),
-                    "status": "pending",
-                },
-                "user": _user("moderator"),
-            }
-        )
-        return base
+        return _moderation_event(base)
     base.update({"user": _user(), "custom": {"source": "hookctl"}})
     return base
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from hookctl.errors import UsageError
 
@@ -67,28 +67,34 @@ def url_problem(value: object, *, templates: bool = False) -> str | None:
         return f"cannot be parsed ({exc})"
     if parts.scheme.lower() not in ("http", "https"):
         return "must start with http:// or https://"
-    host = parts.hostname or ""
+    return _host_problem(parts.hostname or "") or _port_problem(parts.netloc, parts)
+
+
+def _host_problem(host: str) -> str | None:
     if not host:
         return "has no host"
     if not (host.startswith("[") or ":" in host):  # not an IPv6 literal
         labels = host.rstrip(".").split(".")
         if any(not label or not _HOST_LABEL.match(label) for label in labels):
             return f"has an invalid host {host!r}"
-    else:
-        import ipaddress
+        return None
+    import ipaddress
 
-        try:
-            ipaddress.IPv6Address(host.strip("[]").split("%")[0])
-        except ValueError:
-            return f"has an invalid IPv6 host {host!r}"
+    try:
+        ipaddress.IPv6Address(host.strip("[]").split("%")[0])
+    except ValueError:
+        return f"has an invalid IPv6 host {host!r}"
+    return None
+
+
+def _port_problem(netloc: str, parts: SplitResult) -> str | None:
     try:
         port = parts.port
     except ValueError:
-        port_text = parts.netloc.rpartition(":")[2]
-        return f"has an invalid port {port_text!r} (1-65535)"
+        return f"has an invalid port {netloc.rpartition(':')[2]!r} (1-65535)"
     if port is not None and not 1 <= port <= 65535:
         return f"has an invalid port {port} (1-65535)"
-    if parts.netloc.endswith(":"):
+    if netloc.endswith(":"):
         return "has an empty port after ':'"
     return None
 

@@ -76,25 +76,7 @@ def check_key(
         raise _bad(f"{source} is not JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(info, dict):
         raise _bad(f"{source} is JSON but not an object")
-    kind = info.get("type")
-    if kind == "authorized_user":
-        raise _bad(
-            f"{source} is a user credential (authorized_user, e.g. from `gcloud auth "
-            "application-default login`), not a service-account key"
-        )
-    if kind == "external_account":
-        raise _bad(
-            f"{source} is a workload-identity-federation config (external_account); "
-            "Stream cannot use it"
-        )
-    if kind == "impersonated_service_account":
-        raise _bad(f"{source} is an impersonation config (impersonated_service_account), not a key")
-    if kind is None:
-        raise _bad(
-            f'{source} has no "type" field; a service-account key has "type": "service_account"'
-        )
-    if kind != "service_account":
-        raise _bad(f'{source} has type {kind!r}; Stream needs "service_account"')
+    _check_type(info.get("type"), source)
     for name in REQUIRED:
         value = info.get(name)
         if not isinstance(value, str) or not value.strip():
@@ -120,6 +102,28 @@ def check_key(
             "Google's is https://oauth2.googleapis.com/token",
         )
     return ServiceAccountKey(text.strip(), info)
+
+
+_NOT_A_KEY = {
+    "authorized_user": "is a user credential (authorized_user, e.g. from `gcloud auth "
+    "application-default login`), not a service-account key",
+    "external_account": "is a workload-identity-federation config (external_account); "
+    "Stream cannot use it",
+    "impersonated_service_account": "is an impersonation config (impersonated_service_account), "
+    "not a key",
+}
+
+
+def _check_type(kind: object, source: str) -> None:
+    """The key's ``type``: each credential file that is not a service-account key says so."""
+    if isinstance(kind, str) and kind in _NOT_A_KEY:
+        raise _bad(f"{source} {_NOT_A_KEY[kind]}")
+    if kind is None:
+        raise _bad(
+            f'{source} has no "type" field; a service-account key has "type": "service_account"'
+        )
+    if kind != "service_account":
+        raise _bad(f'{source} has type {kind!r}; Stream needs "service_account"')
 
 
 def _check_private_key(pem: str, source: str) -> None:
