@@ -52,6 +52,7 @@ BARE_HMAC = (
     "s=hmac.new(os.environ['STREAM_API_SECRET'].encode(),b,hashlib.sha256).hexdigest(); "
     "sys.exit(0 if hmac.compare_digest(s,sys.argv[2]) else 1)"
 )
+NO_WRAPPER = "import sys; sys.argv[0] = 'hookctl'; from hookctl.entry import main; main()"
 SDK_HOOKS = (
     "import os, json; from stream_chat import StreamChat; "
     "c = StreamChat(os.environ['STREAM_API_KEY'], os.environ['STREAM_API_SECRET'], "
@@ -163,6 +164,12 @@ def main() -> None:
             [python, "-c", BARE_HMAC, str(body), sig],
             [hookctl, "verify-signature", "--body", str(body), "--signature", sig],
             1.5,
+        ),
+        (  # the same, without pip's console-script wrapper (its first line is `import re`)
+            "  … entry.main() without pip's wrapper",
+            [python, "-c", BARE_HMAC, str(body), sig],
+            [python, "-c", NO_WRAPPER, "verify-signature", "--body", str(body), "--signature", sig],
+            None,
         ),
         (
             f"hooks list --json ÷ SDK script ({HOOKS} hooks)",
