@@ -109,6 +109,31 @@ def test_tab_completes_hook_ids_from_the_local_cache_without_the_network(tmp_pat
     assert "7b7b0000" not in out.stdout
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "hookctl failover list --hook 3f",
+        "hookctl failover replay --hook 3f",
+        "hookctl failover object x.json --hook 3f",
+    ],
+)
+def test_hook_options_complete_hook_ids_not_file_names(tmp_path: Path, words: str) -> None:
+    cache = tmp_path / "data" / "cache" / "hook-ids.json"
+    cache.parent.mkdir(parents=True)
+    cache.write_text(json.dumps([["3f2a9c1e-aaaa", "webhook"], ["7b7b0000-bbbb", "sqs"]]))
+    env = {
+        **os.environ,
+        "HOOKCTL_DATA_DIR": str(tmp_path / "data"),
+        "_HOOKCTL_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    code = "import sys; sys.argv[0] = 'hookctl'; from hookctl.cli import main; main()"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert "3f2a9c1e-aaaa" in out.stdout, out.stdout + out.stderr
+    assert "file" not in out.stdout.split(",")[0]
+
+
 @pytest.mark.usefixtures("sandbox")
 def test_with_json_errors_are_json_on_stderr_and_lists_stream_ndjson(cli: Cli) -> None:
     missing = cli("hooks", "show", "no-such-hook", "--json")

@@ -85,6 +85,7 @@ def test_precedence_flag_env_profile_default(tmp_path: Path) -> None:
     assert (r.api_key, r.api_secret, r.base_url) == ("env-key", "main-secret", "http://main")
     assert r.sources["api_key"] == "env STREAM_API_KEY"
     assert r.sources["api_secret"] == "profile main (default)"
+    assert r.sources["profile"].startswith("default_profile in ")
 
     r = resolve(env={**env, "HOOKCTL_PROFILE": "other"}, config=config)
     assert (r.api_key, r.api_secret, r.base_url) == (
@@ -93,10 +94,12 @@ def test_precedence_flag_env_profile_default(tmp_path: Path) -> None:
         "https://chat.stream-io-api.com",
     )
     assert r.sources["base_url"] == "default"
+    assert r.sources["profile"] == "env HOOKCTL_PROFILE"
 
     r = resolve(flag_profile="other", env=env, config=config)  # a named profile beats env
     assert r.api_key == "other-key"
     assert r.sources["api_key"] == "profile other (flag --profile)"
+    assert r.sources["profile"] == "flag --profile"
 
     r = resolve(
         flag_api_key="flag-key",

@@ -94,6 +94,8 @@ def test_both_paths_agree(
         + b"\r\n\r\n"
         + BODY
     )
+    headers_only = tmp_path / "headers-only.http"
+    headers_only.write_bytes(b"X-Signature: " + good.encode() + b"\r\nHost: x\r\n\r\n" + BODY)
     cases: list[tuple[list[str], int, str]] = [
         (["--body", str(body_file), "--signature", good, "--secret-env", "MY_SECRET"], 0, "valid"),
         (
@@ -114,6 +116,11 @@ def test_both_paths_agree(
             "valid",
         ),
         (["--request", str(request), "--secret-env", "MY_SECRET"], 0, "valid"),
+        (
+            ["--request", str(headers_only), "--secret-env", "MY_SECRET"],
+            2,
+            "starts with headers, not a request line",
+        ),
         (
             [
                 "--body",

@@ -21,7 +21,7 @@ ShowSecrets = Annotated[
 ]
 
 
-def _hook_ids(incomplete: str) -> list[tuple[str, str]]:
+def hook_ids(incomplete: str) -> list[tuple[str, str]]:
     from hookctl.idcache import hook_ids
 
     return hook_ids(incomplete)
@@ -29,7 +29,7 @@ def _hook_ids(incomplete: str) -> list[tuple[str, str]]:
 
 HookId = Annotated[
     str,
-    typer.Argument(help="The hook's id (a unique prefix is enough).", autocompletion=_hook_ids),
+    typer.Argument(help="The hook's id (a unique prefix is enough).", autocompletion=hook_ids),
 ]
 SecretEnv = Annotated[
     str | None,

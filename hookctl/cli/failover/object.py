@@ -20,7 +20,12 @@ Name = Annotated[
     ),
 ]
 ObjectHook = Annotated[
-    str | None, typer.Option("--hook", help="The hook whose failover bucket holds the object.")
+    str | None,
+    typer.Option(
+        "--hook",
+        help="The hook whose failover bucket holds the object.",
+        autocompletion=O.hook_ids,
+    ),
 ]
 ObjectBucket = Annotated[
     str | None, typer.Option("--bucket", help="Read this bucket directly (or give gs://BUCKET/…).")

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from hookctl.cli.options import hook_ids
+
 Bucket = Annotated[str, typer.Option("--bucket", help="The GCS bucket name (no gs://).")]
 PathOpt = Annotated[
     str | None, typer.Option("--path", help="Prefix inside the bucket, e.g. stream/failed-events.")
@@ -57,6 +59,7 @@ HookOpt = Annotated[
         "--hook",
         help="The hook whose failover bucket to read, and only its events "
         "(default: the only hook with failover).",
+        autocompletion=hook_ids,
     ),
 ]
 BucketOpt = Annotated[
