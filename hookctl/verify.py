@@ -42,8 +42,7 @@ def parse_raw_request(data: bytes) -> RawRequest:
     first = lines[0].split(" ") if lines else []
     if lines and ":" in first[0] and not (len(first) == 3 and first[2].startswith("HTTP/")):
         raise UsageError(
-            "the request file starts with headers, not a request line like "
-            "'POST /path HTTP/1.1'",
+            "the request file starts with headers, not a request line like 'POST /path HTTP/1.1'",
             "add the request line before the headers, or pass --body and --signature",
         )
     if not lines or " " not in lines[0]:
