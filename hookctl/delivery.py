@@ -112,6 +112,28 @@ class DeliveryResult:
     latency_ms: float
     response_excerpt: str = ""
 
+    def hint(self) -> str | None:
+        """What to look at next when the delivery failed (None when it succeeded)."""
+        if self.ok:
+            return None
+        status, error = self.status, (self.error or "").lower()
+        if status in (401, 403):
+            return (
+                "the receiver refused the request: check that it verifies X-Signature with "
+                "this app's API secret (`hookctl verify-signature --explain`)"
+            )
+        if status == 404:
+            return "the receiver has no route at this URL: check the path"
+        if status is not None and status >= 500:
+            return "the receiver failed on its side: see its logs (the response is below)"
+        if status is not None:
+            return f"the receiver answered {status}: Stream counts only 2xx as delivered"
+        if "timed out" in error or "timeout" in error:
+            return "the receiver is slow: raise --attempt-timeout / --deadline, or check it"
+        if "refused" in error or "cannot connect" in error or "name" in error:
+            return "is the receiver running at that URL? `hookctl listen` shows what arrives"
+        return "check the URL and that the receiver is up"
+
     def as_json(self) -> dict[str, Any]:
         return {
             "webhook_id": self.delivery.webhook_id,

@@ -152,7 +152,7 @@ def resolve(
             if not matches:
                 raise UsageError(
                     f"the pattern {name!r} matches no event type in the catalog",
-                    "see `hookctl events list --search TEXT`; nothing was written",
+                    "see `hookctl events list --search TEXT`",
                 )
             result.expanded[name] = len(matches)
             for match in matches:
@@ -173,7 +173,7 @@ def resolve(
         else:
             raise UsageError(
                 f"unknown event type {name!r}: {suggest(name, catalog)}",
-                "pass --allow-unknown for types newer than hookctl's catalog; nothing was written",
+                "pass --allow-unknown for types newer than hookctl's catalog",
             )
     return result
 
@@ -196,7 +196,9 @@ def resolve_filter(
     return resolve(names, allow_unknown=allow_unknown, catalog=catalog)
 
 
-def one_event_type(name: str, catalog: Catalog | None = None) -> str:
+def one_event_type(
+    name: str, catalog: Catalog | None = None, *, unknown_hint: str | None = None
+) -> str:
     """The wire name of a single catalog event type (aliases accepted).
 
     Raises UsageError with a suggestion for an unknown name, and refuses patterns.
@@ -209,7 +211,14 @@ def one_event_type(name: str, catalog: Catalog | None = None) -> str:
         )
     wire = catalog.alias(name) or name
     if catalog.get(wire) is None:
-        resolve([wire], catalog=catalog)  # raises with a suggestion
+        # Commands that take one event type (ping, trigger, events route, sandbox emit)
+        # have no --allow-unknown: the hint must not offer it.
+        raise UsageError(
+            f"unknown event type {name!r}: {suggest(name, catalog)}",
+            unknown_hint
+            or "see `hookctl events list --search TEXT` (or `hookctl events list --live` for "
+            "Stream's current list)",
+        )
     return wire
 
 

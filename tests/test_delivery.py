@@ -117,6 +117,9 @@ def test_ping_cli_reports_attempts(cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
         failed = cli("ping", url, "--json")
     assert failed.exit_code == 1
     assert json.loads(failed.stdout)["status"] == 404
+    with misbehaving(["404"]) as (url, _):
+        plain = cli("ping", url, "--max-attempts", "1")
+    assert "hint: the receiver has no route at this URL" in plain.stderr
     typo = cli("ping", "http://127.0.0.1:9", "--event", "message.nwe")
     assert typo.exit_code == 2
     assert "did you mean message.new" in typo.stderr
@@ -242,6 +245,7 @@ def test_hooks_test_sends_a_signed_sample_or_calls_check(
     failed = cli("hooks", "test", down, "--max-attempts", "1")
     assert failed.exit_code == 1
     assert "connection refused" in failed.stderr
+    assert "hint: is the receiver running at that URL?" in failed.stderr
 
 
 def test_received_json_uses_numbers_and_booleans() -> None:

@@ -7,6 +7,8 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import NoSuchOption
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from hookctl import __version__
@@ -30,6 +32,10 @@ class HookctlGroup(TyperGroup):
         except KeyboardInterrupt as exc:
             _console(ctx).error("interrupted")
             raise typer.Exit(exit_status(exc)) from None
+        except ClickUsageError as exc:
+            if not _usage_error(ctx, exc):
+                raise
+            raise typer.Exit(ExitStatus.USAGE) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:
@@ -48,6 +54,26 @@ class HookctlGroup(TyperGroup):
             obj = ctx.find_root().obj
             if isinstance(obj, AppContext):
                 obj.close()
+
+
+def _usage_error(ctx: Any, exc: ClickUsageError) -> bool:
+    """Render a usage error ourselves when we can say more than Click: a global option
+    given after the command (say where it goes), or any usage error under --json (the
+    JSON error object). False: let Click print its usual usage text."""
+    hint = None
+    option = getattr(exc, "option_name", None)
+    where = exc.ctx.command_path if exc.ctx is not None else "hookctl COMMAND"
+    if isinstance(exc, NoSuchOption) and option:
+        globals_ = {o for p in ctx.command.params for o in [*p.opts, *p.secondary_opts]}
+        if option in globals_:
+            rest = where.removeprefix("hookctl").strip()
+            hint = f"global options go before the command: hookctl {option} … {rest} …"
+    if hint is None and not ctx.meta.get("hookctl.json_errors"):
+        return False
+    if hint is None:
+        hint = f"see `{where} --help`"
+    _console(ctx).error(exc.format_message(), hint)
+    return True
 
 
 def _console(ctx: Any) -> Console:

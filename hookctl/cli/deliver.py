@@ -59,7 +59,8 @@ def render_result(actx: AppContext, result: DeliveryResult, *, as_json: bool) ->
     else:
         actx.console.error(
             f"delivery of {result.delivery.event_type} to {result.delivery.url} "
-            f"failed: {result.error}"
+            f"failed: {result.error}",
+            result.hint(),
         )
     if excerpt:
         actx.console.say(f"response: {excerpt}")

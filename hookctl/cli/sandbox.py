@@ -166,7 +166,13 @@ def emit(
     from hookctl.events import one_event_type
 
     actx = app_context(ctx)
-    name = event_type if allow_unknown else one_event_type(event_type)
+    name = (
+        event_type
+        if allow_unknown
+        else one_event_type(
+            event_type, unknown_hint="pass --allow-unknown for types newer than hookctl's catalog"
+        )
+    )
     answer = actx.client().sandbox(
         "/_sandbox/emit",
         {"event_type": name, "count": count, "set": sets or [], "allow_unknown": allow_unknown},

@@ -102,6 +102,17 @@ def healthy(url: str, timeout: float = 0.5) -> bool:
         return False
 
 
+def _child_error(log: str) -> tuple[str, str | None]:
+    """The child's own ``error:`` and ``hint:`` lines, so they are not nested in ours."""
+    lines = [line.strip() for line in log.strip().splitlines() if line.strip()]
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i].startswith("error: "):
+            after = lines[i + 1] if i + 1 < len(lines) else ""
+            hint = after.removeprefix("hint: ") if after.startswith("hint: ") else None
+            return lines[i].removeprefix("error: "), hint
+    return (lines[-1] if lines else "no output"), None
+
+
 def start_detached(
     data_dir: Path,
     host: str,
@@ -147,8 +158,11 @@ def start_detached(
     deadline = time.monotonic() + wait + (15 if extra else 0)
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            tail = log_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            raise HookctlError(f"the sandbox exited at start: {tail[0]}", f"see {log_path}")
+            message, hint = _child_error(log_path.read_text(errors="replace"))
+            raise HookctlError(
+                f"the sandbox exited at start: {message}",
+                f"{hint}; log: {log_path}" if hint else f"see {log_path}",
+            )
         if healthy(url):
             info = SandboxInfo(
                 url, api_key, api_secret, proc.pid, str(state_file) if state_file else None

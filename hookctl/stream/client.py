@@ -177,7 +177,7 @@ class StreamClient:
             )
         return ConnectionFailed(
             f"Stream at {self.base_url} did not answer: {network_reason(exc)}",
-            "try again; raise --timeout if the network is slow",
+            "check --base-url / STREAM_BASE_URL, then try again",
         )
 
     def _no_answer(self, budget: Budget) -> ConnectionFailed:
@@ -324,4 +324,15 @@ class StreamClient:
 
     def sandbox(self, path: str, body: Any, *, timeout: float | None = None) -> Any:
         """POST to a sandbox-only endpoint (``/_sandbox/…``); Stream has no such paths."""
-        return self._request("POST", path, body, idempotent=False, timeout=timeout)
+        try:
+            return self._request("POST", path, body, idempotent=False, timeout=timeout)
+        except ConnectionFailed as exc:
+            if exc.message.startswith("cannot reach"):
+                raise
+            # Not a hook write: what to do next is about the sandbox, not `hooks list`.
+            raise ConnectionFailed(
+                exc.message,
+                "the sandbox may still be working on it: see its log (`hookctl sandbox status`), "
+                "or ask for fewer events (--count) and raise --timeout",
+            ) from None
+

@@ -57,7 +57,10 @@ def test_hook(
             actx.console.say(str(check.note))
         else:
             actx.console.error(
-                f"check_{check.hook_type} with {check.with_key} key: {check.error or check.status}"
+                f"check_{check.hook_type} with {check.with_key} key: {check.error or check.status}",
+                "Stream could not use the key on that target: check the key's permissions "
+                f"and the {'queue URL' if check.hook_type == 'sqs' else 'topic ARN'}, or lend "
+                "another key with --key/--secret-env",
             )
         raise typer.Exit(ExitStatus.of(check.ok is not False))
     delivery = P.sample_delivery(app, hook, event=event, overrides=sets)
