@@ -335,4 +335,3 @@ class StreamClient:
                 "the sandbox may still be working on it: see its log (`hookctl sandbox status`), "
                 "or ask for fewer events (--count) and raise --timeout",
             ) from None
-
