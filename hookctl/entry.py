@@ -94,14 +94,17 @@ def _fast(argv: list[str]) -> int:
             stdin=Stdin.from_process(),
         )
     except HookctlError as exc:
+        from hookctl.redact import redact  # the one redaction (imported only on failure)
+
+        message, hint = redact(exc.message), redact(exc.hint) if exc.hint else None
         if opts["--json"]:
             import json
 
-            print(json.dumps({"error": exc.message, "hint": exc.hint}), file=sys.stderr)
+            print(json.dumps({"error": message, "hint": hint}), file=sys.stderr)
         else:
-            print(f"error: {exc.message}", file=sys.stderr)
-            if exc.hint:
-                print(f"hint: {exc.hint}", file=sys.stderr)
+            print(f"error: {message}", file=sys.stderr)
+            if hint:
+                print(f"hint: {hint}", file=sys.stderr)
         return exit_status(exc)
     print(render_result(result, as_json=bool(opts["--json"])))
     return ExitStatus.of(bool(result["valid"]))

@@ -210,3 +210,16 @@ def test_verify_signature_imports_only_the_standard_library(body_file: Path) -> 
     )
     assert proc.stderr.strip().splitlines()[-1] == "[]"
     assert proc.stdout.startswith("invalid")
+
+
+def test_fast_path_errors_pass_the_one_redaction(cli: Cli, tmp_path: Path) -> None:
+    """The Typer-free path prints its own error lines; they are redacted like the Console's."""
+    leaky = str(tmp_path / "sqs_secret='hunter2-do-not-print'")  # a file that does not exist
+    args = ("verify-signature", "--body", leaky, "--signature", "00", "--secret-env", "HOME")
+    for as_json in ((), ("--json",)):
+        code, _, err = fast(*args, *as_json)
+        typer_code, _, typer_err = typer_path(cli, *args, *as_json)
+        assert code == typer_code == 2, err
+        assert "cannot read" in err
+        assert "hunter2-do-not-print" not in err
+        assert "hunter2-do-not-print" not in typer_err
