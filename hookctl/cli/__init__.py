@@ -20,6 +20,21 @@ from hookctl.errors import ExitStatus, HookctlError, exit_status
 class HookctlGroup(TyperGroup):
     """Maps hookctl's errors to one-line messages and exit codes, for every command."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from hookctl.cli.helptext import apply
+
+        apply(self)  # examples as preformatted lines: never wrapped inside a token
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        for param in params:
+            # one way to install completions, the `completion` group: Typer's own two
+            # options (added after __init__) keep working but are not advertised
+            if param.name in ("install_completion", "show_completion"):
+                param.hidden = True  # type: ignore[attr-defined]
+        return params
+
     def invoke(self, ctx: Any) -> Any:
         # The output contract: with --json (or --jsonl), errors are JSON on stderr too.
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]

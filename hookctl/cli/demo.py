@@ -8,9 +8,13 @@ from hookctl.cli.context import app_context
 
 
 def demo(ctx: typer.Context) -> None:
-    """Run a narrated tour against a local sandbox: add, list and remove hooks.
+    """Run a narrated tour of an outage and its replay, on local stand-ins.
 
-    Needs no Stream account; starts and cleans up everything itself.
+    Adds a webhook with a GCS failover bucket, takes the endpoint down, emits 10
+    events that fail over into the bucket, lists them, brings the endpoint back,
+    replays them and checks each arrived once with a valid signature; a second
+    replay sends nothing. Needs no Stream account or GCP project (the `sandbox`
+    extra provides the local GCS server); starts and cleans up everything itself.
 
     Example: hookctl demo
     """

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 def listen(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = 8787,
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Interface to listen on (0.0.0.0: every interface)."),
+    ] = "127.0.0.1",
     secret_env: Annotated[
         list[str] | None,
         typer.Option(

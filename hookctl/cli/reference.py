@@ -59,7 +59,7 @@ def markdown() -> str:
         lines += [f"{'#' * (depth + 1)} `{path}`", ""]
         help_text = (command.help or "").strip()
         if help_text:
-            lines += [help_text.replace("\b\n", ""), ""]
+            lines += [_markdown(help_text), ""]
         params = [p for p in command.params if p.name not in ("help",)]
         if params and not is_group(command):
             lines += ["| option | meaning |", "|---|---|"]
@@ -69,3 +69,19 @@ def markdown() -> str:
                 lines.append(f"| {names} | {escaped} |")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown(help_text: str) -> str:
+    """Help text as Markdown: a preformatted (``\\b``) example becomes a code block."""
+    out = []
+    for paragraph in help_text.split("\n\n"):
+        if paragraph.startswith("\b\n"):
+            body = paragraph.removeprefix("\b\n")
+            if body.startswith("Example: "):
+                body = "Example:\n\n```sh\n" + body.removeprefix("Example: ") + "\n```"
+            else:
+                body = "```\n" + body + "\n```"
+            out.append(body)
+        else:
+            out.append(paragraph)
+    return "\n\n".join(out)

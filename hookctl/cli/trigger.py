@@ -19,7 +19,9 @@ def trigger(
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many events.")] = 1,
     sets: Sets = None,
     data: DataFile = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1)] = 16,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, help="Deliveries in flight at once.")
+    ] = 16,
     rate: Annotated[
         float | None, typer.Option("--rate", min=0.01, help="Events per second.")
     ] = None,
