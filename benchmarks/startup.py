@@ -74,7 +74,9 @@ def once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall ms and CPU ms (user + system) of one cold process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(  # cwd "/": `python -c` must not import hookctl from a checkout
+        cmd, env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     elapsed = (time.perf_counter() - started) * 1000
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
