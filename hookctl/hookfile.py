@@ -121,6 +121,8 @@ class FileHook:
     name: str | None
     data: Hook
     field_lines: dict[str, int] = field(default_factory=dict)
+    # secrets whose env: variable is unset (diff/--check without secrets): path -> variable
+    unset: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def where(self, path: Path, key: str | None = None) -> str:
         line = self.field_lines.get(key or "", self.line)
@@ -128,10 +130,21 @@ class FileHook:
         return f"{path}:{line}: hook {self.number}{label}"
 
 
+UNSET = "unset-secret-not-compared"  # stands in for a secret whose variable is unset
+
+
 def load(
-    path: Path, *, allow_inline_secrets: bool = False, env: dict[str, str] | None = None
+    path: Path,
+    *,
+    allow_inline_secrets: bool = False,
+    env: dict[str, str] | None = None,
+    require_secrets: bool = True,
 ) -> list[FileHook]:
-    """Read, check and resolve a hook file; ValidationFailed (exit 2) names the line."""
+    """Read, check and resolve a hook file; ValidationFailed (exit 2) names the line.
+
+    With ``require_secrets=False`` (``hooks diff``, ``apply --check`` in a pull request
+    without production secrets) an unset ``env:`` variable is recorded in
+    ``FileHook.unset`` and that secret is not compared; everything else still is."""
     env = dict(os.environ) if env is None else env
     try:
         text = path.read_text(encoding="utf-8")
@@ -168,13 +181,15 @@ def load(
         data = dict(table)
         name = data.pop("name", None)
         hook = FileHook(number, start, str(name) if name is not None else None, data, field_lines)
-        _resolve_secrets(hook, path, env, allow_inline_secrets)
+        _resolve_secrets(hook, path, env, allow_inline_secrets, require_secrets)
         out.append(hook)
     check(out, path)
     return out
 
 
-def _resolve_secrets(hook: FileHook, path: Path, env: dict[str, str], allow_inline: bool) -> None:
+def _resolve_secrets(
+    hook: FileHook, path: Path, env: dict[str, str], allow_inline: bool, required: bool = True
+) -> None:
     from hookctl.redact import remember
 
     for secret in SECRET_PATHS:
@@ -187,6 +202,10 @@ def _resolve_secrets(hook: FileHook, path: Path, env: dict[str, str], allow_inli
             raise ValidationFailed(f"{where}: {label} must be a string", "use env:VAR or file:PATH")
         if value.startswith("env:"):
             var = value[4:]
+            if not env.get(var) and not required:
+                hook.unset[secret] = var
+                _set(hook.data, secret, UNSET)
+                continue
             if not env.get(var):
                 raise ValidationFailed(
                     f"{where}: {label} refers to ${var}, which is not set",
@@ -243,15 +262,50 @@ class Plan:
     hooks: list[Hook]  # the new array
     unmanaged: list[Hook]  # live hooks the file does not mention (kept unless pruned)
     pruned: list[Hook]
+    not_compared: list[str] = field(default_factory=list)  # "hook 2: sqs_secret (VAR unset)"
 
 
 def _key(hook: Hook) -> tuple[str, str]:
     return str(hook.get("hook_type")), H.target(hook)
 
 
-def plan(live: list[Hook], file_hooks: list[FileHook], *, prune: bool) -> Plan:
-    """Match file hooks to live ones (by id, else by type and target) and build the array."""
+def _label(hook: FileHook) -> str:
+    return f"hook {hook.number}{f' ({hook.name})' if hook.name else ''}"
+
+
+def _check_ids(file_hooks: list[FileHook], by_id: dict[str, Hook]) -> None:
+    for hook in file_hooks:
+        hook_id = str(hook.data.get("id") or "")
+        if hook_id and hook_id not in by_id:
+            raise ValidationFailed(
+                f"{_label(hook)}: id {hook_id} matches no live hook",
+                "check the id (`hookctl hooks list`), drop it to match by type and target, "
+                "or pass --create-missing to create a hook with this id",
+            )
+
+
+def _keep_unset_secrets(hook: FileHook, live_hook: Hook | None, desired: Hook) -> list[str]:
+    """Secrets whose variable is unset keep the live value (so only the rest is compared)."""
+    notes = []
+    for secret, var in hook.unset.items():
+        notes.append(f"{_label(hook)}: {'.'.join(secret)} not compared ({var} unset)")
+        current = _get(live_hook, secret) if live_hook is not None else None
+        if current is not None:
+            _set(desired, secret, current)
+    return notes
+
+
+def plan(
+    live: list[Hook], file_hooks: list[FileHook], *, prune: bool, create_missing: bool = False
+) -> Plan:
+    """Match file hooks to live ones (by id, else by type and target) and build the array.
+
+    A file ``id`` that matches no live hook is an error (a typo or a deleted hook must
+    not become a new hook silently) unless ``create_missing``."""
     by_id = {str(h["id"]): h for h in live if h.get("id")}
+    if not create_missing:
+        _check_ids(file_hooks, by_id)
+    not_compared: list[str] = []
     matched: dict[int, Hook] = {}  # file number -> desired hook
     used: set[str] = set()
     for hook in file_hooks:
@@ -268,6 +322,7 @@ def plan(live: list[Hook], file_hooks: list[FileHook], *, prune: bool) -> Plan:
             if live_hook is not None:
                 used.add(str(live_hook["id"]))
         desired = copy.deepcopy(hook.data)
+        not_compared += _keep_unset_secrets(hook, live_hook, desired)
         if live_hook is not None:
             desired = {
                 **{k: live_hook[k] for k in H.SERVER_FIELDS if k in live_hook},
@@ -289,4 +344,4 @@ def plan(live: list[Hook], file_hooks: list[FileHook], *, prune: bool) -> Plan:
             unmanaged.append(current)
             new.append(current)
     new += [d for d in matched.values() if d.get("id") not in by_id]
-    return Plan(new, unmanaged, pruned)
+    return Plan(new, unmanaged, pruned, not_compared)

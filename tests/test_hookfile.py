@@ -112,7 +112,7 @@ def test_export_then_apply_on_an_empty_app_reproduces_it(
     other = f"key-{uuid.uuid4().hex[:8]}"
     sandbox.server.state.add_app(other, sandbox.api_secret)
     monkeypatch.setenv("STREAM_API_KEY", other)
-    result = cli("hooks", "apply", str(path))
+    result = cli("hooks", "apply", str(path), "--create-missing")
     assert result.exit_code == 0, result.stderr
     copied = sandbox.server.state.app_json(other)["event_hooks"]
     # secrets resolved from env and the key file
@@ -212,7 +212,10 @@ def test_an_invalid_file_changes_nothing_and_names_the_line(
     before = sandbox.hooks()
     path = tmp_path / "bad.toml"
     path.write_text(body)
-    for args in (["apply"], ["apply", "--check"], ["diff"]):
+    runs = [["apply"], ["apply", "--check"], ["diff"]]
+    if "NOT_SET_ANYWHERE" in body:  # comparing without a secret is allowed unless strict
+        runs = [["apply"], ["apply", "--check", "--strict-secrets"], ["diff", "--strict-secrets"]]
+    for args in runs:
         result = cli("hooks", *args, str(path))
         assert result.exit_code == 2, result.output
         assert message in result.stderr
@@ -293,7 +296,7 @@ def check_fixed_point(
         path = tmp_path / f"{source}.toml"
         path.write_text(text)
         os.environ["STREAM_API_KEY"] = target
-        result = cli("hooks", "apply", str(path))
+        result = cli("hooks", "apply", str(path), "--create-missing")
         assert result.exit_code == 0, result.stderr
         assert export(cli) == text
         copied = sandbox_server.state.app_json(target)["event_hooks"]
@@ -301,3 +304,51 @@ def check_fixed_point(
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def test_diff_without_secrets_compares_the_rest_and_says_what_it_skipped(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = setup_app(cli, tmp_path, monkeypatch)
+    text = export(cli)
+    secret_vars = re.findall(r'sqs_secret = "env:(\w+)"', text)
+    assert secret_vars
+    path = write_file(tmp_path, text, monkeypatch)
+    for var in secret_vars:  # a pull-request job has no production secrets
+        monkeypatch.delenv(var)
+    in_sync = cli("hooks", "diff", str(path))
+    assert in_sync.exit_code == 0, in_sync.stderr
+    assert f"sqs_secret not compared ({secret_vars[0]} unset)" in in_sync.stderr
+    assert "in sync" in in_sync.stderr
+    assert cli("hooks", "apply", str(path), "--check").exit_code == 0
+    strict = cli("hooks", "diff", str(path), "--strict-secrets")
+    assert strict.exit_code == 2
+    assert "which is not set" in strict.stderr
+    # the rest is still compared: drift is exit 1 without the secrets too
+    drifted = path.read_text().replace('"message.updated"', '"reaction.new"')
+    path.write_text(drifted)
+    changes = json.loads(cli("hooks", "diff", str(path), "--json").stdout)
+    assert [c["id"] for c in changes["changes"]] == [ids["web"]]
+    assert changes["not_compared"]
+    assert cli("hooks", "apply", str(path), "--check").exit_code == 1
+    # a real apply needs every secret
+    assert cli("hooks", "apply", str(path), "--yes").exit_code == 2
+    assert sandbox.hooks()[1]["event_types"] == ["message.new", "message.updated"]
+
+
+def test_a_file_id_with_no_live_hook_is_an_error_unless_create_missing(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = setup_app(cli, tmp_path, monkeypatch)
+    text = export(cli).replace(ids["web"], "00000000-dead-beef-0000-000000000000")
+    path = write_file(tmp_path, text, monkeypatch)
+    before = sandbox.hooks()
+    result = cli("hooks", "diff", str(path))
+    assert result.exit_code == 2
+    assert "id 00000000-dead-beef-0000-000000000000 matches no live hook" in result.stderr
+    assert "--create-missing" in result.stderr
+    assert cli("hooks", "apply", str(path), "--yes").exit_code == 2
+    assert sandbox.hooks() == before
+    created = cli("hooks", "diff", str(path), "--create-missing", "--json")
+    assert created.exit_code == 0, created.stderr
+    assert "add" in {c["op"] for c in json.loads(created.stdout)["changes"]}

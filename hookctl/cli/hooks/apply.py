@@ -8,7 +8,15 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.cli.hooks.diff import FileArg, Inline, Prune, plan_file, show_plan
+from hookctl.cli.hooks.diff import (
+    CreateMissing,
+    FileArg,
+    Inline,
+    Prune,
+    StrictSecrets,
+    plan_file,
+    show_plan,
+)
 from hookctl.errors import ExitStatus
 
 
@@ -21,6 +29,8 @@ def apply(
         typer.Option("--check", help="CI drift gate: exit 0 in sync, 1 drift, 2 invalid file."),
     ] = False,
     allow_inline_secrets: Inline = False,
+    strict_secrets: StrictSecrets = False,
+    create_missing: CreateMissing = False,
     yes: O.Yes = False,
     dry_run: O.DryRun = False,
     as_json: O.Json = False,
@@ -33,7 +43,15 @@ def apply(
     from hookctl.hookfile import plan
 
     actx = app_context(ctx)
-    result, changes, file_hooks = plan_file(actx, path, prune=prune, inline=allow_inline_secrets)
+    # --check and --dry-run only compare: an unset secret variable is reported, not fatal
+    result, changes, file_hooks = plan_file(
+        actx,
+        path,
+        prune=prune,
+        inline=allow_inline_secrets,
+        require_secrets=strict_secrets or not (check or dry_run),
+        create_missing=create_missing,
+    )
     if check or dry_run or not changes:
         show_plan(actx, result, changes, as_json=as_json)
         raise typer.Exit(ExitStatus.of(not (check and changes)))
@@ -44,7 +62,7 @@ def apply(
         )
     edit = H.Edit(
         f"apply {path.name}",
-        lambda live: plan(live, file_hooks, prune=prune).hooks,
+        lambda live: plan(live, file_hooks, prune=prune, create_missing=create_missing).hooks,
     )
     write = actx.writer().write(edit)
     show_plan(actx, result, changes, as_json=as_json)

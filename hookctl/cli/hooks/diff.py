@@ -25,16 +25,36 @@ Inline = Annotated[
     ),
 ]
 
+StrictSecrets = Annotated[
+    bool,
+    typer.Option(
+        "--strict-secrets",
+        help="Require every env: secret variable (default: an unset one is not compared).",
+    ),
+]
+CreateMissing = Annotated[
+    bool,
+    typer.Option(
+        "--create-missing", help="Create hooks whose file id matches no live hook (else an error)."
+    ),
+]
+
 
 def plan_file(
-    actx: AppContext, path: Path, *, prune: bool, inline: bool
+    actx: AppContext,
+    path: Path,
+    *,
+    prune: bool,
+    inline: bool,
+    require_secrets: bool = True,
+    create_missing: bool = False,
 ) -> tuple[Plan, list[Change], list[FileHook]]:
     from hookctl import hooks as H
     from hookctl.hookfile import load, plan
 
-    file_hooks = load(path, allow_inline_secrets=inline)
+    file_hooks = load(path, allow_inline_secrets=inline, require_secrets=require_secrets)
     live = actx.client().get_hooks()
-    result = plan(live, file_hooks, prune=prune)
+    result = plan(live, file_hooks, prune=prune, create_missing=create_missing)
     return result, H.diff(live, result.hooks), file_hooks
 
 
@@ -46,6 +66,7 @@ def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json:
             {
                 "changes": [c.as_json() for c in changes],
                 "unmanaged": [h.get("id") for h in result.unmanaged],
+                "not_compared": result.not_compared,
                 "in_sync": not changes,
             }
         )
@@ -57,6 +78,8 @@ def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json:
             f"unmanaged: {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)}) is not "
             "in the file and is kept (--prune removes it)"
         )
+    for note in result.not_compared:
+        actx.console.say(note)
     if not changes:
         actx.console.say("in sync: the live hooks match the file")
 
@@ -66,6 +89,8 @@ def diff(
     path: FileArg,
     prune: Prune = False,
     allow_inline_secrets: Inline = False,
+    strict_secrets: StrictSecrets = False,
+    create_missing: CreateMissing = False,
     as_json: O.Json = False,
 ) -> None:
     """Show what `hooks apply` would change: + added, ~ changed (field by field), - removed.
@@ -73,5 +98,12 @@ def diff(
     Example: hookctl hooks diff stream-hooks.toml
     """
     actx = app_context(ctx)
-    result, changes, _ = plan_file(actx, path, prune=prune, inline=allow_inline_secrets)
+    result, changes, _ = plan_file(
+        actx,
+        path,
+        prune=prune,
+        inline=allow_inline_secrets,
+        require_secrets=strict_secrets,
+        create_missing=create_missing,
+    )
     show_plan(actx, result, changes, as_json=as_json)
