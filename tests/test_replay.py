@@ -716,3 +716,44 @@ def test_archive_moves_only_delivered_objects(gcs: str, cli: Cli, receiver: Rece
         "--json",
     )
     assert len(json.loads(listed.stdout)["objects"]) == 5
+
+
+def test_list_summary_draws_the_backlog_per_hour(seeded: Seeded, cli: Cli) -> None:
+    window = ("--since", "2026-04-02", "--until", "2026-04-03")
+    expected = seeded.names(at("2026-04-02T00:00"), at("2026-04-04T00:00"))
+    as_json = json.loads(
+        cli("failover", "list", *gcs_args(seeded.url), *window, "--summary", "--json").stdout
+    )
+    assert as_json["timeline_unit"] == "hour"
+    by_type = as_json["timeline"]["type"]
+    assert sum(b["count"] for b in by_type) == len(expected)
+    assert sum(b["count"] for b in as_json["timeline"]["hook"]) == len(expected)
+    hours = Counter(
+        f"{seeded.objects[n]['failed_at'][:13]}:00Z" for n in expected
+    )  # failed_at is ISO 8601 UTC
+    assert {b["bucket"]: b["count"] for b in by_type if b["count"]} == dict(hours)
+    piped = cli("failover", "list", *gcs_args(seeded.url), *window, "--summary", "--by", "hook")
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout.splitlines()[0].split("\t")[:3] == ["HOUR", "EVENTS", "HOOK"]
+    bad = cli("failover", "list", *gcs_args(seeded.url), *window, "--summary", "--by", "colour")
+    assert bad.exit_code == 2
+
+
+def test_the_backlog_chart_scales_to_the_peak() -> None:
+    from hookctl.cli.failover.list import chart
+
+    lines = chart(
+        "hour",
+        [
+            ("2026-04-02T13:00Z", {"a": 50}),
+            ("2026-04-02T14:00Z", {"a": 25, "b": 25}),
+            ("2026-04-02T15:00Z", {}),
+        ],
+        "type",
+    )
+    assert lines[1].count("█") == 50
+    assert lines[2].count("█") == 25
+    assert lines[2].count("▓") == 25
+    assert lines[3].strip().endswith(" 0")
+    assert "█ a" in lines[-1]
+    assert "▓ b" in lines[-1]

@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hookctl.errors import UsageError
@@ -48,13 +48,47 @@ class Summary:
     hooks: Counter[str]
     count: int = 0
     bytes: int = 0
+    # per UTC hour ("2026-04-02T13"), split by event type and by hook: the backlog's shape
+    hourly: dict[str, Counter[tuple[str, str]]] = field(
+        default_factory=lambda: {"type": Counter(), "hook": Counter()}
+    )
 
     def add(self, row: Row) -> None:
+        hour = row.time.strftime("%Y-%m-%dT%H")
+        self.hourly["type"][(hour, row.event_type)] += 1
+        self.hourly["hook"][(hour, row.hook_id)] += 1
         self.days[row.time.date().isoformat()] += 1
         self.event_types[row.event_type] += 1
         self.hooks[row.hook_id] += 1
         self.count += 1
         self.bytes += row.size
+
+
+def timeline(summary: Summary, by: str) -> tuple[str, list[tuple[str, dict[str, int]]]]:
+    """Failed events per hour (per day when they spread over more than 72 hours), each
+    bucket split by ``by`` (``type`` or ``hook``): ``(unit, [(bucket, {key: n})])``,
+    oldest first, empty buckets between the first and last included."""
+    counts = summary.hourly[by]
+    if not counts:
+        return "hour", []
+    hours = sorted({h for h, _ in counts})
+    first = datetime.strptime(hours[0], "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    last = datetime.strptime(hours[-1], "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    unit = "day" if (last - first) > timedelta(hours=72) else "hour"
+    step = timedelta(days=1) if unit == "day" else timedelta(hours=1)
+    fmt = "%Y-%m-%d" if unit == "day" else "%Y-%m-%dT%H"
+    if unit == "day":
+        first = first.replace(hour=0)
+    buckets: dict[str, dict[str, int]] = {}
+    at = first
+    while at <= last:
+        buckets[at.strftime(fmt)] = {}
+        at += step
+    for (hour, key), n in counts.items():
+        bucket = hour[:10] if unit == "day" else hour
+        buckets[bucket][key] = buckets[bucket].get(key, 0) + n
+    label = (lambda b: f"{b}:00Z") if unit == "hour" else (lambda b: b)
+    return unit, [(label(b), split) for b, split in buckets.items()]
 
 
 def new_summary() -> Summary:
@@ -177,6 +211,12 @@ class Inventory:
             "days": dict(sorted(totals.days.items())),
             "event_types": dict(totals.event_types.most_common()),
             "hooks": dict(totals.hooks.most_common()),
+            "timeline": {
+                by: [{"bucket": b, "count": sum(s.values()), "split": s} for b, s in buckets]
+                for by in ("type", "hook")
+                for _, buckets in [timeline(totals, by)]
+            },
+            "timeline_unit": timeline(totals, "type")[0],
             **self._skipped(),
         }
 

@@ -46,6 +46,13 @@ def list_objects(
         bool,
         typer.Option("--summary", help="Counts per day, event type and hook instead of objects."),
     ] = False,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="With --summary: split the per-hour chart by event type or hook (type|hook).",
+        ),
+    ] = "type",
     shard: Shard = None,
     shard_count: ShardCount = None,
     max_bytes: MaxBytes = 5 * 1024 * 1024,
@@ -60,6 +67,11 @@ def list_objects(
     Example: hookctl failover list --since 2026-04-01 --until 2026-04-03T12:00 -e message.new
     """
     from hookctl.failover.inventory import list_objects as run
+
+    if by not in ("type", "hook"):
+        from hookctl.errors import UsageError
+
+        raise UsageError(f"--by {by!r} is not type or hook", "pass --by type or --by hook")
 
     actx = app_context(ctx)
     found = source_from(
@@ -95,7 +107,7 @@ def list_objects(
     for skipped in result.listing.unrecognised + result.malformed:
         actx.console.warn(f"skipped {skipped.name}: {skipped.reason}")
     if summary:
-        render_summary(actx, result, as_json=as_json or jsonl)
+        render_summary(actx, result, as_json=as_json or jsonl, by=by)
     elif jsonl:
         return  # the rows went out as they were found
     elif as_json:
@@ -111,11 +123,26 @@ def list_objects(
         )
 
 
-def render_summary(actx: AppContext, result: Inventory, *, as_json: bool) -> None:
+def render_summary(actx: AppContext, result: Inventory, *, as_json: bool, by: str = "type") -> None:
+    from hookctl.failover.inventory import timeline
+
     totals = result.totals
     if as_json:
         actx.console.json(result.summary_json())
         return
+    unit, buckets = timeline(totals, by)
+    if buckets:
+        if actx.console.out_tty:
+            for line in chart(unit, buckets, by):
+                actx.console.line(line)
+        else:
+            actx.console.table(
+                [unit, "events", by],
+                [
+                    [b, sum(s.values()), " ".join(f"{k}={n}" for k, n in sorted(s.items()))]
+                    for b, s in buckets
+                ],
+            )
     table = [["day", d, n] for d, n in sorted(totals.days.items())]
     table += [["event type", t, n] for t, n in totals.event_types.most_common()]
     table += [["hook", h, n] for h, n in totals.hooks.most_common()]
@@ -129,3 +156,26 @@ def render_summary(actx: AppContext, result: Inventory, *, as_json: bool) -> Non
 def _why(result: Inventory) -> str:
     why = result.listing.why_prefixes
     return f" ({why})" if why else ""
+
+
+def chart(unit: str, buckets: list[tuple[str, dict[str, int]]], by: str) -> list[str]:
+    """A bar per bucket, one letter per split key, and a legend: the outage's shape."""
+    keys = sorted(
+        {k for _, s in buckets for k in s}, key=lambda k: -sum(s.get(k, 0) for _, s in buckets)
+    )
+    marks = "█▓▒░#*+=o%@&"
+    legend = {k: marks[i] if i < len(marks) else "." for i, k in enumerate(keys)}
+    peak = max(sum(s.values()) for _, s in buckets) or 1
+    width = 50
+    lines = [f"failed events per {unit} (split by {by}; one column ≈ {max(peak / width, 1):.3g})"]
+    for bucket, split in buckets:
+        total = sum(split.values())
+        bar = ""
+        for key in keys:
+            n = split.get(key, 0)
+            bar += legend[key] * (round(n * width / peak) if n else 0)
+        if total and not bar:
+            bar = legend[max(split, key=lambda k: split[k])]
+        lines.append(f"{bucket:>17} {bar} {total}")
+    lines.append("  ".join(f"{mark} {key}" for key, mark in legend.items()))
+    return lines
