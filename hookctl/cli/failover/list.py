@@ -166,8 +166,9 @@ def chart(unit: str, buckets: list[tuple[str, dict[str, int]]], by: str) -> list
     marks = "█▓▒░#*+=o%@&"
     legend = {k: marks[i] if i < len(marks) else "." for i, k in enumerate(keys)}
     peak = max(sum(s.values()) for _, s in buckets) or 1
-    width = 50
-    lines = [f"failed events per {unit} (split by {by}; one column ≈ {max(peak / width, 1):.3g})"]
+    per_column = max(peak / 50, 1.0)  # one column per event, until the peak needs 50+
+    width = peak / per_column
+    lines = [f"failed events per {unit} (split by {by}; one column ≈ {per_column:.3g} events)"]
     for bucket, split in buckets:
         total = sum(split.values())
         bar = ""
