@@ -5,6 +5,12 @@ Pings, ``trigger``, the sandbox and failover replay all deliver through
 (``X-Webhook-Id`` constant across attempts, ``X-Webhook-Attempt`` 1, 2, …,
 ``X-Api-Key``, ``X-Signature``) and Stream's retry policy as defaults.
 
+Redirects are never followed (``allow_redirects=False``): a 301/302/303 would
+turn the signed POST into a body-less GET that reads as success, and a 307/308
+would re-send the body, ``X-Signature`` and ``X-Api-Key`` to whatever host the
+receiver names. A 3xx is a failed attempt (not retried) whose error is
+``redirected to <Location>: point the hook at the final URL``.
+
 aiohttp carries the hot path: on loopback it sends several times more
 requests per second than httpx's async client (see benchmarks/ and
 shared/toolchain.md); httpx remains the Stream API client.
@@ -15,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +79,12 @@ class RetryPolicy:
 
 
 RETRY_STATUSES = frozenset({408, 429})
+
+
+def redirect_error(location: str | None) -> str:
+    """The one message for a 3xx answer, wherever hookctl delivers."""
+    where = (location or "").strip()[:300] or "(no Location header)"
+    return f"redirected to {where}: point the hook at the final URL"
 
 
 @dataclass
@@ -270,11 +282,14 @@ class Deliverer:
                     data=data,
                     headers=headers,
                     timeout=self._timeout(timeout),
+                    allow_redirects=False,
                 ) as response:
                     status = response.status
                     raw = await response.content.read(512)
                     excerpt = raw.decode("utf-8", "replace")
-                    if status in RETRY_STATUSES or status >= 500:
+                    if 300 <= status < 400:
+                        error = redirect_error(response.headers.get("Location"))
+                    elif status in RETRY_STATUSES or status >= 500:
                         kind = "status"
                         error = f"HTTP {status}: {response.reason or ''}".strip()
                         retry_after = parse_retry_after(
@@ -309,20 +324,6 @@ class Deliverer:
                 )
             await self._sleep(wait)
 
-    async def deliver_all(self, deliveries: Iterable[Delivery]) -> AsyncIterator[DeliveryResult]:
-        """Deliver with bounded concurrency; results in completion order."""
-        pending: set[asyncio.Task[DeliveryResult]] = set()
-        for delivery in deliveries:
-            pending.add(asyncio.create_task(self.deliver(delivery)))
-            if len(pending) >= self.concurrency * 2:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    yield task.result()
-        while pending:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                yield task.result()
-
 
 def deliver_sync(
     api_key: str, api_secret: str, deliveries: list[Delivery], **options: Any
@@ -331,7 +332,20 @@ def deliver_sync(
 
     async def run() -> list[DeliveryResult]:
         async with Deliverer(api_key, api_secret, **options) as deliverer:
-            results = {id(r.delivery): r async for r in deliverer.deliver_all(deliveries)}
-        return [results[id(d)] for d in deliveries]
+            tasks = [asyncio.create_task(deliverer.deliver(d)) for d in deliveries]
+            try:
+                return list(await asyncio.gather(*tasks))
+            finally:  # Ctrl-C: every task ends before the session closes, none left unretrieved
+                await settle(tasks)
 
     return asyncio.run(run())
+
+
+async def settle(tasks: Iterable[asyncio.Task[Any]]) -> None:
+    """Cancel what is still running and wait for it, retrieving every outcome, so that
+    no task outlives the session it uses (no ``Task exception was never retrieved``)."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
