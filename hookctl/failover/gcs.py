@@ -208,12 +208,19 @@ class Bucket:
                 params["pageToken"] = token
             self.list_calls += 1
             url = f"{self.base}/storage/v1/b/{quote(self.name, safe='')}/o"
-            data = json.loads(await self._request("GET", url, params=params, what="listing"))
-            yield [
-                Listed(item["name"], str(item.get("generation", "")), int(item.get("size", 0)))
-                for item in data.get("items", [])
-            ]
-            token = data.get("nextPageToken")
+            raw = await self._request("GET", url, params=params, what="listing")
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                raise HookctlError(
+                    f"the listing of gs://{self.name}/{prefix} from {self.base} is not JSON",
+                    "check --gcs-endpoint (or STORAGE_EMULATOR_HOST)",
+                ) from None
+            items = data.get("items") if isinstance(data, dict) else None
+            yield [listed(item) for item in items or [] if isinstance(item, dict)]
+            token = data.get("nextPageToken") if isinstance(data, dict) else None
+            if not isinstance(token, str):
+                token = None
             if not token:
                 return
 
@@ -250,6 +257,24 @@ class Bucket:
             await self._request(
                 "DELETE", self._object_url(item.name), params=delete, what=f"archiving {item.name}"
             )
+
+
+def listed(item: dict[str, Any]) -> Listed:
+    """One listing entry, whatever the server put in it: the name stays as given (the
+    name parser reports a bad one); a generation that is not digits is dropped and a
+    size that is not a number reads as 0, so neither can reach a URL or crash a listing."""
+    name = item.get("name")
+    generation = str(item.get("generation", ""))
+    size = item.get("size", 0)
+    try:
+        number = max(0, int(size)) if isinstance(size, (int, str)) else 0
+    except ValueError:
+        number = 0
+    return Listed(
+        name if isinstance(name, str) else "",
+        generation if generation.isascii() and generation.isdigit() else "",
+        number,
+    )
 
 
 async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hookctl.errors import UsageError
+from hookctl.errors import NotFound, UsageError
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
 from hookctl.failover.select import Candidate, Finder, Listing, Selection, Skipped
 from hookctl.failover.source import Source, make_finder, open_bucket
@@ -105,14 +105,14 @@ async def rows(finder: Finder, max_bytes: int, malformed: list[Skipped]) -> Asyn
     async def resolve(candidate: Candidate) -> Row | Skipped | None:
         item, parsed = candidate.item, candidate.parsed
         assert parsed is not None
-        if candidate.decided:
+        if candidate.decided and parsed.trusted_time is not None:
             return Row(
                 item.name,
                 item.generation,
                 item.size,
                 parsed.event_type,
                 parsed.hook_id,
-                parsed.name_time,
+                parsed.trusted_time,
                 "name",
             )
         async with slots:
@@ -124,6 +124,8 @@ async def rows(finder: Finder, max_bytes: int, malformed: list[Skipped]) -> Asyn
                 )
             except MalformedObject as exc:
                 return Skipped(item.name, exc.reason, item.generation)
+            except NotFound:  # deleted or archived since it was listed
+                return None
         if not finder.selection.by_envelope(
             envelope.event_type, envelope.original_hook_id, envelope.failed_at
         ):

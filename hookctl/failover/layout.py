@@ -55,14 +55,25 @@ class ObjectName:
     hook_id: str
 
     @property
-    def name_time(self) -> datetime:
-        return datetime.fromtimestamp(self.timestamp, UTC)
+    def name_time(self) -> datetime | None:
+        """The name's timestamp as a time, or None when no calendar holds it (999999999999)."""
+        try:
+            return datetime.fromtimestamp(self.timestamp, UTC)
+        except (ValueError, OverflowError, OSError):
+            return None
+
+    @property
+    def trusted_time(self) -> datetime | None:
+        """The name's time when it falls inside its folder's day (then it can be trusted)."""
+        when = self.name_time
+        start = datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC)
+        if when is None or not start <= when < start + DAY:
+            return None
+        return when
 
     @property
     def time_in_folder(self) -> bool:
-        """Whether the name's timestamp falls inside its folder's day (then it can be trusted)."""
-        start = datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC)
-        return start <= self.name_time < start + DAY
+        return self.trusted_time is not None
 
 
 def parse_name(
@@ -73,23 +84,37 @@ def parse_name(
 
 
 class NameParser:
-    """``parse_name`` with the known hook ids and event types prepared once (hot path)."""
+    """``parse_name`` with the known hook ids and event types prepared once (hot path).
+
+    Object names come from the bucket, which is untrusted: whatever the name
+    (unpaired surrogates, control characters, ``..`` segments, timestamps no
+    calendar holds), ``explain`` returns either the parsed name or the reason it
+    is not one of Stream's, and never raises.
+    """
 
     def __init__(self, hook_ids: Iterable[str] = (), event_types: Iterable[str] = ()) -> None:
         self.hook_ids = sorted({h for h in hook_ids if h}, key=len, reverse=True)
         self.event_types = frozenset(event_types)
 
     def parse(self, name: str) -> ObjectName | None:
+        parsed = self.explain(name)
+        return parsed if isinstance(parsed, ObjectName) else None
+
+    def explain(self, name: str) -> ObjectName | str:
+        """The parsed name, or why it is outside Stream's failover layout."""
+        problem = name_problem(name)
+        if problem is not None:
+            return problem
         match = _NAME.match(name)
         if match is None:
-            return None
+            return "name outside Stream's failover layout"
         try:
             day = date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            return None
+            return f"folder {match['y']}/{match['m']}/{match['d']} is not a calendar day"
         split = self._split(match["middle"])
         if split is None:
-            return None
+            return "name has no {event_type}-{hook_id} part"
         event_type, hook_id = split
         return ObjectName(name, match["prefix"], day, int(match["ts"]), event_type, hook_id)
 
@@ -109,6 +134,35 @@ class NameParser:
         if not dash_found or not event_type or not hook_id:
             return None
         return event_type, hook_id
+
+
+MAX_NAME = 1024  # GCS's limit, in UTF-8 bytes
+
+
+def name_problem(name: object) -> str | None:
+    """Why an object name cannot be handled safely at all, or None if it can."""
+    if not isinstance(name, str) or not name:
+        return "object has no name"
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "name is not valid UTF-8"
+    if size > MAX_NAME:
+        return f"name is longer than {MAX_NAME} bytes"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        return "name holds control characters"
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return "name has an empty, '.' or '..' path segment"
+    return None
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]}
+
+
+def printable(name: str) -> str:
+    """A name safe to print and to put in JSON: unpaired surrogates and control
+    characters become backslash escapes (only names that have them change)."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8").translate(_CONTROL)
 
 
 def object_name(path: str, failed_at: datetime, event_type: str, hook_id: str) -> str:
@@ -242,7 +296,7 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 def shard_of(name: str, count: int) -> int:
     """A stable shard for an object name: the same on every machine and Python version."""
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % count
 
 

@@ -28,6 +28,7 @@ from hookctl.failover.layout import (
     base_prefix,
     day_prefixes,
     name_ranges,
+    printable,
     shard_of,
 )
 
@@ -56,9 +57,8 @@ class Selection:
             return False
         if self.hook_ids and parsed.hook_id not in self.hook_ids:
             return False
-        if parsed.time_in_folder:
-            return self.in_window(parsed.name_time)
-        return None
+        when = parsed.trusted_time
+        return None if when is None else self.in_window(when)
 
     def by_envelope(self, event_type: str, hook_id: str, failed_at: datetime) -> bool:
         """The envelope is authoritative (a name split can be ambiguous)."""
@@ -156,6 +156,7 @@ class Finder:
         self.from_file = from_file
         self.exclude_prefix = exclude_prefix
         self.listing = Listing()
+        self.base = base_prefix(path)
 
     def parse(self, name: str) -> ObjectName | None:
         return self.parser.parse(name)
@@ -168,10 +169,12 @@ class Finder:
             if not self.selection.in_shard(item.name):
                 self.listing.other_shard += 1
                 continue
-            parsed = self.parse(item.name)
-            if parsed is None:
+            parsed = self.parser.explain(item.name)
+            if isinstance(parsed, ObjectName) and not parsed.prefix.startswith(self.base):
+                parsed = f"name is outside the failover path {self.base!r}"
+            if isinstance(parsed, str):
                 self.listing.unrecognised.append(
-                    Skipped(item.name, "name outside Stream's failover layout", item.generation)
+                    Skipped(printable(item.name), parsed, item.generation)
                 )
                 continue
             verdict = True if self.from_file else self.selection.by_name(parsed)
