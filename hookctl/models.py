@@ -334,7 +334,7 @@ class MalformedObject(Exception):
 def parse_envelope(body: bytes) -> Envelope:
     """Parse one failover object, or raise MalformedObject with a one-line reason."""
     try:
-        return Envelope.model_validate_json(body)
+        envelope = Envelope.model_validate_json(body)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = errors[0]
@@ -349,3 +349,10 @@ def parse_envelope(body: bytes) -> Envelope:
             reason = f"field {where}: {first['msg']}"
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         raise MalformedObject(reason + more) from None
+    kind = envelope.payload.get("type")
+    if kind != envelope.event_type:  # a forged or broken envelope: never sent
+        said = f"{kind!r}"[:80] if kind is not None else "missing"
+        raise MalformedObject(
+            f"payload.type ({said}) disagrees with event_type ({envelope.event_type!r})"[:200]
+        )
+    return envelope

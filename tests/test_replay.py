@@ -619,7 +619,7 @@ def test_replay_to_original_urls_from_the_hooks_failover_config(
     with token_server() as token_uri:
         key = tmp_path / "key.json"
         key.write_text(json.dumps(service_account_key(token_uri)))
-        hook_id = cli("hooks", "add", "webhook", "--url", "https://example.com/hook").stdout.strip()
+        hook_id = cli("hooks", "add", "webhook", "--url", f"{receiver.url}/original").stdout.strip()
         done = cli(
             "failover",
             "set",

@@ -32,6 +32,7 @@ class Failure:
     status: int | None
     error: str
     attempts: int
+    refused: bool = False  # not sent: the destination policy said no (targets.py)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +47,7 @@ class Failure:
             "status": self.status,
             "error": self.error,
             "attempts": self.attempts,
+            "refused": self.refused,
         }
 
 
@@ -94,6 +96,7 @@ class Stats:
     downloaded: int = 0
     delivered: int = 0
     failed: int = 0
+    refused: int = 0
     already_delivered: int = 0
     out_of_window: int = 0
     archived: int = 0
@@ -129,6 +132,7 @@ class Counts:
     selected: int
     delivered: int
     failed: int
+    refused: int
     already_delivered: int
     malformed: int
     unrecognised: int

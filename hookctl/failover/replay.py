@@ -25,6 +25,7 @@ from hookctl.delivery import Deliverer, Delivery, RetryPolicy
 from hookctl.errors import NotFound
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
 from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
+from hookctl.failover.layout import printable
 from hookctl.failover.outcome import (
     Counts,
     Failure,
@@ -36,12 +37,13 @@ from hookctl.failover.outcome import (
     reason_of,
 )
 from hookctl.failover.select import Candidate, Finder, Skipped
+from hookctl.failover.targets import Destinations, Refusal
 from hookctl.models import Envelope, MalformedObject, parse_envelope
 
 MAX_BYTES = 5 * 1024 * 1024
 KEEP_FAILURES = 1000  # failures kept in memory for the report; --failures gets them all
 Fetched = tuple[bytes | None, str | None]  # the body, or why there is none
-ORIGINAL = "original"  # journal target when each event goes to its envelope's URL
+ORIGINAL = "original"  # journal target when each event goes to its hook's URL (no --to)
 
 
 def webhook_id(bucket: str, item: Listed) -> str:
@@ -52,6 +54,9 @@ def webhook_id(bucket: str, item: Listed) -> str:
 @dataclass
 class Options:
     target: str | None = None  # --to
+    # Where each event may go without --to: the app's hooks (targets.py). None with no
+    # --to refuses every object: nothing a bucket writer controls chooses a URL.
+    destinations: Destinations | None = None
     dry_run: bool = False
     redeliver: bool = False
     archive_to: str | None = None
@@ -238,9 +243,7 @@ class Replayer:
             except MalformedObject as exc:
                 problem = exc.reason
             else:
-                if not (self.options.target or envelope.original_webhook_url):
-                    problem = "original_webhook_url is empty (pass --to URL)"
-                elif not candidate.decided and not self.finder.selection.by_envelope(
+                if not candidate.decided and not self.finder.selection.by_envelope(
                     envelope.event_type, envelope.original_hook_id, envelope.failed_at
                 ):
                     self.stats.selected -= 1
@@ -251,11 +254,41 @@ class Replayer:
         self.stats.malformed.append(Skipped(item.name, problem or "unreadable", item.generation))
         return None
 
+    def destination(self, envelope: Envelope) -> str | Refusal:
+        if self.options.target:
+            return self.options.target
+        if self.options.destinations is None:
+            return Refusal("no destination: pass --to URL")
+        return self.options.destinations.resolve(
+            envelope.original_hook_id, envelope.original_webhook_url, envelope.event_type
+        )
+
+    def _refuse(self, item: Listed, envelope: Envelope, refusal: Refusal) -> None:
+        self.stats.refused += 1
+        self.stats.reasons[f"refused: {refusal.reason.split(' (')[0]}"[:90]] += 1
+        self.stats.failures.append(
+            Failure(
+                item,
+                self.bucket.name,
+                envelope.event_type,
+                envelope.original_hook_id,
+                printable(envelope.original_webhook_url)[:500],
+                webhook_id(self.bucket.name, item),
+                None,
+                refusal.reason,
+                0,
+                refused=True,
+            )
+        )
+
     async def _deliver(
         self, deliverer: Deliverer, candidate: Candidate, envelope: Envelope
     ) -> None:
         item = candidate.item
-        url = self.options.target or envelope.original_webhook_url
+        url = self.destination(envelope)
+        if isinstance(url, Refusal):
+            self._refuse(item, envelope, url)
+            return
         body = json.dumps(envelope.payload, separators=(",", ":"), ensure_ascii=False).encode()
         hook_id = webhook_id(self.bucket.name, item)
         if self.options.dry_run:
@@ -339,6 +372,7 @@ class Replayer:
                 selected=stats.selected,
                 delivered=stats.delivered,
                 failed=stats.failed,
+                refused=stats.refused,
                 already_delivered=stats.already_delivered,
                 malformed=len(stats.malformed),
                 unrecognised=len(listing.unrecognised),

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hookctl.errors import UsageError
 from hookctl.failover.source import Source, make_finder, open_bucket
@@ -126,6 +126,7 @@ def replay_options(
     max_bytes: int,
     policy: RetryPolicy,
     failures: Path | None = None,
+    get_app: Callable[[], dict[str, Any]] | None = None,
 ) -> Options:
     """The run's options, once the source is known (archiving into the failover path
     itself would replay the archive)."""
@@ -139,8 +140,14 @@ def replay_options(
         raise UsageError(
             "--archive-to must differ from the failover path", "e.g. --archive-to replayed"
         )
+    destinations = None
+    if target is None and get_app is not None:  # without --to the app decides (targets.py)
+        from hookctl.failover.targets import Destinations
+
+        destinations = Destinations.from_app(source.app if source.app is not None else get_app())
     return Options(
         target=target,
+        destinations=destinations,
         dry_run=dry_run,
         redeliver=redeliver,
         archive_to=archive_to.strip("/") if archive_to else None,

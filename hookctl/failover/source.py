@@ -46,6 +46,7 @@ class Source:
     hook_filter: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
     timeout: float = DEFAULT_TIMEOUT  # the global --timeout: each GCS call and token refresh
+    app: dict[str, Any] | None = None  # the live app, when the caller read it (one GET a run)
 
 
 def resolve_source(

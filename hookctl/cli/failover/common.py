@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hookctl.cli.common import event_types
 from hookctl.cli.context import AppContext
@@ -41,8 +41,15 @@ def source_from(
     from hookctl.failover.source import resolve_source
 
     key = read_key(actx, credentials, credentials_env) if (credentials or credentials_env) else None
-    return resolve_source(
-        lambda: actx.client().get_hooks(),
+    seen: dict[str, Any] = {}
+
+    def hooks() -> list[dict[str, Any]]:
+        client = actx.client()
+        seen["app"] = client.get_app()
+        return client.hooks_of(seen["app"])
+
+    found = resolve_source(
+        hooks,
         hook=hook,
         bucket=bucket,
         path=path,
@@ -50,6 +57,8 @@ def source_from(
         endpoint=endpoint(gcs_endpoint),
         timeout=actx.timeout,
     )
+    found.app = seen.get("app")  # replay's destinations reuse it: one GET per run
+    return found
 
 
 def selection_from(

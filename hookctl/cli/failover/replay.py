@@ -52,7 +52,12 @@ def replay(
     credentials_env: CredentialsEnv = None,
     gcs_endpoint: Endpoint = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Deliver here instead of each event's original URL.")
+        str | None,
+        typer.Option(
+            "--to",
+            help="Deliver every event here. Default: each event's hook's current webhook_url, "
+            "read from the app (never the URL written in the bucket).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool,
@@ -169,6 +174,7 @@ def replay(
         max_bytes=max_bytes,
         policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
         failures=failures,
+        get_app=lambda: actx.client().get_app(),
     )
     every = parse_interval(interval) if follow else 0.0
     chosen = selection_from(
@@ -201,7 +207,8 @@ def replay(
         count = job.count()
         if count > CONFIRM_ABOVE:
             actx.console.require_confirmation(
-                f"Replay {count} events from gs://{found.bucket} to {to or 'their original URLs'}?",
+                f"Replay {count} events from gs://{found.bucket} to "
+                f"{to or 'their hooks’ current URLs'}?",
                 yes=yes,
             )
     report = run_once(actx, job, stop)

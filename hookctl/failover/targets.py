@@ -1,0 +1,70 @@
+"""Where a replayed event may be sent: never where the bucket says, only where the app says.
+
+The failover bucket is written by a service account that Stream holds a key
+for; anyone with that key (or any other write access to the bucket) can create
+objects in it. An envelope's ``original_webhook_url`` is therefore untrusted
+input, and sending an envelope's payload there, signed with the app's API
+secret, would make hookctl a signing oracle for whoever can write one object.
+
+So a replay without ``--to`` reads the app's hooks once (one GET) and sends an
+event only to the *current* ``webhook_url`` of its ``original_hook_id`` (Stream's
+``{{.AppID}}``/``{{.EventType}}`` templates filled in). An object is refused,
+with its own reason, when that hook no longer exists, is not a webhook, or when
+the envelope names a URL other than the hook's current one (an attacker's URL,
+or a hook that was repointed since: replay those with ``--to``). With ``--to
+URL`` every event goes to the one URL the operator chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hookctl.samples import fill_template
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An object that is not sent, and why (a reason of its own in every report)."""
+
+    reason: str
+
+
+class Destinations:
+    """Resolves each envelope to the URL it may be sent to, or a Refusal."""
+
+    def __init__(
+        self, to: str | None = None, hooks: list[dict[str, Any]] | None = None, app_id: str = "app"
+    ) -> None:
+        self.to = to
+        self.app_id = app_id
+        self.hooks = {
+            str(h.get("id")): h for h in hooks or [] if isinstance(h, dict) and h.get("id")
+        }
+
+    @classmethod
+    def fixed(cls, url: str) -> Destinations:
+        return cls(to=url)
+
+    @classmethod
+    def from_app(cls, app: dict[str, Any]) -> Destinations:
+        hooks = app.get("event_hooks")
+        app_id = str(app.get("id") or app.get("name") or "app")
+        return cls(hooks=hooks if isinstance(hooks, list) else [], app_id=app_id)
+
+    def resolve(self, hook_id: str, envelope_url: str, event_type: str) -> str | Refusal:
+        if self.to is not None:
+            return self.to
+        hook = self.hooks.get(hook_id)
+        if hook is None:
+            return Refusal(f"hook {hook_id} no longer exists in the app (replay it with --to URL)")
+        if hook.get("hook_type", "webhook") != "webhook" or not hook.get("webhook_url"):
+            return Refusal(f"hook {hook_id} is not a webhook hook with a URL")
+        template = str(hook["webhook_url"]).strip()
+        current = fill_template(template, app_id=self.app_id, event_type=event_type)
+        if envelope_url.strip() not in (template, current):
+            return Refusal(
+                f"the envelope's URL is not hook {hook_id}'s current webhook_url "
+                "(not sent: replay it with --to URL if you trust it)"
+            )
+        return current
