@@ -25,9 +25,11 @@ FAST = RetryPolicy(attempt_timeout=1.0, deadline=3.0, backoff=0.01, backoff_max=
 @contextmanager
 def redirecting(status: int = 307) -> Iterator[tuple[str, Script, Script, str]]:
     """(redirecting URL, its script, the target's script, the target URL)."""
-    with misbehaving(["200"]) as (target, seen):
-        with misbehaving([f"{status} loc={target}/stolen"]) as (url, script):
-            yield url, script, seen, f"{target}/stolen"
+    with (
+        misbehaving(["200"]) as (target, seen),
+        misbehaving([f"{status} loc={target}/stolen"]) as (url, script),
+    ):
+        yield url, script, seen, f"{target}/stolen"
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
