@@ -4,12 +4,26 @@ SQLite in WAL mode, one row per (object generation, target URL), committed as
 outcomes arrive (one transaction per event-loop turn). WAL with ``synchronous=NORMAL`` survives a killed process
 (SIGKILL included): a row is either committed or absent, never half-written.
 A row says ``delivered`` only after the receiver answered 2xx.
+
+One replay per journal: two runs sharing a journal would each see an event as
+not yet delivered and both send it. Opening takes an exclusive ``flock`` on a
+sibling ``<journal>.lock`` (released by the kernel when the process dies, even
+by SIGKILL) and writes who holds it (pid, host, start time) into it; a second
+run fails at once naming the first, or waits with ``wait=True``. A file that
+is not a journal (garbage, another database, a corrupted page) is refused
+before anything is sent.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
+import os
+import socket
 import sqlite3
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,6 +31,19 @@ from hookctl.errors import HookctlError
 
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Listed
+
+APPLICATION_ID = 0x686B6A31  # "hkj1": PRAGMA application_id of a hookctl journal
+COLUMNS = [
+    "object",
+    "url",
+    "webhook_id",
+    "event_type",
+    "state",
+    "status",
+    "error",
+    "tries",
+    "updated",
+]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outcomes (
@@ -34,22 +61,118 @@ CREATE TABLE IF NOT EXISTS outcomes (
 """
 
 
+class JournalBusy(HookctlError):
+    """Another replay holds the journal."""
+
+
 class Journal:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, wait: bool = False, poll: float = 0.2) -> None:
         self.path = path
+        self._lock_fd = self._lock(wait, poll)
+        try:
+            self._open()
+        except BaseException:
+            self._unlock()
+            raise
+        self._pending: list[tuple[Any, ...]] = []
+
+    # ------------------------------------------------------------ one run at a time
+
+    def _lock(self, wait: bool, poll: float) -> int:
+        path = self.path
+        lock = path.with_name(f"{path.name}.lock")
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise HookctlError(
+                f"cannot open the journal lock {lock}: {exc.strerror}",
+                "pass --journal FILE in a directory you own (a symlink there is refused)",
+            ) from None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait:
+                    holder = _holder(fd)
+                    os.close(fd)
+                    raise JournalBusy(
+                        f"the replay journal {path} is in use by another replay ({holder})",
+                        "wait for it to finish, pass --wait to queue behind it, or use "
+                        "another --journal",
+                    ) from None
+                time.sleep(poll)
+            except BaseException:
+                os.close(fd)
+                raise
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode(), 0)
+        return fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd >= 0:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._lock_fd, 0)
+            os.close(self._lock_fd)  # closing releases the flock
+            self._lock_fd = -1
+
+    # ------------------------------------------------------------ a real journal only
+
+    def _open(self) -> None:
+        path = self.path
+        if path.is_symlink():
+            raise HookctlError(
+                f"the replay journal {path} is a symbolic link: refused",
+                "pass --journal with a regular file",
+            )
+        fresh = not path.exists() or path.stat().st_size == 0
+        try:
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise HookctlError(
                 f"cannot open the replay journal {path}: {exc}",
                 "pass --journal FILE on a writable disk",
             ) from None
+        try:
+            if not fresh:
+                self._check()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            if fresh:
+                self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise HookctlError(
+                f"{path} is not a valid replay journal ({exc}); nothing was sent",
+                "move it aside (a fresh journal forgets what was delivered: use --redeliver "
+                "only if receivers de-duplicate on X-Webhook-Id) or pass another --journal",
+            ) from None
+        except OSError as exc:
+            self._db.close()
+            raise HookctlError(
+                f"cannot open the replay journal {path}: {exc}",
+                "pass --journal FILE on a writable disk",
+            ) from None
         path.chmod(0o600)
-        self._pending: list[tuple[Any, ...]] = []
+
+    def _check(self) -> None:
+        """Raise sqlite3.DatabaseError unless this is an intact hookctl journal."""
+        db = self._db
+        problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(f"integrity check: {problems[0]}"[:200])
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        columns = [row[1] for row in db.execute("PRAGMA table_info(outcomes)")]
+        if app_id not in (0, APPLICATION_ID) or tables - {"outcomes"} or columns != COLUMNS:
+            raise sqlite3.DatabaseError("it is an SQLite database, but not a hookctl journal")
 
     def knows(self, url: str) -> bool:
         """Whether anything was ever delivered to ``url`` (a first run skips the lookups)."""
@@ -112,8 +235,11 @@ class Journal:
             )
 
     def close(self) -> None:
-        self.flush()
-        self._db.close()
+        try:
+            self.flush()
+            self._db.close()
+        finally:
+            self._unlock()
 
 
 def object_key(bucket: str, item: Listed) -> str:
@@ -150,3 +276,12 @@ class AlreadyDelivered:
         if not self._lookups or self.journal is None:
             return False
         return self.journal.delivered(object_key(self.bucket, item), self.target)
+
+
+def _holder(fd: int) -> str:
+    """Who holds a journal lock, from what it wrote there."""
+    try:
+        info = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        return f"pid {int(info['pid'])} on {str(info['host'])[:100]}, started {str(info['started'])[:40]}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "holder unknown"

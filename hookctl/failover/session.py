@@ -160,12 +160,13 @@ def replay_options(
     )
 
 
-def open_journal(path: Path | None) -> Journal:
-    """The journal at ``path``, or the default one in hookctl's data dir."""
+def open_journal(path: Path | None, *, wait: bool = False) -> Journal:
+    """The journal at ``path``, or the default one in hookctl's data dir, locked for this
+    run (``wait``: queue behind a run that holds it, instead of failing)."""
     from hookctl.failover.journal import Journal
     from hookctl.settings import data_dir
 
-    return Journal(path or data_dir() / "replay" / "journal.sqlite3")
+    return Journal(path or data_dir() / "replay" / "journal.sqlite3", wait=wait)
 
 
 def parse_interval(text: str) -> float:

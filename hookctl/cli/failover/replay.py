@@ -85,6 +85,14 @@ def replay(
     no_journal: Annotated[
         bool, typer.Option("--no-journal", help="Keep no journal (a rerun sends everything again).")
     ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="If another replay is using the journal, wait for it to finish "
+            "(default: exit 1 naming it).",
+        ),
+    ] = False,
     redeliver: Annotated[
         bool,
         typer.Option("--redeliver", help="Send events the journal says were delivered, again."),
@@ -190,11 +198,14 @@ def replay(
     )
     api_key, api_secret = ("", "") if dry_run else require_credentials(actx.settings())
     say_notes(actx, found)
+    book = None if (no_journal or dry_run) else open_journal(journal, wait=wait)
+    if book is not None:
+        ctx.call_on_close(book.close)  # flush, close, and release the one-replay lock
     job = ReplayJob(
         found,
         chosen,
         options,
-        None if (no_journal or dry_run) else open_journal(journal),
+        book,
         api_key=api_key,
         api_secret=api_secret,
         scan=scan,

@@ -1,0 +1,105 @@
+"""One replay per journal, and only a real journal (issue 14, item 4).
+
+Reproduces: two replays started together on one journal delivered most events
+twice. hookctl runs as real processes here, against fake-gcs-server and a
+loopback receiver that counts every request.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.conftest import SandboxApp
+from tests.gcs import fake_gcs_server
+from tests.test_replay_faults import (
+    delivered_in_journal,
+    flaky_receiver,
+    hookctl,
+    replay_args,
+    seed,
+)
+
+COUNT = 40
+
+
+def args(gcs: str, url: str, journal: Path) -> list[str]:
+    return [
+        *replay_args(gcs),
+        "--since", "2026-04-01", "--until", "2026-04-02", "--to", url, "--rate", "0",
+        "--concurrency", "2", "--journal", str(journal), "--yes", "--json",
+    ]  # fmt: skip
+
+
+def test_a_second_replay_on_the_same_journal_exits_at_once_naming_the_first(
+    sandbox: SandboxApp, tmp_path: Path
+) -> None:
+    seed(tmp_path / "data", COUNT, datetime(2026, 4, 1, tzinfo=UTC))
+    journal = tmp_path / "journal.sqlite3"
+    with fake_gcs_server(tmp_path / "data") as gcs, flaky_receiver(0.0, delay=0.4) as (url, log):
+        first = hookctl(*args(gcs, url, journal))
+        deadline = time.monotonic() + 30
+        while not log.ids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = hookctl(*args(gcs, url, journal))
+        out, err = second.communicate(timeout=30)
+        assert second.returncode == 1, err
+        assert out == ""
+        assert f"in use by another replay (pid {first.pid} on " in err and "--wait" in err
+        assert "Traceback" not in err
+        waiting = hookctl(*args(gcs, url, journal), "--wait")
+        out, err = first.communicate(timeout=60)
+        assert first.returncode == 0, err
+        out, err = waiting.communicate(timeout=60)
+        assert waiting.returncode == 0, err
+        assert json.loads(out)["counts"]["already_delivered"] == COUNT
+    ids = log.ids()
+    assert len(ids) == len(set(ids)) == COUNT  # nothing twice
+    assert delivered_in_journal(journal) == set(ids)
+
+
+def _refused(gcs: str, journal: Path) -> tuple[int, str, int]:
+    with flaky_receiver(0.0) as (url, log):
+        proc = hookctl(*args(gcs, url, journal))
+        _, err = proc.communicate(timeout=60)
+        return proc.returncode, err, len(log.ids())
+
+
+def test_a_file_that_is_not_a_journal_is_refused_and_nothing_is_sent(
+    sandbox: SandboxApp, tmp_path: Path
+) -> None:
+    seed(tmp_path / "data", 3, datetime(2026, 4, 1, tzinfo=UTC))
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database at all " * 400)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance REAL)")
+    with fake_gcs_server(tmp_path / "data") as gcs:
+        outcomes = [_refused(gcs, journal) for journal in (garbage, other)]
+    for code, err, sent in outcomes:
+        assert code == 1 and sent == 0, err
+        assert "is not a valid replay journal" in err and "nothing was sent" in err
+        assert "Traceback" not in err
+    with sqlite3.connect(other) as db:  # and it was left alone
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["accounts"]
+
+
+def test_a_journal_with_a_corrupted_page_is_refused(sandbox: SandboxApp, tmp_path: Path) -> None:
+    seed(tmp_path / "data", 30, datetime(2026, 4, 1, tzinfo=UTC))
+    journal = tmp_path / "journal.sqlite3"
+    with fake_gcs_server(tmp_path / "data") as gcs:
+        with flaky_receiver(0.0) as (url, _):
+            proc = hookctl(*args(gcs, url, journal))
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        assert not journal.with_name(journal.name + "-wal").exists()  # checkpointed at close
+        data = bytearray(journal.read_bytes())
+        assert len(data) >= 2 * 4096
+        data[4096 : 4096 + 64] = b"\xff" * 64  # the outcomes table's root page header
+        journal.write_bytes(bytes(data))
+        code, err, sent = _refused(gcs, journal)
+    assert code == 1 and sent == 0, err
+    assert "is not a valid replay journal" in err and "Traceback" not in err
