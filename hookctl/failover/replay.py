@@ -97,6 +97,8 @@ class Replayer:
         self.on_progress = on_progress
         self.progress_every = progress_every
         self._stop = asyncio.Event()
+        self._pipeline_task: asyncio.Task[None] | None = None
+        self.aborted = False
         self._flush_scheduled = False
         self._failure_log: FailureLog | None = None
         self._already_delivered = AlreadyDelivered.for_run(
@@ -112,6 +114,17 @@ class Replayer:
         self.stats.stopped = True
         self._stop.set()
 
+    def abort(self) -> None:
+        """Hard stop (a second Ctrl-C): cancel in-flight downloads and deliveries now.
+        Outcomes already received stay in the journal; a cancelled delivery has no row,
+        so a rerun sends it again with the same X-Webhook-Id."""
+        self.stop()
+        if self.aborted:
+            return
+        self.aborted = True
+        if self._pipeline_task is not None:
+            self._pipeline_task.cancel()
+
     async def run(self) -> Stats:
         self._failure_log = FailureLog(self.options.failures) if self.options.failures else None
         ticker = asyncio.create_task(self._tick()) if self.on_progress else None
@@ -123,7 +136,12 @@ class Replayer:
                 concurrency=self.options.concurrency,
                 rate=self.options.rate,
             ) as deliverer:
-                await self._pipeline(deliverer)
+                self._pipeline_task = asyncio.create_task(self._pipeline(deliverer))
+                try:
+                    await self._pipeline_task
+                except asyncio.CancelledError:
+                    if not self.aborted or _cancelling():
+                        raise  # cancelled from outside, not by abort(): pass it on
         finally:
             self._flush()
             if self._failure_log is not None:
@@ -204,8 +222,12 @@ class Replayer:
                 leftover = ahead.get_nowait()
                 if leftover is not None:
                     leftover[1].cancel()
+            if self.aborted:
+                for job in running:
+                    job.cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
+            await asyncio.gather(producer, return_exceptions=True)
         if errors:
             raise errors[0]
 
@@ -411,6 +433,12 @@ class Replayer:
             self.stats.first.append(
                 PlanSample(item.name, envelope.event_type, envelope.failed_at, url, size)
             )
+
+
+def _cancelling() -> bool:
+    """Whether the current task itself was asked to stop (not just a task it awaited)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _mb(size: int) -> str:

@@ -278,12 +278,10 @@ class ReplayJob:
         async def main() -> ReplayReport:
             async with open_bucket(self.source, self.options.concurrency * 2) as gcs:
                 replayer = self._replayer(gcs, self.selection, progress)
-                task = asyncio.current_task()
 
                 def on_request(count: int) -> None:
                     if count > 1 and replayer.stats.stopped:
-                        if task is not None:
-                            task.cancel()
+                        replayer.abort()  # cancels in-flight work; run() returns the stats
                         return
                     replayer.stop()
                     if stopping is not None:
@@ -309,10 +307,10 @@ class ReplayJob:
             wake = asyncio.Event()
             current: Replayer | None = None
 
-            def on_request(_count: int) -> None:
+            def on_request(count: int) -> None:
                 wake.set()
                 if current is not None:
-                    current.stop()
+                    current.abort() if count > 1 else current.stop()
 
             with stop.listen(on_request):
                 async with open_bucket(self.source, self.options.concurrency * 2) as gcs:

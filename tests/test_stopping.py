@@ -1,0 +1,128 @@
+"""Stopping (issue 14, item 5): real signals to real hookctl processes.
+
+Reproduces: with a receiver that hangs, a second Ctrl-C did not abort (15.9 s,
+then an ``asyncio.CancelledError`` traceback and exit 1), and Ctrl-C during
+``trigger`` could print ``Task exception was never retrieved``.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import SandboxApp
+from tests.gcs import fake_gcs_server
+from tests.test_replay_faults import delivered_in_journal, hookctl, replay_args, seed
+
+ABORT_BOUND = 6.0  # seconds: the 2 s abort plus interpreter exit on a loaded 2-core machine
+
+
+class Hanging:
+    """Answers the first ``quick`` requests at once, then holds every request open
+    until ``release`` is set (a receiver that stopped answering)."""
+
+    def __init__(self, quick: int) -> None:
+        self.quick = quick
+        self.arrived: list[str] = []
+        self.accepted: list[str] = []
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+
+
+@contextmanager
+def hanging(quick: int) -> Iterator[tuple[str, Hanging]]:
+    state = Hanging(quick)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            webhook_id = self.headers.get("X-Webhook-Id", "")
+            with state.lock:
+                state.arrived.append(webhook_id)
+                hang = len(state.arrived) > state.quick
+            if hang and not state.release.wait(60):
+                return
+            with state.lock:
+                state.accepted.append(webhook_id)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", state
+    finally:
+        state.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def wait_for(condition: Any, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+def test_a_second_signal_aborts_a_replay_stuck_on_a_hanging_receiver(
+    sandbox: SandboxApp, tmp_path: Path
+) -> None:
+    seed(tmp_path / "data", 30, datetime(2026, 4, 1, tzinfo=UTC))
+    journal = tmp_path / "journal.sqlite3"
+    with fake_gcs_server(tmp_path / "data") as gcs, hanging(quick=5) as (url, receiver):
+        args = [
+            *replay_args(gcs), "--since", "2026-04-01", "--until", "2026-04-02", "--to", url,
+            "--rate", "0", "--concurrency", "4", "--journal", str(journal), "--yes", "--json",
+        ]  # fmt: skip
+        proc = hookctl(*args)
+        wait_for(lambda: len(receiver.arrived) >= 9)  # 5 answered, 4 hanging
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        assert proc.poll() is None  # graceful: still waiting for the 4 in flight
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=ABORT_BOUND)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err and "CancelledError" not in err
+        assert "Task exception was never retrieved" not in err
+        report = json.loads(out)
+        assert report["stopped"] is True and report["counts"]["delivered"] == 5
+        with sqlite3.connect(journal) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert delivered_in_journal(journal) == set(receiver.accepted)
+        receiver.quick = 1000  # the receiver recovers: a rerun sends the rest, nothing twice
+        receiver.release.set()
+        rerun = hookctl(*args)
+        out, err = rerun.communicate(timeout=60)
+        assert rerun.returncode == 0, err
+    assert len(set(receiver.accepted)) == 30
+    assert delivered_in_journal(journal) == set(receiver.accepted)
+
+
+def test_ctrl_c_during_trigger_exits_130_without_stray_task_errors(
+    sandbox: SandboxApp,
+) -> None:
+    with hanging(quick=3) as (url, receiver):
+        proc = hookctl("trigger", "message.new", "--to", url, "--count", "40")
+        wait_for(lambda: len(receiver.arrived) >= 10)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=ABORT_BOUND)
+    assert proc.returncode == 130, err
+    assert "Task exception was never retrieved" not in err
+    assert "Traceback" not in err and "Session is closed" not in err
