@@ -19,13 +19,14 @@ def path() -> Path:
 
 def remember_hooks(hooks: list[dict[str, Any]]) -> None:
     """Keep the ids (and types) of ``hooks``, for Tab completion."""
-    target = path()
+    from hookctl.errors import HookctlError
+    from hookctl.fsutil import write_atomic
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         rows = [[str(h.get("id")), str(h.get("hook_type"))] for h in hooks if h.get("id")]
-        target.write_text(json.dumps(rows))
-    except OSError:
-        pass  # a cache: never worth an error
+        write_atomic(path(), json.dumps(rows).encode(), private_dir=True)
+    except (OSError, HookctlError):
+        pass  # a cache: never worth an error (and never written through a symlink)
 
 
 def hook_ids(incomplete: str) -> list[tuple[str, str]]:

@@ -25,7 +25,6 @@ secret through this module and must start fast.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -89,21 +88,10 @@ def write_private(path: Path, data: bytes) -> None:
     The file is written to a temporary sibling created 0600 and renamed over
     the target, so a crash never leaves a half-written file behind.
     """
-    import tempfile
+    from hookctl.fsutil import write_atomic
 
     private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data, mode=0o600)
 
 
 @dataclass

@@ -192,28 +192,28 @@ class FailureLog:
     """``--failures``: the NDJSON that ``replay --from-file`` reads back, one line per
     failure as it happens (the report keeps only the first KEEP_FAILURES, so memory
     stays flat). Written beside the path and renamed over it when the run ends, so
-    the path always holds a whole file."""
+    the path always holds a whole file. The temporary name is unpredictable and a
+    symlink at the path is refused (``hookctl.fsutil.AtomicFile``)."""
 
     def __init__(self, path: Path) -> None:
+        from hookctl.fsutil import AtomicFile
+
         self.path = path
-        self._tmp = path.with_name(f".{path.name}.tmp")
         try:
-            self._handle = self._tmp.open("w", encoding="utf-8")
+            self._file = AtomicFile(path, mode=0o600)
         except OSError as exc:
             raise _unwritable(path, exc) from None
 
     def write(self, failure: Failure) -> None:
         try:
-            self._handle.write(json.dumps(failure.as_json()) + "\n")
+            self._file.write((json.dumps(failure.as_json()) + "\n").encode("utf-8"))
         except OSError as exc:
             raise _unwritable(self.path, exc) from None
 
     def close(self) -> None:
         try:
-            self._handle.close()
-            self._tmp.replace(self.path)
+            self._file.commit()
         except OSError as exc:
-            self._tmp.unlink(missing_ok=True)
             raise _unwritable(self.path, exc) from None
 
 

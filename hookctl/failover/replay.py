@@ -288,7 +288,7 @@ class Replayer:
     def _refuse(self, item: Listed, envelope: Envelope, refusal: Refusal) -> None:
         self.stats.refused += 1
         self.stats.reasons[f"refused: {refusal.reason.split(' (')[0]}"[:90]] += 1
-        self.stats.failures.append(
+        self._record_failure(
             Failure(
                 item,
                 self.bucket.name,
@@ -351,6 +351,9 @@ class Replayer:
             result.error or reason,
             len(result.attempts),
         )
+        self._record_failure(failure)
+
+    def _record_failure(self, failure: Failure) -> None:
         if len(self.stats.failures) < KEEP_FAILURES:  # memory stays flat however many fail
             self.stats.failures.append(failure)
         if self._failure_log is not None:
@@ -421,7 +424,7 @@ class Replayer:
         """Everything selected was delivered (or, for a dry run, readable). Names outside
         the layout are reported but do not fail a run: they may not be Stream's."""
         stats = self.stats
-        return not stats.stopped and not stats.failed and not stats.malformed
+        return not (stats.stopped or stats.failed or stats.refused or stats.malformed)
 
     def _plan(self, url: str, envelope: Envelope, item: Listed, size: int) -> None:
         row = self.stats.plan.setdefault(

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from hookctl.errors import HookctlError, UsageError
+from hookctl.fsutil import write_atomic
 from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
 from hookctl.settings import private_dir
@@ -167,10 +168,11 @@ def start_detached(
             info = SandboxInfo(
                 url, api_key, api_secret, proc.pid, str(state_file) if state_file else None
             )
-            (runtime / f"{port}.json").write_text(
+            write_atomic(
+                runtime / f"{port}.json",
                 json.dumps(
                     {"url": url, "api_key": api_key, "pid": proc.pid, "state_file": info.state_file}
-                )
+                ).encode(),
             )
             return info
         time.sleep(0.05)

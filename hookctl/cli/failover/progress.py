@@ -54,6 +54,6 @@ def status_line(replayer: Replayer) -> str:
         eta = f", ETA {remaining / rate:.0f}s"
     return (
         f"listed {listing.listed}, downloaded {stats.downloaded}, delivered {stats.delivered}, "
-        f"failed {stats.failed}, skipped {stats.already_delivered}, "
+        f"failed {stats.failed}, refused {stats.refused}, skipped {stats.already_delivered}, "
         f"malformed {len(stats.malformed)} — {rate:.0f}/s{eta}"
     )

@@ -282,6 +282,9 @@ def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> N
         console.warn(f"skipped {skipped.name}: {skipped.reason}")
     for skipped in report.malformed:
         console.warn(f"malformed {skipped.name}: {skipped.reason}")
+    for failure in report.failures:
+        if failure.refused:
+            console.warn(f"refused {failure.item.name}: {failure.error}")
     if as_json:
         console.json(report.as_json())
         return
@@ -303,6 +306,7 @@ def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> N
     rows = [
         ["delivered", counts.delivered],
         ["failed", counts.failed],
+        ["refused (not sent)", counts.refused],
         *[[f"  {reason}", n] for reason, n in report.failed_by_reason.items()],
         ["already delivered (journal)", counts.already_delivered],
         ["malformed", counts.malformed],
