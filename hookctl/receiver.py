@@ -2,15 +2,23 @@
 
 Standard-library ``ThreadingHTTPServer`` with HTTP/1.1 keep-alive. It can be
 told to fail on purpose (``status``, ``fail_rate``) to exercise retries.
+
+Whoever can reach the port is untrusted: ``forward_to`` relays only requests
+whose signature verified (``forward_unverified`` to change that), with only
+Stream's headers, without following redirects (``delivery.forward``); a saved
+body's file name comes from a sanitised ``X-Webhook-Id`` (or its hash) and is
+created inside ``save_dir`` only, never through a symlink.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
+import re
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,6 +105,7 @@ class Receiver:
         fail_rate: float = 0.0,
         save_dir: Path | None = None,
         forward_to: str | None = None,
+        forward_unverified: bool = False,
         on_event: Callable[[Received], None] | None = None,
         keep_bodies: bool = False,
     ) -> None:
@@ -105,6 +114,7 @@ class Receiver:
         self.fail_rate = fail_rate
         self.save_dir = save_dir
         self.forward_to = forward_to
+        self.forward_unverified = forward_unverified
         self.on_event = on_event
         self.keep_bodies = keep_bodies
         self.bodies: dict[str, bytes] = {}
@@ -181,11 +191,22 @@ class Receiver:
             status = 400  # what an SDK's verify helper makes of it: an invalid webhook
         if 200 <= status < 300 and self.fail_rate and random.random() < self.fail_rate:
             status = 500
-        # --forward-to passes on what was received: the same bytes and headers.
-        forwarded = self._forward(headers, received) if self.forward_to and status < 300 else None
+        forwarded = None
+        if self.forward_to and status < 300:
+            if ok is True or self.forward_unverified:
+                from hookctl.delivery import forward
+
+                forwarded = forward(self.forward_to, received, headers)  # the bytes received
+            else:
+                forwarded = "not forwarded: signature not verified"
         with self.lock:
             self.stats.requests += 1
             duplicate = webhook_id in self.seen
+            if self.save_dir is not None and status < 300 and not duplicate:
+                try:
+                    self._save(webhook_id, body)
+                except OSError:
+                    status = 500  # not saved: not seen either, so a retry can still land
             if status >= 300:
                 self.stats.failed_on_purpose += 1
             elif not duplicate:
@@ -211,31 +232,24 @@ class Receiver:
                 compressed,
             )
             self.events.append(event)
-            if self.save_dir is not None and status < 300 and not duplicate:
-                name = f"{int(event.received_at * 1000)}-{webhook_id or 'no-id'}.json"
-                (self.save_dir / name).write_bytes(body)
             if self.stop_after is not None and self.stats.accepted >= self.stop_after:
                 self.done.set()
         if self.on_event:
             self.on_event(event)
         return status
 
-    def _forward(self, headers: dict[str, str], body: bytes) -> str:
-        keep = {
-            k: v
-            for k, v in headers.items()
-            if k.lower().startswith("x-") or k.lower() in ("content-type", "content-encoding")
-        }
-        request = urllib.request.Request(
-            str(self.forward_to), data=body, headers=keep, method="POST"
+    def _save(self, webhook_id: str, body: bytes) -> None:
+        """A new file in save_dir, named from a sanitised id (a hash when it needed
+        changing): never a path outside the directory, never through a symlink."""
+        assert self.save_dir is not None
+        name = f"{int(time.time() * 1000)}-{safe_id(webhook_id)}.json"
+        fd = os.open(
+            self.save_dir / name,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
         )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return str(response.status)
-        except urllib.error.HTTPError as err:
-            return str(err.code)
-        except OSError as err:
-            return f"error: {err}"
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
 
     def start(self) -> Receiver:
         self._thread = threading.Thread(
@@ -252,3 +266,14 @@ class Receiver:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def safe_id(webhook_id: str) -> str:
+    """``webhook_id`` when it is a plain token (UUIDs are); otherwise a hash of it."""
+    if _SAFE_ID.fullmatch(webhook_id):
+        return webhook_id
+    raw = webhook_id.encode("utf-8", "surrogatepass")
+    return "id-" + hashlib.sha256(raw).hexdigest()[:32]

@@ -46,8 +46,20 @@ def listen(
         ),
     ] = None,
     forward_to: Annotated[
-        str | None, typer.Option("--forward-to", help="Also POST each event to this URL.")
+        str | None,
+        typer.Option(
+            "--forward-to",
+            help="Also POST each event whose signature verified to this http(s) URL "
+            "(Stream's headers only; redirects are not followed).",
+        ),
     ] = None,
+    forward_unverified: Annotated[
+        bool,
+        typer.Option(
+            "--forward-unverified",
+            help="Forward requests whose signature failed or was not checked, too.",
+        ),
+    ] = False,
     count: Annotated[
         int | None, typer.Option("--count", min=1, help="Exit after this many unique events.")
     ] = None,
@@ -106,6 +118,7 @@ def listen(
             fail_rate=fail_rate,
             save_dir=save_dir,
             forward_to=forward_to,
+            forward_unverified=forward_unverified,
             on_event=show,
         )
     except OSError as exc:
