@@ -131,8 +131,9 @@ class Journal:
                 f"the replay journal {path} is a symbolic link: refused",
                 "pass --journal with a regular file",
             )
-        fresh = not path.exists() or path.stat().st_size == 0
         try:
+            if not path.exists() or path.stat().st_size == 0:
+                _create(path)  # complete or absent, even if killed meanwhile
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as exc:
             raise HookctlError(
@@ -140,25 +141,15 @@ class Journal:
                 "pass --journal FILE on a writable disk",
             ) from None
         try:
-            if not fresh:
-                self._check()
+            self._check()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            if fresh:
-                self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise HookctlError(
                 f"{path} is not a valid replay journal ({exc}); nothing was sent",
                 "move it aside (a fresh journal forgets what was delivered: use --redeliver "
                 "only if receivers de-duplicate on X-Webhook-Id) or pass another --journal",
-            ) from None
-        except OSError as exc:
-            self._db.close()
-            raise HookctlError(
-                f"cannot open the replay journal {path}: {exc}",
-                "pass --journal FILE on a writable disk",
             ) from None
         path.chmod(0o600)
 
@@ -170,6 +161,9 @@ class Journal:
             raise sqlite3.DatabaseError(f"integrity check: {problems[0]}"[:200])
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables and app_id in (0, APPLICATION_ID):  # an empty database: make it one
+            db.executescript(SCHEMA)
+            return
         columns = [row[1] for row in db.execute("PRAGMA table_info(outcomes)")]
         if app_id not in (0, APPLICATION_ID) or tables - {"outcomes"} or columns != COLUMNS:
             raise sqlite3.DatabaseError("it is an SQLite database, but not a hookctl journal")
@@ -276,6 +270,27 @@ class AlreadyDelivered:
         if not self._lookups or self.journal is None:
             return False
         return self.journal.delivered(object_key(self.bucket, item), self.target)
+
+
+def _create(path: Path) -> None:
+    """A new, empty journal: built under a temporary name, then renamed into place."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            db.executescript(SCHEMA)
+        finally:
+            db.close()
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _holder(fd: int) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from hookctl.errors import HookctlError, UsageError
+from hookctl.errors import HookctlError
 from hookctl.fsutil import write_atomic
 from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
@@ -69,9 +69,10 @@ def build(
             state, host, port, log=log, gcs_endpoint=gcs_endpoint, event_log=event_log
         )
     except OSError as exc:
-        raise UsageError(
+        raise HookctlError(
             f"cannot listen on {host}:{port}: {exc.strerror}",
-            "pick another --port (0 picks a free one) or stop what uses it",
+            "pick another --port (0 picks a free one) or stop what uses it "
+            "(`hookctl sandbox status` lists the sandboxes hookctl started)",
         ) from None
 
 
@@ -95,12 +96,42 @@ def _runtime_dir(data_dir: Path) -> Path:
     return private_dir(data_dir / "sandbox")
 
 
-def healthy(url: str, timeout: float = 0.5) -> bool:
+def health(url: str, timeout: float = 0.5) -> dict[str, object] | None:
+    """What ``/_sandbox/health`` says, if a hookctl sandbox answers at ``url``.
+
+    No redirect is followed and only a JSON answer carrying the sandbox marker counts:
+    whatever else answers there (Stream itself, a proxy) is not a sandbox."""
+    from hookctl.sandbox.server import MARKER
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
     try:
-        with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=timeout) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
+        with opener.open(f"{url.rstrip('/')}/_sandbox/health", timeout=timeout) as response:
+            if response.status != 200:
+                return None
+            info = json.loads(response.read(65536))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("sandbox") != MARKER:
+        return None
+    return info
+
+
+def healthy(url: str, timeout: float = 0.5, pid: int | None = None) -> bool:
+    info = health(url, timeout)
+    return info is not None and (pid is None or info.get("pid") == pid)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 def _child_error(log: str) -> tuple[str, str | None]:
@@ -124,6 +155,15 @@ def start_detached(
     wait: float = 15.0,
     extra: list[str] | None = None,
 ) -> SandboxInfo:
+    if port and port_in_use(host, port):
+        url = f"http://{host}:{port}"
+        who = health(url)
+        what = f"a hookctl sandbox (pid {who.get('pid')})" if who else "another program"
+        raise HookctlError(
+            f"{host}:{port} is already in use by {what}; nothing was started",
+            f"use it (`hookctl sandbox status`), stop it (`hookctl sandbox stop --port {port}`), "
+            "or pick another --port (0 picks a free one)",
+        )
     port = port or free_port(host)
     runtime = _runtime_dir(data_dir)
     log_path = runtime / f"{port}.log"
@@ -164,7 +204,7 @@ def start_detached(
                 f"the sandbox exited at start: {message}",
                 f"{hint}; log: {log_path}" if hint else f"see {log_path}",
             )
-        if healthy(url):
+        if healthy(url, pid=proc.pid):  # our process, not whatever else answers there
             info = SandboxInfo(
                 url, api_key, api_secret, proc.pid, str(state_file) if state_file else None
             )

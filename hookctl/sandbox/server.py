@@ -10,6 +10,7 @@ SDKs work against it unmodified. Sandbox-only endpoints live under
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from hookctl.sandbox.state import RejectedUpdate, SandboxState
 from hookctl.sandbox.tokens import KeyRing, TokenRefused
 from hookctl.signing import TokenError, decode_jwt
 
+MARKER = "hookctl"  # /_sandbox/health says {"sandbox": "hookctl"}: no Stream host does
 MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
 RATE_LIMIT = 1000
 
@@ -246,6 +248,8 @@ class _Handler(BaseHTTPRequestHandler):
                 200,
                 {
                     "ok": True,
+                    "sandbox": MARKER,  # what emit/keygen check before sending credentials
+                    "pid": os.getpid(),
                     "apps": len(self.server.state.apps),
                     "gcs_endpoint": self.server.gcs_endpoint,
                 },
