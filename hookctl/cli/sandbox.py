@@ -164,6 +164,7 @@ def emit(
     Example: hookctl sandbox emit message.new --count 10 --set message.text=hello
     """
     from hookctl.events import one_event_type
+    from hookctl.sandbox.run import require_sandbox
 
     actx = app_context(ctx)
     name = (
@@ -173,6 +174,7 @@ def emit(
             event_type, unknown_hint="pass --allow-unknown for types newer than hookctl's catalog"
         )
     )
+    require_sandbox(actx.settings().base_url, "emit")
     answer = actx.client().sandbox(
         "/_sandbox/emit",
         {"event_type": name, "count": count, "set": sets or [], "allow_unknown": allow_unknown},
@@ -208,11 +210,13 @@ def keygen(
     """
     import json
 
+    from hookctl.sandbox.run import require_sandbox
     from hookctl.sandbox.tokens import make_key
     from hookctl.settings import write_private
 
     actx = app_context(ctx)
     base = actx.settings().base_url.rstrip("/")
+    require_sandbox(base, "keygen")
     key, public = make_key(f"{base}/_sandbox/token")
     actx.client().sandbox(
         "/_sandbox/keys",

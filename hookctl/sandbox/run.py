@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from hookctl.errors import HookctlError
+from hookctl.errors import HookctlError, UsageError
 from hookctl.fsutil import write_atomic
 from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
@@ -123,6 +123,21 @@ def health(url: str, timeout: float = 0.5) -> dict[str, object] | None:
 def healthy(url: str, timeout: float = 0.5, pid: int | None = None) -> bool:
     info = health(url, timeout)
     return info is not None and (pid is None or info.get("pid") == pid)
+
+
+def require_sandbox(base_url: str, command: str) -> None:
+    """Refuse (exit 2) unless ``base_url`` answers as a hookctl sandbox.
+
+    ``sandbox emit``/``keygen`` authenticate with the profile's credentials: sent
+    to Stream itself (no sandbox in the environment) they would leak to production
+    for nothing. The probe is one credential-free GET of ``/_sandbox/health``."""
+    if health(base_url, timeout=3.0) is None:
+        raise UsageError(
+            f"{base_url} is not a hookctl sandbox: `hookctl sandbox {command}` talks only to "
+            "a sandbox, so nothing was sent",
+            'start one with: eval "$(hookctl sandbox start --detach)" '
+            "(it exports STREAM_BASE_URL), or pass --base-url http://127.0.0.1:PORT",
+        )
 
 
 def port_in_use(host: str, port: int) -> bool:
