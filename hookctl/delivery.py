@@ -374,7 +374,7 @@ def forward(url: str, body: bytes, headers: dict[str, str], *, timeout: float = 
     import urllib.request
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        def redirect_request(self, *_: Any, **__: Any) -> None:
             return None  # urllib then raises HTTPError with the 3xx
 
     keep = {k: v for k, v in headers.items() if k.lower() in STREAM_HEADERS}

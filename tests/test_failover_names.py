@@ -92,7 +92,8 @@ def test_an_out_of_range_timestamp_neither_stops_list_nor_replay(
     assert listed.exit_code == 0, listed.stderr
     rows = {o["name"]: o for o in json.loads(listed.stdout)["objects"]}
     assert len(rows) == 4
-    assert rows[odd]["time"] == "2026-11-20T10:30:00Z" and rows[odd]["time_from"] == "failed_at"
+    assert rows[odd]["time"] == "2026-11-20T10:30:00Z"
+    assert rows[odd]["time_from"] == "failed_at"
     assert replayed.exit_code == 0, replayed.stderr
     assert json.loads(replayed.stdout)["counts"]["delivered"] == 4 == rec.stats.accepted
     assert "Traceback" not in listed.stderr + replayed.stderr
@@ -135,7 +136,9 @@ def test_the_parser_places_or_explains_every_name(name: str) -> None:
     if isinstance(parsed, str):
         assert parsed
         return
-    assert isinstance(parsed, ObjectName) and parsed.event_type and parsed.hook_id
+    assert isinstance(parsed, ObjectName)
+    assert parsed.event_type
+    assert parsed.hook_id
     when = parsed.trusted_time  # never raises, even for 999999999999
     if when is not None:
         assert when.date() == parsed.day
@@ -154,7 +157,7 @@ class ListingServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
+            def log_message(self, *_: Any) -> None:
                 return
 
             def do_GET(self) -> None:

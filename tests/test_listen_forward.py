@@ -44,7 +44,8 @@ def test_only_verified_requests_are_forwarded_with_streams_headers_only() -> Non
             receiver.stop()
     assert len(seen.requests) == 1
     [relayed] = seen.requests
-    assert relayed["body"] == BODY and relayed["headers"]["x-webhook-id"] == "good-1"
+    assert relayed["body"] == BODY
+    assert relayed["headers"]["x-webhook-id"] == "good-1"
     assert "x-forwarded-for" not in relayed["headers"]
     assert "x-internal-admin" not in relayed["headers"]
     assert relayed["headers"]["x-signature"] == sign(BODY, SECRET)
@@ -83,7 +84,8 @@ def test_forwarding_never_follows_a_redirect() -> None:
 
 def test_forward_to_must_be_an_http_url(cli: Cli) -> None:
     result = cli("listen", "--port", "0", "--forward-to", "not a url")
-    assert result.exit_code == 2 and "--forward-to" in result.stderr
+    assert result.exit_code == 2
+    assert "--forward-to" in result.stderr
 
 
 def test_save_dir_names_files_from_a_sanitised_id_inside_the_directory(tmp_path: Path) -> None:
@@ -96,7 +98,8 @@ def test_save_dir_names_files_from_a_sanitised_id_inside_the_directory(tmp_path:
         receiver.stop()
     assert statuses == [200] * 4
     files = sorted(p.name for p in saved.iterdir())
-    assert len(files) == 4 and all(p.read_bytes() == BODY for p in saved.iterdir())
+    assert len(files) == 4
+    assert all(p.read_bytes() == BODY for p in saved.iterdir())
     assert any(f.endswith("-8c4f6a52-0d4e-4a9b-9a55-3b1f3f2d9e10.json") for f in files)
     assert all(len(f) < 100 and "/" not in f and not f.startswith(".") for f in files)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["saved"]  # nothing escaped

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import pytest
 
 from hookctl.delivery import Delivery, RetryPolicy, deliver_sync
-from tests.conftest import Cli, SandboxApp
+from tests.conftest import Cli
 from tests.misbehave import Script, misbehaving
 
 FAST = RetryPolicy(attempt_timeout=1.0, deadline=3.0, backoff=0.01, backoff_max=0.02)
@@ -45,7 +45,8 @@ def test_the_engine_never_follows_a_redirect(status: int) -> None:
     assert seen.requests == []
 
 
-def test_ping_and_trigger_report_a_redirect_as_a_failure(sandbox: SandboxApp, cli: Cli) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_ping_and_trigger_report_a_redirect_as_a_failure(cli: Cli) -> None:
     with redirecting(302) as (url, _, seen, location):
         ping = cli("ping", url, "--json")
         trigger = cli("trigger", "message.new", "--to", url, "--count", "3", "--json")
@@ -55,11 +56,13 @@ def test_ping_and_trigger_report_a_redirect_as_a_failure(sandbox: SandboxApp, cl
     )
     assert trigger.exit_code == 1
     summary = json.loads(trigger.stdout)
-    assert summary["delivered"] == 0 and summary["failed"] == 3
+    assert summary["delivered"] == 0
+    assert summary["failed"] == 3
     assert seen.requests == []
 
 
-def test_hooks_test_reports_a_redirect_as_a_failure(sandbox: SandboxApp, cli: Cli) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_hooks_test_reports_a_redirect_as_a_failure(cli: Cli) -> None:
     with redirecting(307) as (url, _, seen, location):
         hook_id = cli("hooks", "add", "webhook", "--url", url).stdout.strip()
         result = cli("hooks", "test", hook_id, "--json")
@@ -68,9 +71,8 @@ def test_hooks_test_reports_a_redirect_as_a_failure(sandbox: SandboxApp, cli: Cl
     assert seen.requests == []
 
 
-def test_sandbox_delivery_treats_a_redirect_as_a_failed_attempt(
-    sandbox: SandboxApp, cli: Cli
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_sandbox_delivery_treats_a_redirect_as_a_failed_attempt(cli: Cli) -> None:
     with redirecting(301) as (url, script, seen, location):
         cli("hooks", "add", "webhook", "--url", url)
         result = cli("sandbox", "emit", "message.new", "--json")

@@ -13,7 +13,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.conftest import SandboxApp
+import pytest
+
 from tests.gcs import fake_gcs_server
 from tests.test_replay_faults import (
     delivered_in_journal,
@@ -34,9 +35,8 @@ def args(gcs: str, url: str, journal: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def test_a_second_replay_on_the_same_journal_exits_at_once_naming_the_first(
-    sandbox: SandboxApp, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_a_second_replay_on_the_same_journal_exits_at_once_naming_the_first(tmp_path: Path) -> None:
     seed(tmp_path / "data", COUNT, datetime(2026, 4, 1, tzinfo=UTC))
     journal = tmp_path / "journal.sqlite3"
     with fake_gcs_server(tmp_path / "data") as gcs, flaky_receiver(0.0, delay=0.4) as (url, log):
@@ -48,7 +48,8 @@ def test_a_second_replay_on_the_same_journal_exits_at_once_naming_the_first(
         out, err = second.communicate(timeout=30)
         assert second.returncode == 1, err
         assert out == ""
-        assert f"in use by another replay (pid {first.pid} on " in err and "--wait" in err
+        assert f"in use by another replay (pid {first.pid} on " in err
+        assert "--wait" in err
         assert "Traceback" not in err
         waiting = hookctl(*args(gcs, url, journal), "--wait")
         out, err = first.communicate(timeout=60)
@@ -68,9 +69,8 @@ def _refused(gcs: str, journal: Path) -> tuple[int, str, int]:
         return proc.returncode, err, len(log.ids())
 
 
-def test_a_file_that_is_not_a_journal_is_refused_and_nothing_is_sent(
-    sandbox: SandboxApp, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_a_file_that_is_not_a_journal_is_refused_and_nothing_is_sent(tmp_path: Path) -> None:
     seed(tmp_path / "data", 3, datetime(2026, 4, 1, tzinfo=UTC))
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"not a database at all " * 400)
@@ -80,14 +80,16 @@ def test_a_file_that_is_not_a_journal_is_refused_and_nothing_is_sent(
     with fake_gcs_server(tmp_path / "data") as gcs:
         outcomes = [_refused(gcs, journal) for journal in (garbage, other)]
     for code, err, sent in outcomes:
-        assert code == 1 and sent == 0, err
-        assert "is not a valid replay journal" in err and "nothing was sent" in err
+        assert (code, sent) == (1, 0), err
+        assert "is not a valid replay journal" in err
+        assert "nothing was sent" in err
         assert "Traceback" not in err
     with sqlite3.connect(other) as db:  # and it was left alone
         assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["accounts"]
 
 
-def test_a_journal_with_a_corrupted_page_is_refused(sandbox: SandboxApp, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_a_journal_with_a_corrupted_page_is_refused(tmp_path: Path) -> None:
     seed(tmp_path / "data", 30, datetime(2026, 4, 1, tzinfo=UTC))
     journal = tmp_path / "journal.sqlite3"
     with fake_gcs_server(tmp_path / "data") as gcs:
@@ -101,5 +103,6 @@ def test_a_journal_with_a_corrupted_page_is_refused(sandbox: SandboxApp, tmp_pat
         data[4096 : 4096 + 64] = b"\xff" * 64  # the outcomes table's root page header
         journal.write_bytes(bytes(data))
         code, err, sent = _refused(gcs, journal)
-    assert code == 1 and sent == 0, err
-    assert "is not a valid replay journal" in err and "Traceback" not in err
+    assert (code, sent) == (1, 0), err
+    assert "is not a valid replay journal" in err
+    assert "Traceback" not in err

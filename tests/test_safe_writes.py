@@ -15,7 +15,7 @@ import pytest
 from hookctl.errors import HookctlError
 from hookctl.failover.outcome import Failure, FailureLog
 from hookctl.fsutil import write_atomic
-from tests.conftest import Cli, SandboxApp
+from tests.conftest import Cli
 
 PRECIOUS = b"precious: must not change\n"
 
@@ -40,7 +40,8 @@ def test_failures_ignores_a_link_at_the_old_temporary_name(tmp_path: Path, victi
     (tmp_path / ".failed.ndjson.tmp").symlink_to(victim)
     write_failures(out, [])
     assert victim.read_bytes() == PRECIOUS
-    assert out.read_bytes() == b"" and not out.is_symlink()
+    assert out.read_bytes() == b""
+    assert not out.is_symlink()
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
@@ -49,11 +50,13 @@ def test_failures_refuses_a_link_at_the_final_path(tmp_path: Path, victim: Path)
     out.symlink_to(victim)
     with pytest.raises(HookctlError, match="symbolic link"):
         write_failures(out, [])
-    assert victim.read_bytes() == PRECIOUS and out.is_symlink()
+    assert victim.read_bytes() == PRECIOUS
+    assert out.is_symlink()
 
 
+@pytest.mark.usefixtures("sandbox")
 def test_the_completion_cache_never_writes_through_a_link(
-    cli: Cli, sandbox: SandboxApp, isolated_env: Path, victim: Path
+    cli: Cli, isolated_env: Path, victim: Path
 ) -> None:
     cache = isolated_env / "data" / "cache" / "hook-ids.json"
     cache.parent.mkdir(parents=True)
@@ -61,17 +64,18 @@ def test_the_completion_cache_never_writes_through_a_link(
     assert cli("hooks", "add", "webhook", "--url", "https://example.com/h").exit_code == 0
     result = cli("hooks", "list", "--json")
     assert result.exit_code == 0, result.stderr
-    assert victim.read_bytes() == PRECIOUS and cache.is_symlink()
+    assert victim.read_bytes() == PRECIOUS
+    assert cache.is_symlink()
 
 
-def test_export_refuses_a_link_with_a_clear_error(
-    cli: Cli, sandbox: SandboxApp, tmp_path: Path, victim: Path
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_export_refuses_a_link_with_a_clear_error(cli: Cli, tmp_path: Path, victim: Path) -> None:
     out = tmp_path / "hooks.json"
     out.symlink_to(victim)
     result = cli("hooks", "export", "-o", str(out))
     assert result.exit_code == 1
-    assert "symbolic link" in result.stderr and "Traceback" not in result.stderr
+    assert "symbolic link" in result.stderr
+    assert "Traceback" not in result.stderr
     assert victim.read_bytes() == PRECIOUS
 
 
@@ -79,4 +83,5 @@ def test_temporary_names_are_unpredictable_and_never_left_behind(tmp_path: Path)
     target = tmp_path / "file.json"
     for n in range(3):
         write_atomic(target, b"%d" % n)
-    assert os.listdir(tmp_path) == ["file.json"] and target.read_bytes() == b"2"
+    assert os.listdir(tmp_path) == ["file.json"]
+    assert target.read_bytes() == b"2"

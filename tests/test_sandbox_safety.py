@@ -43,11 +43,12 @@ def test_a_second_start_on_a_busy_port_fails_and_leaves_the_first_running(
         assert second.stdout == ""  # no export lines for a shell to eval
         assert f"already in use by a hookctl sandbox (pid {before['pid']})" in second.stderr
         [after] = json.loads(hookctl(env, "sandbox", "status", "--json").stdout)
-        assert after["pid"] == before["pid"] and after["alive"] is True
+        assert after["pid"] == before["pid"]
+        assert after["alive"] is True
     finally:
         stopped = hookctl(env, "sandbox", "stop", "--port", port)
     assert stopped.returncode == 0, stopped.stderr
-    with pytest.raises(OSError):
+    with pytest.raises(ProcessLookupError):
         os.kill(int(before["pid"]), 0)
 
 
@@ -66,7 +67,8 @@ def test_emit_and_keygen_refuse_anything_but_a_sandbox(
         monkeypatch.setenv("STREAM_API_SECRET", "prod-secret-do-not-leak")
         result = Cli()("sandbox", *command)
     assert result.exit_code == 2, result.stderr
-    assert "is not a hookctl sandbox" in result.stderr and "nothing was sent" in result.stderr
+    assert "is not a hookctl sandbox" in result.stderr
+    assert "nothing was sent" in result.stderr
     assert len(seen.requests) <= 1  # the credential-free health probe, nothing else
     for request in seen.requests:
         assert "authorization" not in request["headers"]

@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import SandboxApp
+import pytest
+
 from tests.gcs import fake_gcs_server
 from tests.test_replay_faults import delivered_in_journal, hookctl, replay_args, seed
 
@@ -45,7 +46,7 @@ def hanging(quick: int) -> Iterator[tuple[str, Hanging]]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:
+        def log_message(self, *_: Any) -> None:
             return
 
         def do_POST(self) -> None:
@@ -81,9 +82,8 @@ def wait_for(condition: Any, seconds: float = 30) -> None:
         time.sleep(0.05)
 
 
-def test_a_second_signal_aborts_a_replay_stuck_on_a_hanging_receiver(
-    sandbox: SandboxApp, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_a_second_signal_aborts_a_replay_stuck_on_a_hanging_receiver(tmp_path: Path) -> None:
     seed(tmp_path / "data", 30, datetime(2026, 4, 1, tzinfo=UTC))
     journal = tmp_path / "journal.sqlite3"
     with fake_gcs_server(tmp_path / "data") as gcs, hanging(quick=5) as (url, receiver):
@@ -99,10 +99,12 @@ def test_a_second_signal_aborts_a_replay_stuck_on_a_hanging_receiver(
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=ABORT_BOUND)
         assert proc.returncode == 130, err
-        assert "Traceback" not in err and "CancelledError" not in err
+        assert "Traceback" not in err
+        assert "CancelledError" not in err
         assert "Task exception was never retrieved" not in err
         report = json.loads(out)
-        assert report["stopped"] is True and report["counts"]["delivered"] == 5
+        assert report["stopped"] is True
+        assert report["counts"]["delivered"] == 5
         with sqlite3.connect(journal) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert delivered_in_journal(journal) == set(receiver.accepted)
@@ -115,9 +117,8 @@ def test_a_second_signal_aborts_a_replay_stuck_on_a_hanging_receiver(
     assert delivered_in_journal(journal) == set(receiver.accepted)
 
 
-def test_ctrl_c_during_trigger_exits_130_without_stray_task_errors(
-    sandbox: SandboxApp,
-) -> None:
+@pytest.mark.usefixtures("sandbox")
+def test_ctrl_c_during_trigger_exits_130_without_stray_task_errors() -> None:
     with hanging(quick=3) as (url, receiver):
         proc = hookctl("trigger", "message.new", "--to", url, "--count", "40")
         wait_for(lambda: len(receiver.arrived) >= 10)
@@ -125,4 +126,5 @@ def test_ctrl_c_during_trigger_exits_130_without_stray_task_errors(
         _, err = proc.communicate(timeout=ABORT_BOUND)
     assert proc.returncode == 130, err
     assert "Task exception was never retrieved" not in err
-    assert "Traceback" not in err and "Session is closed" not in err
+    assert "Traceback" not in err
+    assert "Session is closed" not in err

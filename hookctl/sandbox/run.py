@@ -104,7 +104,7 @@ def health(url: str, timeout: float = 0.5) -> dict[str, object] | None:
     from hookctl.sandbox.server import MARKER
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
+        def redirect_request(self, *_: object, **__: object) -> None:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
