@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from hookctl.receiver import Receiver
 from hookctl.sandbox.run import free_port
+from tests.conftest import Cli, SandboxApp
+from tests.misbehave import misbehaving
 
 
 def hookctl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -56,9 +61,6 @@ def test_a_second_start_on_a_busy_port_fails_and_leaves_the_first_running(
 def test_emit_and_keygen_refuse_anything_but_a_sandbox(
     command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.conftest import Cli
-    from tests.misbehave import misbehaving
-
     monkeypatch.chdir(tmp_path)
     with misbehaving(["200"]) as (url, seen):  # answers 200 to anything, like a real API
         base = url.removesuffix("/hook")
@@ -74,3 +76,45 @@ def test_emit_and_keygen_refuse_anything_but_a_sandbox(
         assert "authorization" not in request["headers"]
         assert "prod-key" not in json.dumps(request["headers"])
     assert not (tmp_path / "key.json").exists()
+
+
+def test_a_large_emit_runs_as_a_job_and_shows_progress(sandbox: SandboxApp, cli: Cli) -> None:
+    receiver = Receiver([sandbox.api_secret]).start()
+    try:
+        assert cli("hooks", "add", "webhook", "--url", receiver.url).exit_code == 0
+        result = cli("sandbox", "emit", "message.new", "--count", "1001", "--json")
+    finally:
+        receiver.stop()
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["summary"] == {"delivered": 1001}
+    assert len(answer["outcomes"]) == 1001
+    assert receiver.stats.accepted == 1001
+    assert "emitting message.new: 1001/1001" in result.stderr
+
+
+def test_interrupting_emit_stops_the_server_emitting(sandbox: SandboxApp) -> None:
+    with misbehaving(["sleep=0.05"]) as (url, seen):
+        assert Cli()("hooks", "add", "webhook", "--url", url).exit_code == 0
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hookctl", "sandbox", "emit", "message.new", "-n", "5000"],
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while len(seen.requests) < 40:
+            assert time.monotonic() < deadline, "no deliveries arrived"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err
+        [job] = sandbox.server.emit_jobs.of(sandbox.api_key)
+        while not job.finished:
+            assert time.monotonic() < deadline, "the job never stopped"
+            time.sleep(0.05)
+        assert job.cancelled.is_set()
+        assert job.done < 5000
+        assert len(seen.requests) == job.done  # nothing after the stop

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.context import app_context
+from hookctl.cli.context import AppContext, app_context
 from hookctl.envvars import require_env
 from hookctl.errors import UsageError
 
@@ -164,6 +165,7 @@ def emit(
     Example: hookctl sandbox emit message.new --count 10 --set message.text=hello
     """
     from hookctl.events import one_event_type
+    from hookctl.sandbox.jobs import CHUNK, run_emit
     from hookctl.sandbox.run import require_sandbox
 
     actx = app_context(ctx)
@@ -175,10 +177,11 @@ def emit(
         )
     )
     require_sandbox(actx.settings().base_url, "emit")
-    answer = actx.client().sandbox(
-        "/_sandbox/emit",
+    client = actx.client()
+    answer = run_emit(
+        lambda method, path, body: client.sandbox(path, body, method=method),
         {"event_type": name, "count": count, "set": sets or [], "allow_unknown": allow_unknown},
-        timeout=max(actx.timeout, 120.0),
+        on_progress=_progress(actx, name, count > CHUNK),
     )
     if as_json:
         actx.console.json(answer)
@@ -281,3 +284,18 @@ def status(ctx: typer.Context, as_json: O.Json = False) -> None:
         ["url", "pid", "api_key", "alive"],
         [[i["url"], i["pid"], i["api_key"], "yes" if i["alive"] else "no"] for i in infos],
     )
+
+
+def _progress(actx: AppContext, name: str, show: bool) -> Callable[[int, int], None]:
+    """A line on stderr at most once a second while an emit job runs."""
+    import time
+
+    last = {"at": 0.0, "done": -1}
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if show and done != last["done"] and (now - last["at"] >= 1 or done == total):
+            last.update(at=now, done=done)
+            actx.console.say(f"emitting {name}: {done}/{total}")
+
+    return report

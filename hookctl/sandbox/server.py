@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from hookctl.models import check_arn, check_sqs_url
+from hookctl.sandbox.jobs import Jobs, result
 from hookctl.sandbox.state import RejectedUpdate, SandboxState
 from hookctl.sandbox.tokens import KeyRing, TokenRefused
 from hookctl.signing import TokenError, decode_jwt
@@ -67,6 +68,7 @@ class _Server(ThreadingHTTPServer):
         self.event_log: Callable[[str], None] | None = None
         self.emitted: list[dict[str, Any]] = []
         self.emit_lock = threading.Lock()
+        self.jobs = Jobs()
 
     def drop_faults(self, api_key: str | None = None) -> int:
         """Forget injected faults (only ``api_key``'s when given); returns how many."""
@@ -282,8 +284,22 @@ class _Handler(BaseHTTPRequestHandler):
         elif route == "/_sandbox/emit" and self.command == "POST":
             if (api_key := self._authenticate()) is not None:
                 self._emit(api_key, self._body())
+        elif route.startswith("/_sandbox/jobs/") and self.command in ("GET", "DELETE"):
+            self._job(route.removeprefix("/_sandbox/jobs/"))
         else:
             self._error(404, 16, f"{self.command} {route} does not exist in the sandbox")
+
+    def _job(self, job_id: str) -> None:
+        """An emit job's progress (GET), or stop it after its current chunk (DELETE)."""
+        if (api_key := self._authenticate()) is None:
+            return
+        job = self.server.jobs.get(job_id, api_key)
+        if job is None:
+            self._error(404, 16, "no such emit job for this app")
+            return
+        if self.command == "DELETE":
+            job.cancelled.set()
+        self._send(200, job.as_json())
 
     def _token(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
@@ -310,25 +326,29 @@ class _Handler(BaseHTTPRequestHandler):
             return
         app = self.server.state.apps[api_key]
         emitter = Emitter(gcs_endpoint=self.server.gcs_endpoint, log=self.server.event_log)
-        outcomes = emitter.emit(
-            api_key=api_key,
-            api_secret=app.api_secret,
-            app_id=app.name,
-            hooks=self.server.state.app_json(api_key)["event_hooks"],
-            event_type=event_type,
-            count=count,
-            overrides=[str(o) for o in body.get("set") or []],
-            compress=bool(app.settings.get("enable_hook_payload_compression")),
-        )
-        rows = [o.as_json() for o in outcomes]
-        with self.server.emit_lock:
-            self.server.emitted.extend(rows)
-        summary: dict[str, int] = {}
-        for row in rows:
-            summary[row["outcome"]] = summary.get(row["outcome"], 0) + 1
-        self._send(
-            200, {"event_type": event_type, "count": count, "summary": summary, "outcomes": rows}
-        )
+        overrides = [str(o) for o in body.get("set") or []]
+
+        def emit(n: int) -> list[dict[str, Any]]:
+            outcomes = emitter.emit(
+                api_key=api_key,
+                api_secret=app.api_secret,
+                app_id=app.name,
+                hooks=self.server.state.app_json(api_key)["event_hooks"],
+                event_type=event_type,
+                count=n,
+                overrides=overrides,
+                compress=bool(app.settings.get("enable_hook_payload_compression")),
+            )
+            rows = [o.as_json() for o in outcomes]
+            with self.server.emit_lock:
+                self.server.emitted.extend(rows)
+            return rows
+
+        if body.get("job"):
+            job = self.server.jobs.start(api_key, event_type, count, emit)
+            self._send(202, job.as_json())
+            return
+        self._send(200, result(event_type, count, emit(count)))
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -385,6 +405,11 @@ class SandboxServer:
     def emitted(self) -> list[dict[str, Any]]:
         """Every outcome of ``/_sandbox/emit`` so far (tests read it)."""
         return self._server.emitted
+
+    @property
+    def emit_jobs(self) -> Jobs:
+        """The ``sandbox emit`` jobs this server ran or runs (tests read them)."""
+        return self._server.jobs
 
     @property
     def gcs_endpoint(self) -> str | None:

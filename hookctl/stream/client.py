@@ -322,10 +322,12 @@ class StreamClient:
         result: dict[str, Any] = self._request("POST", "/check_sns", body, idempotent=True)
         return result
 
-    def sandbox(self, path: str, body: Any, *, timeout: float | None = None) -> Any:
-        """POST to a sandbox-only endpoint (``/_sandbox/…``); Stream has no such paths."""
+    def sandbox(
+        self, path: str, body: Any, *, timeout: float | None = None, method: str = "POST"
+    ) -> Any:
+        """Call a sandbox-only endpoint (``/_sandbox/…``); Stream has no such paths."""
         try:
-            return self._request("POST", path, body, idempotent=False, timeout=timeout)
+            return self._request(method, path, body, idempotent=method == "GET", timeout=timeout)
         except ConnectionFailed as exc:
             if exc.message.startswith("cannot reach"):
                 raise
