@@ -81,7 +81,9 @@ def install(ctx: typer.Context, shell: Shell = None) -> None:
     where, then = TARGETS[name]
     path = Path(where).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(script(name))
+    from hookctl.fsutil import write_atomic
+
+    write_atomic(path, script(name).encode(), mode=0o644)
     actx.console.line(str(path))
     actx.console.success(f"{name} completion written to {path}; {then}")
 
