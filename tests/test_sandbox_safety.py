@@ -118,3 +118,16 @@ def test_interrupting_emit_stops_the_server_emitting(sandbox: SandboxApp) -> Non
         assert job.cancelled.is_set()
         assert job.done < 5000
         assert len(seen.requests) == job.done  # nothing after the stop
+
+
+@pytest.mark.slow
+def test_emit_of_the_helps_limit_finishes(sandbox: SandboxApp, cli: Cli) -> None:
+    receiver = Receiver([sandbox.api_secret]).start()
+    try:
+        assert cli("hooks", "add", "webhook", "--url", receiver.url).exit_code == 0
+        result = cli("sandbox", "emit", "message.new", "--count", "10000", "--json")
+    finally:
+        receiver.stop()
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["summary"] == {"delivered": 10000}
+    assert receiver.stats.accepted == 10000
