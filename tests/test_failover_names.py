@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -26,6 +23,7 @@ from hookctl.failover.layout import NameParser, ObjectName, envelope, object_nam
 from hookctl.receiver import Receiver
 from tests.conftest import Cli, SandboxApp
 from tests.gcs import fake_gcs_server, write_object
+from tests.loopback import Action, Loopback, Reply, Request
 
 BUCKET = "failover"
 PATH = "stream/failed-events"
@@ -146,54 +144,30 @@ def test_the_parser_places_or_explains_every_name(name: str) -> None:
 
 
 class ListingServer:
-    """GCS's JSON API on loopback, listing whatever names a test puts in ``names``
+    """GCS's JSON API as a Loopback route, listing whatever names a test puts in ``names``
     (escaped with ``\\uXXXX`` as a JSON server may), and serving one envelope for any
     download. Names no real bucket could hold are the point."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
-        self.downloads = 0
-        body = json.dumps(_envelope(datetime(2026, 11, 20, 12, tzinfo=UTC))).encode()
-        server = self
+        self.body = json.dumps(_envelope(datetime(2026, 11, 20, 12, tzinfo=UTC))).encode()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_: Any) -> None:
-                return
-
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                if "alt=media" in parts.query:
-                    server.downloads += 1
-                    reply = body
-                else:
-                    prefix = parse_qs(parts.query).get("prefix", [""])[0]
-                    items = [
-                        {"name": n, "generation": "7", "size": "10"}
-                        for n in server.names
-                        if n.startswith(unquote(prefix))
-                    ]
-                    reply = json.dumps({"items": items}).encode()  # ensure_ascii: \\udc80 stays
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+    def answer(self, request: Request) -> Action:
+        if request.query.get("alt") == ["media"]:
+            return Reply(200, self.body)
+        prefix = request.query.get("prefix", [""])[0]
+        items = [
+            {"name": n, "generation": "7", "size": "10"} for n in self.names if n.startswith(prefix)
+        ]
+        return Reply(200, json.dumps({"items": items}).encode())  # ensure_ascii: \udc80 stays
 
 
 @pytest.fixture(scope="module")
-def listing() -> Iterator[ListingServer]:
-    server = ListingServer()
-    threading.Thread(
-        target=server.http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    ).start()
-    try:
-        yield server
-    finally:
-        server.http.shutdown()
-        server.http.server_close()
+def listing() -> Iterator[tuple[str, ListingServer]]:
+    fake = ListingServer()
+    with Loopback() as server:
+        server.route("GET", "/*", handler=fake.answer)
+        yield server.base_url, fake
 
 
 def run_listing(url: str) -> tuple[Any, list[Any], list[Any]]:
@@ -220,9 +194,12 @@ def run_listing(url: str) -> tuple[Any, list[Any], list[Any]]:
 @settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(NAMES, max_size=12))
 @example(HOSTILE)
-def test_the_listing_path_never_stops_on_a_name(listing: ListingServer, names: list[str]) -> None:
-    listing.names = names
-    seen, found, malformed = run_listing(listing.url)
+def test_the_listing_path_never_stops_on_a_name(
+    listing: tuple[str, ListingServer], names: list[str]
+) -> None:
+    url, fake = listing
+    fake.names = names
+    seen, found, malformed = run_listing(url)
     under = [n for n in names if n.startswith(f"{PATH}/")]
     assert seen.listed == len(under)
     assert len(found) + seen.filtered + len(seen.unrecognised) + len(malformed) == len(under)

@@ -15,13 +15,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.gcs import fake_gcs_server
+from tests.loopback import DROP, Action, Loopback, Reply, Request
 from tests.test_replay_faults import delivered_in_journal, hookctl, replay_args, seed
 
 ABORT_BOUND = 6.0  # seconds: the 2 s abort plus interpreter exit on a loaded 2-core machine
@@ -43,36 +43,23 @@ class Hanging:
 def hanging(quick: int) -> Iterator[tuple[str, Hanging]]:
     state = Hanging(quick)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def answer(request: Request) -> Action:
+        webhook_id = request.headers.get("x-webhook-id", "")
+        with state.lock:
+            state.arrived.append(webhook_id)
+            hang = len(state.arrived) > state.quick
+        if hang and not state.release.wait(60):
+            return DROP
+        with state.lock:
+            state.accepted.append(webhook_id)
+        return Reply(200)
 
-        def log_message(self, *_: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            webhook_id = self.headers.get("X-Webhook-Id", "")
-            with state.lock:
-                state.arrived.append(webhook_id)
-                hang = len(state.arrived) > state.quick
-            if hang and not state.release.wait(60):
-                return
-            with state.lock:
-                state.accepted.append(webhook_id)
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", state
-    finally:
-        state.release.set()
-        server.shutdown()
-        server.server_close()
+    with Loopback() as server:
+        url = server.route("POST", "/hook", handler=answer)
+        try:
+            yield url, state
+        finally:
+            state.release.set()
 
 
 def wait_for(condition: Any, seconds: float = 30) -> None:
