@@ -74,6 +74,19 @@ def split_names(values: list[str] | str | None) -> list[str]:
     return [name for item in items for name in item.replace(",", " ").split()]
 
 
+def given_names(values: list[str] | str | None, *, flag: str = "--events") -> list[str]:
+    """``split_names`` for a list the user gave: one that names nothing (``""``, ``","``)
+    is a UsageError, never an empty list, because an empty list means ALL events."""
+    names = split_names(values)
+    if values is not None and not names:
+        raise UsageError(
+            f"{flag} names no event type (an empty list would mean ALL events, incl. future ones)",
+            "give event types, e.g. message.new; for every event use --all-events "
+            "(`hooks events set ID --all`)",
+        )
+    return names
+
+
 def is_pattern(name: str) -> bool:
     return any(ch in name for ch in "*?[")
 

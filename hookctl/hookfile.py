@@ -323,6 +323,14 @@ def plan(
                 used.add(str(live_hook["id"]))
         desired = copy.deepcopy(hook.data)
         not_compared += _keep_unset_secrets(hook, live_hook, desired)
+        if live_hook is not None and "event_types" not in desired and live_hook.get("event_types"):
+            raise ValidationFailed(
+                f"hook {hook.number}{f' ({hook.name})' if hook.name else ''} has no event_types, "
+                f"which would widen live hook {live_hook.get('id')} from "
+                f"{len(live_hook['event_types'])} type(s) to ALL events",
+                "list its event types in the file, or write `event_types = []` to mean all "
+                "events on purpose; nothing was changed",
+            )
         if live_hook is not None:
             desired = {
                 **{k: live_hook[k] for k in H.SERVER_FIELDS if k in live_hook},

@@ -48,7 +48,7 @@ def event_types(
     allow_unknown: bool = False,
 ) -> list[str]:
     """Validated wire names to store (``[]`` = all events); notes and warnings on stderr."""
-    from hookctl.events import resolve_filter, split_names
+    from hookctl.events import given_names, resolve_filter
 
     catalog = None
     if names and not all_events:
@@ -57,7 +57,7 @@ def event_types(
         if choice.source != "bundled":
             ctx.console.say(f"event types checked against the {choice.note}")
     resolution = resolve_filter(
-        split_names(names), all_events=all_events, allow_unknown=allow_unknown, catalog=catalog
+        given_names(names), all_events=all_events, allow_unknown=allow_unknown, catalog=catalog
     )
     for note in resolution.notes():
         ctx.console.say(note)

@@ -75,9 +75,9 @@ def events_remove(
     Example: hookctl hooks events remove 3f2a message.updated
     """
     from hookctl.edits import remove_event_types
-    from hookctl.events import split_names
+    from hookctl.events import given_names
 
-    wanted = split_names(types)
+    wanted = given_names(types, flag="TYPES")
 
     summary = f"remove event type(s) from hook {hook_id}"
     edit = partial(remove_event_types, patterns=wanted)
@@ -100,7 +100,7 @@ def events_set(
 
     Example: hookctl hooks events set 3f2a --all
     """
-    if bool(types) == all_events:
+    if (types is not None) == all_events:
         raise UsageError(
             "give either a list of event types or --all",
             "e.g. `hooks events set ID message.new` or `hooks events set ID --all`",
