@@ -75,7 +75,15 @@ class ApiError(HookctlError):
 
 
 class ConnectionFailed(HookctlError):
-    """The server could not be reached. Exit 1."""
+    """The server could not be reached, or stopped answering. Exit 1.
+
+    ``sent``: False when nothing reached the server; True when a request was sent and
+    its answer lost (a write may have been applied); None when unknown.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, *, sent: bool | None = None):
+        super().__init__(message, hint)
+        self.sent = sent
 
 
 class ConflictError(HookctlError):

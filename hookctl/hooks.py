@@ -289,6 +289,13 @@ def masked_secrets(hooks: list[Hook]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- display
 
 
+def describe(hook: Hook) -> str:
+    """``webhook hook 3f2a… (https://…)`` or ``webhook hook (new) (https://…)``."""
+    where = target(hook)
+    label = str(hook.get("hook_type", "hook")).replace("_", "-")
+    return f"{label} hook {hook.get('id') or '(new)'}" + (f" ({where})" if where else "")
+
+
 def target(hook: Hook) -> str:
     for key in ("webhook_url", "sqs_queue_url", "sns_topic_arn", "sns_arn_topic"):
         if hook.get(key):

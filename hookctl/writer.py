@@ -1,29 +1,55 @@
 """The one safe path by which hookctl writes the ``event_hooks`` array.
 
-Stream replaces the whole array on every update, so each write:
+Stream replaces the whole array on every update and has no version check, so a
+write can only be as safe as its lock and its read-back. Each write:
 
-1. holds a per-app file lock (serialises hookctl processes on this machine);
+1. holds a lock: the shared GCS lease when one is configured (``hookctl.lock``,
+   serialises hookctl on every machine), else a local file lock keyed by the
+   normalised base URL + API key (serialises hookctl processes sharing a data dir);
 2. reads the app (refusing an app not on hooks v2 unless ``force_v2``), applies the
-   edit to its array, validates the hooks it touches;
+   edit to its array, validates the hooks it touches; when the
+   caller showed the user a plan (a confirmation), the plan made inside the lock
+   must be the same, else nothing is written (``PlanChanged``);
 3. refuses to write back secrets that look masked;
-4. re-reads right before writing; if the array moved, re-applies the edit to
-   the fresh array (rebase) unless the edited hook itself changed (conflict);
-5. saves the pre-write array as a history snapshot;
-6. writes, then reads back and checks every hook is as intended.
+4. saves the pre-write array as a history snapshot;
+5. writes; after a short settle delay (``HOOKCTL_SETTLE_SECONDS``, default 0.5 s
+   without a shared lock) reads back and checks that *this* change is in place:
+   changed hooks as written, removed hooks gone, a new hook recognised by its
+   content (type + target + fields), never by counting new hooks;
+6. if a concurrent writer undid the change, re-applies the edit to what is live
+   and writes again (at most ``MAX_REWRITES`` times), never removing a hook the
+   original plan did not remove; if that cannot be done: ``LostWrite`` (exit 1)
+   naming the change and what is missing;
+7. a write whose response was lost (timeout, 5xx after the request was sent) is
+   judged by reading back, never reported as "nothing was changed".
 """
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from hookctl import hooks as H
-from hookctl.errors import ConflictError, ConnectionFailed, HookctlError, ValidationFailed
-from hookctl.history import History, Snapshot, app_slug
+from hookctl.errors import (
+    ApiError,
+    ConflictError,
+    ConnectionFailed,
+    HookctlError,
+    UsageError,
+    ValidationFailed,
+)
+from hookctl.history import History, Snapshot
 from hookctl.settings import private_dir
 
 LOCK_TIMEOUT = 120.0
+MAX_REWRITES = 3
+SETTLE_ENV = "HOOKCTL_SETTLE_SECONDS"
+DEFAULT_SETTLE = 0.5
 
 
 class HooksApi(Protocol):
@@ -33,6 +59,14 @@ class HooksApi(Protocol):
     def hooks_of(self, app: dict[str, Any]) -> list[dict[str, Any]]: ...
     def get_hooks(self) -> list[dict[str, Any]]: ...
     def update_hooks(self, hooks: list[dict[str, Any]]) -> None: ...
+
+
+class PlanChanged(HookctlError):
+    """The live hooks changed between the confirmation and the write. Exit 1."""
+
+
+class LostWrite(HookctlError):
+    """The change was sent but is not live (undone by a concurrent writer). Exit 1."""
 
 
 @dataclass
@@ -46,6 +80,9 @@ class WriteResult:
     snapshot: Snapshot | None = None
     new_ids: list[str] = field(default_factory=list)
     live: list[H.Hook] = field(default_factory=list)
+    response_lost: str | None = None  # why the write's response was lost, if it was
+    gone_since: list[str] = field(default_factory=list)  # carried hooks another writer removed
+    rewrites: int = 0
 
 
 def check_edit(before: list[H.Hook], after: list[H.Hook]) -> None:
@@ -78,6 +115,11 @@ def plan(before: list[H.Hook], edit: H.Edit) -> tuple[list[H.Hook], list[H.Chang
     return after, H.diff(before, after)
 
 
+def same_plan(a: list[H.Change], b: list[H.Change]) -> bool:
+    """True when two plans make the same changes (as a user would read them)."""
+    return [c.as_json() for c in a] == [c.as_json() for c in b]
+
+
 def rebase(base: list[H.Hook], fresh: list[H.Hook], edit: H.Edit) -> list[H.Hook]:
     """Re-apply ``edit`` to ``fresh`` (the array someone else changed since ``base``).
 
@@ -103,51 +145,149 @@ def rebase(base: list[H.Hook], fresh: list[H.Hook], edit: H.Edit) -> list[H.Hook
     return edit.apply(fresh)
 
 
-def _verify(after: list[H.Hook], live: list[H.Hook]) -> list[str]:
-    problems = []
-    live_by_id = {h.get("id"): h for h in live if h.get("id")}
+# ---------------------------------------------------------------- read-back
+
+
+def _field_matches(key: str, wanted: Any, got: Any) -> bool:
+    if got == wanted:
+        return True
+    if key == "failover_config" and isinstance(wanted, dict) and isinstance(got, dict):
+        return all(
+            _field_matches(k, v, got.get(k)) for k, v in wanted.items() if v is not None
+        ) and set(got) <= set(wanted) | {"gcs_credentials"}
+    return H.looks_masked(got)  # Stream may mask secrets on read
+
+
+def _matches(wanted: H.Hook, got: H.Hook) -> list[str]:
+    """The fields of ``wanted`` that ``got`` does not hold (server fields ignored)."""
+    return [
+        key
+        for key, value in H.comparable(wanted).items()
+        if key != "id" and value is not None and not _field_matches(key, value, got.get(key))
+    ]
+
+
+@dataclass
+class ReadBack:
+    problems: list[str]  # what of *this* change is not live
+    new_ids: list[str]
+    gone: list[str]  # carried hooks that are no longer live
+
+
+def read_back(base: list[H.Hook], after: list[H.Hook], live: list[H.Hook]) -> ReadBack:
+    """Is the change ``base`` -> ``after`` in place in ``live``?
+
+    New hooks are recognised by content (type, target and every field written),
+    among live hooks whose id neither ``base`` nor ``after`` had: a teammate's new
+    hook is never taken for ours. Field names only: values (secrets) are never quoted.
+    """
+    base_by_id = {h["id"]: h for h in base if h.get("id")}
+    after_ids = {h["id"] for h in after if h.get("id")}
+    live_by_id = {h["id"]: h for h in live if h.get("id")}
+    problems: list[str] = []
+    gone: list[str] = []
     for hook in after:
         hook_id = hook.get("id")
         if not hook_id:
             continue
         got = live_by_id.get(hook_id)
+        old = base_by_id.get(hook_id)
+        ours = old is None or not H.same_hook(old, hook)
         if got is None:
-            problems.append(f"hook {hook_id} is missing")
+            (problems if ours else gone).append(
+                f"{H.describe(hook)} is missing" if ours else str(hook_id)
+            )
+        elif ours:
+            fields = _matches(hook, got)
+            if fields:
+                problems.append(f"{H.describe(hook)} does not have the {', '.join(fields)} written")
+    for hook_id, old in base_by_id.items():
+        if hook_id not in after_ids and hook_id in live_by_id:
+            problems.append(f"{H.describe(old)} is still there (its removal was undone)")
+    candidates = [h for h in live if h.get("id") and h["id"] not in set(base_by_id) | after_ids]
+    new_ids: list[str] = []
+    for hook in after:
+        if hook.get("id"):
             continue
-        for key, value in H.comparable(hook).items():
-            if got.get(key) != value and not H.looks_masked(got.get(key)):
-                problems.append(f"hook {hook_id} has a different {key}")
-    sent_ids = {h.get("id") for h in after if h.get("id")}
-    created = [h for h in live if h.get("id") not in sent_ids]
-    expected_new = sum(1 for h in after if not h.get("id"))
-    if len(created) != expected_new:
-        problems.append(f"expected {expected_new} new hook(s), found {len(created)}")
-    return problems
+        match = next((c for c in candidates if not _matches(hook, c)), None)
+        if match is None:
+            problems.append(f"the new {H.describe(hook)} is missing")
+            continue
+        candidates.remove(match)
+        new_ids.append(str(match["id"]))
+    return ReadBack(problems, new_ids, gone)
+
+
+# ---------------------------------------------------------------- the writer
+
+
+def settle_seconds(shared_lock: bool, env: dict[str, str] | None = None) -> float:
+    """``HOOKCTL_SETTLE_SECONDS``, else 0.5 s (0 when a shared lock serialises writers)."""
+    raw = (os.environ if env is None else env).get(SETTLE_ENV, "").strip()
+    if not raw:
+        return 0.0 if shared_lock else DEFAULT_SETTLE
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 60:
+        raise UsageError(
+            f"{SETTLE_ENV}={raw!r} is not a number of seconds between 0 and 60",
+            f"e.g. export {SETTLE_ENV}=0.5",
+        )
+    return value
 
 
 class SafeWriter:
     def __init__(
-        self, api: HooksApi, api_key: str, data_dir: Path, *, force_v2: bool = False
+        self,
+        api: HooksApi,
+        api_key: str,
+        data_dir: Path,
+        *,
+        force_v2: bool = False,
+        shared_lock: AbstractContextManager[Any] | None = None,
+        settle: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        from hookctl.lock import local_lock_name
+
         self.api = api
         self.force_v2 = force_v2  # write event_hooks even to an app not on hooks v2
         self.history = History(data_dir, api.base_url, api_key)
-        self.lock_path = private_dir(data_dir / "locks") / f"{app_slug(api.base_url, api_key)}.lock"
+        self.lock_path = private_dir(data_dir / "locks") / local_lock_name(api.base_url, api_key)
+        self.shared_lock = shared_lock
+        self.settle = settle_seconds(shared_lock is not None) if settle is None else settle
+        self._sleep = sleep
 
-    def write(self, edit: H.Edit, *, dry_run: bool = False) -> WriteResult:
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
         lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
         try:
             with lock:
-                return self._write_locked(edit, dry_run=dry_run)
+                if self.shared_lock is None:
+                    yield
+                else:
+                    with self.shared_lock:
+                        yield
         except Timeout:
             raise HookctlError(
                 f"another hookctl process has held the write lock for {LOCK_TIMEOUT:.0f}s",
                 f"wait for it to finish, or remove {self.lock_path} if no hookctl is running",
             ) from None
 
-    def _write_locked(self, edit: H.Edit, *, dry_run: bool) -> WriteResult:
+    def write(
+        self, edit: H.Edit, *, dry_run: bool = False, expect: list[H.Change] | None = None
+    ) -> WriteResult:
+        """Apply ``edit``; ``expect`` is the plan the user confirmed (None: no prompt)."""
+        with self._locked():
+            return self._write_locked(edit, dry_run=dry_run, expect=expect)
+
+    def _write_locked(
+        self, edit: H.Edit, *, dry_run: bool, expect: list[H.Change] | None
+    ) -> WriteResult:
         app = self.api.get_app()
         if not self.force_v2:
             from hookctl.legacy import refuse_write
@@ -155,35 +295,109 @@ class SafeWriter:
             refuse_write(app)
         base = self.api.hooks_of(app)
         after, changes = plan(base, edit)
+        if expect is not None and not same_plan(changes, expect):
+            raise PlanChanged(
+                "the live hooks changed after you confirmed; the change would now be: "
+                + "; ".join(line.strip() for line in H.render_diff(changes)),
+                "nothing was written; run the command again to see and confirm the new plan",
+            )
         result = WriteResult(base, after, changes, dry_run=dry_run)
         if dry_run or not changes:
             return result
-        fresh = self.api.get_hooks()
-        if not H.same_array(fresh, base):
-            after = rebase(base, fresh, edit)
-            check_edit(fresh, after)
-            base = fresh
-            result = WriteResult(base, after, H.diff(base, after), rebased=True)
-            if not result.changes:
-                return result
         result.snapshot = self.history.save(base, edit.summary)
+        allowed_removals = {c.id for c in changes if c.op == "remove"}
+        original = (base, after)
+        for attempt in range(MAX_REWRITES + 1):
+            lost = self._send(after)
+            if self.settle:
+                self._sleep(self.settle)
+            live = self._read_after_write(edit, lost, result)
+            check = read_back(base, after, live)
+            if not check.problems:
+                result.after = after
+                result.written = True
+                result.live = live
+                result.new_ids = check.new_ids
+                result.gone_since = check.gone
+                result.response_lost = lost
+                result.rewrites = attempt
+                result.rebased = attempt > 0
+                return result
+            if lost is not None:
+                raise HookctlError(
+                    f"the write ({edit.summary}) got no answer ({lost}), and reading back shows "
+                    f"it is not live: {'; '.join(check.problems[:3])}",
+                    f"the live hooks are as listed by `hookctl hooks list`; the array before the "
+                    f"write is snapshot {result.snapshot.id}; running the command again is safe",
+                )
+            if attempt == MAX_REWRITES:
+                break
+            after = self._rebase_after_loss(edit, original, live, allowed_removals, check)
+            base = live
+        raise LostWrite(
+            f"the change ({edit.summary}) was undone by concurrent writers "
+            f"{MAX_REWRITES + 1} time(s); not live now: {'; '.join(check.problems[:3])}",
+            f"the array before the write is snapshot {result.snapshot.id}; run the command again, "
+            "or set a shared lock (HOOKCTL_LOCK_URL=gs://BUCKET/PATH) so writers take turns",
+        )
+
+    def _send(self, after: list[H.Hook]) -> str | None:
+        """Write; None when Stream answered OK, else why the answer was lost (5xx, timeout)."""
         try:
             self.api.update_hooks(after)
-        except ConnectionFailed:
-            live = self.api.get_hooks()
-            if _verify(after, live):
+        except ConnectionFailed as exc:
+            if exc.sent is False:
                 raise
-        live = self.api.get_hooks()
-        problems = _verify(after, live)
-        if problems:
-            raise HookctlError(
-                "the write was sent, but reading back shows a different array: "
-                + "; ".join(problems[:3]),
-                f"someone may have written at the same time; the previous array is snapshot "
-                f"{result.snapshot.id} (`hookctl hooks restore {result.snapshot.id}`)",
+            return "the connection failed after the request was sent"
+        except ApiError as exc:
+            if exc.status is None or exc.status < 500:
+                raise  # rejected: Stream did not apply it
+            return f"Stream answered {exc.status}"
+        return None
+
+    def _read_after_write(
+        self, edit: H.Edit, lost: str | None, result: WriteResult
+    ) -> list[H.Hook]:
+        try:
+            return self.api.get_hooks()
+        except HookctlError as exc:
+            snap = result.snapshot.id if result.snapshot else "?"
+            outcome = (
+                f"was sent but got no answer ({lost}); the outcome is unknown"
+                if lost
+                else "was accepted by Stream, but it could not be confirmed"
             )
-        sent_ids = {h.get("id") for h in after if h.get("id")}
-        result.new_ids = [str(h["id"]) for h in live if h.get("id") not in sent_ids]
-        result.written = True
-        result.live = live
-        return result
+            raise HookctlError(
+                f"the write ({edit.summary}) {outcome}: reading back failed: {exc.message}",
+                f"run `hookctl hooks list` to see what is live (the array before the write is "
+                f"snapshot {snap})",
+            ) from None
+
+    def _rebase_after_loss(
+        self,
+        edit: H.Edit,
+        original: tuple[list[H.Hook], list[H.Hook]],
+        live: list[H.Hook],
+        allowed_removals: set[str | None],
+        check: ReadBack,
+    ) -> list[H.Hook]:
+        base0, _ = original
+        try:
+            after = rebase(base0, live, edit)
+        except ConflictError as exc:
+            raise LostWrite(
+                f"the change ({edit.summary}) was undone by a concurrent writer "
+                f"({'; '.join(check.problems[:3])}), and it cannot be re-applied: {exc.message}",
+                "run `hookctl hooks list` and your command again",
+            ) from None
+        check_edit(live, after)
+        removed = [c for c in H.diff(live, after) if c.op == "remove"]
+        extra = [c for c in removed if c.id not in allowed_removals]
+        if extra:
+            raise LostWrite(
+                f"the change ({edit.summary}) was undone by a concurrent writer "
+                f"({'; '.join(check.problems[:3])}), and re-applying it would now also remove "
+                + ", ".join(f"{c.hook_type} hook {c.id}" for c in extra),
+                "nothing more was written; run the command again to see the new plan",
+            )
+        return after

@@ -30,6 +30,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOOKCTL_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("HOOKCTL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NO_COLOR", "1")
+    # No read-back settle delay by default (tests of the delay set it themselves).
+    monkeypatch.setenv("HOOKCTL_SETTLE_SECONDS", "0")
     monkeypatch.setenv("COLUMNS", "100")
     return tmp_path
 

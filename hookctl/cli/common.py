@@ -87,8 +87,18 @@ def render_write(ctx: AppContext, result: WriteResult, *, as_json: bool, done: s
         return
     if result.rebased:
         console.warn(
-            "the hooks changed while this command ran; the edit was re-applied "
-            "to the fresh array (other hooks kept)"
+            "another writer changed the hooks at the same time; the edit was re-applied "
+            f"to the live array ({result.rewrites} extra write(s), other hooks kept)"
+        )
+    if result.response_lost:
+        console.warn(
+            f"the write got no answer ({result.response_lost}); reading back shows it is live"
+        )
+    if result.gone_since:
+        console.warn(
+            "another writer removed hook(s) this write carried: "
+            + ", ".join(result.gone_since)
+            + " (see `hookctl hooks history`)"
         )
     if as_json:
         console.json(

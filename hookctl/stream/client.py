@@ -174,6 +174,7 @@ class StreamClient:
                 f"cannot reach Stream at {self.base_url}: {network_reason(exc)}",
                 "check --base-url / STREAM_BASE_URL and your network; for the local "
                 "sandbox run `hookctl sandbox start`",
+                sent=False,
             )
         return ConnectionFailed(
             f"Stream at {self.base_url} did not answer: {network_reason(exc)}",
@@ -190,6 +191,7 @@ class StreamClient:
         return ConnectionFailed(
             f"the write to {self.base_url} did not complete: {network_reason(exc)}",
             "the outcome is unknown; run `hookctl hooks list` to see the live hooks",
+            sent=True,
         )
 
     def _note(self, line: str) -> None:
@@ -251,7 +253,12 @@ class StreamClient:
         if status >= 500:
             return ApiError(
                 f"Stream server error {status}: {message}",
-                "try again later; nothing was changed if this was a write",
+                "try again later"
+                + (
+                    ""
+                    if response.request.method == "GET"
+                    else "; a write may still have been applied: check before repeating it"
+                ),
                 status=status,
                 code=code,
             )

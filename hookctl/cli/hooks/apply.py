@@ -55,16 +55,20 @@ def apply(
     if check or dry_run or not changes:
         show_plan(actx, result, changes, as_json=as_json)
         raise typer.Exit(ExitStatus.of(not (check and changes)))
+    expect = None
     if result.pruned:
         ids = ", ".join(str(h.get("id")) for h in result.pruned)
+        for line in H.render_diff(changes):
+            actx.console.say(line)
         actx.console.require_confirmation(
             f"Remove {len(result.pruned)} hook(s) not in the file ({ids})?", yes=yes
         )
+        expect = changes  # the write aborts if the plan changed since the prompt
     edit = H.Edit(
         f"apply {path.name}",
         lambda live: plan(live, file_hooks, prune=prune, create_missing=create_missing).hooks,
     )
-    write = actx.writer().write(edit)
+    write = actx.writer().write(edit, expect=expect)
     show_plan(actx, result, changes, as_json=as_json)
     snapshot = f" (previous array saved as snapshot {write.snapshot.id})" if write.snapshot else ""
     actx.console.success(f"applied {path}: {len(write.changes)} change(s){snapshot}")

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.common import render_write
-from hookctl.cli.context import app_context
+from hookctl.cli.context import AppContext, app_context
+
+
+def confirm_disable(actx: AppContext, hook: dict[str, Any], *, yes: bool) -> None:
+    """Ask before turning a hook off (`hooks disable`, `hooks update --disable`)."""
+    from hookctl import hooks as H
+
+    if hook.get("enabled") is False:
+        return  # already off: nothing to warn about
+    actx.console.require_confirmation(
+        f"Disable {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})? "
+        "Events for it will not be delivered.",
+        yes=yes,
+    )
 
 
 def _set_enabled(
@@ -17,11 +32,8 @@ def _set_enabled(
     actx = app_context(ctx)
     if not enabled and not dry_run:
         hook = actx.live_hook(hook_id)
-        actx.console.require_confirmation(
-            f"Disable {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})? "
-            "Events for it will not be delivered.",
-            yes=yes,
-        )
+        confirm_disable(actx, hook, yes=yes)
+        hook_id = str(hook.get("id"))
     verb = "enabled" if enabled else "disabled"
     edit = H.update_edit(hook_id, {"enabled": enabled}, summary=f"{verb[:-1]} hook {hook_id}")
     result = actx.writer().write(edit, dry_run=dry_run)

@@ -23,10 +23,15 @@ def remove(
     from hookctl import hooks as H
 
     actx = app_context(ctx)
+    live = actx.client().get_hooks()
+    hook = H.get(live, hook_id)  # a prefix is resolved once, here, before the prompt
+    full_id = str(hook.get("id"))
+    edit = H.remove_edit(full_id)
     if not dry_run:
-        hook = actx.live_hook(hook_id)
         actx.console.require_confirmation(
-            f"Remove {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})?", yes=yes
+            f"Remove {hook.get('hook_type')} hook {full_id} ({H.target(hook)})?", yes=yes
         )
-    result = actx.writer().write(H.remove_edit(hook_id), dry_run=dry_run)
-    render_write(actx, result, as_json=as_json, done=f"removed hook {hook_id}")
+    result = actx.writer().write(
+        edit, dry_run=dry_run, expect=None if dry_run else H.diff(live, edit.apply(live))
+    )
+    render_write(actx, result, as_json=as_json, done=f"removed hook {full_id}")

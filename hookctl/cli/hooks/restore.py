@@ -29,14 +29,20 @@ def restore(
     actx = app_context(ctx)
     writer = actx.writer()
     snap = writer.history.load(snapshot)
+    expect = None
     if not dry_run:
         changes = H.diff(actx.client().get_hooks(), snap.hooks)
-        removes = sum(1 for c in changes if c.op == "remove")
         if changes:
+            for line in H.render_diff(changes):
+                actx.console.say(line)
+            removes = sum(1 for c in changes if c.op == "remove")
             actx.console.require_confirmation(
                 f"Restore snapshot {snap.id} ({len(snap.hooks)} hooks; {len(changes)} change(s), "
                 f"{removes} removal(s))?",
                 yes=yes,
             )
-    result = writer.write(H.replace_all_edit(snap.hooks, f"restore {snap.id}"), dry_run=dry_run)
+            expect = changes  # the write aborts if the plan changed since the prompt
+    result = writer.write(
+        H.replace_all_edit(snap.hooks, f"restore {snap.id}"), dry_run=dry_run, expect=expect
+    )
     render_write(actx, result, as_json=as_json, done=f"restored snapshot {snap.id}")

@@ -52,6 +52,7 @@ def update(
     custom_events: CustomEvents = None,
     sns_event_group_id: SnsEventGroupId = None,
     callback_server_url: CallbackServerUrl = None,
+    yes: O.Yes = False,
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
 ) -> None:
@@ -91,6 +92,12 @@ def update(
     )
     if patch.is_empty():
         raise UsageError("nothing to update", "pass at least one field, e.g. --url or --events")
+    if enable is False and not dry_run:  # --disable asks, like `hooks disable`
+        from hookctl.cli.hooks.enable import confirm_disable
+
+        hook = actx.live_hook(hook_id)
+        confirm_disable(actx, hook, yes=yes)
+        hook_id = str(hook.get("id"))
     result = actx.writer().write(
         H.transform_edit(hook_id, patch.apply, f"update hook {hook_id}"), dry_run=dry_run
     )
