@@ -42,7 +42,7 @@ def proxy(upstream: str, behaviour: Behaviour) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:
+        def log_message(self, *_args: Any) -> None:
             return
 
         def _forward(self, method: str, body: bytes | None) -> tuple[int, bytes]:

@@ -35,9 +35,11 @@ def test_read_back_recognises_our_new_hook_by_content_not_by_count() -> None:
     teammate = webhook("t", "https://teammate.io")
     # Our add was overwritten; a teammate's hook is new: it must not be taken for ours.
     check = read_back(base, after, [*base, teammate])
-    assert check.new_ids == [] and check.problems
+    assert check.new_ids == []
+    assert check.problems
     check = read_back(base, after, [*base, teammate, webhook("n", "https://ours.io")])
-    assert check.new_ids == ["n"] and not check.problems
+    assert check.new_ids == ["n"]
+    assert not check.problems
 
 
 def test_read_back_sees_an_undone_removal_and_a_carried_hook_gone() -> None:
@@ -47,7 +49,8 @@ def test_read_back_sees_an_undone_removal_and_a_carried_hook_gone() -> None:
         "webhook hook a (https://a.io) is still there (its removal was undone)"
     ]
     check = read_back(base, after, [])
-    assert check.problems == [] and check.gone == ["b"]
+    assert check.problems == []
+    assert check.gone == ["b"]
 
 
 # ---------------------------------------------------------------- lost responses
@@ -56,12 +59,13 @@ def test_read_back_sees_an_undone_removal_and_a_carried_hook_gone() -> None:
 def test_a_patch_that_landed_but_lost_its_answer_reports_success_once(
     cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with proxy(sandbox.url, Behaviour(patch_reply=lambda n: "forward-502")) as url:
+    with proxy(sandbox.url, Behaviour(patch_reply=lambda _n: "forward-502")) as url:
         via(monkeypatch, url)
         result = cli("hooks", "add", "webhook", "--url", "https://example.com/x")
     assert result.exit_code == 0, result.output
     assert "nothing was changed" not in result.output
-    assert "got no answer" in result.stderr and "it is live" in result.stderr
+    assert "got no answer" in result.stderr
+    assert "it is live" in result.stderr
     [stored] = sandbox.hooks()
     assert result.stdout.strip() == stored["id"]
 
@@ -70,12 +74,13 @@ def test_a_patch_that_never_landed_says_so_and_what_is_live(
     cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sandbox.set_hooks([webhook("a", "https://a.io")])
-    with proxy(sandbox.url, Behaviour(patch_reply=lambda n: "502")) as url:
+    with proxy(sandbox.url, Behaviour(patch_reply=lambda _n: "502")) as url:
         via(monkeypatch, url)
         result = cli("hooks", "remove", "a", "--yes")
     assert result.exit_code == 1, result.output
     assert "nothing was changed" not in result.output
-    assert "is not live" in result.stderr and "still there" in result.stderr
+    assert "is not live" in result.stderr
+    assert "still there" in result.stderr
     assert "✓" not in result.output
     assert [h["id"] for h in sandbox.hooks()] == ["a"]
 
@@ -84,7 +89,7 @@ def test_a_dropped_connection_after_the_patch_is_judged_by_reading_back(
     cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sandbox.set_hooks([webhook("a", "https://a.io")])
-    with proxy(sandbox.url, Behaviour(patch_reply=lambda n: "forward-drop")) as url:
+    with proxy(sandbox.url, Behaviour(patch_reply=lambda _n: "forward-drop")) as url:
         via(monkeypatch, url)
         result = cli("hooks", "update", "a", "--url", "https://b.io")
     assert result.exit_code == 0, result.output
@@ -126,7 +131,8 @@ def test_a_change_undone_every_time_is_exit_1_naming_it(
         via(monkeypatch, url)
         result = cli("hooks", "add", "webhook", "--url", "https://ours.io")
     assert result.exit_code == 1, result.output
-    assert "✓" not in result.output and result.stdout == ""
+    assert "✓" not in result.output
+    assert result.stdout == ""
     assert "undone by concurrent writers" in result.stderr
     assert "https://ours.io" in result.stderr
 
@@ -198,7 +204,8 @@ def test_restore_aborts_when_the_plan_changed(
 def test_update_disable_asks_like_disable(cli: Cli, sandbox: SandboxApp) -> None:
     sandbox.set_hooks([webhook("a", "https://a.io")])
     result = cli("hooks", "update", "a", "--disable")
-    assert result.exit_code == 2 and "--yes" in result.stderr
+    assert result.exit_code == 2
+    assert "--yes" in result.stderr
     assert sandbox.hooks()[0]["enabled"] is True
     assert cli("hooks", "update", "a", "--disable", "--yes").exit_code == 0
     assert sandbox.hooks()[0]["enabled"] is False
