@@ -13,6 +13,8 @@ and an expiry. See the class docstring.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 _LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]", "localhost.", "ip6-localhost"}
@@ -42,3 +44,401 @@ def local_lock_name(base_url: str, api_key: str) -> str:
     """The file name of the local write lock for one app (no secret in it)."""
     key = f"{normalise_base_url(base_url)}\n{api_key}"
     return hashlib.sha256(key.encode("utf-8", "backslashreplace")).hexdigest()[:16] + ".lock"
+
+
+# ---------------------------------------------------------------- the shared lease in GCS
+
+LOCK_URL_ENV = "HOOKCTL_LOCK_URL"
+LEASE_SECONDS = 60.0
+WAIT_SECONDS = 300.0
+RENEW_MARGIN = 15.0
+_GOOGLE = "https://storage.googleapis.com"
+_BOUNDARY = "hookctl-lease-boundary"
+
+
+def lock_url_setting(env: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """(value, source) of the shared lock URL: ``HOOKCTL_LOCK_URL`` (the one place it is read)."""
+    import os
+
+    value = (os.environ if env is None else env).get(LOCK_URL_ENV, "").strip()
+    return (value, f"env {LOCK_URL_ENV}") if value else None
+
+
+def parse_lock_url(url: str, base_url: str, api_key: str) -> tuple[str, str]:
+    """``gs://BUCKET/PATH`` -> (bucket, object name). A PATH ending in ``/`` (or none) is a
+    folder: the object is ``PATH/hookctl-<app>.lock``, one lease per app."""
+    from hookctl.errors import UsageError
+    from hookctl.failover.keys import check_bucket
+
+    if not url.startswith("gs://"):
+        raise UsageError(
+            f"{LOCK_URL_ENV} {url!r} is not a gs://BUCKET/PATH URL",
+            "e.g. HOOKCTL_LOCK_URL=gs://my-team-locks/hookctl/",
+        )
+    bucket, _, path = url[5:].partition("/")
+    check_bucket(bucket)
+    if not path or path.endswith("/"):
+        path += f"hookctl-{local_lock_name(base_url, api_key).removesuffix('.lock')}.lock"
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        raise UsageError(f"{LOCK_URL_ENV} {url!r} has an empty or relative path segment", None)
+    return bucket, path
+
+
+def identity() -> str:
+    """Who holds a lease: user@host, pid and a random token (two processes never match)."""
+    import getpass
+    import os
+    import socket
+    import uuid
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()} pid {os.getpid()} ({uuid.uuid4().hex[:8]})"
+
+
+class LeaseHeld(Exception):
+    """Internal: the object exists (412 on create) or changed (412 on compare-and-swap)."""
+
+
+class GcsLease:
+    """A lease on one object in a GCS bucket, shared by every hookctl that points at it.
+
+    - acquire: create the object with ``ifGenerationMatch=0`` (a multipart upload: the
+      request fake-gcs-server and GCS both check), holding ``holder`` and ``expires_at``;
+      only one creator gets 200, the others 412 and wait (polling with jitter);
+    - a lease whose ``expires_at`` has passed is taken over by overwriting it with
+      ``ifGenerationMatch=<its generation>`` (compare-and-swap, also checked by both),
+      with a note naming the old holder; an unexpired lease is never taken;
+    - renew (``check``, before each write) and release use the generation this process
+      wrote: release reads the object, and only if it is still ours (same generation and
+      holder) deletes it with ``ifGenerationMatch``. GCS enforces that precondition on
+      DELETE; fake-gcs-server ignores it (tests show both), so the read before is what
+      keeps a release from deleting a successor's lease on the emulator.
+
+    Every request has a bounded timeout.
+    """
+
+    def __init__(
+        self,
+        bucket: str,
+        name: str,
+        *,
+        endpoint: str | None = None,
+        credentials: Any = None,
+        timeout: float = 10.0,
+        lease_seconds: float = LEASE_SECONDS,
+        wait_seconds: float = WAIT_SECONDS,
+        operation: str = "",
+        on_note: Callable[[str], None] | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.name = name
+        self.endpoint = (endpoint or _GOOGLE).rstrip("/")
+        self.credentials = credentials
+        self.timeout = min(timeout, 30.0)
+        self.lease_seconds = lease_seconds
+        self.wait_seconds = wait_seconds
+        self.operation = operation
+        self.on_note = on_note
+        self.holder = identity()
+        self.generation: str | None = None
+        self.expires_at = 0.0
+        self._http: Any = None
+
+    # ------------------------------------------------------------ plumbing
+
+    @property
+    def url(self) -> str:
+        return f"gs://{self.bucket}/{self.name}"
+
+    def _client(self) -> Any:
+        if self._http is None:
+            import httpx
+
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
+            )
+        return self._http
+
+    def _headers(self) -> dict[str, str]:
+        creds = self.credentials
+        if creds is None:
+            return {}
+        if not getattr(creds, "valid", False):
+            _refresh(creds, self.timeout)
+        return {"Authorization": f"Bearer {creds.token}"}
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+    ) -> Any:
+        import httpx
+
+        from hookctl.errors import HookctlError
+
+        headers = self._headers()
+        if content_type:
+            headers["Content-Type"] = content_type
+        try:
+            return self._client().request(
+                method, self.endpoint + path, params=params, content=content, headers=headers
+            )
+        except httpx.HTTPError as exc:
+            raise HookctlError(
+                f"cannot reach the shared lock {self.url} at {self.endpoint}: {type(exc).__name__}",
+                f"check {LOCK_URL_ENV}, the network and HOOKCTL_GCS_ENDPOINT; nothing was written",
+            ) from None
+
+    def _object_path(self) -> str:
+        from urllib.parse import quote
+
+        return f"/storage/v1/b/{self.bucket}/o/{quote(self.name, safe='')}"
+
+    def _body(self) -> str:
+        import json
+        import time
+
+        now = time.time()
+        return json.dumps(
+            {
+                "holder": self.holder,
+                "operation": self.operation,
+                "acquired_at": now,
+                "expires_at": now + self.lease_seconds,
+            }
+        )
+
+    def _upload(self, if_generation: str) -> str:
+        """Write the lease with ``ifGenerationMatch``; its new generation, or LeaseHeld."""
+        import json
+
+        body = self._body()
+        meta = json.dumps({"name": self.name, "contentType": "application/json"})
+        data = (
+            f"--{_BOUNDARY}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{meta}\r\n"
+            f"--{_BOUNDARY}\r\nContent-Type: application/json\r\n\r\n{body}\r\n--{_BOUNDARY}--\r\n"
+        ).encode()
+        response = self._request(
+            "POST",
+            f"/upload/storage/v1/b/{self.bucket}/o",
+            params={"uploadType": "multipart", "ifGenerationMatch": if_generation},
+            content=data,
+            content_type=f"multipart/related; boundary={_BOUNDARY}",
+        )
+        if response.status_code == 412:
+            raise LeaseHeld()
+        self._raise_for(response, "write")
+        self.expires_at = json.loads(body)["expires_at"]
+        return str(response.json()["generation"])
+
+    def _raise_for(self, response: Any, what: str) -> None:
+        from hookctl.errors import HookctlError
+
+        status = int(response.status_code)
+        if 200 <= status < 300:
+            return
+        hint = {
+            401: "the credentials were refused (GOOGLE_APPLICATION_CREDENTIALS)",
+            403: "the credentials need storage.objects.create/get/delete on the lock bucket "
+            "(roles/storage.objectUser)",
+            404: "the lock bucket does not exist",
+        }.get(status, "try again later")
+        raise HookctlError(
+            f"cannot {what} the shared lock {self.url}: GCS answered {status}",
+            f"{hint}; nothing was written",
+        )
+
+    def read(self) -> tuple[str, dict[str, object]] | None:
+        """(generation, lease) of the lock object as stored now, or None if there is none."""
+        import json
+
+        meta = self._request("GET", self._object_path())
+        if meta.status_code == 404:
+            return None
+        self._raise_for(meta, "read")
+        generation = str(meta.json()["generation"])
+        media = self._request(
+            "GET", self._object_path(), params={"alt": "media", "generation": generation}
+        )
+        if media.status_code == 404:
+            return None  # released in between
+        self._raise_for(media, "read")
+        try:
+            lease = json.loads(media.content)
+        except ValueError:
+            lease = {}
+        return generation, lease if isinstance(lease, dict) else {}
+
+    def _note(self, message: str) -> None:
+        if self.on_note is not None:
+            self.on_note(message)
+
+    # ------------------------------------------------------------ the protocol
+
+    def acquire(self) -> None:
+        import random
+        import time
+
+        from hookctl.errors import HookctlError
+
+        deadline = time.monotonic() + self.wait_seconds
+        waited_for: str | None = None
+        pause = 0.05
+        while True:
+            try:
+                self.generation = self._upload("0")
+                return
+            except LeaseHeld:
+                pass
+            current = self.read()
+            if current is None:
+                continue  # released between our create and our read: try again now
+            generation, lease = current
+            expires = _number(lease.get("expires_at"))
+            holder = str(lease.get("holder") or "an unknown holder")
+            if time.time() > expires:
+                try:
+                    self.generation = self._upload(generation)
+                except LeaseHeld:
+                    continue  # someone else took it over first
+                self._note(
+                    f"took over the shared lock {self.url}: the lease of {holder} "
+                    f"expired {time.time() - expires:.0f}s ago"
+                )
+                return
+            if waited_for != holder:
+                self._note(f"waiting for the shared lock {self.url}, held by {holder}")
+                waited_for = holder
+            if time.monotonic() > deadline:
+                raise HookctlError(
+                    f"the shared lock {self.url} is held by {holder} (its lease ends in "
+                    f"{expires - time.time():.0f}s); waited {self.wait_seconds:.0f}s",
+                    "try again later; a lease is taken over only after it expires; "
+                    "nothing was written",
+                )
+            time.sleep(pause + random.uniform(0, pause))
+            pause = min(pause * 1.5, 1.0)
+
+    def check(self) -> None:
+        """Before each write: renew the lease if it ends soon; LockLost if it is not ours."""
+        import time
+
+        from hookctl.errors import HookctlError
+
+        if self.generation is None or time.time() < self.expires_at - RENEW_MARGIN:
+            return
+        try:
+            self.generation = self._upload(self.generation)
+        except LeaseHeld:
+            self.generation = None
+            raise HookctlError(
+                f"the shared lock {self.url} was taken over by someone else (this lease "
+                "expired) before the write",
+                "nothing more was written; run the command again",
+            ) from None
+
+    def release(self) -> None:
+        if self.generation is None:
+            return
+        mine, self.generation = self.generation, None
+        current = self.read()
+        if current is None or current[0] != mine or current[1].get("holder") != self.holder:
+            self._note(f"the shared lock {self.url} was no longer ours to release")
+            return
+        response = self._request("DELETE", self._object_path(), params={"ifGenerationMatch": mine})
+        if response.status_code in (404, 412):
+            return  # already gone, or a successor's: leave it
+        self._raise_for(response, "release")
+
+    def close(self) -> None:
+        client = self._http
+        self._http = None
+        if client is not None:
+            client.close()
+
+    def __enter__(self) -> GcsLease:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.release()
+        finally:
+            self.close()
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _refresh(credentials: Any, timeout: float) -> None:
+    from google.auth.transport.requests import Request
+
+    from hookctl.errors import HookctlError
+
+    class _Timed(Request):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs["timeout"] = min(float(kwargs.get("timeout") or timeout), timeout)
+            return super().__call__(*args, **kwargs)  # type: ignore[no-untyped-call]
+
+    try:
+        credentials.refresh(_Timed())
+    except Exception as exc:  # google-auth raises several types; all mean "no token"
+        raise HookctlError(
+            f"cannot get a token for the shared lock bucket: {type(exc).__name__}",
+            "check GOOGLE_APPLICATION_CREDENTIALS; nothing was written",
+        ) from None
+
+
+def shared_lock(
+    base_url: str,
+    api_key: str,
+    *,
+    timeout: float,
+    operation: str = "",
+    on_note: Callable[[str], None] | None = None,
+) -> GcsLease | None:
+    """The configured shared lease for this app, or None when no lock URL is set."""
+    import os
+
+    setting = lock_url_setting()
+    if setting is None:
+        return None
+    bucket, name = parse_lock_url(setting[0], base_url, api_key)
+    endpoint = os.environ.get("HOOKCTL_GCS_ENDPOINT") or os.environ.get("STORAGE_EMULATOR_HOST")
+    credentials = None
+    if not endpoint:
+        import google.auth
+        import google.auth.exceptions
+
+        from hookctl.errors import HookctlError
+
+        try:
+            credentials, _ = google.auth.default(
+                scopes=["https://www.googleapis.com/auth/devstorage.read_write"]
+            )
+        except google.auth.exceptions.DefaultCredentialsError:
+            raise HookctlError(
+                f"no credentials for the shared lock {setting[0]} ({setting[1]})",
+                "set GOOGLE_APPLICATION_CREDENTIALS to a key with roles/storage.objectUser on "
+                "the bucket, or run `gcloud auth application-default login`",
+            ) from None
+    return GcsLease(
+        bucket,
+        name,
+        endpoint=endpoint,
+        credentials=credentials,
+        timeout=timeout,
+        operation=operation,
+        on_note=on_note,
+    )

@@ -307,7 +307,10 @@ class SafeWriter:
         result.snapshot = self.history.save(base, edit.summary)
         allowed_removals = {c.id for c in changes if c.op == "remove"}
         original = (base, after)
+        renew = getattr(self.shared_lock, "check", None)
         for attempt in range(MAX_REWRITES + 1):
+            if renew is not None:
+                renew()  # the lease must still be ours before each write
             lost = self._send(after)
             if self.settle:
                 self._sleep(self.settle)

@@ -100,11 +100,20 @@ class AppContext:
         from hookctl.settings import data_dir
         from hookctl.writer import SafeWriter
 
+        from hookctl.lock import shared_lock
+
         client = self.client()
         settings = self.settings()
         assert settings.api_key is not None
+        lease = shared_lock(
+            settings.base_url, settings.api_key, timeout=self.timeout, on_note=self.console.say
+        )
         return SafeWriter(
-            client, settings.api_key, settings.data_dir or data_dir(), force_v2=self.force_v2
+            client,
+            settings.api_key,
+            settings.data_dir or data_dir(),
+            force_v2=self.force_v2,
+            shared_lock=lease,
         )
 
     def _remember(self, hooks: list[dict[str, Any]]) -> None:
