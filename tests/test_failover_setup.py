@@ -230,21 +230,14 @@ def test_set_show_clear(
     private_body = key["private_key"].splitlines()[1]
     assert all(private_body not in out for out in outputs)
 
-    # stdin and env sources; no path -> gcs_path omitted
+    # env source; no --path keeps the existing path, --path "" is the bucket root
     monkeypatch.setenv("GCS_KEY", json.dumps(key))
-    assert (
-        cli(
-            "failover",
-            "set",
-            hook_id,
-            "--bucket",
-            "stream-failover",
-            "--credentials-env",
-            "GCS_KEY",
-            "--skip-probe",
-        ).exit_code
-        == 0
-    )
+    args = ["failover", "set", hook_id, "--bucket", "stream-failover", "--credentials-env"]
+    kept = cli(*args, "GCS_KEY", "--skip-probe")
+    assert kept.exit_code == 0
+    assert "keeping the path 'stream/failed-events'" in kept.stderr
+    assert sandbox.hooks()[0]["failover_config"]["gcs_path"] == "stream/failed-events"
+    assert cli(*args, "GCS_KEY", "--skip-probe", "--path", "").exit_code == 0
     assert "gcs_path" not in sandbox.hooks()[0]["failover_config"]
 
     assert cli("failover", "clear", hook_id).exit_code == 2  # needs --yes off a terminal
