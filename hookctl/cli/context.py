@@ -97,10 +97,9 @@ class AppContext:
         return choose(cache_path(data_dir(), base_url), base_url, fetch, refresh=refresh)
 
     def writer(self) -> SafeWriter:
+        from hookctl.lock import shared_lock
         from hookctl.settings import data_dir
         from hookctl.writer import SafeWriter
-
-        from hookctl.lock import shared_lock
 
         client = self.client()
         settings = self.settings()
