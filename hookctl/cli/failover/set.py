@@ -45,7 +45,7 @@ def set_failover(
     current = hook.get("failover_config")
     if path is None and isinstance(current, dict) and current.get("gcs_path"):
         prefix = normalise_path(str(current["gcs_path"]))  # kept unless --path is given
-        actx.console.say(f"keeping the path {prefix!r} (--path \"\" for the bucket root)")
+        actx.console.say(f'keeping the path {prefix!r} (--path "" for the bucket root)')
     if not skip_probe and not dry_run:
         report = probe(bucket, prefix, key, endpoint=endpoint(gcs_endpoint), timeout=actx.timeout)
         if not report.ok:
