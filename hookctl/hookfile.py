@@ -123,6 +123,7 @@ class FileHook:
     field_lines: dict[str, int] = field(default_factory=dict)
     # secrets whose env: variable is unset (diff/--check without secrets): path -> variable
     unset: dict[tuple[str, ...], str] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)  # secret field -> env:VAR / file:PATH
 
     def where(self, path: Path, key: str | None = None) -> str:
         line = self.field_lines.get(key or "", self.line)
@@ -202,6 +203,13 @@ def _resolve_secrets(
             raise ValidationFailed(f"{where}: {label} must be a string", "use env:VAR or file:PATH")
         if value.startswith("env:"):
             var = value[4:]
+            if _own_credential(var):
+                raise ValidationFailed(
+                    f"{where}: {label} refers to ${var}, one of hookctl's or Stream's own "
+                    "credential variables",
+                    "use a variable of its own (e.g. env:SQS_SECRET); a hook file may not copy "
+                    "the API secret into a hook",
+                )
             if not env.get(var) and not required:
                 hook.unset[secret] = var
                 _set(hook.data, secret, UNSET)
@@ -213,22 +221,56 @@ def _resolve_secrets(
                 )
             remember(env[var])
             _set(hook.data, secret, env[var])
+            hook.refs[secret[-1]] = value
         elif value.startswith("file:"):
-            target = (path.parent / value[5:]).resolve()
+            target = _confined(path, value[5:], f"{where}: {label}")
             try:
                 text = target.read_text(encoding="utf-8").strip()
-                remember(text)
-                _set(hook.data, secret, text)
-            except OSError as exc:
+            except (OSError, UnicodeDecodeError) as exc:
+                why = getattr(exc, "strerror", None) or "not UTF-8 text"
                 raise ValidationFailed(
-                    f"{where}: {label} refers to {target}: {exc.strerror}", "check the path"
+                    f"{where}: {label} refers to {target}: {why}", "check the path"
                 ) from None
-        elif not allow_inline:
+            remember(text)
+            _set(hook.data, secret, text)
+            hook.refs[secret[-1]] = value
+        elif allow_inline:
+            remember(value)
+            hook.refs[secret[-1]] = "an inline value"
+        else:
             raise ValidationFailed(
                 f"{where}: {label} holds a literal secret",
                 "use env:VAR or file:PATH so the secret stays out of git "
                 "(or pass --allow-inline-secrets)",
             )
+
+
+OWN_CREDENTIALS = ("GOOGLE_APPLICATION_CREDENTIALS",)
+
+
+def _own_credential(var: str) -> bool:
+    """hookctl's and Stream's own credential variables may not feed a hook's secret."""
+    upper = var.upper()
+    return upper.startswith(("STREAM_", "HOOKCTL_")) or upper in OWN_CREDENTIALS
+
+
+def _confined(path: Path, ref: str, where: str) -> Path:
+    """``file:`` paths are relative to the hook file's directory and stay inside it
+    (symlinks resolved first)."""
+    base = path.parent.resolve()
+    if not ref or Path(ref).is_absolute() or ref.startswith("~"):
+        raise ValidationFailed(
+            f"{where}: file:{ref} must be a path relative to the hook file's directory",
+            f"put the secret file next to the hook file (in {base}), e.g. file:secrets/sqs",
+        )
+    target = (base / ref).resolve()
+    if not target.is_relative_to(base):
+        raise ValidationFailed(
+            f"{where}: file:{ref} leaves the hook file's directory ({base})",
+            "secret files must live in the hook file's directory or below it "
+            "(symlinks that point outside are refused too)",
+        )
+    return target
 
 
 def check(file_hooks: list[FileHook], path: Path) -> None:
@@ -263,6 +305,32 @@ class Plan:
     unmanaged: list[Hook]  # live hooks the file does not mention (kept unless pruned)
     pruned: list[Hook]
     not_compared: list[str] = field(default_factory=list)  # "hook 2: sqs_secret (VAR unset)"
+    refs: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
+
+
+def _change_key(hook_id: object, hook_type: str, target: str) -> tuple[str, str, str]:
+    return (str(hook_id), "", "") if hook_id else ("", hook_type, target)
+
+
+def shown_changes(changes: list[H.Change], plan: Plan) -> list[H.Change]:
+    """``changes`` for display, each secret naming the reference it comes from
+    (``sqs_secret: (secret) -> (secret from env:SQS_SECRET)``)."""
+    out = []
+    for change in changes:
+        refs = plan.refs.get(_change_key(change.id, change.hook_type, change.target), {})
+        if not refs or change.op == "remove":
+            out.append(change)
+            continue
+        fields = dict(change.fields)
+        for name, (old, new) in change.fields.items():
+            if name in refs and new is not None:
+                fields[name] = (old, f"(secret from {refs[name]})")
+            elif name == "failover_config" and isinstance(new, dict):
+                ref = refs.get("gcs_credentials")
+                if ref and new.get("gcs_credentials"):
+                    fields[name] = (old, {**new, "gcs_credentials": f"(secret from {ref})"})
+        out.append(H.Change(change.op, change.id, change.hook_type, change.target, fields))
+    return out
 
 
 def _key(hook: Hook) -> tuple[str, str]:
@@ -282,6 +350,17 @@ def _check_ids(file_hooks: list[FileHook], by_id: dict[str, Hook]) -> None:
                 "check the id (`hookctl hooks list`), drop it to match by type and target, "
                 "or pass --create-missing to create a hook with this id",
             )
+
+
+def _refuse_widening(hook: FileHook, live_hook: Hook | None, desired: Hook) -> None:
+    """A file hook without ``event_types`` would make a filtered live hook receive ALL events."""
+    if live_hook is not None and "event_types" not in desired and live_hook.get("event_types"):
+        raise ValidationFailed(
+            f"{_label(hook)} has no event_types, which would widen live hook "
+            f"{live_hook.get('id')} from {len(live_hook['event_types'])} type(s) to ALL events",
+            "list its event types in the file, or write `event_types = []` to mean all "
+            "events on purpose; nothing was changed",
+        )
 
 
 def _keep_unset_secrets(hook: FileHook, live_hook: Hook | None, desired: Hook) -> list[str]:
@@ -307,6 +386,7 @@ def plan(
         _check_ids(file_hooks, by_id)
     not_compared: list[str] = []
     matched: dict[int, Hook] = {}  # file number -> desired hook
+    refs: dict[tuple[str, str, str], dict[str, str]] = {}
     used: set[str] = set()
     for hook in file_hooks:
         if hook.data.get("id") and str(hook.data["id"]) in by_id:
@@ -323,14 +403,7 @@ def plan(
                 used.add(str(live_hook["id"]))
         desired = copy.deepcopy(hook.data)
         not_compared += _keep_unset_secrets(hook, live_hook, desired)
-        if live_hook is not None and "event_types" not in desired and live_hook.get("event_types"):
-            raise ValidationFailed(
-                f"hook {hook.number}{f' ({hook.name})' if hook.name else ''} has no event_types, "
-                f"which would widen live hook {live_hook.get('id')} from "
-                f"{len(live_hook['event_types'])} type(s) to ALL events",
-                "list its event types in the file, or write `event_types = []` to mean all "
-                "events on purpose; nothing was changed",
-            )
+        _refuse_widening(hook, live_hook, desired)
         if live_hook is not None:
             desired = {
                 **{k: live_hook[k] for k in H.SERVER_FIELDS if k in live_hook},
@@ -338,6 +411,9 @@ def plan(
                 "id": live_hook["id"],
             }
         matched[hook.number] = desired
+        if hook.refs:
+            key = _change_key(desired.get("id"), str(desired.get("hook_type")), H.target(desired))
+            refs[key] = hook.refs
     by_live_id = {str(d["id"]): d for d in matched.values() if d.get("id") in by_id}
     new: list[Hook] = []
     unmanaged: list[Hook] = []
@@ -352,4 +428,4 @@ def plan(
             unmanaged.append(current)
             new.append(current)
     new += [d for d in matched.values() if d.get("id") not in by_id]
-    return Plan(new, unmanaged, pruned, not_compared)
+    return Plan(new, unmanaged, pruned, not_compared, refs)

@@ -43,7 +43,7 @@ from hookctl.envvars import secret_from_env as secret_from_env
 from hookctl.envvars import shard as shard
 from hookctl.envvars import shard_setting as shard_setting
 from hookctl.envvars import timeout_setting as timeout_setting
-from hookctl.errors import ConfigError, NotFound
+from hookctl.errors import ConfigError
 
 DEFAULT_BASE_URL = "https://chat.stream-io-api.com"
 PROFILE_FIELDS = ("api_key", "api_secret", "base_url", "lock_url")
@@ -117,7 +117,7 @@ class ConfigFile:
             return self.profiles[name]
         except KeyError:
             known = ", ".join(sorted(self.profiles)) or "none yet"
-            raise NotFound(
+            raise ConfigError(  # a name the user typed: usage, exit 2
                 f"unknown profile {name!r} (profiles: {known})",
                 "list them with `hookctl config list`, add one with `hookctl config add NAME`",
             ) from None

@@ -63,9 +63,9 @@ def test_malformed_config_file(cli: Cli) -> None:
 
 
 def test_unknown_profile(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert_clean_error(cli("--profile", "nope", "hooks", "list"), 1, "unknown profile 'nope'")
+    assert_clean_error(cli("--profile", "nope", "hooks", "list"), 2, "unknown profile 'nope'")
     monkeypatch.setenv("HOOKCTL_PROFILE", "nope2")
-    assert_clean_error(cli("hooks", "list"), 1, "unknown profile 'nope2'", "hookctl config")
+    assert_clean_error(cli("hooks", "list"), 2, "unknown profile 'nope2'", "hookctl config")
 
 
 @pytest.mark.usefixtures("sandbox")

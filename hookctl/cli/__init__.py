@@ -17,6 +17,43 @@ from hookctl.cli.output import Console
 from hookctl.errors import ExitStatus, HookctlError, exit_status
 
 
+def quiet_broken_pipe() -> None:
+    """End quietly when stdout's reader has gone: exit 0, no traceback on flush at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    raise SystemExit(0)
+
+
+def bad_input(exc: BaseException) -> tuple[str, str] | None:
+    """A one-line error and hint for what hostile input makes a parser or the OS raise;
+    None for anything else (a bug: "unexpected failure")."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        from hookctl.validate import printable
+
+        return (  # a path the user gave that cannot be read or written
+            f"cannot use {printable(exc.filename)}: {exc.strerror or type(exc).__name__}",
+            "check the path and its permissions; nothing was changed",
+        )
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return "a path or value contains a NUL character", "remove it; nothing was changed"
+    kinds = {
+        UnicodeError: "a value or file is not valid UTF-8 text",
+        RecursionError: "a value or file is nested too deeply to read",
+        OverflowError: "a number is out of range",
+        MemoryError: "a value or file is too large to read",
+    }
+    what = next((text for kind, text in kinds.items() if isinstance(exc, kind)), None)
+    if what is None:
+        return None
+    return (
+        f"{what} ({type(exc).__name__})",
+        "check the arguments, files and environment values you passed; nothing was changed",
+    )
+
+
 class HookctlGroup(TyperGroup):
     """Maps hookctl's errors to one-line messages and exit codes, for every command."""
 
@@ -53,7 +90,13 @@ class HookctlGroup(TyperGroup):
             raise typer.Exit(ExitStatus.USAGE) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except BrokenPipeError:
+            quiet_broken_pipe()  # the reader went away (`| head`): like git log, exit 0
         except Exception as exc:
+            known = bad_input(exc)  # what a hostile value or file does: bad input, not a bug
+            if known is not None:
+                _console(ctx).error(*known)
+                raise typer.Exit(ExitStatus.USAGE) from None
             obj = ctx.find_root().obj
             if isinstance(obj, AppContext) and obj.debug:
                 import traceback
@@ -279,10 +322,15 @@ def main() -> None:
     """Console-script entry point."""
     name = None if "_HOOKCTL_COMPLETE" in os.environ else command_name(sys.argv[1:])
     try:
-        (app if name is None else build(name))(prog_name="hookctl")
+        try:
+            (app if name is None else build(name))(prog_name="hookctl")
+        finally:
+            sys.stdout.flush()  # a closed reader shows here, not at interpreter exit
     except KeyboardInterrupt as exc:
         print("error: interrupted", file=sys.stderr)
         sys.exit(exit_status(exc))
+    except BrokenPipeError:
+        quiet_broken_pipe()
 
 
 __all__ = ["app", "app_context", "main"]

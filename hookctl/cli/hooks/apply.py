@@ -40,7 +40,7 @@ def apply(
     Example: hookctl hooks apply stream-hooks.toml --prune --yes
     """
     from hookctl import hooks as H
-    from hookctl.hookfile import plan
+    from hookctl.hookfile import plan, shown_changes
 
     actx = app_context(ctx)
     # --check and --dry-run only compare: an unset secret variable is reported, not fatal
@@ -58,7 +58,7 @@ def apply(
     expect = None
     if result.pruned:
         ids = ", ".join(str(h.get("id")) for h in result.pruned)
-        for line in H.render_diff(changes):
+        for line in H.render_diff(shown_changes(changes, result)):
             actx.console.say(line)
         actx.console.require_confirmation(
             f"Remove {len(result.pruned)} hook(s) not in the file ({ids})?", yes=yes

@@ -60,7 +60,9 @@ def plan_file(
 
 def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json: bool) -> None:
     from hookctl import hooks as H
+    from hookctl.hookfile import shown_changes
 
+    changes = shown_changes(changes, result)
     if as_json:
         actx.console.json(
             {
