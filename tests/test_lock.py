@@ -215,3 +215,13 @@ def test_ten_machines_twenty_adds_each_with_the_shared_lock(
     urls = sorted(h["webhook_url"] for h in sandbox.hooks())
     assert urls == sorted(f"https://m{w}.example.com/{i}" for w in range(10) for i in range(adds))
     assert json.dumps(urls)  # 200 distinct hooks, none lost
+
+
+def test_config_show_sources_names_the_lock(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOOKCTL_LOCK_URL", "gs://team-locks/hookctl/")
+    result = cli("config", "show", "--sources", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["lock_url"] == {
+        "value": "gs://team-locks/hookctl/",
+        "source": "env HOOKCTL_LOCK_URL",
+    }
