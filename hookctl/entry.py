@@ -120,6 +120,23 @@ def help_file(argv: list[str]) -> str | None:
 
 
 def main() -> None:
+    """Every path (fast ones included) ends quietly with exit 0 when stdout's reader has
+    gone (`hookctl events list | head`), like git log."""
+    try:
+        try:
+            _main()
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise SystemExit(0) from None
+
+
+def _main() -> None:
     argv = sys.argv[1:]
     typer_only = bool(os.environ.get("HOOKCTL_NO_FAST_HELP"))  # gen_docs and tests compare
     if argv == ["--version"] and not typer_only:
