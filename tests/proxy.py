@@ -1,4 +1,4 @@
-"""A loopback HTTP proxy in front of the sandbox that misbehaves on purpose.
+"""A proxy in front of the sandbox that misbehaves on purpose (a route on tests.loopback).
 
 Hooks (all optional), run in the proxy's handler thread:
 - ``before(method, n)``: called before request number ``n`` (1-based, per method) is
@@ -12,15 +12,15 @@ Hooks (all optional), run in the proxy's handler thread:
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.loopback import DROP, Action, Loopback, Reply, Request
 
 
 @dataclass
@@ -39,69 +39,45 @@ class Behaviour:
 
 @contextmanager
 def proxy(upstream: str, behaviour: Behaviour) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    """The proxy: one handler route on the shared loopback server, forwarding with urllib."""
 
-        def log_message(self, *_args: Any) -> None:
-            return
+    def forward(request: Request) -> tuple[int, bytes]:
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k not in ("host", "content-length", "connection", "accept-encoding")
+        }
+        outgoing = urllib.request.Request(
+            upstream + request.target,
+            data=request.body if request.method != "GET" else None,
+            method=request.method,
+            headers=headers,
+        )
+        try:
+            with urllib.request.urlopen(outgoing, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
 
-        def _forward(self, method: str, body: bytes | None) -> tuple[int, bytes]:
-            headers = {
-                k: v
-                for k, v in self.headers.items()
-                if k.lower() not in ("host", "content-length", "connection", "accept-encoding")
-            }
-            request = urllib.request.Request(
-                upstream + self.path, data=body, method=method, headers=headers
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    return response.status, response.read()
-            except urllib.error.HTTPError as exc:
-                return exc.code, exc.read()
-
-        def _reply(self, status: int, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            n = behaviour.count("GET")
-            if behaviour.before:
-                behaviour.before("GET", n)
-            status, body = self._forward("GET", None)
+    def handle(request: Request) -> Action:
+        n = behaviour.count(request.method)
+        if behaviour.before:
+            behaviour.before(request.method, n)
+        if request.method == "GET":
+            status, body = forward(request)
             if behaviour.alter_get and status == 200:
                 body = json.dumps(behaviour.alter_get(json.loads(body))).encode()
-            self._reply(status, body)
+            return Reply(status, body)
+        mode = behaviour.patch_reply(n) if behaviour.patch_reply else "forward"
+        if mode == "502":
+            return Reply(502, {"message": "bad gateway"})
+        status, body = forward(request)
+        if mode == "forward-502":
+            return Reply(502, {"message": "bad gateway"})
+        if mode == "forward-drop":
+            return DROP
+        return Reply(status, body)
 
-        def do_PATCH(self) -> None:
-            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            n = behaviour.count("PATCH")
-            if behaviour.before:
-                behaviour.before("PATCH", n)
-            mode = behaviour.patch_reply(n) if behaviour.patch_reply else "forward"
-            if mode == "502":
-                self._reply(502, b'{"message": "bad gateway"}')
-                return
-            status, body = self._forward("PATCH", data)
-            if mode == "forward-502":
-                self._reply(502, b'{"message": "bad gateway"}')
-            elif mode == "forward-drop":
-                self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-            else:
-                self._reply(status, body)
-
-        do_POST = do_PATCH
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with Loopback() as server:
+        server.route("*", "/*", handler=handle)
+        yield server.base_url
