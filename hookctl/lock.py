@@ -56,14 +56,6 @@ _GOOGLE = "https://storage.googleapis.com"
 _BOUNDARY = "hookctl-lease-boundary"
 
 
-def lock_url_setting(env: dict[str, str] | None = None) -> tuple[str, str] | None:
-    """(value, source) of the shared lock URL: ``HOOKCTL_LOCK_URL`` (the one place it is read)."""
-    import os
-
-    value = (os.environ if env is None else env).get(LOCK_URL_ENV, "").strip()
-    return (value, f"env {LOCK_URL_ENV}") if value else None
-
-
 def parse_lock_url(url: str, base_url: str, api_key: str) -> tuple[str, str]:
     """``gs://BUCKET/PATH`` -> (bucket, object name). A PATH ending in ``/`` (or none) is a
     folder: the object is ``PATH/hookctl-<app>.lock``, one lease per app."""
@@ -403,19 +395,22 @@ def _refresh(credentials: Any, timeout: float) -> None:
 def shared_lock(
     base_url: str,
     api_key: str,
+    lock_url: str | None,
+    source: str = LOCK_URL_ENV,
     *,
     timeout: float,
     operation: str = "",
     on_note: Callable[[str], None] | None = None,
 ) -> GcsLease | None:
-    """The configured shared lease for this app, or None when no lock URL is set."""
-    import os
+    """The shared lease for this app (``lock_url`` from the settings: HOOKCTL_LOCK_URL or a
+    profile's ``lock_url``), or None when none is set."""
+    from hookctl.settings import gcs_endpoint
 
-    setting = lock_url_setting()
-    if setting is None:
+    if not lock_url:
         return None
+    setting = (lock_url.strip(), source)
     bucket, name = parse_lock_url(setting[0], base_url, api_key)
-    endpoint = os.environ.get("HOOKCTL_GCS_ENDPOINT") or os.environ.get("STORAGE_EMULATOR_HOST")
+    endpoint = gcs_endpoint()
     credentials = None
     if not endpoint:
         import google.auth

@@ -105,7 +105,12 @@ class AppContext:
         settings = self.settings()
         assert settings.api_key is not None
         lease = shared_lock(
-            settings.base_url, settings.api_key, timeout=self.timeout, on_note=self.console.say
+            settings.base_url,
+            settings.api_key,
+            settings.lock_url,
+            settings.sources.get("lock_url", "HOOKCTL_LOCK_URL"),
+            timeout=self.timeout,
+            on_note=self.console.say,
         )
         return SafeWriter(
             client,
