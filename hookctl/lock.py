@@ -48,7 +48,7 @@ def local_lock_name(base_url: str, api_key: str) -> str:
 
 # ---------------------------------------------------------------- the shared lease in GCS
 
-LOCK_URL_ENV = "HOOKCTL_LOCK_URL"
+LOCK_URL = "the lock URL (lock_url)"
 LEASE_SECONDS = 60.0
 WAIT_SECONDS = 300.0
 RENEW_MARGIN = 15.0
@@ -64,15 +64,15 @@ def parse_lock_url(url: str, base_url: str, api_key: str) -> tuple[str, str]:
 
     if not url.startswith("gs://"):
         raise UsageError(
-            f"{LOCK_URL_ENV} {url!r} is not a gs://BUCKET/PATH URL",
-            "e.g. HOOKCTL_LOCK_URL=gs://my-team-locks/hookctl/",
+            f"{LOCK_URL} {url!r} is not a gs://BUCKET/PATH URL",
+            "e.g. gs://my-team-locks/hookctl/ (see `hookctl config show --sources`)",
         )
     bucket, _, path = url[5:].partition("/")
     check_bucket(bucket)
     if not path or path.endswith("/"):
         path += f"hookctl-{local_lock_name(base_url, api_key).removesuffix('.lock')}.lock"
     if any(part in ("", ".", "..") for part in path.split("/")):
-        raise UsageError(f"{LOCK_URL_ENV} {url!r} has an empty or relative path segment", None)
+        raise UsageError(f"{LOCK_URL} {url!r} has an empty or relative path segment", None)
     return bucket, path
 
 
@@ -185,7 +185,7 @@ class GcsLease:
         except httpx.HTTPError as exc:
             raise HookctlError(
                 f"cannot reach the shared lock {self.url} at {self.endpoint}: {type(exc).__name__}",
-                f"check {LOCK_URL_ENV}, the network and HOOKCTL_GCS_ENDPOINT; nothing was written",
+                "check the lock URL, the network and the GCS endpoint setting; nothing was written",
             ) from None
 
     def _object_path(self) -> str:
@@ -396,13 +396,13 @@ def shared_lock(
     base_url: str,
     api_key: str,
     lock_url: str | None,
-    source: str = LOCK_URL_ENV,
+    source: str = LOCK_URL,
     *,
     timeout: float,
     operation: str = "",
     on_note: Callable[[str], None] | None = None,
 ) -> GcsLease | None:
-    """The shared lease for this app (``lock_url`` from the settings: HOOKCTL_LOCK_URL or a
+    """The shared lease for this app (``lock_url`` from the settings: its env var or a
     profile's ``lock_url``), or None when none is set."""
     from hookctl.settings import gcs_endpoint
 

@@ -341,7 +341,7 @@ class SafeWriter:
             f"the change ({edit.summary}) was undone by concurrent writers "
             f"{MAX_REWRITES + 1} time(s); not live now: {'; '.join(check.problems[:3])}",
             f"the array before the write is snapshot {result.snapshot.id}; run the command again, "
-            "or set a shared lock (HOOKCTL_LOCK_URL=gs://BUCKET/PATH) so writers take turns",
+            "or set a shared lock (lock_url = gs://BUCKET/PATH) so writers take turns",
         )
 
     def _send(self, after: list[H.Hook]) -> str | None:

@@ -108,7 +108,7 @@ class AppContext:
             settings.base_url,
             settings.api_key,
             settings.lock_url,
-            settings.sources.get("lock_url", "HOOKCTL_LOCK_URL"),
+            settings.sources.get("lock_url", "lock_url"),
             timeout=self.timeout,
             on_note=self.console.say,
         )
