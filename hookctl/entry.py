@@ -133,7 +133,9 @@ def main() -> None:
             os.dup2(devnull, sys.stdout.fileno())
         except (OSError, ValueError):
             pass
-        raise SystemExit(0) from None
+        from hookctl.errors import ExitStatus
+
+        raise SystemExit(ExitStatus.OK) from None
 
 
 def _main() -> None:

@@ -24,7 +24,7 @@ def quiet_broken_pipe() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-    raise SystemExit(0)
+    raise SystemExit(ExitStatus.OK)
 
 
 def bad_input(exc: BaseException) -> tuple[str, str] | None:
