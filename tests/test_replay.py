@@ -757,3 +757,73 @@ def test_the_backlog_chart_scales_to_the_peak() -> None:
     assert lines[3].strip().endswith(" 0")
     assert "█ a" in lines[-1]
     assert "▓ b" in lines[-1]
+
+
+def test_list_summary_errors_counts_every_envelope_in_the_window(seeded: Seeded, cli: Cli) -> None:
+    window = ("--since", "2026-04-02", "--until", "2026-04-03")
+    expected = seeded.names(at("2026-04-02T00:00"), at("2026-04-04T00:00"))
+    args = ("failover", "list", *gcs_args(seeded.url), *window, "--summary")
+    plain = json.loads(cli(*args, "--json").stdout)
+    assert plain["top_errors"] is None  # nothing downloaded without --errors / --by url
+    assert "url" not in plain["timeline"]
+    counted = json.loads(cli(*args, "--errors", "--json").stdout)
+    errors = Counter(seeded.objects[n]["error_message"] for n in expected)
+    assert len(errors) == 2  # the documented object's name is a year off: read, still counted
+    assert counted["top_errors"] == [{"message": m, "count": n} for m, n in errors.most_common()]
+    assert counted["count"] == plain["count"] == len(expected)
+    alone = cli("failover", "list", *gcs_args(seeded.url), *window, "--errors")
+    assert alone.exit_code == 2
+
+
+def test_list_summary_by_url_splits_and_redacts(cli: Cli, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    hour = datetime(2026, 5, 2, 9, tzinfo=UTC)
+    urls = {
+        "https://a.example.invalid/hook": 3,
+        "https://b.example.invalid/hook?password=hunter22": 2,
+    }
+    errors = ["HTTP 500: boom", "HTTP 401: client_secret=s3cr3tvalue \x1b[31mred"]
+    i = 0
+    for url, n in urls.items():
+        for _ in range(n):
+            when = hour + timedelta(minutes=i, hours=i % 2)
+            write_object(
+                data,
+                BUCKET,
+                object_name(PATH, when, "message.new", HOOK_A),
+                envelope(
+                    hook_id=HOOK_A,
+                    url=url,
+                    event_type="message.new",
+                    error=errors[i % 3 == 0],
+                    failed_at=when,
+                    payload={"type": "message.new", "i": i},
+                ),
+            )
+            i += 1
+    window = ("--since", "2026-05-02", "--until", "2026-05-02")
+    with fake_gcs_server(data) as url:
+        args = ("failover", "list", *gcs_args(url), *window, "--summary", "--by", "url")
+        as_json = cli(*args, "--json")
+        piped = cli(*args)
+    assert as_json.exit_code == 0, as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert "hunter22" not in as_json.stdout
+    assert "s3cr3tvalue" not in as_json.stdout
+    assert "\x1b" not in as_json.stdout
+    assert report["urls"]["https://a.example.invalid/hook"] == 3
+    assert sorted(report["urls"].values()) == [2, 3]
+    by_url = report["timeline"]["url"]
+    assert [b["count"] for b in by_url] == [3, 2]  # 09:00 and 10:00
+    assert sum(b["split"].get("https://a.example.invalid/hook", 0) for b in by_url) == 3
+    assert [e["count"] for e in report["top_errors"]] == [3, 2]
+    assert report["top_errors"][0]["message"] == "HTTP 500: boom"
+    assert "\\x1b[31mred" in report["top_errors"][1]["message"]
+    assert piped.exit_code == 0, piped.stderr
+    lines = piped.stdout.splitlines()
+    assert lines[0].split("\t") == ["HOUR", "EVENTS", "URL"]
+    assert "hunter22" not in piped.stdout
+    assert "s3cr3tvalue" not in piped.stdout
+    assert "\x1b" not in piped.stdout
+    assert "3\tHTTP 500: boom" in lines
+    assert lines[lines.index("EVENTS\tERROR MESSAGE") + 2].startswith("2\tHTTP 401: client_secret=")

@@ -14,9 +14,21 @@ from hookctl.failover.gcs import Bucket, Listed, TooLarge
 from hookctl.failover.select import Candidate, Finder, Listing, Selection, Skipped
 from hookctl.failover.source import Source, make_finder, open_bucket
 from hookctl.models import Envelope, MalformedObject, parse_envelope
+from hookctl.redact import redact
 
 CONCURRENCY = 16
 SHOW_MAX_BYTES = 20 * 1024 * 1024
+TOP_ERRORS = 10  # how many distinct error messages ``--summary --errors`` shows
+SPLITS = ("type", "hook", "url")  # ``--by``: url needs every envelope downloaded
+
+
+def shown(text: str, limit: int = 300) -> str:
+    """Text from the bucket made safe to show: secrets redacted, control characters
+    escaped (no terminal escape sequences, one line), cut short."""
+    text = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in redact(text)
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,9 @@ class Row:
     hook_id: str
     time: datetime
     time_from: str  # "name" or "failed_at"
+    # from the envelope, when it was downloaded (``--by url``, ``--errors``)
+    url: str | None = None
+    error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -50,13 +65,22 @@ class Summary:
     bytes: int = 0
     # per UTC hour ("2026-04-02T13"), split by event type and by hook: the backlog's shape
     hourly: dict[str, Counter[tuple[str, str]]] = field(
-        default_factory=lambda: {"type": Counter(), "hook": Counter()}
+        default_factory=lambda: {by: Counter() for by in SPLITS}
     )
+    # counted only when envelopes were downloaded: redacted and escaped for showing
+    errors: Counter[str] = field(default_factory=Counter)
+    urls: Counter[str] = field(default_factory=Counter)
 
     def add(self, row: Row) -> None:
         hour = row.time.strftime("%Y-%m-%dT%H")
         self.hourly["type"][(hour, row.event_type)] += 1
         self.hourly["hook"][(hour, row.hook_id)] += 1
+        if row.url is not None:
+            url = shown(row.url)
+            self.hourly["url"][(hour, url)] += 1
+            self.urls[url] += 1
+        if row.error is not None:
+            self.errors[shown(row.error) or "(empty)"] += 1
         self.days[row.time.date().isoformat()] += 1
         self.event_types[row.event_type] += 1
         self.hooks[row.hook_id] += 1
@@ -66,7 +90,7 @@ class Summary:
 
 def timeline(summary: Summary, by: str) -> tuple[str, list[tuple[str, dict[str, int]]]]:
     """Failed events per hour (per day when they spread over more than 72 hours), each
-    bucket split by ``by`` (``type`` or ``hook``): ``(unit, [(bucket, {key: n})])``,
+    bucket split by ``by`` (``type``, ``hook`` or ``url``): ``(unit, [(bucket, {key: n})])``,
     oldest first, empty buckets between the first and last included."""
     counts = summary.hourly[by]
     if not counts:
@@ -95,9 +119,12 @@ def new_summary() -> Summary:
     return Summary(Counter(), Counter(), Counter())
 
 
-async def rows(finder: Finder, max_bytes: int, malformed: list[Skipped]) -> AsyncIterator[Row]:
+async def rows(
+    finder: Finder, max_bytes: int, malformed: list[Skipped], *, envelopes: bool = False
+) -> AsyncIterator[Row]:
     """Objects in the selection, in listing order. Only objects whose name cannot
-    place them in time (timestamp outside the folder's day) are downloaded."""
+    place them in time (timestamp outside the folder's day) are downloaded, unless
+    ``envelopes``: then every one is, and its rows carry the URL and error message."""
     bucket = finder.bucket
     slots = asyncio.Semaphore(CONCURRENCY)
     window: asyncio.Queue[Any] = asyncio.Queue(maxsize=CONCURRENCY * 4)
@@ -105,7 +132,7 @@ async def rows(finder: Finder, max_bytes: int, malformed: list[Skipped]) -> Asyn
     async def resolve(candidate: Candidate) -> Row | Skipped | None:
         item, parsed = candidate.item, candidate.parsed
         assert parsed is not None
-        if candidate.decided and parsed.trusted_time is not None:
+        if candidate.decided and parsed.trusted_time is not None and not envelopes:
             return Row(
                 item.name,
                 item.generation,
@@ -126,6 +153,21 @@ async def rows(finder: Finder, max_bytes: int, malformed: list[Skipped]) -> Asyn
                 return Skipped(item.name, exc.reason, item.generation)
             except NotFound:  # deleted or archived since it was listed
                 return None
+        seen = (
+            (envelope.original_webhook_url, envelope.error_message) if envelopes else (None, None)
+        )
+        # the name placed it: keep the name's fields, as a listing without envelopes does
+        if candidate.decided and parsed.trusted_time is not None:
+            return Row(
+                item.name,
+                item.generation,
+                item.size,
+                parsed.event_type,
+                parsed.hook_id,
+                parsed.trusted_time,
+                "name",
+                *seen,
+            )
         if not finder.selection.by_envelope(
             envelope.event_type, envelope.original_hook_id, envelope.failed_at
         ):
@@ -139,6 +181,7 @@ async def rows(finder: Finder, max_bytes: int, malformed: list[Skipped]) -> Asyn
             envelope.original_hook_id,
             envelope.failed_at,
             "failed_at",
+            *seen,
         )
 
     async def produce() -> None:
@@ -196,6 +239,7 @@ class Inventory:
     totals: Summary
     rows: list[Row] = field(default_factory=list)
     malformed: list[Skipped] = field(default_factory=list)
+    envelopes: bool = False  # every envelope was read: urls and errors were counted
 
     def as_json(self) -> dict[str, Any]:
         """``failover list --json``."""
@@ -213,14 +257,25 @@ class Inventory:
             "days": dict(sorted(totals.days.items())),
             "event_types": dict(totals.event_types.most_common()),
             "hooks": dict(totals.hooks.most_common()),
+            "urls": dict(totals.urls.most_common()) if self.envelopes else None,
             "timeline": {
                 by: [{"bucket": b, "count": sum(s.values()), "split": s} for b, s in buckets]
-                for by in ("type", "hook")
+                for by in SPLITS
+                if by != "url" or self.envelopes
                 for _, buckets in [timeline(totals, by)]
             },
             "timeline_unit": timeline(totals, "type")[0],
+            "top_errors": (
+                [{"message": m, "count": n} for m, n in self.top_errors()]
+                if self.envelopes
+                else None
+            ),
             **self._skipped(),
         }
+
+    def top_errors(self, n: int = TOP_ERRORS) -> list[tuple[str, int]]:
+        """The ``n`` most common error messages (redacted, escaped), most common first."""
+        return self.totals.errors.most_common(n)
 
     def _skipped(self) -> dict[str, Any]:
         return {
@@ -238,9 +293,12 @@ def list_objects(
     max_bytes: int,
     on_row: Callable[[Row], None] | None = None,
     keep_rows: bool = True,
+    envelopes: bool = False,
 ) -> Inventory:
     """List the selection in listing order: each row goes to ``on_row`` as found, and
-    into the result's ``rows`` when ``keep_rows``; totals are always counted."""
+    into the result's ``rows`` when ``keep_rows``; totals are always counted. With
+    ``envelopes`` every object is downloaded (bounded concurrency) so the totals count
+    original webhook URLs and error messages too."""
     totals = new_summary()
     malformed: list[Skipped] = []
     found: list[Row] = []
@@ -248,7 +306,7 @@ def list_objects(
     async def main() -> Listing:
         async with open_bucket(source) as gcs:
             finder = make_finder(gcs, source, chosen, scan=scan)
-            async for row in rows(finder, max_bytes, malformed):
+            async for row in rows(finder, max_bytes, malformed, envelopes=envelopes):
                 totals.add(row)
                 if on_row is not None:
                     on_row(row)
@@ -257,7 +315,7 @@ def list_objects(
             return finder.listing
 
     listing = asyncio.run(main())
-    return Inventory(listing, totals, found, malformed)
+    return Inventory(listing, totals, found, malformed, envelopes)
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,18 @@ def list_objects(
         str,
         typer.Option(
             "--by",
-            help="With --summary: split the per-hour chart by event type or hook (type|hook).",
+            help="With --summary: split the per-hour chart by event type, hook or original "
+            "webhook URL (type|hook|url; url downloads every envelope in the window).",
         ),
     ] = "type",
+    errors: Annotated[
+        bool,
+        typer.Option(
+            "--errors",
+            help="With --summary: download every envelope in the window (one GET each, "
+            "16 at a time) and show the 10 most common error messages (redacted).",
+        ),
+    ] = False,
     shard: Shard = None,
     shard_count: ShardCount = None,
     max_bytes: MaxBytes = 5 * 1024 * 1024,
@@ -66,12 +75,13 @@ def list_objects(
 
     Example: hookctl failover list --since 2026-04-01 --until 2026-04-03T12:00 -e message.new
     """
+    from hookctl.errors import UsageError
     from hookctl.failover.inventory import list_objects as run
 
-    if by not in ("type", "hook"):
-        from hookctl.errors import UsageError
-
-        raise UsageError(f"--by {by!r} is not type or hook", "pass --by type or --by hook")
+    if by not in ("type", "hook", "url"):
+        raise UsageError(f"--by {by!r} is not type, hook or url", "pass --by type, hook or url")
+    if errors and not summary:
+        raise UsageError("--errors counts error messages for --summary", "add --summary")
 
     actx = app_context(ctx)
     found = source_from(
@@ -103,6 +113,7 @@ def list_objects(
         max_bytes=max_bytes,
         on_row=(lambda row: actx.console.jsonl(row.as_json())) if stream else None,
         keep_rows=not (stream or summary),
+        envelopes=summary and (errors or by == "url"),
     )
     for skipped in result.listing.unrecognised + result.malformed:
         actx.console.warn(f"skipped {skipped.name}: {skipped.reason}")
@@ -146,7 +157,10 @@ def render_summary(actx: AppContext, result: Inventory, *, as_json: bool, by: st
     table = [["day", d, n] for d, n in sorted(totals.days.items())]
     table += [["event type", t, n] for t, n in totals.event_types.most_common()]
     table += [["hook", h, n] for h, n in totals.hooks.most_common()]
+    table += [["url", u, n] for u, n in totals.urls.most_common()]
     actx.console.table(["by", "value", "events"], table)
+    if result.envelopes:
+        actx.console.table(["events", "error message"], [[n, m] for m, n in result.top_errors()])
     actx.console.say(
         f"{totals.count} event(s), {totals.bytes} bytes in "
         f"{len(result.listing.prefixes)} day prefix(es)" + _why(result)
