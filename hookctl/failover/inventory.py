@@ -119,6 +119,36 @@ def new_summary() -> Summary:
     return Summary(Counter(), Counter(), Counter())
 
 
+async def _fetch(bucket: Bucket, item: Listed, max_bytes: int) -> Envelope | Skipped | None:
+    """One object's envelope, why it is skipped, or None when it is gone."""
+    try:
+        return parse_envelope(await bucket.download(item, max_bytes))
+    except TooLarge:
+        return Skipped(item.name, f"object is over the {max_bytes} byte limit", item.generation)
+    except MalformedObject as exc:
+        return Skipped(item.name, exc.reason, item.generation)
+    except NotFound:  # deleted or archived since it was listed
+        return None
+
+
+def _named_row(candidate: Candidate, url: str | None = None, error: str | None = None) -> Row:
+    """The row for an object its name places in time."""
+    item, parsed = candidate.item, candidate.parsed
+    assert parsed is not None
+    assert parsed.trusted_time is not None
+    return Row(
+        item.name,
+        item.generation,
+        item.size,
+        parsed.event_type,
+        parsed.hook_id,
+        parsed.trusted_time,
+        "name",
+        url,
+        error,
+    )
+
+
 async def rows(
     finder: Finder, max_bytes: int, malformed: list[Skipped], *, envelopes: bool = False
 ) -> AsyncIterator[Row]:
@@ -132,42 +162,18 @@ async def rows(
     async def resolve(candidate: Candidate) -> Row | Skipped | None:
         item, parsed = candidate.item, candidate.parsed
         assert parsed is not None
-        if candidate.decided and parsed.trusted_time is not None and not envelopes:
-            return Row(
-                item.name,
-                item.generation,
-                item.size,
-                parsed.event_type,
-                parsed.hook_id,
-                parsed.trusted_time,
-                "name",
-            )
+        placed = candidate.decided and parsed.trusted_time is not None
+        if placed and not envelopes:
+            return _named_row(candidate)
         async with slots:
-            try:
-                envelope = parse_envelope(await bucket.download(item, max_bytes))
-            except TooLarge:
-                return Skipped(
-                    item.name, f"object is over the {max_bytes} byte limit", item.generation
-                )
-            except MalformedObject as exc:
-                return Skipped(item.name, exc.reason, item.generation)
-            except NotFound:  # deleted or archived since it was listed
-                return None
+            envelope = await _fetch(bucket, item, max_bytes)
+        if not isinstance(envelope, Envelope):
+            return envelope
         seen = (
             (envelope.original_webhook_url, envelope.error_message) if envelopes else (None, None)
         )
-        # the name placed it: keep the name's fields, as a listing without envelopes does
-        if candidate.decided and parsed.trusted_time is not None:
-            return Row(
-                item.name,
-                item.generation,
-                item.size,
-                parsed.event_type,
-                parsed.hook_id,
-                parsed.trusted_time,
-                "name",
-                *seen,
-            )
+        if placed:  # keep the name's fields, as a listing without envelopes does
+            return _named_row(candidate, *seen)
         if not finder.selection.by_envelope(
             envelope.event_type, envelope.original_hook_id, envelope.failed_at
         ):
