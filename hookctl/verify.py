@@ -79,6 +79,18 @@ def _dechunk(data: bytes) -> bytes:
     return bytes(out)
 
 
+def _text(value: str, what: str, hint: str) -> str:
+    """``value`` if it is UTF-8 text; argv and environment values that were not
+    (a stray byte like ``$'\\xff'`` arrives surrogate-escaped) are bad input, exit 2."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{what} is not UTF-8 text (it holds a stray non-UTF-8 byte)", hint
+        ) from None
+    return value
+
+
 def read_input(path: str | None, stdin: Stdin) -> bytes:
     """Raw bytes of a file, or of stdin for ``None`` or ``-``; never decoded."""
     if path in (None, "-"):
@@ -104,14 +116,20 @@ def gather_secrets(
     secrets: list[tuple[str, str]] = []
     for var in secret_envs:
         value = require_env(var, f"export {var}=... or use --secret-file")
+        _text(value, f"environment variable {var}", f"export {var} with the API secret as text")
         secrets.extend((f"env:{var}", v) for v in _split(value))
     for path in secret_files:
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read().strip()
+            with open(path, "rb") as handle:
+                text = handle.read().decode("utf-8").strip()
         except OSError as exc:
             raise UsageError(
                 f"cannot read secret file {path}: {exc.strerror}", "check the path"
+            ) from None
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"secret file {path} is not UTF-8 text",
+                "put the API secret (as shown in the dashboard) in it",
             ) from None
         if not text:
             raise UsageError(f"secret file {path} is empty", "put the API secret in it")
@@ -122,11 +140,15 @@ def gather_secrets(
 
     env_secret = secret_from_env()
     if env_secret and not profile:  # env beats profiles: no need to read the config file
+        _text(env_secret, "STREAM_API_SECRET", "export STREAM_API_SECRET with the API secret")
         return [("env:STREAM_API_SECRET", env_secret)]
     from hookctl.settings import resolve
 
     settings = resolve(flag_profile=profile)
     if settings.api_secret:
+        _text(
+            settings.api_secret, "the API secret", "set STREAM_API_SECRET or the profile's secret"
+        )
         source = settings.sources.get("api_secret", "")
         label = (
             "env:STREAM_API_SECRET" if source.startswith("env") else f"profile:{settings.profile}"
@@ -180,6 +202,7 @@ def run_verify(
         body = read_input(body_path, stdin)
     if not signature or not signature.strip():
         raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
+    _text(signature, "the signature", "pass the X-Signature header's value (64 hex characters)")
     compressed = False
     received = body
     if base64_wrapped or is_gzip(body):

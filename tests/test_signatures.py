@@ -223,3 +223,37 @@ def test_fast_path_errors_pass_the_one_redaction(cli: Cli, tmp_path: Path) -> No
         assert "cannot read" in err
         assert "hunter2-do-not-print" not in err
         assert "hunter2-do-not-print" not in typer_err
+
+
+def test_non_utf8_argv_and_env_values_are_usage_errors(body_file: Path) -> None:
+    """A stray byte in --signature, STREAM_API_SECRET, a --secret-env variable or a secret
+    file is bad input (exit 2, one error line and a hint), never a traceback with exit 1
+    (which CI reads as "invalid signature")."""
+    secret_file = body_file.parent / "secret"
+    secret_file.write_bytes(b"\xff\n")
+    cases = [
+        (("verify-signature", "--signature", "\udcff"), {"STREAM_API_SECRET": "s"}),
+        (("verify-signature", "--signature", "ab"), {"STREAM_API_SECRET": "\udcff"}),
+        (("sign",), {"STREAM_API_SECRET": "\udcff"}),
+        (("sign", "--secret-env", "MY_SECRET"), {"MY_SECRET": "x\udcff"}),
+        (("sign", "--secret-file", str(secret_file)), {}),
+    ]
+    for args, env in cases:
+        code, out, err = fast(*args, "--body", str(body_file), env=env)
+        assert code == 2, (args, err)
+        assert out == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 2, err
+        assert lines[0].startswith("error: ")
+        assert "UTF-8" in lines[0]
+        assert lines[1].startswith("hint: ")
+    # a signature that is text but not hex stays a plain "invalid" (exit 1)
+    code, out, _ = fast(
+        "verify-signature",
+        "--signature",
+        "zz",
+        "--body",
+        str(body_file),
+        env={"STREAM_API_SECRET": "s"},
+    )
+    assert (code, out.split(":")[0]) == (1, "invalid")
