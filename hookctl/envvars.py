@@ -30,8 +30,19 @@ def _env(env: Env | None) -> Env:
 
 
 def secret_from_env(env: Mapping[str, str] | None = None) -> str | None:
-    """``STREAM_API_SECRET``, for ``verify-signature``'s fast path (no config file read)."""
-    return (os.environ if env is None else env).get("STREAM_API_SECRET") or None
+    """``STREAM_API_SECRET``, for ``verify-signature``'s fast path (no config file read).
+
+    A value with a stray non-UTF-8 byte (surrogate-escaped by Python) is a UsageError."""
+    value = (os.environ if env is None else env).get("STREAM_API_SECRET") or None
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                "STREAM_API_SECRET is not UTF-8 text (it holds a stray non-UTF-8 byte)",
+                "export STREAM_API_SECRET with the API secret as shown in the dashboard",
+            ) from None
+    return value
 
 
 def require_env(var: str, hint: str | None = None, env: Mapping[str, str] | None = None) -> str:

@@ -140,7 +140,6 @@ def gather_secrets(
 
     env_secret = secret_from_env()
     if env_secret and not profile:  # env beats profiles: no need to read the config file
-        _text(env_secret, "STREAM_API_SECRET", "export STREAM_API_SECRET with the API secret")
         return [("env:STREAM_API_SECRET", env_secret)]
     from hookctl.settings import resolve
 
