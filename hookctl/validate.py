@@ -119,6 +119,28 @@ def printable(value: object, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# What a terminal acts on rather than shows: C0 controls but newline and tab, DEL, C1
+# controls (0x9b is a one-byte CSI), and the bidi overrides that reorder a line.
+_TERMINAL_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every character a terminal would act on (ESC, CR, BEL, C1, bidi
+    overrides) written as a visible escape (``\\x1b``); newline and tab stay.
+
+    The Console passes every message, and every line it prints to a terminal, through
+    this: response bodies, headers and error texts from receivers, bucket object names.
+    """
+    return _TERMINAL_CONTROLS.sub(_escape, text)
+
+
 def encodable(text: str, encoding: str | None) -> str:
     """``text`` with what ``encoding`` cannot carry escaped (``\\udcff``), never an error."""
     enc = encoding or "utf-8"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -17,7 +18,7 @@ from typing import Any, TextIO
 from hookctl.errors import UsageError
 from hookctl.redact import redact
 from hookctl.stdio import Stdin
-from hookctl.validate import encodable
+from hookctl.validate import encodable, escape_controls
 
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
@@ -27,6 +28,15 @@ def _isatty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def _json_safe(text: str) -> str:
+    """JSON with DEL, C1 controls and bidi overrides as ``\\u`` escapes (the same data:
+    json.dumps escapes only C0 itself, and these can occur only inside strings)."""
+    return _CONTROLS_JSON_MISSES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_CONTROLS_JSON_MISSES = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Console:
@@ -79,9 +89,11 @@ class Console:
 
     # ------------------------------------------------------------ writing
 
-    def talk(self, text: str) -> None:
-        """One line of talk on stderr: redacted, and escaped where the stream cannot encode it."""
-        self._emit(self.err, redact(text))
+    def talk(self, text: str, prefix: str = "") -> None:
+        """One line of talk on stderr: redacted, terminal controls in it escaped (text from
+        receivers, buckets and headers is untrusted), and escaped where the stream cannot
+        encode it. ``prefix`` is the Console's own (painted) label."""
+        self._emit(self.err, prefix + escape_controls(redact(text)))
 
     def _emit(self, stream: TextIO, text: str) -> None:
         print(encodable(text, getattr(stream, "encoding", None)), file=stream, flush=True)
@@ -91,20 +103,20 @@ class Console:
     def _paint(self, text: str, style: str) -> str:
         return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if self.color else text
 
-    def say(self, message: str) -> None:
+    def say(self, message: str, prefix: str = "") -> None:
         """Narration on stderr (suppressed by --quiet)."""
         if not self.quiet:
-            self.talk(message)
+            self.talk(message, prefix)
 
     def success(self, message: str) -> None:
-        self.say(self._paint("✓ ", "green") + message)
+        self.say(message, self._paint("✓ ", "green"))
 
     def warn(self, message: str) -> None:
-        self.talk(self._paint("warning: ", "yellow") + message)
+        self.talk(message, self._paint("warning: ", "yellow"))
 
     def error(self, message: str, hint: str | None = None) -> None:
-        message = redact(message)
-        hint = redact(hint) if hint else hint
+        message = escape_controls(redact(message))
+        hint = escape_controls(redact(hint)) if hint else hint
         if self.json_errors:
             self._emit(self.err, json.dumps({"error": message, "hint": hint}))
             return
@@ -114,26 +126,35 @@ class Console:
 
     # ------------------------------------------------------------ stdout
 
+    def _data(self, text: str) -> str:
+        """Data for stdout: exact when piped; on a terminal, controls are escaped."""
+        return escape_controls(text) if self.out_tty else text
+
     def write(self, text: str) -> None:
         """Raw data on stdout (no newline added), escaped where the stream cannot encode it."""
-        self.out.write(encodable(text, getattr(self.out, "encoding", None)))
+        self.out.write(encodable(self._data(text), getattr(self.out, "encoding", None)))
         self.out.flush()
 
     def line(self, text: str = "") -> None:
-        self._emit(self.out, text)
+        self._emit(self.out, self._data(text))
 
     def json(self, data: Any) -> None:
-        self._emit(self.out, json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        self._emit(
+            self.out, _json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        )
 
     def jsonl(self, data: Any) -> None:
-        self._emit(self.out, json.dumps(data, ensure_ascii=False, default=str))
+        self._emit(self.out, _json_safe(json.dumps(data, ensure_ascii=False, default=str)))
 
     def table(
         self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
     ) -> None:
         """A rich table on a terminal; tab-separated rows (with a header) when piped."""
         encoding = getattr(self.out, "encoding", None)
-        cells = [["" if c is None else encodable(str(c), encoding) for c in row] for row in rows]
+        cells = [
+            ["" if c is None else encodable(escape_controls(str(c)), encoding) for c in row]
+            for row in rows
+        ]
         if not self.out_tty:
             self.line("\t".join(c.upper() for c in columns))
             for row in cells:
@@ -156,7 +177,7 @@ class Console:
         """Key/value lines (``key<TAB>value`` when piped)."""
         width = max((len(k) for k, _ in pairs), default=0)
         for key, value in pairs:
-            text = "" if value is None else str(value)
+            text = "" if value is None else escape_controls(str(value))
             if self.out_tty:
                 self.line(f"{key.ljust(width)}  {text}")
             else:
