@@ -34,11 +34,39 @@ def is_gzip(body: bytes) -> bool:
     return body[:2] == GZIP_MAGIC
 
 
+def _inflates_past(body: bytes, limit: int) -> bool:
+    """Whether the gzip members in ``body`` decompress to more than ``limit`` bytes
+    (a gzip bomb), found without producing more than ``limit + 1`` bytes."""
+    import zlib
+
+    total, data = 0, body
+    while data[:2] == GZIP_MAGIC:
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            total += len(inflater.decompress(data, limit + 1 - total))
+        except zlib.error:
+            return False  # corrupt: gzip.decompress reports it
+        if total > limit:
+            return True
+        if not inflater.eof:
+            return False  # truncated: gzip.decompress reports it
+        data = inflater.unused_data
+    return False
+
+
 def gunzip(body: bytes) -> bytes:
-    """Decompress a gzip body; ``CorruptBody`` for a corrupt or truncated one."""
+    """Decompress a gzip body; ``CorruptBody`` for a corrupt or truncated one, a
+    UsageError for one that decompresses to more than ``MAX_BODY``."""
     import gzip
     import zlib
 
+    from hookctl.stdio import MAX_BODY, size_text
+
+    if _inflates_past(body, MAX_BODY):
+        raise UsageError(
+            f"the gzip body decompresses to more than {size_text(MAX_BODY)}",
+            "a webhook body is far smaller: check that this is the captured body",
+        )
     try:
         return gzip.decompress(body)
     except (OSError, zlib.error, EOFError) as exc:

@@ -31,7 +31,14 @@ def build_payload(event_type: str, overrides: list[str] | None, data: Path | Non
 
     if data is not None:
         try:
-            payload = json.loads(data.read_bytes())
+            from hookctl.stdio import MAX_BODY, read_capped, size_text
+
+            raw = read_capped(str(data), MAX_BODY)
+            if raw is None:
+                raise UsageError(
+                    f"{data} is larger than {size_text(MAX_BODY)}", "give a webhook-sized payload"
+                )
+            payload = json.loads(raw)
         except OSError as exc:
             raise UsageError(f"cannot read {data}: {exc.strerror}", "check the path") from None
         except ValueError as exc:

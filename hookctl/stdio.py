@@ -18,6 +18,29 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 
+# What hookctl reads at most (a file, stdin): /dev/zero or a runaway pipe ends in an
+# error, not in memory exhaustion. Documented in the README ("Limits").
+MAX_BODY = 64 * 1024 * 1024  # a webhook body, a captured request, a --data payload
+MAX_SECRET_FILE = 64 * 1024  # a --secret-file (secrets are tens of bytes)
+MAX_KEY_FILE = 1024 * 1024  # a service-account key (a few KB)
+
+
+def size_text(limit: int) -> str:
+    """``64 MiB``, ``64 KiB``: a limit as the README writes it."""
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
+
+
+def read_capped(path: str, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the file at ``path``, or ``None`` if it holds more
+    (never reads past ``limit + 1``). ``OSError`` as ``open`` raises it."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
+
+
 def _isatty(stream: object) -> bool:
     try:
         return bool(stream.isatty())  # type: ignore[attr-defined]
@@ -43,14 +66,18 @@ class Stdin:
         raw = data.encode() if isinstance(data, str) else data
         return cls(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"), tty=tty)
 
-    def read_bytes(self) -> bytes | None:
-        """All of stdin, undecoded; ``None`` if there is none or a person would type it."""
+    def read_bytes(self, limit: int | None = None) -> bytes | None:
+        """All of stdin, undecoded; ``None`` if there is none or a person would type it.
+
+        With ``limit``, at most ``limit + 1`` bytes are read: a longer result means
+        stdin held more than ``limit``."""
         if self.stream is None or self.tty:
             return None
+        size = -1 if limit is None else limit + 1
         buffer = getattr(self.stream, "buffer", None)
         if buffer is not None:
-            return bytes(buffer.read())
-        data = self.stream.read()
+            return bytes(buffer.read(size))
+        data = self.stream.read(size)
         return data if isinstance(data, bytes) else str(data).encode("utf-8")
 
     def read_text(self) -> str:

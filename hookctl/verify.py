@@ -93,16 +93,27 @@ def _text(value: str, what: str, hint: str) -> str:
 
 def read_input(path: str | None, stdin: Stdin) -> bytes:
     """Raw bytes of a file, or of stdin for ``None`` or ``-``; never decoded."""
+    from hookctl.stdio import MAX_BODY, read_capped, size_text
+
     if path in (None, "-"):
-        data = stdin.read_bytes()
+        data = stdin.read_bytes(MAX_BODY)
         if data is None:
             raise UsageError("no body: stdin is a terminal", "pass --body FILE or pipe the body in")
-        return data
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+        if len(data) > MAX_BODY:
+            data = None
+        where = "stdin"
+    else:
+        try:
+            data = read_capped(path, MAX_BODY)
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+        where = path
+    if data is None:
+        raise UsageError(
+            f"the body in {where} is larger than {size_text(MAX_BODY)}",
+            "a webhook body is far smaller: check that this is the captured body",
+        )
+    return data
 
 
 def gather_secrets(
@@ -113,6 +124,8 @@ def gather_secrets(
     Explicit sources (--secret-env, --secret-file) win; otherwise
     STREAM_API_SECRET, then the profile (the usual precedence).
     """
+    from hookctl.stdio import MAX_SECRET_FILE, read_capped, size_text
+
     secrets: list[tuple[str, str]] = []
     for var in secret_envs:
         value = require_env(var, f"export {var}=... or use --secret-file")
@@ -120,8 +133,13 @@ def gather_secrets(
         secrets.extend((f"env:{var}", v) for v in _split(value))
     for path in secret_files:
         try:
-            with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8").strip()
+            raw = read_capped(path, MAX_SECRET_FILE)
+            if raw is None:
+                raise UsageError(
+                    f"secret file {path} is larger than {size_text(MAX_SECRET_FILE)}",
+                    "the file should hold the API secret (one per line when rotating)",
+                )
+            text = raw.decode("utf-8").strip()
         except OSError as exc:
             raise UsageError(
                 f"cannot read secret file {path}: {exc.strerror}", "check the path"

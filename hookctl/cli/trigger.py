@@ -16,7 +16,10 @@ def trigger(
     ctx: typer.Context,
     event: Annotated[str, typer.Argument(help="Event type, e.g. message.new.")],
     to: Annotated[str, typer.Option("--to", help="The endpoint to POST to.")],
-    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many events.")] = 1,
+    count: Annotated[
+        int,
+        typer.Option("--count", "-n", min=1, max=10_000, help="How many events (at most 10,000)."),
+    ] = 1,
     sets: Sets = None,
     data: DataFile = None,
     concurrency: Annotated[

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from hookctl.errors import ValidationFailed
+from hookctl.stdio import MAX_KEY_FILE, read_capped, size_text
 
 if TYPE_CHECKING:
     from hookctl.stdio import Stdin
@@ -225,8 +226,13 @@ def read_key(file: str | None, env_var: str | None, stdin: Stdin) -> ServiceAcco
         return check_key(stdin.read_text(), source="the key on stdin")
     assert file is not None
     try:
-        with open(file, encoding="utf-8") as handle:
-            text = handle.read()
+        raw = read_capped(file, MAX_KEY_FILE)
+        if raw is None:
+            raise UsageError(
+                f"key file {file} is larger than {size_text(MAX_KEY_FILE)}",
+                "give the service account's JSON key file (a few KB)",
+            )
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read key file {file}: {exc.strerror}", "check the path") from None
     except UnicodeDecodeError:
