@@ -12,6 +12,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from hookctl import __version__
+from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.output import Console
 from hookctl.errors import ExitStatus, HookctlError, exit_status
@@ -184,10 +185,9 @@ def root(
         float | None,
         typer.Option(
             "--timeout",
-            min=0.1,
-            max=3600,
+            parser=O.TIMEOUT,
             help="Seconds each network call may take, retries included (Stream API, GCS, "
-            "token); default 10. [env var: HOOKCTL_TIMEOUT]",
+            "token); 0.1 to 3600, default 10. [env var: HOOKCTL_TIMEOUT]",
         ),
     ] = None,
     verbose: Annotated[

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.envvars import require_env
 from hookctl.errors import UsageError
@@ -36,7 +37,9 @@ def listen(
     ] = 200,
     fail_rate: Annotated[
         float,
-        typer.Option("--fail-rate", min=0.0, max=1.0, help="Answer 500 to this share of requests."),
+        typer.Option(
+            "--fail-rate", parser=O.Finite(0.0, 1.0), help="Answer 500 to this share of requests."
+        ),
     ] = 0.0,
     save_dir: Annotated[
         Path | None,

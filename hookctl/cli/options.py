@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from typing import Annotated, Any
 
 import typer
+
+
+class Finite:
+    """A parser for a float option in ``[low, high]``: ``nan`` is "not a number",
+    ``inf``/``1e308`` are out of range; Typer prefixes ``Invalid value for '--timeout'``."""
+
+    def __init__(self, low: float, high: float, unit: str = "") -> None:
+        self.low, self.high, self.unit = low, high, unit
+
+    def _bounds(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.low:g} to {self.high:g}{unit}"
+
+    def __call__(self, value: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise typer.BadParameter(f"{value!r} is not a number; give {self._bounds()}") from None
+        if math.isnan(number):
+            raise typer.BadParameter(f"{value!r} is not a number (NaN); give {self._bounds()}")
+        if not self.low <= number <= self.high:  # also inf and 1e308
+            raise typer.BadParameter(f"{value} is out of range; give {self._bounds()}")
+        return number
+
+
+TIMEOUT = Finite(0.1, 3600, "seconds")  # the global --timeout, as HOOKCTL_TIMEOUT
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 Jsonl = Annotated[
@@ -59,11 +86,18 @@ MaxAttempts = Annotated[
     ),
 ]
 AttemptTimeout = Annotated[
-    float, typer.Option("--attempt-timeout", min=0.01, help="Seconds per attempt (Stream: 6).")
+    float,
+    typer.Option(
+        "--attempt-timeout",
+        parser=Finite(0.01, 3600, "seconds"),
+        help="Seconds per attempt (Stream: 6).",
+    ),
 ]
 Deadline = Annotated[
     float,
     typer.Option(
-        "--deadline", min=0.01, help="Seconds for one delivery with all its retries (Stream: 15)."
+        "--deadline",
+        parser=Finite(0.01, 86400, "seconds"),
+        help="Seconds for one delivery with all its retries (Stream: 15).",
     ),
 ]

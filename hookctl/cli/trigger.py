@@ -26,7 +26,10 @@ def trigger(
         int, typer.Option("--concurrency", "-c", min=1, help="Deliveries in flight at once.")
     ] = 16,
     rate: Annotated[
-        float | None, typer.Option("--rate", min=0.01, help="Events per second.")
+        float | None,
+        typer.Option(
+            "--rate", parser=O.Finite(0.01, 1_000_000, "per second"), help="Events per second."
+        ),
     ] = None,
     max_attempts: O.MaxAttempts = None,
     attempt_timeout: O.AttemptTimeout = 6.0,

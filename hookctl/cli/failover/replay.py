@@ -72,7 +72,9 @@ def replay(
     rate: Annotated[
         float,
         typer.Option(
-            "--rate", min=0, help="At most this many deliveries per second (0: no limit)."
+            "--rate",
+            parser=O.Finite(0, 1_000_000, "per second"),
+            help="At most this many deliveries per second (0: no limit).",
         ),
     ] = 50,
     limit: Annotated[
