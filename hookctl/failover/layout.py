@@ -32,14 +32,17 @@ from typing import Any
 from hookctl.errors import UsageError
 
 DAY = timedelta(days=1)
+# ASCII digits only: `\d` and int() would read full-width or Arabic-Indic digits
+# ("１２-…") as a timestamp Stream never writes.
 _NAME = re.compile(
-    r"^(?P<prefix>(?:.*/)?)(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/"
-    r"(?P<ts>\d{1,12})-(?P<middle>[^/]+)\.json$"
+    r"^(?P<prefix>(?:.*/)?)(?P<y>[0-9]{4})/(?P<m>[0-9]{2})/(?P<d>[0-9]{2})/"
+    r"(?P<ts>[0-9]{1,12})-(?P<middle>[^/]+)\.json$"
 )
+_UNICODE_DIGITS = re.compile(r"^(?:.*/)?\d{4}/\d{2}/\d{2}/\d{1,12}-[^/]+\.json$")
 _UUID_TAIL = re.compile(
     r"-(?P<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
-_RELATIVE = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|m|h|d|w)$")
+_RELATIVE = re.compile(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>s|m|h|d|w)$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -107,6 +110,8 @@ class NameParser:
             return problem
         match = _NAME.match(name)
         if match is None:
+            if _UNICODE_DIGITS.match(name):
+                return "date folder or timestamp has non-ASCII digits"
             return "name outside Stream's failover layout"
         try:
             day = date(int(match["y"]), int(match["m"]), int(match["d"]))

@@ -119,11 +119,25 @@ class Stats:
         return self.delivered + self.failed
 
 
+REASON_LIMIT = 200  # characters of a failed_by_reason key (README: "Output")
+
+
+def reason_key(text: str, limit: int = REASON_LIMIT) -> str:
+    """A ``failed_by_reason`` key: the reason whole, or, past ``limit`` characters,
+    cut at a word boundary and ended with an ellipsis (never mid-word)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
+
+
 def reason_of(result: DeliveryResult) -> str:
     if result.status is not None and not 200 <= result.status < 300:
         return f"HTTP {result.status}"
     error = result.error or "failed"
-    return error.split(" (gave up")[0].split(":")[0][:60]
+    return reason_key(error.split(" (gave up")[0].split(": ")[0])
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from hookctl.failover.outcome import (
     PlanSample,
     ReplayReport,
     Stats,
+    reason_key,
     reason_of,
 )
 from hookctl.failover.select import Candidate, Finder, Skipped
@@ -265,6 +266,8 @@ class Replayer:
             except MalformedObject as exc:
                 problem = exc.reason
             else:
+                problem = _name_mismatch(candidate, envelope)
+            if problem is None:
                 if not candidate.decided and not self.finder.selection.by_envelope(
                     envelope.event_type, envelope.original_hook_id, envelope.failed_at
                 ):
@@ -287,7 +290,7 @@ class Replayer:
 
     def _refuse(self, item: Listed, envelope: Envelope, refusal: Refusal) -> None:
         self.stats.refused += 1
-        self.stats.reasons[f"refused: {refusal.reason.split(' (')[0]}"[:90]] += 1
+        self.stats.reasons[reason_key(f"refused: {refusal.reason.split(' (')[0]}")] += 1
         self._record_failure(
             Failure(
                 item,
@@ -377,7 +380,7 @@ class Replayer:
         try:
             await self.bucket.move(item, destination)
         except Exception as exc:  # delivered is delivered: the journal has it; report only
-            self.stats.reasons[f"archive failed: {exc}"[:80]] += 1
+            self.stats.reasons[reason_key(f"archive failed: {exc}")] += 1
             return
         self.stats.archived += 1
 
@@ -436,6 +439,17 @@ class Replayer:
             self.stats.first.append(
                 PlanSample(item.name, envelope.event_type, envelope.failed_at, url, size)
             )
+
+
+def _name_mismatch(candidate: Candidate, envelope: Envelope) -> str | None:
+    """Why an object whose name and envelope name different hooks is malformed."""
+    named = candidate.parsed.hook_id if candidate.parsed is not None else None
+    if named is None or named.lower() == str(envelope.original_hook_id).lower():
+        return None
+    return (
+        f"the name's hook id {named} differs from the envelope's original_hook_id "
+        f"{printable(str(envelope.original_hook_id))[:80]}"
+    )
 
 
 def _cancelling() -> bool:

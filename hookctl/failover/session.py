@@ -144,7 +144,10 @@ def replay_options(
     if target is None and get_app is not None:  # without --to the app decides (targets.py)
         from hookctl.failover.targets import Destinations
 
-        destinations = Destinations.from_app(source.app if source.app is not None else get_app())
+        destinations = Destinations.from_app(
+            source.app if source.app is not None else get_app(),
+            bucket=source.bucket if source.from_hook else None,
+        )
     return Options(
         target=target,
         destinations=destinations,

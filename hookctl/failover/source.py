@@ -47,6 +47,7 @@ class Source:
     notes: list[str] = field(default_factory=list)
     timeout: float = DEFAULT_TIMEOUT  # the global --timeout: each GCS call and token refresh
     app: dict[str, Any] | None = None  # the live app, when the caller read it (one GET a run)
+    from_hook: bool = False  # the bucket came from a hook's failover_config, not --bucket
 
 
 def resolve_source(
@@ -82,6 +83,7 @@ def resolve_source(
         [str(h.get("id")) for h in hooks if h.get("id")],
         frozenset({str(chosen["id"])}) if hook else frozenset(),
         timeout=timeout,
+        from_hook=True,
     )
     if key is None and config.get("gcs_credentials"):
         try:

@@ -13,6 +13,14 @@ with its own reason, when that hook no longer exists, is not a webhook, or when
 the envelope names a URL other than the hook's current one (an attacker's URL,
 or a hook that was repointed since: replay those with ``--to``). With ``--to
 URL`` every event goes to the one URL the operator chose.
+
+The hook is also the judge of what it receives and where its failures are kept:
+an event type outside the hook's ``event_types`` (empty: all) is refused, and
+when the run reads the bucket a hook's ``failover_config`` names (not an explicit
+``--bucket``), an envelope naming a hook whose ``failover_config`` points at
+another bucket is refused: a writer of hook A's bucket cannot reach hook B.
+(The object name's hook id must match the envelope's ``original_hook_id``, with
+or without ``--to``: that check is the replay job's, it makes the object malformed.)
 """
 
 from __future__ import annotations
@@ -34,10 +42,15 @@ class Destinations:
     """Resolves each envelope to the URL it may be sent to, or a Refusal."""
 
     def __init__(
-        self, to: str | None = None, hooks: list[dict[str, Any]] | None = None, app_id: str = "app"
+        self,
+        to: str | None = None,
+        hooks: list[dict[str, Any]] | None = None,
+        app_id: str = "app",
+        bucket: str | None = None,
     ) -> None:
         self.to = to
         self.app_id = app_id
+        self.bucket = bucket  # the bucket read, when a hook's failover_config chose it
         self.hooks = {
             str(h.get("id")): h for h in hooks or [] if isinstance(h, dict) and h.get("id")
         }
@@ -47,10 +60,12 @@ class Destinations:
         return cls(to=url)
 
     @classmethod
-    def from_app(cls, app: dict[str, Any]) -> Destinations:
+    def from_app(cls, app: dict[str, Any], bucket: str | None = None) -> Destinations:
+        """``bucket``: the failover bucket the run reads when a hook's failover_config
+        named it (``None`` for an explicit ``--bucket``)."""
         hooks = app.get("event_hooks")
         app_id = str(app.get("id") or app.get("name") or "app")
-        return cls(hooks=hooks if isinstance(hooks, list) else [], app_id=app_id)
+        return cls(hooks=hooks if isinstance(hooks, list) else [], app_id=app_id, bucket=bucket)
 
     def resolve(self, hook_id: str, envelope_url: str, event_type: str) -> str | Refusal:
         if self.to is not None:
@@ -60,6 +75,16 @@ class Destinations:
             return Refusal(f"hook {hook_id} no longer exists in the app (replay it with --to URL)")
         if hook.get("hook_type", "webhook") != "webhook" or not hook.get("webhook_url"):
             return Refusal(f"hook {hook_id} is not a webhook hook with a URL")
+        types = hook.get("event_types") or []
+        if isinstance(types, list) and types and event_type not in types:
+            return Refusal(f"hook {hook_id} does not receive {event_type} (not in its event_types)")
+        if self.bucket is not None:
+            config = hook.get("failover_config")
+            if not isinstance(config, dict) or str(config.get("gcs_bucket") or "") != self.bucket:
+                return Refusal(
+                    f"hook {hook_id}'s failover_config does not point at bucket {self.bucket} "
+                    "(an object of another hook's bucket)"
+                )
         template = str(hook["webhook_url"]).strip()
         current = fill_template(template, app_id=self.app_id, event_type=event_type)
         if envelope_url.strip() not in (template, current):
