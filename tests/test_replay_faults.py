@@ -265,7 +265,7 @@ def test_follow_replays_new_objects_as_they_land_and_stops_on_sigterm() -> None:
                 BUCKET,
                 object_name(PATH, when, "message.new", f"{HOOK[:-2]}{i:02d}"),
                 envelope(
-                    hook_id=HOOK,
+                    hook_id=f"{HOOK[:-2]}{i:02d}",  # the name's hook id: else malformed
                     url="https://example.invalid/hook",
                     event_type="message.new",
                     error="timeout",

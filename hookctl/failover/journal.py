@@ -6,12 +6,14 @@ outcomes arrive (one transaction per event-loop turn). WAL with ``synchronous=NO
 A row says ``delivered`` only after the receiver answered 2xx.
 
 One replay per journal: two runs sharing a journal would each see an event as
-not yet delivered and both send it. Opening takes an exclusive ``flock`` on a
-sibling ``<journal>.lock`` (released by the kernel when the process dies, even
-by SIGKILL) and writes who holds it (pid, host, start time) into it; a second
-run fails at once naming the first, or waits with ``wait=True``. A file that
-is not a journal (garbage, another database, a corrupted page) is refused
-before anything is sent.
+not yet delivered and both send it. Opening takes an exclusive ``flock`` on
+the journal file itself (its inode: a hard link or another spelling of the path
+is the same lock; released by the kernel when the process dies, even by
+SIGKILL; on Linux independent of SQLite's own POSIX locks) and records who
+holds it (pid, host, start time) in an extended attribute of the journal and in
+a sibling ``<journal>.lock``; a second run fails at once naming the first, or
+waits with ``wait=True``. A file that is not a journal (garbage, another
+database, a corrupted page) is refused before anything is sent.
 """
 
 from __future__ import annotations
@@ -79,52 +81,34 @@ class Journal:
     # ------------------------------------------------------------ one run at a time
 
     def _lock(self, wait: bool, poll: float) -> int:
-        path = self.path
-        lock = path.with_name(f"{path.name}.lock")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as exc:
-            raise HookctlError(
-                f"cannot open the journal lock {lock}: {exc.strerror}",
-                "pass --journal FILE in a directory you own (a symlink there is refused)",
-            ) from None
         while True:
+            fd = self._journal_fd()
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not wait:
-                    holder = _holder(fd)
-                    os.close(fd)
-                    raise JournalBusy(
-                        f"the replay journal {path} is in use by another replay ({holder})",
-                        "wait for it to finish, pass --wait to queue behind it, or use "
-                        "another --journal",
-                    ) from None
-                time.sleep(poll)
+                if self._try_lock(fd, wait, poll):
+                    break
             except BaseException:
                 os.close(fd)
                 raise
-        info = {
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+            os.close(fd)  # moved aside or replaced meanwhile: lock what the path names now
+        info = json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+        ).encode()
+        with contextlib.suppress(OSError):  # the holder, for a run through any hard link
+            os.setxattr(fd, _HOLDER_XATTR, info)
+        with contextlib.suppress(OSError):  # ... and where xattrs are not supported
+            _write_sidecar(self._sidecar, info)
         return fd
 
-    def _unlock(self) -> None:
-        if self._lock_fd >= 0:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._lock_fd, 0)
-            os.close(self._lock_fd)  # closing releases the flock
-            self._lock_fd = -1
+    @property
+    def _sidecar(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.lock")
 
-    # ------------------------------------------------------------ a real journal only
-
-    def _open(self) -> None:
+    def _journal_fd(self) -> int:
+        """An fd of the journal file (created empty-but-valid if missing): the lock's object."""
         path = self.path
         if path.is_symlink():
             raise HookctlError(
@@ -132,8 +116,52 @@ class Journal:
                 "pass --journal with a regular file",
             )
         try:
-            if not path.exists() or path.stat().st_size == 0:
-                _create(path)  # complete or absent, even if killed meanwhile
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                _create(path)  # complete or absent; never replaces one another run made
+            return os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except (OSError, sqlite3.Error) as exc:
+            raise HookctlError(
+                f"cannot open the replay journal {path}: {exc}",
+                "pass --journal FILE in a directory you own (a symlink there is refused)",
+            ) from None
+
+    def _try_lock(self, fd: int, wait: bool, poll: float) -> bool:
+        """Lock ``fd``; False if the path no longer names that file (retry)."""
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait:
+                    holder = _holder(fd, self._sidecar)
+                    raise JournalBusy(
+                        f"the replay journal {self.path} is in use by another replay ({holder})",
+                        "wait for it to finish, pass --wait to queue behind it, or use "
+                        "another --journal",
+                    ) from None
+                time.sleep(poll)
+        try:
+            now = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        held = os.fstat(fd)
+        return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
+
+    def _unlock(self) -> None:
+        if self._lock_fd >= 0:
+            with contextlib.suppress(OSError):
+                os.removexattr(self._lock_fd, _HOLDER_XATTR)
+            with contextlib.suppress(OSError):
+                _write_sidecar(self._sidecar, b"")
+            os.close(self._lock_fd)  # closing releases the flock (after SQLite closed its own)
+            self._lock_fd = -1
+
+    # ------------------------------------------------------------ a real journal only
+
+    def _open(self) -> None:
+        path = self.path
+        try:
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as exc:
             raise HookctlError(
@@ -286,17 +314,38 @@ def _create(path: Path) -> None:
         finally:
             db.close()
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
+        with contextlib.suppress(FileExistsError):  # another run made it first: use theirs
+            os.link(tmp, path)
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise
 
 
-def _holder(fd: int) -> str:
-    """Who holds a journal lock, from what it wrote there."""
+_HOLDER_XATTR = "user.hookctl.replay"
+
+
+def _write_sidecar(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
-        info = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, data, 0)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int, sidecar: Path) -> str:
+    """Who holds a journal's lock: from the journal's extended attribute, else the
+    sidecar ``<journal>.lock`` the holder wrote."""
+    try:
+        raw = os.getxattr(fd, _HOLDER_XATTR)
+    except OSError:
+        try:
+            with open(sidecar, "rb") as handle:
+                raw = handle.read(4096)
+        except OSError:
+            raw = b""
+    try:
+        info = json.loads(raw or b"{}")
         return f"pid {int(info['pid'])} on {str(info['host'])[:100]}, started {str(info['started'])[:40]}"
     except (OSError, ValueError, KeyError, TypeError):
         return "holder unknown"
