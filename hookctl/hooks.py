@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hookctl.errors import NotFound, UsageError
+from hookctl.redact import mask_url_password
 
 Hook = dict[str, Any]
 MASK = "********"
@@ -180,17 +181,23 @@ def _shown(name: str, value: Any, show_secrets: bool) -> Any:
         return mask_failover(value)
     if _is_secret_field(name) and value and not show_secrets:
         return MASK
+    if name == "webhook_url" and isinstance(value, str) and not show_secrets:
+        return mask_url_password(value)
     return value
 
 
 def diff(before: list[Hook], after: list[Hook], *, show_secrets: bool = False) -> list[Change]:
     """What changes from ``before`` to ``after``, hook by hook and field by field."""
+
+    def shown(hook: Hook) -> str:
+        return target(hook) if show_secrets else mask_url_password(target(hook))
+
     old_by_id = {h["id"]: h for h in before if h.get("id")}
     new_ids = {h["id"] for h in after if h.get("id")}
     changes: list[Change] = []
     for hook in before:
         if hook.get("id") and hook["id"] not in new_ids:
-            changes.append(Change("remove", hook["id"], str(hook.get("hook_type")), target(hook)))
+            changes.append(Change("remove", hook["id"], str(hook.get("hook_type")), shown(hook)))
     for hook in after:
         old = old_by_id.get(hook.get("id")) if hook.get("id") else None
         fields: dict[str, tuple[Any, Any]]
@@ -199,7 +206,7 @@ def diff(before: list[Hook], after: list[Hook], *, show_secrets: bool = False) -
                 k: (None, _shown(k, v, show_secrets)) for k, v in sorted(comparable(hook).items())
             }
             changes.append(
-                Change("add", hook.get("id"), str(hook.get("hook_type")), target(hook), fields)
+                Change("add", hook.get("id"), str(hook.get("hook_type")), shown(hook), fields)
             )
             continue
         a, b = comparable(old), comparable(hook)
@@ -218,7 +225,7 @@ def diff(before: list[Hook], after: list[Hook], *, show_secrets: bool = False) -
                     )
         if fields:
             changes.append(
-                Change("update", hook["id"], str(hook.get("hook_type")), target(hook), fields)
+                Change("update", hook["id"], str(hook.get("hook_type")), shown(hook), fields)
             )
     return changes
 
@@ -254,11 +261,14 @@ def mask_failover(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def mask_hook(hook: Hook) -> Hook:
-    """A copy of ``hook`` with secret values replaced by ``********``."""
+    """A copy of ``hook`` with secret values replaced by ``********`` (and the password
+    of a ``webhook_url`` with userinfo: ``https://user:********@host/``)."""
     shown = dict(hook)
     for key in SECRET_KEYS:
         if shown.get(key):
             shown[key] = MASK
+    if isinstance(shown.get("webhook_url"), str):
+        shown["webhook_url"] = mask_url_password(shown["webhook_url"])
     if isinstance(shown.get("failover_config"), dict):
         shown["failover_config"] = mask_failover(shown["failover_config"])
     return shown
@@ -272,6 +282,12 @@ def looks_masked(value: Any) -> bool:
     return "***" in value or "•••" in value or "redacted" in lowered or value == "<hidden>"
 
 
+def _masked_url(value: Any) -> bool:
+    """A URL whose userinfo password was masked for display (writing it back would
+    replace the real password)."""
+    return isinstance(value, str) and f":{MASK}@" in value
+
+
 def masked_secrets(hooks: list[Hook]) -> list[tuple[str, str]]:
     """(hook id, field) for every secret that looks masked rather than real."""
     found = []
@@ -279,10 +295,41 @@ def masked_secrets(hooks: list[Hook]) -> list[tuple[str, str]]:
         for key in SECRET_KEYS:
             if looks_masked(hook.get(key)):
                 found.append((str(hook.get("id") or "(new)"), key))
+        if _masked_url(hook.get("webhook_url")):
+            found.append((str(hook.get("id") or "(new)"), "webhook_url's password"))
         failover = hook.get("failover_config")
         for key in FAILOVER_SECRETS:
             if isinstance(failover, dict) and looks_masked(failover.get(key)):
                 found.append((str(hook.get("id") or "(new)"), f"failover_config.{key}"))
+    return found
+
+
+def copied_credentials(
+    before: list[Hook], after: list[Hook], credentials: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(hook id, field) for each secret of an added or changed hook whose value is one of
+    hookctl's own ``credentials`` (the app's API secret), however it got there: a flag,
+    ``env:MY_X`` holding the same value, a ``file:`` with it in."""
+    held = {c.strip() for c in credentials if isinstance(c, str) and len(c.strip()) >= 4}
+    if not held:
+        return []
+    old_by_id = {h.get("id"): h for h in before if h.get("id")}
+    found = []
+    for hook in after:
+        old = old_by_id.get(hook.get("id")) if hook.get("id") else None
+        if old is not None and same_hook(old, hook):
+            continue
+        hook_id = str(hook.get("id") or "(new)")
+        for key in SECRET_KEYS:
+            value = hook.get(key)
+            if isinstance(value, str) and value.strip() in held:
+                found.append((hook_id, key))
+        failover = hook.get("failover_config")
+        if isinstance(failover, dict):
+            for key in FAILOVER_SECRETS:
+                value = failover.get(key)
+                if isinstance(value, str) and value.strip() in held:
+                    found.append((hook_id, f"failover_config.{key}"))
     return found
 
 
@@ -381,13 +428,15 @@ def secrets_text(hook: Hook) -> str:
     return " ".join(parts) or "-"
 
 
-def list_row(hook: Hook) -> list[str]:
-    """One hook as a row of ``hooks list`` (columns: ``LIST_COLUMNS``)."""
+def list_row(hook: Hook, *, show_secrets: bool = False) -> list[str]:
+    """One hook as a row of ``hooks list`` (columns: ``LIST_COLUMNS``); a URL's
+    userinfo password masked unless ``show_secrets``."""
+    where = target(hook)
     return [
         str(hook.get("id", "")),
         str(hook.get("hook_type", "")),
         "yes" if hook.get("enabled") else "no",
-        target(hook),
+        where if show_secrets else mask_url_password(where),
         filter_text(hook),
         failover_text(hook),
     ]

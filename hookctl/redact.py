@@ -9,7 +9,8 @@ traceback passes ``redact`` before it is printed. It masks:
   stdin; each also in its JSON-escaped and ``repr`` forms, so a secret quoted
   inside an error message is caught too;
 - any PEM block (``-----BEGIN … KEY-----``), known or not;
-- values that follow a secret-looking name (``sqs_secret='…'``, ``"private_key": "…"``).
+- values that follow a secret-looking name (``sqs_secret='…'``, ``"private_key": "…"``);
+- the password of a URL with userinfo (``https://user:********@host/…``).
 
 Secrets are remembered per process (``remember``, ``remember_hooks``); the set only
 grows. Standard library only.
@@ -38,6 +39,17 @@ _NAMED = re.compile(
     r"""\s*[:=]\s*)(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,;)}\]]+)""",
     re.IGNORECASE,
 )
+
+
+# scheme://user:password@ : the password part (userinfo ends at the first "@" before any "/")
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^/\s@:]*:)([^/\s@]+)@")
+
+
+def mask_url_password(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` URL masked."""
+    if "@" not in text:
+        return text
+    return _URL_PASSWORD.sub(lambda m: f"{m[1]}{MASK}@" if m[2] != MASK else m[0], text)
 
 
 def is_secret_name(name: str) -> bool:
@@ -106,7 +118,7 @@ def redact(text: str) -> str:
             text = text.replace(secret, MASK)
     text = _PEM.sub(MASK, text)
     text = _PEM_ESCAPED.sub(MASK, text)
-    return _NAMED.sub(_mask_named, text)
+    return mask_url_password(_NAMED.sub(_mask_named, text))
 
 
 def _mask_named(match: re.Match[str]) -> str:

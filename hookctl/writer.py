@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +106,23 @@ def check_edit(before: list[H.Hook], after: list[H.Hook]) -> None:
             "would replace the real secret",
             "set the real value on that hook (e.g. `hookctl hooks update ID --secret-env VAR`) "
             "in the same change; nothing was written",
+        )
+
+
+def refuse_copied_credentials(
+    before: list[H.Hook], after: list[H.Hook], credentials: Iterable[str]
+) -> None:
+    """A hook's secret may not be the app's API secret (or another credential hookctl
+    holds): a reference by value (``env:MY_X`` with the same value, a ``file:``) would
+    hand it to whoever can read the hook's queue or bucket. Exit 2; the value is never
+    printed."""
+    copied = H.copied_credentials(before, after, credentials)
+    if copied:
+        where = ", ".join(f"hook {hook_id}: {name}" for hook_id, name in copied)
+        raise ValidationFailed(
+            f"refusing to write: {where} holds the app's API secret",
+            "give the hook a credential of its own (e.g. the IAM user's secret key); "
+            "nothing was written",
         )
 
 
@@ -249,8 +266,11 @@ class SafeWriter:
         shared_lock: AbstractContextManager[Any] | None = None,
         settle: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        credentials: Iterable[str] = (),
     ) -> None:
         from hookctl.lock import local_lock_name
+
+        self.credentials = tuple(credentials)  # never copied into a hook (the API secret)
 
         self.api = api
         self.force_v2 = force_v2  # write event_hooks even to an app not on hooks v2
@@ -295,6 +315,7 @@ class SafeWriter:
             refuse_write(app)
         base = self.api.hooks_of(app)
         after, changes = plan(base, edit)
+        refuse_copied_credentials(base, after, self.credentials)
         if expect is not None and not same_plan(changes, expect):
             raise PlanChanged(
                 "the live hooks changed after you confirmed; the change would now be: "

@@ -118,6 +118,7 @@ class AppContext:
             settings.data_dir or data_dir(),
             force_v2=self.force_v2,
             shared_lock=lease,
+            credentials=[settings.api_secret] if settings.api_secret else [],
         )
 
     def _remember(self, hooks: list[dict[str, Any]]) -> None:

@@ -110,7 +110,7 @@ def route(
                 "yes" if r.hook.get("enabled") else "no",
                 "yes" if r.receives else "no",
                 r.reason,
-                H.target(r.hook),
+                H.target(H.mask_hook(r.hook)),
             ]
             for r in routes
         ],

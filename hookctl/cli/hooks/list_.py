@@ -47,7 +47,7 @@ def list_hooks(
     if as_json:
         actx.console.json(shown)
         return
-    rows = [H.list_row(h) for h in [*hooks, *legacy]]
+    rows = [H.list_row(h, show_secrets=show_secrets) for h in [*hooks, *legacy]]
     if show_secrets:
         columns = (*H.LIST_COLUMNS, "secrets")
         rows = [[*row, H.secrets_text(h)] for row, h in zip(rows, [*hooks, *legacy], strict=True)]
