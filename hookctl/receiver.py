@@ -21,11 +21,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from hookctl.compression import CorruptBody, decode_body
+from hookctl.serving import Server
 from hookctl.signing import verify_any
 
 
@@ -126,8 +127,7 @@ class Receiver:
         self.stop_after: int | None = None
         if save_dir is not None:
             save_dir.mkdir(parents=True, exist_ok=True)
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._server.daemon_threads = True
+        self._server = Server((host, port), self._handler())
         self._thread: threading.Thread | None = None
 
     @property

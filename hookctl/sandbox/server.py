@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +23,7 @@ from hookctl.models import check_arn, check_sqs_url
 from hookctl.sandbox.jobs import Jobs, result
 from hookctl.sandbox.state import RejectedUpdate, SandboxState
 from hookctl.sandbox.tokens import KeyRing, TokenRefused
+from hookctl.serving import Server
 from hookctl.signing import TokenError, decode_jwt
 
 MARKER = "hookctl"  # /_sandbox/health says {"sandbox": "hookctl"}: no Stream host does
@@ -49,8 +50,7 @@ class Fault:
         return self.method in (None, method) and self.api_key in (None, api_key)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(Server):
     allow_reuse_address = True
 
     def __init__(
