@@ -10,7 +10,7 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.envvars import require_env
-from hookctl.errors import UsageError
+from hookctl.errors import ExitStatus, UsageError
 
 if TYPE_CHECKING:
     from hookctl.receiver import Received
@@ -78,6 +78,7 @@ def listen(
     import threading
 
     from hookctl.receiver import Receiver
+    from hookctl.redact import remember
     from hookctl.settings import resolve
     from hookctl.validate import check_url
 
@@ -85,6 +86,7 @@ def listen(
     if forward_to is not None:
         check_url(forward_to, what="--forward-to")
     secrets = [require_env(var) for var in secret_env or []]
+    remember(*secrets)  # never echoed: every line on stderr masks them
     if not secrets:
         found = resolve(flag_profile=actx.profile).api_secret
         if found:
@@ -132,7 +134,10 @@ def listen(
     receiver.stop_after = count
     console.say(f"listening on {receiver.url} (Ctrl-C to stop)")
 
+    interrupted = threading.Event()  # Ctrl-C or SIGTERM, not --count: exit 130
+
     def stop(_signum: int, _frame: object) -> None:
+        interrupted.set()
         receiver.done.set()
 
     signal.signal(signal.SIGTERM, stop)
@@ -141,7 +146,7 @@ def listen(
         while not receiver.done.wait(0.2):
             pass
     except KeyboardInterrupt:
-        pass
+        interrupted.set()
     finally:
         receiver.stop()
     s = receiver.stats
@@ -150,3 +155,5 @@ def listen(
         f"{s.duplicates} duplicate(s), {s.bad_signatures} bad signature(s), "
         f"{s.failed_on_purpose} answered with an error on purpose"
     )
+    if interrupted.is_set():
+        raise typer.Exit(ExitStatus.INTERRUPTED)

@@ -10,8 +10,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
-from hookctl.envvars import require_env
-from hookctl.errors import UsageError
+from hookctl.errors import ExitStatus, UsageError
 
 app = typer.Typer(
     help="Run a local Stream-compatible app-settings API (no Stream account needed).",
@@ -70,12 +69,25 @@ def start(
 
     Example: eval "$(hookctl sandbox start --detach --gcs --bucket demo-failover)"
     """
-    from hookctl.sandbox.run import build, exports, serve_foreground, start_detached
+    from hookctl.cli.common import read_secret
+    from hookctl.sandbox.run import (
+        build,
+        check_secret_env,
+        exports,
+        serve_foreground,
+        start_detached,
+    )
     from hookctl.sandbox.state import DEFAULT_SECRET
     from hookctl.settings import data_dir
 
     actx = app_context(ctx)
-    secret = require_env(secret_env) if secret_env else DEFAULT_SECRET
+    if secret_env:
+        check_secret_env(secret_env)
+    secret = (  # a chosen secret is remembered: every line on stderr (and the log) masks it
+        read_secret(actx, env_var=secret_env, from_stdin=False, label="sandbox API secret")
+        if secret_env
+        else DEFAULT_SECRET
+    )
     if gcs and gcs_endpoint:
         raise UsageError("--gcs and --gcs-endpoint contradict each other", "pass one of them")
     if buckets and not gcs:
@@ -85,7 +97,9 @@ def start(
         extra += [f"--bucket={b}" for b in buckets or []]
         extra += ["--gcs-endpoint", gcs_endpoint] if gcs_endpoint else []
         extra += ["--legacy"] if legacy else []
-        info = start_detached(data_dir(), host, port, state, key, secret, extra=extra)
+        info = start_detached(
+            data_dir(), host, port, state, key, secret, extra=extra, secret_env=secret_env
+        )
         for line in info.exports():
             actx.console.line(line)
         if gcs or gcs_endpoint:
@@ -115,7 +129,7 @@ def start(
             event_log=lambda line: actx.console.say(f"[events] {line}"),
             legacy=legacy,
         )
-        for line in exports(server.url, key, secret):
+        for line in exports(server.url, key, secret, secret_env):
             actx.console.line(line)
         if gcs_endpoint:
             actx.console.line(f"export HOOKCTL_GCS_ENDPOINT={gcs_endpoint}")
@@ -130,6 +144,7 @@ def start(
         if local is not None:
             local.stop()
     actx.console.say("sandbox stopped")
+    raise typer.Exit(ExitStatus.INTERRUPTED)  # it only stops on Ctrl-C/SIGTERM: 130
 
 
 def _child_gcs(url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,13 +24,27 @@ from hookctl.sandbox.state import SandboxState
 from hookctl.settings import private_dir
 
 
-def exports(url: str, api_key: str, api_secret: str) -> list[str]:
-    """Shell lines that point hookctl (and the SDKs) at a sandbox."""
+def exports(url: str, api_key: str, api_secret: str, secret_env: str | None = None) -> list[str]:
+    """Shell lines that point hookctl (and the SDKs) at a sandbox.
+
+    A secret the user chose (``--secret-env VAR``) is never printed: the line
+    refers to the variable instead (``"${VAR}"``); only the well-known default is
+    written by value."""
+    secret = f'"${{{secret_env}}}"' if secret_env else api_secret
     return [
         f"export STREAM_BASE_URL={url}",
         f"export STREAM_API_KEY={api_key}",
-        f"export STREAM_API_SECRET={api_secret}",
+        f"export STREAM_API_SECRET={secret}",
     ]
+
+
+def check_secret_env(var: str) -> None:
+    """Refuse a ``--secret-env`` name the export line could not refer to in a shell."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+        raise UsageError(
+            f"--secret-env {var!r} is not a shell variable name",
+            "use letters, digits and underscores, e.g. --secret-env MY_SANDBOX_SECRET",
+        )
 
 
 @dataclass
@@ -39,9 +54,10 @@ class SandboxInfo:
     api_secret: str
     pid: int
     state_file: str | None = None
+    secret_env: str | None = None
 
     def exports(self) -> list[str]:
-        return exports(self.url, self.api_key, self.api_secret)
+        return exports(self.url, self.api_key, self.api_secret, self.secret_env)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -169,6 +185,7 @@ def start_detached(
     api_secret: str,
     wait: float = 15.0,
     extra: list[str] | None = None,
+    secret_env: str | None = None,
 ) -> SandboxInfo:
     if port and port_in_use(host, port):
         url = f"http://{host}:{port}"
@@ -201,7 +218,11 @@ def start_detached(
         cmd += ["--state", str(state_file)]
     cmd += extra or []
     env = {**os.environ, "HOOKCTL_SANDBOX_SECRET": api_secret}
-    with open(log_path, "ab") as log:
+    # The log holds whatever the sandbox says: owner-only, like the directory (and a
+    # log an older hookctl left 0644 is narrowed), never through a planted symlink.
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "ab") as log:
         proc = subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
@@ -221,7 +242,12 @@ def start_detached(
             )
         if healthy(url, pid=proc.pid):  # our process, not whatever else answers there
             info = SandboxInfo(
-                url, api_key, api_secret, proc.pid, str(state_file) if state_file else None
+                url,
+                api_key,
+                api_secret,
+                proc.pid,
+                str(state_file) if state_file else None,
+                secret_env,
             )
             write_atomic(
                 runtime / f"{port}.json",
