@@ -165,58 +165,20 @@ class Receiver:
         return Handler
 
     def handle(self, headers: dict[str, str], received: bytes) -> int:
+        """One delivery: decode, verify, choose the answer, forward, record. Returns the
+        status to answer with."""
         lower = {k.lower(): v for k, v in headers.items()}
-        webhook_id = lower.get("x-webhook-id", "")
-        signature = lower.get("x-signature")
-        status = self.status
         # Compressed deliveries are decoded as the SDKs do (gzip magic bytes); the
         # signature, the event type and saved bodies use the uncompressed JSON.
-        corrupt = False
-        try:
-            body, compressed, _ = decode_body(received)
-        except CorruptBody:
-            body, compressed, corrupt = received, True, True
-        ok: bool | None = None
-        if self.secrets:
-            ok = (
-                not corrupt
-                and signature is not None
-                and verify_any(body, signature, self.secrets) is not None
-            )
-        try:
-            event_type = str(json.loads(body).get("type", "?"))
-        except (ValueError, AttributeError):
-            event_type = "(corrupt gzip)" if corrupt else "(not JSON)"
-        if corrupt:
-            status = 400  # what an SDK's verify helper makes of it: an invalid webhook
-        if 200 <= status < 300 and self.fail_rate and random.random() < self.fail_rate:
-            status = 500
-        forwarded = None
-        if self.forward_to and status < 300:
-            if ok is True or self.forward_unverified:
-                from hookctl.delivery import forward
-
-                forwarded = forward(self.forward_to, received, headers)  # the bytes received
-            else:
-                forwarded = "not forwarded: signature not verified"
+        body, compressed, corrupt = _decode(received)
+        ok = self._verify(body, lower.get("x-signature"), corrupt)
+        status = self._answer(corrupt)
+        forwarded = self._forward(received, headers, status, ok)
+        event_type = _event_type(body, corrupt)
         with self.lock:
-            self.stats.requests += 1
+            webhook_id = lower.get("x-webhook-id", "")
             duplicate = webhook_id in self.seen
-            if self.save_dir is not None and status < 300 and not duplicate:
-                try:
-                    self._save(webhook_id, body)
-                except OSError:
-                    status = 500  # not saved: not seen either, so a retry can still land
-            if status >= 300:
-                self.stats.failed_on_purpose += 1
-            elif not duplicate:
-                self.seen.add(webhook_id)
-                self.stats.accepted += 1
-                self.stats.by_type[event_type] = self.stats.by_type.get(event_type, 0) + 1
-                if self.keep_bodies:
-                    self.bodies[webhook_id] = body
-            if duplicate:
-                self.stats.duplicates += 1
+            status = self._count(webhook_id, body, event_type, status, duplicate)
             if ok is False:
                 self.stats.bad_signatures += 1
             event = Received(
@@ -236,6 +198,62 @@ class Receiver:
                 self.done.set()
         if self.on_event:
             self.on_event(event)
+        return status
+
+    def _verify(self, body: bytes, signature: str | None, corrupt: bool) -> bool | None:
+        """None without secrets (nothing to check); else whether the signature verified."""
+        if not self.secrets:
+            return None
+        return (
+            not corrupt
+            and signature is not None
+            and verify_any(body, signature, self.secrets) is not None
+        )
+
+    def _answer(self, corrupt: bool) -> int:
+        """The status to answer: the configured one, 400 for a corrupt body (what an
+        SDK's verify helper makes of it), or 500 on purpose at ``fail_rate``."""
+        if corrupt:
+            return 400
+        status = self.status
+        if 200 <= status < 300 and self.fail_rate and random.random() < self.fail_rate:
+            return 500
+        return status
+
+    def _forward(
+        self, received: bytes, headers: dict[str, str], status: int, ok: bool | None
+    ) -> str | None:
+        """Relay the bytes received to ``forward_to`` (verified requests only, unless
+        ``forward_unverified``): the peer's status, an error, or why not forwarded."""
+        if not self.forward_to or status >= 300:
+            return None
+        if ok is not True and not self.forward_unverified:
+            return "not forwarded: signature not verified"
+        from hookctl.delivery import forward
+
+        return forward(self.forward_to, received, headers)
+
+    def _count(
+        self, webhook_id: str, body: bytes, event_type: str, status: int, duplicate: bool
+    ) -> int:
+        """Save and count one delivery (under ``self.lock``); the status, 500 when the
+        body could not be saved (not seen either, so a retry can still land)."""
+        self.stats.requests += 1
+        if self.save_dir is not None and status < 300 and not duplicate:
+            try:
+                self._save(webhook_id, body)
+            except OSError:
+                status = 500
+        if status >= 300:
+            self.stats.failed_on_purpose += 1
+        elif not duplicate:
+            self.seen.add(webhook_id)
+            self.stats.accepted += 1
+            self.stats.by_type[event_type] = self.stats.by_type.get(event_type, 0) + 1
+            if self.keep_bodies:
+                self.bodies[webhook_id] = body
+        if duplicate:
+            self.stats.duplicates += 1
         return status
 
     def _save(self, webhook_id: str, body: bytes) -> None:
@@ -266,6 +284,22 @@ class Receiver:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def _decode(received: bytes) -> tuple[bytes, bool, bool]:
+    """(body, compressed, corrupt): a corrupt gzip body is kept as received."""
+    try:
+        body, compressed, _ = decode_body(received)
+    except CorruptBody:
+        return received, True, True
+    return body, compressed, False
+
+
+def _event_type(body: bytes, corrupt: bool) -> str:
+    try:
+        return str(json.loads(body).get("type", "?"))
+    except (ValueError, AttributeError):
+        return "(corrupt gzip)" if corrupt else "(not JSON)"
 
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -17,13 +17,14 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hookctl.delivery import Deliverer, Delivery, RetryPolicy
-from hookctl.errors import NotFound
-from hookctl.failover.gcs import Bucket, Listed, TooLarge
+from hookctl.failover.fetch import Reader
+from hookctl.failover.gcs import Bucket, Listed
 from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
 from hookctl.failover.layout import printable
 from hookctl.failover.outcome import (
@@ -37,13 +38,13 @@ from hookctl.failover.outcome import (
     reason_key,
     reason_of,
 )
-from hookctl.failover.select import Candidate, Finder, Skipped
+from hookctl.failover.pipeline import Admit, Pipeline, Stages
+from hookctl.failover.select import Candidate, Finder
 from hookctl.failover.targets import Destinations, Refusal
-from hookctl.models import Envelope, MalformedObject, parse_envelope
+from hookctl.models import Envelope
 
 MAX_BYTES = 5 * 1024 * 1024
 KEEP_FAILURES = 1000  # failures kept in memory for the report; --failures gets them all
-Fetched = tuple[bytes | None, str | None]  # the body, or why there is none
 ORIGINAL = "original"  # journal target when each event goes to its hook's URL (no --to)
 
 
@@ -159,125 +160,29 @@ class Replayer:
             await asyncio.sleep(self.progress_every)
             self.on_progress(self)
 
-    async def _pipeline(self, deliverer: Deliverer) -> None:
-        """Listing feeds a bounded queue of download tasks (``concurrency`` downloads at
-        once, up to 4× that many ahead); the dispatcher takes them in listing order and
-        starts at most ``concurrency`` deliveries, so deliveries start oldest first."""
-        opts = self.options
-        ahead: asyncio.Queue[tuple[Candidate, asyncio.Task[Fetched]] | None] = asyncio.Queue(
-            maxsize=opts.concurrency * 4
+    def _pipeline(self, deliverer: Deliverer) -> Coroutine[Any, Any, None]:
+        """Listing → download → delivery, streamed (``failover.pipeline``); this class
+        decides each object's fate, the pipeline keeps the order and the bounds."""
+        reader = Reader(self.bucket, self.finder.selection, self.stats, self.options.max_bytes)
+        stages = Stages(
+            candidates=self.finder.candidates,
+            admit=self._admit,
+            download=reader.download,
+            envelope=reader.envelope,
+            deliver=lambda candidate, envelope: self._deliver(deliverer, candidate, envelope),
         )
-        download_slots = asyncio.Semaphore(opts.concurrency)
+        pipeline = Pipeline(stages, self.options.concurrency, self._stop, lambda: self.aborted)
+        return pipeline.run()
 
-        async def fetch(candidate: Candidate) -> Fetched:
-            async with download_slots:
-                return await self._download(candidate)
-
-        async def produce() -> None:
-            try:
-                async for candidate in self.finder.candidates():
-                    if self._stop.is_set():
-                        break
-                    if self._skip_delivered(candidate.item):
-                        continue
-                    if opts.limit is not None and self.stats.selected >= opts.limit:
-                        break
-                    self.stats.selected += 1
-                    await ahead.put((candidate, asyncio.create_task(fetch(candidate))))
-            finally:
-                await ahead.put(None)
-
-        producer = asyncio.create_task(produce())
-        running: set[asyncio.Task[None]] = set()
-        slots = asyncio.Semaphore(opts.concurrency)
-        errors: list[BaseException] = []
-
-        def finished(task: asyncio.Task[None]) -> None:
-            running.discard(task)
-            slots.release()
-            if not task.cancelled() and task.exception() is not None:
-                errors.append(task.exception())  # type: ignore[arg-type]
-                self._stop.set()
-
-        try:
-            while (entry := await ahead.get()) is not None:
-                candidate, download = entry
-                if self._stop.is_set():
-                    download.cancel()
-                    continue
-                body, problem = await download  # an access error (403) ends the run
-                envelope = self._envelope(candidate, body, problem)
-                if envelope is None:
-                    continue
-                await slots.acquire()
-                if self._stop.is_set():
-                    slots.release()
-                    continue
-                job = asyncio.create_task(self._deliver(deliverer, candidate, envelope))
-                running.add(job)
-                job.add_done_callback(finished)
-            await producer  # surfaces listing errors
-        finally:
-            producer.cancel()
-            while not ahead.empty():
-                leftover = ahead.get_nowait()
-                if leftover is not None:
-                    leftover[1].cancel()
-            if self.aborted:
-                for job in running:
-                    job.cancel()
-            if running:
-                await asyncio.gather(*running, return_exceptions=True)
-            await asyncio.gather(producer, return_exceptions=True)
-        if errors:
-            raise errors[0]
-
-    def _skip_delivered(self, item: Listed) -> bool:
-        if self._already_delivered(item):
+    def _admit(self, candidate: Candidate) -> Admit:
+        """Skip what the journal says was delivered; end the listing at ``--limit``."""
+        if self._already_delivered(candidate.item):
             self.stats.already_delivered += 1
-            return True
-        return False
-
-    async def _download(self, candidate: Candidate) -> Fetched:
-        item, limit = candidate.item, self.options.max_bytes
-        if item.size > limit:
-            return None, f"object is {_mb(item.size)}, over the {_mb(limit)} limit"
-        try:
-            body = await self.bucket.download(item, limit)
-        except TooLarge:
-            return None, f"object is over the {_mb(limit)} limit"
-        except NotFound:
-            self.stats.selected -= 1
-            self.stats.gone += 1  # archived or deleted since it was listed
-            return None, None
-        self.stats.downloaded += 1
-        self.stats.bytes += len(body)
-        return body, None
-
-    def _envelope(
-        self, candidate: Candidate, body: bytes | None, problem: str | None
-    ) -> Envelope | None:
-        item = candidate.item
-        if body is None and problem is None:
-            return None
-        if body is not None:
-            try:
-                envelope = parse_envelope(body)
-            except MalformedObject as exc:
-                problem = exc.reason
-            else:
-                problem = _name_mismatch(candidate, envelope)
-            if problem is None:
-                if not candidate.decided and not self.finder.selection.by_envelope(
-                    envelope.event_type, envelope.original_hook_id, envelope.failed_at
-                ):
-                    self.stats.selected -= 1
-                    self.stats.out_of_window += 1
-                    return None
-                else:
-                    return envelope
-        self.stats.malformed.append(Skipped(item.name, problem or "unreadable", item.generation))
-        return None
+            return "skip"
+        if self.options.limit is not None and self.stats.selected >= self.options.limit:
+            return "end"
+        self.stats.selected += 1
+        return "take"
 
     def destination(self, envelope: Envelope) -> str | Refusal:
         if self.options.target:
@@ -441,22 +346,7 @@ class Replayer:
             )
 
 
-def _name_mismatch(candidate: Candidate, envelope: Envelope) -> str | None:
-    """Why an object whose name and envelope name different hooks is malformed."""
-    named = candidate.parsed.hook_id if candidate.parsed is not None else None
-    if named is None or named.lower() == str(envelope.original_hook_id).lower():
-        return None
-    return (
-        f"the name's hook id {named} differs from the envelope's original_hook_id "
-        f"{printable(str(envelope.original_hook_id))[:80]}"
-    )
-
-
 def _cancelling() -> bool:
     """Whether the current task itself was asked to stop (not just a task it awaited)."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
