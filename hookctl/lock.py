@@ -7,7 +7,8 @@ name is derived from the *normalised* base URL and the API key, so
 
 Shared (``GcsLease``): a lock object in a GCS bucket, created with
 ``ifGenerationMatch=0`` (only one creator wins), holding the holder's identity
-and an expiry. See the class docstring.
+and an expiry. See the class docstring. This module owns the lease *protocol*;
+the requests that read and write the object are ``hookctl.lockstore``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
+
+from hookctl.lockstore import LeaseHeld, LeaseObject
 
 _LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]", "localhost.", "ip6-localhost"}
 _DEFAULT_PORT = {"http": 80, "https": 443}
@@ -52,8 +55,6 @@ LOCK_URL = "the lock URL (lock_url)"
 LEASE_SECONDS = 60.0
 WAIT_SECONDS = 300.0
 RENEW_MARGIN = 15.0
-_GOOGLE = "https://storage.googleapis.com"
-_BOUNDARY = "hookctl-lease-boundary"
 
 
 def parse_lock_url(url: str, base_url: str, api_key: str) -> tuple[str, str]:
@@ -90,10 +91,6 @@ def identity() -> str:
     return f"{user}@{socket.gethostname()} pid {os.getpid()} ({uuid.uuid4().hex[:8]})"
 
 
-class LeaseHeld(Exception):
-    """Internal: the object exists (412 on create) or changed (412 on compare-and-swap)."""
-
-
 class GcsLease:
     """A lease on one object in a GCS bucket, shared by every hookctl that points at it.
 
@@ -127,9 +124,6 @@ class GcsLease:
     ) -> None:
         self.bucket = bucket
         self.name = name
-        self.endpoint = (endpoint or _GOOGLE).rstrip("/")
-        self.credentials = credentials
-        self.timeout = min(timeout, 30.0)
         self.lease_seconds = lease_seconds
         self.wait_seconds = wait_seconds
         self.operation = operation
@@ -137,136 +131,34 @@ class GcsLease:
         self.holder = identity()
         self.generation: str | None = None
         self.expires_at = 0.0
-        self._http: Any = None
-
-    # ------------------------------------------------------------ plumbing
+        self.store = LeaseObject(
+            bucket, name, endpoint=endpoint, credentials=credentials, timeout=timeout
+        )
 
     @property
     def url(self) -> str:
-        return f"gs://{self.bucket}/{self.name}"
+        return self.store.url
 
-    def _client(self) -> Any:
-        if self._http is None:
-            import httpx
-
-            self._http = httpx.Client(
-                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
-            )
-        return self._http
-
-    def _headers(self) -> dict[str, str]:
-        creds = self.credentials
-        if creds is None:
-            return {}
-        if not getattr(creds, "valid", False):
-            _refresh(creds, self.timeout)
-        return {"Authorization": f"Bearer {creds.token}"}
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, str] | None = None,
-        content: bytes | None = None,
-        content_type: str | None = None,
-    ) -> Any:
-        import httpx
-
-        from hookctl.errors import HookctlError
-
-        headers = self._headers()
-        if content_type:
-            headers["Content-Type"] = content_type
-        try:
-            return self._client().request(
-                method, self.endpoint + path, params=params, content=content, headers=headers
-            )
-        except httpx.HTTPError as exc:
-            raise HookctlError(
-                f"cannot reach the shared lock {self.url} at {self.endpoint}: {type(exc).__name__}",
-                "check the lock URL, the network and the GCS endpoint setting; nothing was written",
-            ) from None
-
-    def _object_path(self) -> str:
-        from urllib.parse import quote
-
-        return f"/storage/v1/b/{self.bucket}/o/{quote(self.name, safe='')}"
-
-    def _body(self) -> str:
+    def _upload(self, if_generation: str) -> str:
+        """Write our lease with ``ifGenerationMatch``; its new generation, or LeaseHeld."""
         import json
         import time
 
         now = time.time()
-        return json.dumps(
-            {
-                "holder": self.holder,
-                "operation": self.operation,
-                "acquired_at": now,
-                "expires_at": now + self.lease_seconds,
-            }
-        )
-
-    def _upload(self, if_generation: str) -> str:
-        """Write the lease with ``ifGenerationMatch``; its new generation, or LeaseHeld."""
-        import json
-
-        body = self._body()
-        meta = json.dumps({"name": self.name, "contentType": "application/json"})
-        data = (
-            f"--{_BOUNDARY}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{meta}\r\n"
-            f"--{_BOUNDARY}\r\nContent-Type: application/json\r\n\r\n{body}\r\n--{_BOUNDARY}--\r\n"
-        ).encode()
-        response = self._request(
-            "POST",
-            f"/upload/storage/v1/b/{self.bucket}/o",
-            params={"uploadType": "multipart", "ifGenerationMatch": if_generation},
-            content=data,
-            content_type=f"multipart/related; boundary={_BOUNDARY}",
-        )
-        if response.status_code == 412:
-            raise LeaseHeld()
-        self._raise_for(response, "write")
-        self.expires_at = json.loads(body)["expires_at"]
-        return str(response.json()["generation"])
-
-    def _raise_for(self, response: Any, what: str) -> None:
-        from hookctl.errors import HookctlError
-
-        status = int(response.status_code)
-        if 200 <= status < 300:
-            return
-        hint = {
-            401: "the credentials were refused (GOOGLE_APPLICATION_CREDENTIALS)",
-            403: "the credentials need storage.objects.create/get/delete on the lock bucket "
-            "(roles/storage.objectUser)",
-            404: "the lock bucket does not exist",
-        }.get(status, "try again later")
-        raise HookctlError(
-            f"cannot {what} the shared lock {self.url}: GCS answered {status}",
-            f"{hint}; nothing was written",
-        )
+        expires_at = now + self.lease_seconds
+        lease = {
+            "holder": self.holder,
+            "operation": self.operation,
+            "acquired_at": now,
+            "expires_at": expires_at,
+        }
+        generation = self.store.write(json.dumps(lease), if_generation)
+        self.expires_at = expires_at
+        return generation
 
     def read(self) -> tuple[str, dict[str, object]] | None:
         """(generation, lease) of the lock object as stored now, or None if there is none."""
-        import json
-
-        meta = self._request("GET", self._object_path())
-        if meta.status_code == 404:
-            return None
-        self._raise_for(meta, "read")
-        generation = str(meta.json()["generation"])
-        media = self._request(
-            "GET", self._object_path(), params={"alt": "media", "generation": generation}
-        )
-        if media.status_code == 404:
-            return None  # released in between
-        self._raise_for(media, "read")
-        try:
-            lease = json.loads(media.content)
-        except ValueError:
-            lease = {}
-        return generation, lease if isinstance(lease, dict) else {}
+        return self.store.read()
 
     def _note(self, message: str) -> None:
         if self.on_note is not None:
@@ -344,16 +236,10 @@ class GcsLease:
         if current is None or current[0] != mine or current[1].get("holder") != self.holder:
             self._note(f"the shared lock {self.url} was no longer ours to release")
             return
-        response = self._request("DELETE", self._object_path(), params={"ifGenerationMatch": mine})
-        if response.status_code in (404, 412):
-            return  # already gone, or a successor's: leave it
-        self._raise_for(response, "release")
+        self.store.delete(mine)
 
     def close(self) -> None:
-        client = self._http
-        self._http = None
-        if client is not None:
-            client.close()
+        self.store.close()
 
     def __enter__(self) -> GcsLease:
         self.acquire()
@@ -371,25 +257,6 @@ def _number(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return 0.0
-
-
-def _refresh(credentials: Any, timeout: float) -> None:
-    from google.auth.transport.requests import Request
-
-    from hookctl.errors import HookctlError
-
-    class _Timed(Request):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            kwargs["timeout"] = min(float(kwargs.get("timeout") or timeout), timeout)
-            return super().__call__(*args, **kwargs)  # type: ignore[no-untyped-call]
-
-    try:
-        credentials.refresh(_Timed())
-    except Exception as exc:  # google-auth raises several types; all mean "no token"
-        raise HookctlError(
-            f"cannot get a token for the shared lock bucket: {type(exc).__name__}",
-            "check GOOGLE_APPLICATION_CREDENTIALS; nothing was written",
-        ) from None
 
 
 def shared_lock(
