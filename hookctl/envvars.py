@@ -2,7 +2,7 @@
 
 ``hookctl.settings`` resolves every setting (flag > env > profile > default) and
 re-exports what is here: the settings no profile holds (the network budget, the
-GCS endpoint, the replay shard) and the raw reads that fast paths need without
+GCS endpoint, the replay shard, the write settle delay) and the raw reads that fast paths need without
 importing ``settings`` itself (dataclasses, pathlib and typing cost milliseconds
 ``verify-signature`` does not have). Standard library only, no ``typing`` at run
 time. No module but these two reads the environment for a setting.
@@ -23,6 +23,7 @@ else:
     Env = dict  # only used in annotations; a name settings.py re-exports
 
 DEFAULT_TIMEOUT = 10.0  # seconds: one budget per network call (Stream, GCS, token)
+DEFAULT_SETTLE = 0.5  # seconds between a hooks write and its read-back (no shared lock)
 
 
 def _env(env: Env | None) -> Env:
@@ -73,6 +74,30 @@ def timeout_setting(flag: float | None, env: Env | None = None) -> tuple[float, 
             )
         return value, "env HOOKCTL_TIMEOUT"
     return DEFAULT_TIMEOUT, "default"
+
+
+def default_settle(shared_lock: bool) -> float:
+    """0 when a shared lock serialises writers (no other hookctl writes in between),
+    else ``DEFAULT_SETTLE``."""
+    return 0.0 if shared_lock else DEFAULT_SETTLE
+
+
+def settle_setting(shared_lock: bool, env: Env | None = None) -> tuple[float, str]:
+    """The pause between a hooks write and its read-back: ``HOOKCTL_SETTLE_SECONDS``,
+    else ``default_settle``. A value outside 0..60 seconds is a UsageError."""
+    raw = _env(env).get("HOOKCTL_SETTLE_SECONDS", "").strip()
+    if not raw:
+        return default_settle(shared_lock), "default (0 with a shared lock)"
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 60:  # also refuses nan and inf
+        raise UsageError(
+            f"HOOKCTL_SETTLE_SECONDS={raw!r} is not a number of seconds between 0 and 60",
+            "e.g. export HOOKCTL_SETTLE_SECONDS=0.5",
+        )
+    return value, "env HOOKCTL_SETTLE_SECONDS"
 
 
 def gcs_endpoint_setting(flag: str | None, env: Env | None = None) -> tuple[str | None, str]:

@@ -8,10 +8,12 @@ Precedence, decided in this module and nowhere else:
 2. environment (``STREAM_API_KEY``, ``STREAM_API_SECRET``, ``STREAM_BASE_URL``,
    ``HOOKCTL_TIMEOUT``, ``HOOKCTL_GCS_ENDPOINT``/``STORAGE_EMULATOR_HOST``,
    ``CLOUD_RUN_TASK_INDEX``/``CLOUD_RUN_TASK_COUNT``/``JOB_COMPLETION_INDEX``,
-   ``HOOKCTL_LOCK_URL``, ``HOOKCTL_DATA_DIR``, ``HOOKCTL_CONFIG``)
+   ``HOOKCTL_LOCK_URL``, ``HOOKCTL_SETTLE_SECONDS``, ``HOOKCTL_DATA_DIR``,
+   ``HOOKCTL_CONFIG``)
 3. the profile named by ``HOOKCTL_PROFILE``, else the file's default profile
    (``api_key``, ``api_secret``, ``base_url``, ``lock_url``)
-4. built-in defaults (the base URL, the 10 s timeout, the platform's dirs)
+4. built-in defaults (the base URL, the 10 s timeout, the 0.5 s settle delay, 0 with
+   a shared lock, the platform's dirs)
 
 ``resolve`` returns one ``Settings`` object that carries every value with the
 place it came from (``hookctl config show --sources`` prints them). Settings
@@ -31,15 +33,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-# The settings no profile holds (timeout, GCS endpoint, shard) and the raw reads of the
+# The settings no profile holds (timeout, GCS endpoint, shard, settle) and the raw reads of the
 # fast paths live in envvars.py (no dataclasses, pathlib or typing); re-exported here.
+from hookctl.envvars import DEFAULT_SETTLE as DEFAULT_SETTLE
 from hookctl.envvars import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from hookctl.envvars import Env as Env
 from hookctl.envvars import _env, _shard_raw
+from hookctl.envvars import default_settle as default_settle
 from hookctl.envvars import gcs_endpoint as gcs_endpoint
 from hookctl.envvars import gcs_endpoint_setting as gcs_endpoint_setting
 from hookctl.envvars import require_env as require_env
 from hookctl.envvars import secret_from_env as secret_from_env
+from hookctl.envvars import settle_setting as settle_setting
 from hookctl.envvars import shard as shard
 from hookctl.envvars import shard_setting as shard_setting
 from hookctl.envvars import timeout_setting as timeout_setting
@@ -190,6 +195,7 @@ def _parse_config(path: Path, doc: dict[str, Any]) -> ConfigFile:
 
 
 SECRET_SETTINGS = frozenset({"api_secret"})
+NUMBERS = frozenset({"timeout", "settle_seconds"})  # shown as numbers in --json
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,7 @@ class Settings:
     gcs_endpoint: str | None = None
     shard: str | None = None  # as found ("2/8", or "3/?" without --shard-count)
     lock_url: str | None = None
+    settle_seconds: float = DEFAULT_SETTLE  # the pause before a write's read-back
     data_dir: Path | None = None
     config_path: Path | None = None
 
@@ -238,6 +245,8 @@ class Settings:
             if value:
                 changes[name] = value
                 sources[name] = f"flag --{name.replace('_', '-')}"
+        if lock_url and sources.get("settle_seconds", "").startswith("default"):
+            changes["settle_seconds"] = default_settle(True)
         return replace(self, sources=sources, **changes)
 
     def rows(self, *, show_secrets: bool = False) -> list[tuple[str, str | None, str]]:
@@ -249,6 +258,7 @@ class Settings:
             "api_secret",
             "base_url",
             "timeout",
+            "settle_seconds",
             "gcs_endpoint",
             "shard",
             "lock_url",
@@ -256,7 +266,7 @@ class Settings:
             "config_path",
         ):
             value = getattr(self, name)
-            text = None if value is None else (f"{value:g}" if name == "timeout" else str(value))
+            text = None if value is None else (f"{value:g}" if name in NUMBERS else str(value))
             if name in SECRET_SETTINGS and not show_secrets:
                 text = mask(text) if text else None
             out.append((name, text, self.sources.get(name, "")))
@@ -317,6 +327,7 @@ def resolve(
             take(name, getattr(prof, name), origin)
     take("base_url", DEFAULT_BASE_URL, "default")
     timeout, sources["timeout"] = timeout_setting(flag_timeout, env)
+    settle, sources["settle_seconds"] = settle_setting(bool(values.get("lock_url")), env)
     endpoint, endpoint_source = gcs_endpoint_setting(None, env)
     shard_raw, shard_source = _shard_raw(env, None)
     for name, source in (("gcs_endpoint", endpoint_source), ("shard", shard_source)):
@@ -334,6 +345,7 @@ def resolve(
         gcs_endpoint=endpoint,
         shard=shard_raw,
         lock_url=values.get("lock_url"),
+        settle_seconds=settle,
         data_dir=data_dir(env),
         config_path=config.path,
     )

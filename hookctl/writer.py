@@ -12,8 +12,9 @@ write can only be as safe as its lock and its read-back. Each write:
    must be the same, else nothing is written (``PlanChanged``);
 3. refuses to write back secrets that look masked;
 4. saves the pre-write array as a history snapshot;
-5. writes; after a short settle delay (``HOOKCTL_SETTLE_SECONDS``, default 0.5 s
-   without a shared lock) reads back and checks that *this* change is in place:
+5. writes; after a short settle delay (``settle``: the setting
+   ``settle_seconds``, ``HOOKCTL_SETTLE_SECONDS``, default 0.5 s without a shared
+   lock) reads back and checks that *this* change is in place (``hookctl.readback``):
    changed hooks as written, removed hooks gone, a new hook recognised by its
    content (type + target + fields), never by counting new hooks;
 6. if a concurrent writer undid the change, re-applies the edit to what is live
@@ -26,7 +27,6 @@ write can only be as safe as its lock and its read-back. Each write:
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -40,16 +40,14 @@ from hookctl.errors import (
     ConflictError,
     ConnectionFailed,
     HookctlError,
-    UsageError,
     ValidationFailed,
 )
 from hookctl.history import History, Snapshot
-from hookctl.settings import private_dir
+from hookctl.readback import ReadBack, read_back
+from hookctl.settings import default_settle, private_dir
 
 LOCK_TIMEOUT = 120.0
 MAX_REWRITES = 3
-SETTLE_ENV = "HOOKCTL_SETTLE_SECONDS"
-DEFAULT_SETTLE = 0.5
 
 
 class HooksApi(Protocol):
@@ -162,99 +160,6 @@ def rebase(base: list[H.Hook], fresh: list[H.Hook], edit: H.Edit) -> list[H.Hook
     return edit.apply(fresh)
 
 
-# ---------------------------------------------------------------- read-back
-
-
-def _field_matches(key: str, wanted: Any, got: Any) -> bool:
-    if got == wanted:
-        return True
-    if key == "failover_config" and isinstance(wanted, dict) and isinstance(got, dict):
-        return all(
-            _field_matches(k, v, got.get(k)) for k, v in wanted.items() if v is not None
-        ) and set(got) <= set(wanted) | {"gcs_credentials"}
-    return H.looks_masked(got)  # Stream may mask secrets on read
-
-
-def _matches(wanted: H.Hook, got: H.Hook) -> list[str]:
-    """The fields of ``wanted`` that ``got`` does not hold (server fields ignored)."""
-    return [
-        key
-        for key, value in H.comparable(wanted).items()
-        if key != "id" and value is not None and not _field_matches(key, value, got.get(key))
-    ]
-
-
-@dataclass
-class ReadBack:
-    problems: list[str]  # what of *this* change is not live
-    new_ids: list[str]
-    gone: list[str]  # carried hooks that are no longer live
-
-
-def read_back(base: list[H.Hook], after: list[H.Hook], live: list[H.Hook]) -> ReadBack:
-    """Is the change ``base`` -> ``after`` in place in ``live``?
-
-    New hooks are recognised by content (type, target and every field written),
-    among live hooks whose id neither ``base`` nor ``after`` had: a teammate's new
-    hook is never taken for ours. Field names only: values (secrets) are never quoted.
-    """
-    base_by_id = {h["id"]: h for h in base if h.get("id")}
-    after_ids = {h["id"] for h in after if h.get("id")}
-    live_by_id = {h["id"]: h for h in live if h.get("id")}
-    problems: list[str] = []
-    gone: list[str] = []
-    for hook in after:
-        hook_id = hook.get("id")
-        if not hook_id:
-            continue
-        got = live_by_id.get(hook_id)
-        old = base_by_id.get(hook_id)
-        ours = old is None or not H.same_hook(old, hook)
-        if got is None:
-            (problems if ours else gone).append(
-                f"{H.describe(hook)} is missing" if ours else str(hook_id)
-            )
-        elif ours:
-            fields = _matches(hook, got)
-            if fields:
-                problems.append(f"{H.describe(hook)} does not have the {', '.join(fields)} written")
-    for hook_id, old in base_by_id.items():
-        if hook_id not in after_ids and hook_id in live_by_id:
-            problems.append(f"{H.describe(old)} is still there (its removal was undone)")
-    candidates = [h for h in live if h.get("id") and h["id"] not in set(base_by_id) | after_ids]
-    new_ids: list[str] = []
-    for hook in after:
-        if hook.get("id"):
-            continue
-        match = next((c for c in candidates if not _matches(hook, c)), None)
-        if match is None:
-            problems.append(f"the new {H.describe(hook)} is missing")
-            continue
-        candidates.remove(match)
-        new_ids.append(str(match["id"]))
-    return ReadBack(problems, new_ids, gone)
-
-
-# ---------------------------------------------------------------- the writer
-
-
-def settle_seconds(shared_lock: bool, env: dict[str, str] | None = None) -> float:
-    """``HOOKCTL_SETTLE_SECONDS``, else 0.5 s (0 when a shared lock serialises writers)."""
-    raw = (os.environ if env is None else env).get(SETTLE_ENV, "").strip()
-    if not raw:
-        return 0.0 if shared_lock else DEFAULT_SETTLE
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 60:
-        raise UsageError(
-            f"{SETTLE_ENV}={raw!r} is not a number of seconds between 0 and 60",
-            f"e.g. export {SETTLE_ENV}=0.5",
-        )
-    return value
-
-
 class SafeWriter:
     def __init__(
         self,
@@ -277,7 +182,8 @@ class SafeWriter:
         self.history = History(data_dir, api.base_url, api_key)
         self.lock_path = private_dir(data_dir / "locks") / local_lock_name(api.base_url, api_key)
         self.shared_lock = shared_lock
-        self.settle = settle_seconds(shared_lock is not None) if settle is None else settle
+        # the pause before reading back: Settings.settle_seconds (HOOKCTL_SETTLE_SECONDS)
+        self.settle = default_settle(shared_lock is not None) if settle is None else settle
         self._sleep = sleep
 
     @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hookctl.settings import (
     Profile,
     gcs_endpoint_setting,
     resolve,
+    settle_setting,
     shard_setting,
     timeout_setting,
 )
@@ -228,6 +230,7 @@ SETTING_VARIABLES = {
     "STREAM_BASE_URL",
     "HOOKCTL_PROFILE",
     "HOOKCTL_TIMEOUT",
+    "HOOKCTL_SETTLE_SECONDS",
     "HOOKCTL_GCS_ENDPOINT",
     "STORAGE_EMULATOR_HOST",
     "CLOUD_RUN_TASK_INDEX",
@@ -239,13 +242,47 @@ SETTING_VARIABLES = {
 }
 # Modules that name these variables only to *set* them for a child process.
 SETS_FOR_CHILDREN = {"demo.py", "sandbox/run.py", "sandbox/emit.py", "sandbox/server.py"}
+# STREAM_*/HOOKCTL_* names that are not settings: a switch for the docs generator and
+# tests (which help path to take), and the secret handed to a detached sandbox.
+NOT_SETTINGS = {"HOOKCTL_NO_FAST_HELP", "HOOKCTL_SANDBOX_SECRET"}
+OURS = re.compile(r"(STREAM|HOOKCTL)_[A-Z0-9_]+")
+
+
+def setting_names_in(source: str) -> list[str]:
+    """Environment variable names a module spells out: every known setting's variable,
+    and any STREAM_*/HOOKCTL_* name (a new setting is caught before anyone lists it)."""
+    import ast
+
+    return [
+        f"{node.lineno} {node.value}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and (
+            node.value in SETTING_VARIABLES
+            or (OURS.fullmatch(node.value) and node.value not in NOT_SETTINGS)
+        )
+    ]
+
+
+def test_the_variable_check_sees_a_setting_read_through_a_constant() -> None:
+    """How HOOKCTL_SETTLE_SECONDS was once read in writer.py, past this check: through
+    a module constant, a name no list held yet."""
+    old_writer = (
+        'SETTLE_ENV = "HOOKCTL_SETTLE_SECONDS"\n'
+        'raw = os.environ.get(SETTLE_ENV, "")\n'
+        'other = os.environ.get("HOOKCTL_SOMETHING_NEW")\n'
+    )
+    assert setting_names_in(old_writer) == [
+        "1 HOOKCTL_SETTLE_SECONDS",
+        "3 HOOKCTL_SOMETHING_NEW",
+    ]
+    assert setting_names_in('x = "_HOOKCTL_COMPLETE"; y = "hookctl_data"') == []
 
 
 def test_only_settings_reads_the_setting_variables() -> None:
     """Precedence lives in one place: no other module names a setting's variable
     as a string of its own (help texts mention them inside longer strings)."""
-    import ast
-
     import hookctl
 
     root = Path(hookctl.__file__).parent
@@ -254,7 +291,52 @@ def test_only_settings_reads_the_setting_variables() -> None:
         rel = path.relative_to(root).as_posix()
         if rel in ("settings.py", "envvars.py", *SETS_FOR_CHILDREN):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and node.value in SETTING_VARIABLES:
-                offenders.append(f"{rel}:{node.lineno} {node.value}")
+        offenders += [f"{rel}:{hit}" for hit in setting_names_in(path.read_text("utf-8"))]
     assert not offenders, offenders
+
+
+def test_settle_seconds_precedence_and_errors() -> None:
+    assert settle_setting(False, {}) == (0.5, "default (0 with a shared lock)")
+    assert settle_setting(True, {}) == (0.0, "default (0 with a shared lock)")
+    env = {"HOOKCTL_SETTLE_SECONDS": "2"}
+    assert settle_setting(True, env) == (2.0, "env HOOKCTL_SETTLE_SECONDS")
+    for bad in ("soon", "-1", "61", "nan"):
+        with pytest.raises(UsageError, match="HOOKCTL_SETTLE_SECONDS"):
+            settle_setting(False, {"HOOKCTL_SETTLE_SECONDS": bad})
+
+
+def test_the_writer_waits_the_settle_delay_the_settings_carry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hookctl.cli.context import AppContext
+    from hookctl.cli.output import Console
+
+    monkeypatch.setenv("STREAM_API_KEY", "key")
+    monkeypatch.setenv("STREAM_API_SECRET", "secret-for-settle-test")
+    monkeypatch.setenv("STREAM_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("HOOKCTL_SETTLE_SECONDS", "2.5")
+    actx = AppContext(Console.from_environment())
+    try:
+        assert actx.settings().settle_seconds == 2.5
+        assert actx.writer().settle == 2.5  # passed down; the writer reads no variable
+    finally:
+        actx.close()
+
+
+def test_config_show_sources_shows_the_settle_delay(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = json.loads(cli("config", "show", "--sources", "--json").stdout)
+    assert shown["settle_seconds"] == {"value": 0, "source": "env HOOKCTL_SETTLE_SECONDS"}
+    monkeypatch.delenv("HOOKCTL_SETTLE_SECONDS")
+    monkeypatch.setenv("HOOKCTL_LOCK_URL", "gs://locks/env")
+    shown = json.loads(cli("config", "show", "--sources", "--json").stdout)
+    assert shown["settle_seconds"] == {"value": 0, "source": "default (0 with a shared lock)"}
+    monkeypatch.delenv("HOOKCTL_LOCK_URL")
+    table = cli("config", "show", "--sources")
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in table.stdout.splitlines()}
+    assert rows["settle_seconds"] == ["0.5", "default (0 with a shared lock)"]
+    monkeypatch.setenv("HOOKCTL_SETTLE_SECONDS", "later")
+    result = cli("config", "show")
+    assert result.exit_code == 2
+    assert "HOOKCTL_SETTLE_SECONDS='later'" in result.stderr

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hookctl.writer import read_back
+from hookctl.readback import read_back
 from tests.conftest import Cli, SandboxApp
 from tests.proxy import Behaviour, proxy
 

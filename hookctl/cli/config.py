@@ -136,6 +136,7 @@ def show(
     if as_json:
         values: dict[str, Any] = {name: value for name, value, _ in rows}
         values["timeout"] = settings.timeout
+        values["settle_seconds"] = settings.settle_seconds
         actx.console.json(
             {
                 name: {"value": values[name], "source": source or None} if sources else values[name]

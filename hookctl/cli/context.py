@@ -118,6 +118,7 @@ class AppContext:
             settings.data_dir or data_dir(),
             force_v2=self.force_v2,
             shared_lock=lease,
+            settle=settings.settle_seconds,
             credentials=[settings.api_secret] if settings.api_secret else [],
         )
 
