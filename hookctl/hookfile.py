@@ -1,10 +1,12 @@
-"""Hooks as code: export the app's hooks to TOML, read a TOML file back, plan the change.
+"""Hooks as code, the file side: export the app's hooks to TOML, read a file back.
 
 The file holds one ``[[hook]]`` table per hook with the API's field names, an
 ``id`` to match live hooks and an optional local ``name``. Secrets are never
 written: export puts references in their place (``env:VAR`` or ``file:PATH``,
-relative to the file) and apply resolves them. Pure functions, no I/O besides
-reading the file and the referenced secrets.
+relative to the file) and apply resolves them. ``load`` parses, types and checks a
+file (errors name its line) and resolves those references; matching the result to
+the live hooks is ``hookctl.hookplan``. Pure functions, no I/O besides reading the
+file and the referenced secrets.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ HEADER = (
 _HOOK_HEADER = re.compile(r"^\s*\[\[\s*hook\s*\]\]")
 
 
-def _get(hook: Hook, path: tuple[str, ...]) -> Any:
+def get_at(hook: Hook, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` (e.g. ``("failover_config", "s3_secret")``), or None."""
     value: Any = hook
     for key in path:
         if not isinstance(value, dict):
@@ -46,7 +49,7 @@ def _get(hook: Hook, path: tuple[str, ...]) -> Any:
     return value
 
 
-def _set(hook: Hook, path: tuple[str, ...], value: Any) -> None:
+def set_at(hook: Hook, path: tuple[str, ...], value: Any) -> None:
     target: Any = hook
     for key in path[:-1]:
         target = target[key]
@@ -70,8 +73,8 @@ def exportable(hook: Hook) -> Hook:
     """One hook as it goes in the file: stable key order, no server fields, no secrets."""
     clean = _drop_none(H.comparable(copy.deepcopy(hook)))
     for path in SECRET_PATHS:
-        if _get(clean, path):
-            _set(clean, path, f"env:{env_name(str(hook.get('id', 'new')), path)}")
+        if get_at(clean, path):
+            set_at(clean, path, f"env:{env_name(str(hook.get('id', 'new')), path)}")
     first = [k for k in ("id", "name", "hook_type", "enabled") if k in clean]
     ordered = {k: clean[k] for k in first}
     ordered.update({k: _sorted(clean[k]) for k in sorted(clean) if k not in first})
@@ -110,7 +113,7 @@ def secret_refs(hooks: list[Hook]) -> list[str]:
         env_name(str(h.get("id", "new")), path)
         for h in hooks
         for path in SECRET_PATHS
-        if _get(h, path)
+        if get_at(h, path)
     ]
 
 
@@ -194,7 +197,7 @@ def _resolve_secrets(
     from hookctl.redact import remember
 
     for secret in SECRET_PATHS:
-        value = _get(hook.data, secret)
+        value = get_at(hook.data, secret)
         if value is None:
             continue
         where = hook.where(path, secret[-1])
@@ -212,7 +215,7 @@ def _resolve_secrets(
                 )
             if not env.get(var) and not required:
                 hook.unset[secret] = var
-                _set(hook.data, secret, UNSET)
+                set_at(hook.data, secret, UNSET)
                 continue
             if not env.get(var):
                 raise ValidationFailed(
@@ -220,7 +223,7 @@ def _resolve_secrets(
                     f"export {var}=... before applying (the value never goes in the file)",
                 )
             remember(env[var])
-            _set(hook.data, secret, env[var])
+            set_at(hook.data, secret, env[var])
             hook.refs[secret[-1]] = value
         elif value.startswith("file:"):
             target = _confined(path, value[5:], f"{where}: {label}")
@@ -232,7 +235,7 @@ def _resolve_secrets(
                     f"{where}: {label} refers to {target}: {why}", "check the path"
                 ) from None
             remember(text)
-            _set(hook.data, secret, text)
+            set_at(hook.data, secret, text)
             hook.refs[secret[-1]] = value
         elif allow_inline:
             remember(value)
@@ -297,135 +300,3 @@ def check(file_hooks: list[FileHook], path: Path) -> None:
     problems = array_errors([h.data for h in file_hooks])
     if problems:
         raise ValidationFailed(f"{path}: {problems[0]}", "fix the file; nothing was changed")
-
-
-@dataclass
-class Plan:
-    hooks: list[Hook]  # the new array
-    unmanaged: list[Hook]  # live hooks the file does not mention (kept unless pruned)
-    pruned: list[Hook]
-    not_compared: list[str] = field(default_factory=list)  # "hook 2: sqs_secret (VAR unset)"
-    refs: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
-
-
-def _change_key(hook_id: object, hook_type: str, target: str) -> tuple[str, str, str]:
-    return (str(hook_id), "", "") if hook_id else ("", hook_type, target)
-
-
-def shown_changes(changes: list[H.Change], plan: Plan) -> list[H.Change]:
-    """``changes`` for display, each secret naming the reference it comes from
-    (``sqs_secret: (secret) -> (secret from env:SQS_SECRET)``)."""
-    out = []
-    for change in changes:
-        refs = plan.refs.get(_change_key(change.id, change.hook_type, change.target), {})
-        if not refs or change.op == "remove":
-            out.append(change)
-            continue
-        fields = dict(change.fields)
-        for name, (old, new) in change.fields.items():
-            if name in refs and new is not None:
-                fields[name] = (old, f"(secret from {refs[name]})")
-            elif name == "failover_config" and isinstance(new, dict):
-                ref = refs.get("gcs_credentials")
-                if ref and new.get("gcs_credentials"):
-                    fields[name] = (old, {**new, "gcs_credentials": f"(secret from {ref})"})
-        out.append(H.Change(change.op, change.id, change.hook_type, change.target, fields))
-    return out
-
-
-def _key(hook: Hook) -> tuple[str, str]:
-    return str(hook.get("hook_type")), H.target(hook)
-
-
-def _label(hook: FileHook) -> str:
-    return f"hook {hook.number}{f' ({hook.name})' if hook.name else ''}"
-
-
-def _check_ids(file_hooks: list[FileHook], by_id: dict[str, Hook]) -> None:
-    for hook in file_hooks:
-        hook_id = str(hook.data.get("id") or "")
-        if hook_id and hook_id not in by_id:
-            raise ValidationFailed(
-                f"{_label(hook)}: id {hook_id} matches no live hook",
-                "check the id (`hookctl hooks list`), drop it to match by type and target, "
-                "or pass --create-missing to create a hook with this id",
-            )
-
-
-def _refuse_widening(hook: FileHook, live_hook: Hook | None, desired: Hook) -> None:
-    """A file hook without ``event_types`` would make a filtered live hook receive ALL events."""
-    if live_hook is not None and "event_types" not in desired and live_hook.get("event_types"):
-        raise ValidationFailed(
-            f"{_label(hook)} has no event_types, which would widen live hook "
-            f"{live_hook.get('id')} from {len(live_hook['event_types'])} type(s) to ALL events",
-            "list its event types in the file, or write `event_types = []` to mean all "
-            "events on purpose; nothing was changed",
-        )
-
-
-def _keep_unset_secrets(hook: FileHook, live_hook: Hook | None, desired: Hook) -> list[str]:
-    """Secrets whose variable is unset keep the live value (so only the rest is compared)."""
-    notes = []
-    for secret, var in hook.unset.items():
-        notes.append(f"{_label(hook)}: {'.'.join(secret)} not compared ({var} unset)")
-        current = _get(live_hook, secret) if live_hook is not None else None
-        if current is not None:
-            _set(desired, secret, current)
-    return notes
-
-
-def plan(
-    live: list[Hook], file_hooks: list[FileHook], *, prune: bool, create_missing: bool = False
-) -> Plan:
-    """Match file hooks to live ones (by id, else by type and target) and build the array.
-
-    A file ``id`` that matches no live hook is an error (a typo or a deleted hook must
-    not become a new hook silently) unless ``create_missing``."""
-    by_id = {str(h["id"]): h for h in live if h.get("id")}
-    if not create_missing:
-        _check_ids(file_hooks, by_id)
-    not_compared: list[str] = []
-    matched: dict[int, Hook] = {}  # file number -> desired hook
-    refs: dict[tuple[str, str, str], dict[str, str]] = {}
-    used: set[str] = set()
-    for hook in file_hooks:
-        if hook.data.get("id") and str(hook.data["id"]) in by_id:
-            used.add(str(hook.data["id"]))
-    for hook in file_hooks:
-        hook_id = str(hook.data.get("id") or "")
-        live_hook = by_id.get(hook_id) if hook_id else None
-        if live_hook is None and not hook_id:
-            live_hook = next(
-                (h for h in live if str(h.get("id")) not in used and _key(h) == _key(hook.data)),
-                None,
-            )
-            if live_hook is not None:
-                used.add(str(live_hook["id"]))
-        desired = copy.deepcopy(hook.data)
-        not_compared += _keep_unset_secrets(hook, live_hook, desired)
-        _refuse_widening(hook, live_hook, desired)
-        if live_hook is not None:
-            desired = {
-                **{k: live_hook[k] for k in H.SERVER_FIELDS if k in live_hook},
-                **desired,
-                "id": live_hook["id"],
-            }
-        matched[hook.number] = desired
-        if hook.refs:
-            key = _change_key(desired.get("id"), str(desired.get("hook_type")), H.target(desired))
-            refs[key] = hook.refs
-    by_live_id = {str(d["id"]): d for d in matched.values() if d.get("id") in by_id}
-    new: list[Hook] = []
-    unmanaged: list[Hook] = []
-    pruned: list[Hook] = []
-    for current in live:
-        current_id = str(current.get("id"))
-        if current_id in by_live_id:
-            new.append(by_live_id[current_id])
-        elif prune:
-            pruned.append(current)
-        else:
-            unmanaged.append(current)
-            new.append(current)
-    new += [d for d in matched.values() if d.get("id") not in by_id]
-    return Plan(new, unmanaged, pruned, not_compared, refs)

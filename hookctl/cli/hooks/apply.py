@@ -40,7 +40,7 @@ def apply(
     Example: hookctl hooks apply stream-hooks.toml --prune --yes
     """
     from hookctl import hooks as H
-    from hookctl.hookfile import plan, shown_changes
+    from hookctl.hookplan import plan, shown_changes
 
     actx = app_context(ctx)
     # --check and --dry-run only compare: an unset secret variable is reported, not fatal

@@ -11,7 +11,8 @@ from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 
 if TYPE_CHECKING:
-    from hookctl.hookfile import FileHook, Plan
+    from hookctl.hookfile import FileHook
+    from hookctl.hookplan import Plan
     from hookctl.hooks import Change
 
 FileArg = Annotated[Path, typer.Argument(help="The hook file (TOML), e.g. stream-hooks.toml.")]
@@ -50,7 +51,8 @@ def plan_file(
     create_missing: bool = False,
 ) -> tuple[Plan, list[Change], list[FileHook]]:
     from hookctl import hooks as H
-    from hookctl.hookfile import load, plan
+    from hookctl.hookfile import load
+    from hookctl.hookplan import plan
 
     file_hooks = load(path, allow_inline_secrets=inline, require_secrets=require_secrets)
     live = actx.client().get_hooks()
@@ -60,7 +62,7 @@ def plan_file(
 
 def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json: bool) -> None:
     from hookctl import hooks as H
-    from hookctl.hookfile import shown_changes
+    from hookctl.hookplan import shown_changes
 
     changes = shown_changes(changes, result)
     if as_json:
