@@ -740,7 +740,7 @@ def test_list_summary_draws_the_backlog_per_hour(seeded: Seeded, cli: Cli) -> No
 
 
 def test_the_backlog_chart_scales_to_the_peak() -> None:
-    from hookctl.cli.failover.list import chart
+    from hookctl.failover.views import chart
 
     lines = chart(
         "hour",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.common import read_secret
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError
 
 app = typer.Typer(
     help="Manage profiles: API key, secret and base URL per Stream app.", no_args_is_help=True
@@ -36,30 +35,20 @@ def add(
 
     Example: STREAM_SECRET=... hookctl config add prod --api-key abc123 --secret-env STREAM_SECRET
     """
-    from hookctl.settings import PROFILE_NAME, Profile, load_config
-    from hookctl.validate import check_profile_values
+    from hookctl.profiles import add_profile
 
     actx = app_context(ctx)
-    check_profile_values(api_key=api_key, base_url=base_url)
-    if not PROFILE_NAME.match(name):
-        raise UsageError(
-            f"profile name {name!r} is not allowed",
-            "use letters, digits, '.', '_' or '-' (up to 64)",
-        )
-    config = load_config()
-    if name in config.profiles and not force:
-        raise UsageError(f"profile {name!r} already exists", "pass --force to replace it")
-    secret = read_secret(actx, env_var=secret_env, from_stdin=secret_stdin, label="API secret")
-    config.profiles[name] = Profile(
-        name, api_key, secret, base_url.rstrip("/") if base_url else None
+    saved = add_profile(
+        name,
+        api_key=api_key,
+        base_url=base_url,
+        secret=lambda: read_secret(
+            actx, env_var=secret_env, from_stdin=secret_stdin, label="API secret"
+        ),
+        default=default,
+        force=force,
     )
-    if default or not config.default_profile:
-        config.default_profile = name
-    config.save()
-    actx.console.success(
-        f"saved profile {name} to {config.path}"
-        + (" (default)" if config.default_profile == name else "")
-    )
+    actx.console.success(saved)
 
 
 @app.command("list")
@@ -68,20 +57,10 @@ def list_profiles(ctx: typer.Context, as_json: O.Json = False) -> None:
 
     Example: hookctl config list
     """
-    from hookctl.settings import DEFAULT_BASE_URL, load_config, mask
+    from hookctl.profiles import profile_rows
 
     actx = app_context(ctx)
-    config = load_config()
-    rows = [
-        {
-            "name": p.name,
-            "default": p.name == config.default_profile,
-            "api_key": p.api_key,
-            "api_secret": mask(p.api_secret),
-            "base_url": p.base_url or DEFAULT_BASE_URL,
-        }
-        for p in config.profiles.values()
-    ]
+    rows = profile_rows()
     if as_json:
         actx.console.json(rows)
         return
@@ -110,40 +89,21 @@ def show(
 
     Example: hookctl config show --sources
     """
-    from hookctl.settings import load_config, mask
+    from hookctl.profiles import profile_view, settings_json
 
     actx = app_context(ctx)
-
-    def secret(value: str | None) -> str | None:
-        return value if show_secrets else (mask(value) if value else None)
-
     if name is not None:
-        prof = load_config().profile(name)
-        data = {
-            "name": prof.name,
-            "api_key": prof.api_key,
-            "api_secret": secret(prof.api_secret),
-            "base_url": prof.base_url,
-            "lock_url": prof.lock_url,
-        }
+        data = profile_view(name, show_secrets=show_secrets)
         if as_json:
             actx.console.json(data)
         else:
             actx.console.fields(list(data.items()))
         return
     settings = actx.settings()
-    rows = settings.rows(show_secrets=show_secrets)
     if as_json:
-        values: dict[str, Any] = {name: value for name, value, _ in rows}
-        values["timeout"] = settings.timeout
-        values["settle_seconds"] = settings.settle_seconds
-        actx.console.json(
-            {
-                name: {"value": values[name], "source": source or None} if sources else values[name]
-                for name, _, source in rows
-            }
-        )
+        actx.console.json(settings_json(settings, sources=sources, show_secrets=show_secrets))
         return
+    rows = settings.rows(show_secrets=show_secrets)
     if sources:
         actx.console.table(
             ["setting", "value", "source"],
@@ -159,12 +119,9 @@ def use(ctx: typer.Context, name: Name) -> None:
 
     Example: hookctl config use staging
     """
-    from hookctl.settings import load_config
+    from hookctl.profiles import use_profile
 
-    config = load_config()
-    config.profile(name)
-    config.default_profile = name
-    config.save()
+    use_profile(name)
     app_context(ctx).console.success(f"default profile is now {name}")
 
 
@@ -174,16 +131,12 @@ def remove(ctx: typer.Context, name: Name, yes: O.Yes = False) -> None:
 
     Example: hookctl config remove old-app --yes
     """
-    from hookctl.settings import load_config
+    from hookctl.profiles import remove_profile
 
     actx = app_context(ctx)
-    config = load_config()
-    config.profile(name)
-    actx.console.require_confirmation(f"Remove profile {name}?", yes=yes)
-    del config.profiles[name]
-    if config.default_profile == name:
-        config.default_profile = next(iter(sorted(config.profiles)), None)
-    config.save()
+    remove_profile(
+        name, lambda: actx.console.require_confirmation(f"Remove profile {name}?", yes=yes)
+    )
     actx.console.success(f"removed profile {name}")
 
 
@@ -193,10 +146,11 @@ def path(ctx: typer.Context, as_json: O.Json = False) -> None:
 
     Example: hookctl config path
     """
-    from hookctl.settings import config_path
+    from hookctl.profiles import config_file
 
     console = app_context(ctx).console
+    where, exists = config_file()
     if as_json:
-        console.json({"path": str(config_path()), "exists": config_path().exists()})
+        console.json({"path": str(where), "exists": exists})
     else:
-        console.line(str(config_path()))
+        console.line(str(where))

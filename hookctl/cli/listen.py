@@ -9,8 +9,7 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.envvars import require_env
-from hookctl.errors import ExitStatus, UsageError
+from hookctl.errors import ExitStatus
 
 if TYPE_CHECKING:
     from hookctl.receiver import Received
@@ -77,61 +76,40 @@ def listen(
     import signal
     import threading
 
-    from hookctl.receiver import Receiver
-    from hookctl.redact import remember
-    from hookctl.settings import resolve
-    from hookctl.validate import check_url
+    from hookctl.listening import (
+        NO_SECRET,
+        event_line,
+        listen_secrets,
+        open_receiver,
+        serve,
+        summary_line,
+    )
 
     actx = app_context(ctx)
-    if forward_to is not None:
-        check_url(forward_to, what="--forward-to")
-    secrets = [require_env(var) for var in secret_env or []]
-    remember(*secrets)  # never echoed: every line on stderr masks them
-    if not secrets:
-        found = resolve(flag_profile=actx.profile).api_secret
-        if found:
-            secrets.append(found)
-        else:
-            actx.console.warn(
-                "no secret configured: signatures are not checked "
-                "(set STREAM_API_SECRET or pass --secret-env)"
-            )
     console = actx.console
+    secrets = listen_secrets(secret_env or [], actx.profile)
+    if not secrets:
+        console.warn(NO_SECRET)
     print_lock = threading.Lock()  # handler threads must not interleave lines
 
     def show(event: Received) -> None:
         with print_lock:
-            _show(event)
+            if as_json:
+                console.jsonl(event.as_json())
+            console.say(event_line(event))
 
-    def _show(event: Received) -> None:
-        if as_json:
-            console.jsonl(event.as_json())
-        sig = {True: "signature ok", False: "signature BAD", None: "signature not checked"}
-        dup = " (duplicate)" if event.duplicate else ""
-        gz = "  gzip" if event.compressed else ""
-        console.say(
-            f"{event.event_type}  id={event.webhook_id}  attempt={event.attempt}{gz}  "
-            f"{sig[event.signature_ok]}  -> {event.answered}{dup}"
-        )
-
-    try:
-        receiver = Receiver(
-            secrets,
-            host=host,
-            port=port,
-            status=status,
-            fail_rate=fail_rate,
-            save_dir=save_dir,
-            forward_to=forward_to,
-            forward_unverified=forward_unverified,
-            on_event=show,
-        )
-    except OSError as exc:
-        raise UsageError(
-            f"cannot listen on {host}:{port}: {exc.strerror}",
-            "pick another --port (0 picks a free one)",
-        ) from None
-    receiver.stop_after = count
+    receiver = open_receiver(
+        secrets,
+        host=host,
+        port=port,
+        status=status,
+        fail_rate=fail_rate,
+        save_dir=save_dir,
+        forward_to=forward_to,
+        forward_unverified=forward_unverified,
+        count=count,
+        on_event=show,
+    )
     console.say(f"listening on {receiver.url} (Ctrl-C to stop)")
 
     interrupted = threading.Event()  # Ctrl-C or SIGTERM, not --count: exit 130
@@ -141,19 +119,8 @@ def listen(
         receiver.done.set()
 
     signal.signal(signal.SIGTERM, stop)
-    receiver.start()
-    try:
-        while not receiver.done.wait(0.2):
-            pass
-    except KeyboardInterrupt:
+    if serve(receiver):
         interrupted.set()
-    finally:
-        receiver.stop()
-    s = receiver.stats
-    console.say(
-        f"summary: {s.requests} request(s), {s.accepted} unique event(s), "
-        f"{s.duplicates} duplicate(s), {s.bad_signatures} bad signature(s), "
-        f"{s.failed_on_purpose} answered with an error on purpose"
-    )
+    console.say(summary_line(receiver.stats))
     if interrupted.is_set():
         raise typer.Exit(ExitStatus.INTERRUPTED)

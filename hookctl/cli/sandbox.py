@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.context import AppContext, app_context
-from hookctl.errors import ExitStatus, UsageError
+from hookctl.cli.context import app_context
+from hookctl.errors import ExitStatus
 
 app = typer.Typer(
     help="Run a local Stream-compatible app-settings API (no Stream account needed).",
@@ -70,17 +69,13 @@ def start(
     Example: eval "$(hookctl sandbox start --detach --gcs --bucket demo-failover)"
     """
     from hookctl.cli.common import read_secret
-    from hookctl.sandbox.run import (
-        build,
-        check_secret_env,
-        exports,
-        serve_foreground,
-        start_detached,
-    )
+    from hookctl.sandbox.launch import StartPlan
+    from hookctl.sandbox.run import check_secret_env
     from hookctl.sandbox.state import DEFAULT_SECRET
     from hookctl.settings import data_dir
 
     actx = app_context(ctx)
+    console = actx.console
     if secret_env:
         check_secret_env(secret_env)
     secret = (  # a chosen secret is remembered: every line on stderr (and the log) masks it
@@ -88,71 +83,31 @@ def start(
         if secret_env
         else DEFAULT_SECRET
     )
-    if gcs and gcs_endpoint:
-        raise UsageError("--gcs and --gcs-endpoint contradict each other", "pass one of them")
-    if buckets and not gcs:
-        raise UsageError("--bucket needs --gcs", "the sandbox creates buckets only in its own GCS")
+    plan = StartPlan(
+        host,
+        port,
+        state,
+        key,
+        secret,
+        secret_env=secret_env,
+        gcs=gcs,
+        buckets=tuple(buckets or ()),
+        gcs_endpoint=gcs_endpoint,
+        legacy=legacy,
+    )
     if detach:
-        extra = ["--gcs"] if gcs else []
-        extra += [f"--bucket={b}" for b in buckets or []]
-        extra += ["--gcs-endpoint", gcs_endpoint] if gcs_endpoint else []
-        extra += ["--legacy"] if legacy else []
-        info = start_detached(
-            data_dir(), host, port, state, key, secret, extra=extra, secret_env=secret_env
-        )
-        for line in info.exports():
-            actx.console.line(line)
-        if gcs or gcs_endpoint:
-            endpoint = gcs_endpoint or _child_gcs(info.url)
-            actx.console.line(f"export HOOKCTL_GCS_ENDPOINT={endpoint}")
-        actx.console.success(
-            f"sandbox running on {info.url} (pid {info.pid}); stop it with `hookctl sandbox stop`"
-        )
+        started = plan.detach(data_dir())
+        for line in started.exports:
+            console.line(line)
+        console.success(started.message)
         return
-    local = None
-    if gcs:
-        from hookctl.sandbox.gcs import LocalGcs
-
-        local = LocalGcs().start()
-        for bucket in buckets or []:
-            local.create_bucket(bucket)
-        gcs_endpoint = local.url
-    try:
-        server = build(
-            host,
-            port,
-            state,
-            key,
-            secret,
-            log=(lambda line: actx.console.say(f"[sandbox] {line}")) if log else None,
-            gcs_endpoint=gcs_endpoint,
-            event_log=lambda line: actx.console.say(f"[events] {line}"),
-            legacy=legacy,
-        )
-        for line in exports(server.url, key, secret, secret_env):
-            actx.console.line(line)
-        if gcs_endpoint:
-            actx.console.line(f"export HOOKCTL_GCS_ENDPOINT={gcs_endpoint}")
-        actx.console.say(
-            f"sandbox listening on {server.url} — api key {key}, api secret {secret}"
-            + (f", state in {state}" if state else "")
-            + (f", GCS on {gcs_endpoint}" if gcs_endpoint else "")
-            + ". Ctrl-C stops it."
-        )
-        serve_foreground(server)
-    finally:
-        if local is not None:
-            local.stop()
-    actx.console.say("sandbox stopped")
+    plan.serve(
+        line=console.line,
+        say=console.say,
+        log=(lambda line: console.say(f"[sandbox] {line}")) if log else None,
+    )
+    console.say("sandbox stopped")
     raise typer.Exit(ExitStatus.INTERRUPTED)  # it only stops on Ctrl-C/SIGTERM: 130
-
-
-def _child_gcs(url: str) -> str:
-    import json
-    import urllib.request
-
-    with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=5) as response:
-        return str(json.loads(response.read()).get("gcs_endpoint") or "")
 
 
 @app.command("emit")
@@ -181,6 +136,7 @@ def emit(
     """
     from hookctl.events import one_event_type
     from hookctl.sandbox.jobs import CHUNK, run_emit
+    from hookctl.sandbox.launch import EmitProgress, emit_rows, emit_summary
     from hookctl.sandbox.run import require_sandbox
 
     actx = app_context(ctx)
@@ -196,18 +152,13 @@ def emit(
     answer = run_emit(
         lambda method, path, body: client.sandbox(path, body, method=method),
         {"event_type": name, "count": count, "set": sets or [], "allow_unknown": allow_unknown},
-        on_progress=_progress(actx, name, count > CHUNK),
+        on_progress=EmitProgress(actx.console.say, name, count > CHUNK),
     )
     if as_json:
         actx.console.json(answer)
         return
-    rows: dict[tuple[str, str, str], int] = {}
-    for row in answer["outcomes"]:
-        k = (str(row["hook_id"]), str(row["hook_type"]), str(row["outcome"]))
-        rows[k] = rows.get(k, 0) + 1
-    actx.console.table(["hook", "type", "outcome", "events"], [[*k, n] for k, n in rows.items()])
-    summary = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in answer["summary"].items())
-    actx.console.say(f"{count} × {name}: {summary or 'no hook receives it'}")
+    actx.console.table(["hook", "type", "outcome", "events"], emit_rows(answer["outcomes"]))
+    actx.console.say(emit_summary(name, count, answer["summary"]))
 
 
 @app.command("keygen")
@@ -226,37 +177,20 @@ def keygen(
 
     Example: hookctl sandbox keygen --out key.json && hookctl failover set HOOK --bucket b --credentials key.json
     """
-    import json
-
+    from hookctl.sandbox.launch import write_sandbox_key
     from hookctl.sandbox.run import require_sandbox
-    from hookctl.sandbox.tokens import make_key
-    from hookctl.settings import write_private
 
     actx = app_context(ctx)
-    base = actx.settings().base_url.rstrip("/")
-    require_sandbox(base, "keygen")
-    key, public = make_key(f"{base}/_sandbox/token")
-    actx.client().sandbox(
-        "/_sandbox/keys",
-        {
-            "private_key_id": key["private_key_id"],
-            "client_email": key["client_email"],
-            "public_key": public,
-        },
+    base = actx.settings().base_url
+    require_sandbox(base.rstrip("/"), "keygen")
+    written = write_sandbox_key(
+        base, out, lambda body: actx.client().sandbox("/_sandbox/keys", body)
     )
-    write_private(out, json.dumps(key, indent=2).encode())
-    summary = {
-        "path": str(out),
-        "client_email": key["client_email"],
-        "private_key_id": key["private_key_id"],
-    }
     if as_json:
-        actx.console.json(summary)
+        actx.console.json(written.as_json())
     else:
         actx.console.line(str(out))
-        actx.console.success(
-            f"key for {key['client_email']} written to {out} (0600), registered with {base}"
-        )
+        actx.console.success(written.message())
 
 
 @app.command("stop")
@@ -299,18 +233,3 @@ def status(ctx: typer.Context, as_json: O.Json = False) -> None:
         ["url", "pid", "api_key", "alive"],
         [[i["url"], i["pid"], i["api_key"], "yes" if i["alive"] else "no"] for i in infos],
     )
-
-
-def _progress(actx: AppContext, name: str, show: bool) -> Callable[[int, int], None]:
-    """A line on stderr at most once a second while an emit job runs."""
-    import time
-
-    last = {"at": 0.0, "done": -1}
-
-    def report(done: int, total: int) -> None:
-        now = time.monotonic()
-        if show and done != last["done"] and (now - last["at"] >= 1 or done == total):
-            last.update(at=now, done=done)
-            actx.console.say(f"emitting {name}: {done}/{total}")
-
-    return report

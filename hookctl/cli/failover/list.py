@@ -75,13 +75,10 @@ def list_objects(
 
     Example: hookctl failover list --since 2026-04-01 --until 2026-04-03T12:00 -e message.new
     """
-    from hookctl.errors import UsageError
     from hookctl.failover.inventory import list_objects as run
+    from hookctl.failover.views import check_list_options, listing_line, listing_rows
 
-    if by not in ("type", "hook", "url"):
-        raise UsageError(f"--by {by!r} is not type, hook or url", "pass --by type, hook or url")
-    if errors and not summary:
-        raise UsageError("--errors counts error messages for --summary", "add --summary")
+    check_list_options(summary=summary, by=by, errors=errors)
 
     actx = app_context(ctx)
     found = source_from(
@@ -124,73 +121,25 @@ def list_objects(
     elif as_json:
         actx.console.json(result.as_json())
     else:
-        actx.console.table(
-            ["time", "event type", "hook", "bytes", "name"],
-            [[r.as_json()["time"], r.event_type, r.hook_id, r.size, r.name] for r in result.rows],
-        )
-        actx.console.say(
-            f"{len(result.rows)} event(s) in {len(result.listing.prefixes)} day prefix(es) "
-            f"of gs://{found.bucket}" + _why(result)
-        )
+        actx.console.table(["time", "event type", "hook", "bytes", "name"], listing_rows(result))
+        actx.console.say(listing_line(result, found.bucket))
 
 
 def render_summary(actx: AppContext, result: Inventory, *, as_json: bool, by: str = "type") -> None:
     from hookctl.failover.inventory import timeline
+    from hookctl.failover.views import chart, summary_line, timeline_rows, totals_rows
 
-    totals = result.totals
     if as_json:
         actx.console.json(result.summary_json())
         return
-    unit, buckets = timeline(totals, by)
+    unit, buckets = timeline(result.totals, by)
     if buckets:
         if actx.console.out_tty:
             for line in chart(unit, buckets, by):
                 actx.console.line(line)
         else:
-            actx.console.table(
-                [unit, "events", by],
-                [
-                    [b, sum(s.values()), " ".join(f"{k}={n}" for k, n in sorted(s.items()))]
-                    for b, s in buckets
-                ],
-            )
-    table = [["day", d, n] for d, n in sorted(totals.days.items())]
-    table += [["event type", t, n] for t, n in totals.event_types.most_common()]
-    table += [["hook", h, n] for h, n in totals.hooks.most_common()]
-    table += [["url", u, n] for u, n in totals.urls.most_common()]
-    actx.console.table(["by", "value", "events"], table)
+            actx.console.table([unit, "events", by], timeline_rows(buckets))
+    actx.console.table(["by", "value", "events"], totals_rows(result))
     if result.envelopes:
         actx.console.table(["events", "error message"], [[n, m] for m, n in result.top_errors()])
-    actx.console.say(
-        f"{totals.count} event(s), {totals.bytes} bytes in "
-        f"{len(result.listing.prefixes)} day prefix(es)" + _why(result)
-    )
-
-
-def _why(result: Inventory) -> str:
-    why = result.listing.why_prefixes
-    return f" ({why})" if why else ""
-
-
-def chart(unit: str, buckets: list[tuple[str, dict[str, int]]], by: str) -> list[str]:
-    """A bar per bucket, one letter per split key, and a legend: the outage's shape."""
-    keys = sorted(
-        {k for _, s in buckets for k in s}, key=lambda k: -sum(s.get(k, 0) for _, s in buckets)
-    )
-    marks = "█▓▒░#*+=o%@&"
-    legend = {k: marks[i] if i < len(marks) else "." for i, k in enumerate(keys)}
-    peak = max(sum(s.values()) for _, s in buckets) or 1
-    per_column = max(peak / 50, 1.0)  # one column per event, until the peak needs 50+
-    width = peak / per_column
-    lines = [f"failed events per {unit} (split by {by}; one column ≈ {per_column:.3g} events)"]
-    for bucket, split in buckets:
-        total = sum(split.values())
-        bar = ""
-        for key in keys:
-            n = split.get(key, 0)
-            bar += legend[key] * (round(n * width / peak) if n else 0)
-        if total and not bar:
-            bar = legend[max(split, key=lambda k: split[k])]
-        lines.append(f"{bucket:>17} {bar} {total}")
-    lines.append("  ".join(f"{mark} {key}" for key, mark in legend.items()))
-    return lines
+    actx.console.say(summary_line(result))

@@ -258,16 +258,13 @@ def run_once(actx: AppContext, job: ReplayJob, stop: Stop) -> ReplayReport:
 
 
 def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> ExitStatus:
+    from hookctl.failover.views import round_line
+
     source = job.source
     console = actx.console
 
     def on_round(done: Round) -> None:
-        stats = done.stats
-        console.say(
-            f"{done.at:%H:%M:%SZ} new {stats.selected}, delivered {stats.delivered}, "
-            f"failed {stats.failed}, malformed {len(stats.malformed)}, "
-            f"backlog {stats.failed}"
-        )
+        console.say(round_line(done))
 
     with signals_stop(stop):
         console.say(
@@ -279,55 +276,24 @@ def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> Ex
 
 
 def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> None:
+    from hookctl.failover.views import (
+        outcome_line,
+        outcome_rows,
+        plan_lines,
+        plan_rows,
+        report_warnings,
+    )
+
     console = actx.console
-    for skipped in report.unrecognised:
-        console.warn(f"skipped {skipped.name}: {skipped.reason}")
-    for skipped in report.malformed:
-        console.warn(f"malformed {skipped.name}: {skipped.reason}")
-    for failure in report.failures:
-        if failure.refused:
-            console.warn(f"refused {failure.item.name}: {failure.error}")
+    for warning in report_warnings(report):
+        console.warn(warning)
     if as_json:
         console.json(report.as_json())
         return
-    counts = report.counts
     if report.plan is not None:
-        console.table(
-            ["url", "event type", "events", "bytes"],
-            [[r.url, r.event_type, r.count, r.bytes] for r in report.plan],
-        )
-        sel = report.selection.as_json()
-        console.say(
-            f"dry run: {sum(r.count for r in report.plan)} event(s) between "
-            f"{sel['since'] or 'the start'} and {sel['until'] or 'now'}; nothing was sent"
-        )
-        for first in report.first or []:
-            sample = first.as_json()
-            console.say(f"  {sample['failed_at']}  {first.event_type}  {first.name}")
+        console.table(["url", "event type", "events", "bytes"], plan_rows(report))
+        for line in plan_lines(report):
+            console.say(line)
         return
-    rows = [
-        ["delivered", counts.delivered],
-        ["failed", counts.failed],
-        ["refused (not sent)", counts.refused],
-        *[[f"  {reason}", n] for reason, n in report.failed_by_reason.items()],
-        ["already delivered (journal)", counts.already_delivered],
-        ["malformed", counts.malformed],
-        ["unrecognised names", counts.unrecognised],
-        ["filtered out", counts.filtered],
-    ]
-    if counts.archived:
-        rows.append(["archived", counts.archived])
-    console.table(["outcome", "events"], rows)
-    if counts.selected == 0 and counts.already_delivered and not report.stopped:
-        console.say(
-            f"nothing left to replay: all {counts.already_delivered} already delivered "
-            "(--redeliver sends them again)"
-        )
-        return
-    if counts.selected == 0 and not report.stopped:
-        console.say("nothing to replay: no failed events matched the window and filters")
-        return
-    console.say(
-        f"{counts.delivered} delivered, {counts.failed} failed of {counts.selected} "
-        f"selected in {report.elapsed_s:.1f}s" + (" (stopped early)" if report.stopped else "")
-    )
+    console.table(["outcome", "events"], outcome_rows(report))
+    console.say(outcome_line(report))

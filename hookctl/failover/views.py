@@ -1,0 +1,172 @@
+"""What the ``failover list`` and ``failover replay`` verbs show, as plain rows and lines.
+
+The CLI decides only where each goes (a table, a line on stdout, talk on stderr)
+and how it looks; which rows, in which order, and what the closing sentence says
+are decided here, so they can be tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hookctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from hookctl.failover.inventory import Inventory
+    from hookctl.failover.outcome import ReplayReport
+    from hookctl.failover.session import Round
+
+Buckets = list[tuple[str, dict[str, int]]]
+
+SPLIT_BY = ("type", "hook", "url")
+
+
+# ---------------------------------------------------------------- failover list
+
+
+def check_list_options(*, summary: bool, by: str, errors: bool) -> None:
+    """``--by`` names a split; ``--errors`` only goes with ``--summary``."""
+    if by not in SPLIT_BY:
+        raise UsageError(f"--by {by!r} is not type, hook or url", "pass --by type, hook or url")
+    if errors and not summary:
+        raise UsageError("--errors counts error messages for --summary", "add --summary")
+
+
+def why(result: Inventory) -> str:
+    """`` (why these prefixes were read)``, or nothing."""
+    reason = result.listing.why_prefixes
+    return f" ({reason})" if reason else ""
+
+
+def listing_rows(result: Inventory) -> list[list[Any]]:
+    """``time, event type, hook, bytes, name`` for each object found."""
+    return [[r.as_json()["time"], r.event_type, r.hook_id, r.size, r.name] for r in result.rows]
+
+
+def listing_line(result: Inventory, bucket: str) -> str:
+    return (
+        f"{len(result.rows)} event(s) in {len(result.listing.prefixes)} day prefix(es) "
+        f"of gs://{bucket}" + why(result)
+    )
+
+
+def timeline_rows(buckets: Buckets) -> list[list[Any]]:
+    """``bucket, events, key=n …`` per time bucket (the chart, for pipes)."""
+    return [
+        [b, sum(s.values()), " ".join(f"{k}={n}" for k, n in sorted(s.items()))] for b, s in buckets
+    ]
+
+
+def totals_rows(result: Inventory) -> list[list[Any]]:
+    """``by, value, events``: per day (in order), then event type, hook and URL (most first)."""
+    totals = result.totals
+    table: list[list[Any]] = [["day", d, n] for d, n in sorted(totals.days.items())]
+    table += [["event type", t, n] for t, n in totals.event_types.most_common()]
+    table += [["hook", h, n] for h, n in totals.hooks.most_common()]
+    table += [["url", u, n] for u, n in totals.urls.most_common()]
+    return table
+
+
+def summary_line(result: Inventory) -> str:
+    totals = result.totals
+    return (
+        f"{totals.count} event(s), {totals.bytes} bytes in "
+        f"{len(result.listing.prefixes)} day prefix(es)" + why(result)
+    )
+
+
+def chart(unit: str, buckets: Buckets, by: str) -> list[str]:
+    """A bar per bucket, one letter per split key, and a legend: the outage's shape."""
+    keys = sorted(
+        {k for _, s in buckets for k in s}, key=lambda k: -sum(s.get(k, 0) for _, s in buckets)
+    )
+    marks = "█▓▒░#*+=o%@&"
+    legend = {k: marks[i] if i < len(marks) else "." for i, k in enumerate(keys)}
+    peak = max(sum(s.values()) for _, s in buckets) or 1
+    per_column = max(peak / 50, 1.0)  # one column per event, until the peak needs 50+
+    width = peak / per_column
+    lines = [f"failed events per {unit} (split by {by}; one column ≈ {per_column:.3g} events)"]
+    for bucket, split in buckets:
+        total = sum(split.values())
+        bar = ""
+        for key in keys:
+            n = split.get(key, 0)
+            bar += legend[key] * (round(n * width / peak) if n else 0)
+        if total and not bar:
+            bar = legend[max(split, key=lambda k: split[k])]
+        lines.append(f"{bucket:>17} {bar} {total}")
+    lines.append("  ".join(f"{mark} {key}" for key, mark in legend.items()))
+    return lines
+
+
+# ---------------------------------------------------------------- failover replay
+
+
+def report_warnings(report: ReplayReport) -> list[str]:
+    """Objects skipped or refused, one line each, unrecognised names first."""
+    lines = [f"skipped {s.name}: {s.reason}" for s in report.unrecognised]
+    lines += [f"malformed {s.name}: {s.reason}" for s in report.malformed]
+    lines += [f"refused {f.item.name}: {f.error}" for f in report.failures if f.refused]
+    return lines
+
+
+def plan_rows(report: ReplayReport) -> list[list[Any]]:
+    """``url, event type, events, bytes`` of a dry run's plan."""
+    return [[r.url, r.event_type, r.count, r.bytes] for r in report.plan or []]
+
+
+def plan_lines(report: ReplayReport) -> list[str]:
+    """A dry run's closing sentence, then its first objects."""
+    sel = report.selection.as_json()
+    lines = [
+        f"dry run: {sum(r.count for r in report.plan or [])} event(s) between "
+        f"{sel['since'] or 'the start'} and {sel['until'] or 'now'}; nothing was sent"
+    ]
+    for first in report.first or []:
+        sample = first.as_json()
+        lines.append(f"  {sample['failed_at']}  {first.event_type}  {first.name}")
+    return lines
+
+
+def outcome_rows(report: ReplayReport) -> list[list[Any]]:
+    """``outcome, events``: each count, failures split by reason, archived if any."""
+    counts = report.counts
+    rows: list[list[Any]] = [
+        ["delivered", counts.delivered],
+        ["failed", counts.failed],
+        ["refused (not sent)", counts.refused],
+        *[[f"  {reason}", n] for reason, n in report.failed_by_reason.items()],
+        ["already delivered (journal)", counts.already_delivered],
+        ["malformed", counts.malformed],
+        ["unrecognised names", counts.unrecognised],
+        ["filtered out", counts.filtered],
+    ]
+    if counts.archived:
+        rows.append(["archived", counts.archived])
+    return rows
+
+
+def outcome_line(report: ReplayReport) -> str:
+    """The sentence after the table: nothing left, nothing matched, or the tally."""
+    counts = report.counts
+    if counts.selected == 0 and counts.already_delivered and not report.stopped:
+        return (
+            f"nothing left to replay: all {counts.already_delivered} already delivered "
+            "(--redeliver sends them again)"
+        )
+    if counts.selected == 0 and not report.stopped:
+        return "nothing to replay: no failed events matched the window and filters"
+    return (
+        f"{counts.delivered} delivered, {counts.failed} failed of {counts.selected} "
+        f"selected in {report.elapsed_s:.1f}s" + (" (stopped early)" if report.stopped else "")
+    )
+
+
+def round_line(done: Round) -> str:
+    """One ``--follow`` round."""
+    stats = done.stats
+    return (
+        f"{done.at:%H:%M:%SZ} new {stats.selected}, delivered {stats.delivered}, "
+        f"failed {stats.failed}, malformed {len(stats.malformed)}, "
+        f"backlog {stats.failed}"
+    )
