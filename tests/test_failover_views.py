@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
 
 import pytest
@@ -20,15 +21,11 @@ from hookctl.failover.views import (
 
 
 def _counts(**given: int) -> Counts:
-    names = (
-        "listed selected delivered failed refused already_delivered malformed "
-        "unrecognised filtered other_shards archived gone"
-    ).split()
-    return Counts(**{name: given.get(name, 0) for name in names})
+    return Counts(**{f.name: given.get(f.name, 0) for f in fields(Counts)})
 
 
 def _report(counts: Counts, *, stopped: bool = False, **extra: object) -> ReplayReport:
-    fields: dict[str, object] = {
+    given: dict[str, object] = {
         "bucket": "b",
         "selection": Selection(since=datetime(2026, 4, 1, tzinfo=UTC)),
         "target": None,
@@ -46,7 +43,7 @@ def _report(counts: Counts, *, stopped: bool = False, **extra: object) -> Replay
         "complete": True,
         **extra,
     }
-    return ReplayReport(**fields)  # type: ignore[arg-type]
+    return ReplayReport(**given)  # type: ignore[arg-type]
 
 
 def test_the_tally_says_delivered_failed_and_selected() -> None:

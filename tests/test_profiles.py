@@ -70,4 +70,5 @@ def test_a_refused_confirmation_removes_nothing() -> None:
         remove_profile("prod", refuse)
     assert "prod" in load_config().profiles
     path, exists = config_file()
-    assert exists and path == load_config().path
+    assert exists
+    assert path == load_config().path
