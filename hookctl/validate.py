@@ -166,3 +166,28 @@ def check_profile_values(*, api_key: str | None, base_url: str | None) -> None:
             raise UsageError(f"--api-key {printable(api_key)} {problem}", "give the app's API key")
     if base_url is not None:
         check_url(base_url, what="--base-url")
+
+
+def bad_input(exc: BaseException) -> tuple[str, str] | None:
+    """A one-line error and hint for what hostile input makes a parser or the OS raise;
+    None for anything else (a bug: "unexpected failure")."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return (  # a path the user gave that cannot be read or written
+            f"cannot use {printable(exc.filename)}: {exc.strerror or type(exc).__name__}",
+            "check the path and its permissions; nothing was changed",
+        )
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return "a path or value contains a NUL character", "remove it; nothing was changed"
+    kinds = {
+        UnicodeError: "a value or file is not valid UTF-8 text",
+        RecursionError: "a value or file is nested too deeply to read",
+        OverflowError: "a number is out of range",
+        MemoryError: "a value or file is too large to read",
+    }
+    what = next((text for kind, text in kinds.items() if isinstance(exc, kind)), None)
+    if what is None:
+        return None
+    return (
+        f"{what} ({type(exc).__name__})",
+        "check the arguments, files and environment values you passed; nothing was changed",
+    )

@@ -28,33 +28,6 @@ def quiet_broken_pipe() -> None:
     raise SystemExit(ExitStatus.OK)
 
 
-def bad_input(exc: BaseException) -> tuple[str, str] | None:
-    """A one-line error and hint for what hostile input makes a parser or the OS raise;
-    None for anything else (a bug: "unexpected failure")."""
-    if isinstance(exc, OSError) and exc.filename is not None:
-        from hookctl.validate import printable
-
-        return (  # a path the user gave that cannot be read or written
-            f"cannot use {printable(exc.filename)}: {exc.strerror or type(exc).__name__}",
-            "check the path and its permissions; nothing was changed",
-        )
-    if isinstance(exc, ValueError) and "null byte" in str(exc):
-        return "a path or value contains a NUL character", "remove it; nothing was changed"
-    kinds = {
-        UnicodeError: "a value or file is not valid UTF-8 text",
-        RecursionError: "a value or file is nested too deeply to read",
-        OverflowError: "a number is out of range",
-        MemoryError: "a value or file is too large to read",
-    }
-    what = next((text for kind, text in kinds.items() if isinstance(exc, kind)), None)
-    if what is None:
-        return None
-    return (
-        f"{what} ({type(exc).__name__})",
-        "check the arguments, files and environment values you passed; nothing was changed",
-    )
-
-
 class HookctlGroup(TyperGroup):
     """Maps hookctl's errors to one-line messages and exit codes, for every command."""
 
@@ -94,6 +67,8 @@ class HookctlGroup(TyperGroup):
         except BrokenPipeError:
             quiet_broken_pipe()  # the reader went away (`| head`): like git log, exit 0
         except Exception as exc:
+            from hookctl.validate import bad_input
+
             known = bad_input(exc)  # what a hostile value or file does: bad input, not a bug
             if known is not None:
                 _console(ctx).error(*known)

@@ -10,6 +10,7 @@ from hookctl.envvars import require_env
 from hookctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from hookctl.hooks import Change, Edit
     from hookctl.writer import WriteResult
 
 
@@ -64,6 +65,27 @@ def event_types(
     for warning in resolution.warnings():
         ctx.console.warn(warning)
     return resolution.names
+
+
+def write_edit(
+    ctx: AppContext,
+    edit: Edit,
+    *,
+    done: str,
+    as_json: bool,
+    dry_run: bool,
+    question: str | None = None,
+    yes: bool = False,
+    expect: list[Change] | None = None,
+) -> WriteResult:
+    """The one way a verb writes: ask ``question`` first (unless a dry run, or ``--yes``;
+    off a terminal without ``--yes`` it refuses), write ``edit`` through the safe write
+    path, render the outcome with ``done`` as its success line."""
+    if question is not None and not dry_run:
+        ctx.console.require_confirmation(question, yes=yes)
+    result = ctx.writer().write(edit, dry_run=dry_run, expect=None if dry_run else expect)
+    render_write(ctx, result, as_json=as_json, done=done)
+    return result
 
 
 def render_write(ctx: AppContext, result: WriteResult, *, as_json: bool, done: str) -> None:

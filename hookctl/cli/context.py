@@ -59,24 +59,11 @@ class AppContext:
 
     def client(self) -> StreamClient:
         if self._client is None:
-            from hookctl.settings import require_credentials
-            from hookctl.stream.client import StreamClient
-            from hookctl.validate import check_url
+            from hookctl.clients import stream_client
 
-            settings = self.settings()
-            check_url(
-                settings.base_url, what=f"the base URL (from {settings.sources.get('base_url')})"
-            )
-            key, secret = require_credentials(settings)
             log = (lambda line: self.console.say(f"[http] {line}")) if self.verbose else None
-            self._client = StreamClient(
-                settings.base_url,
-                key,
-                secret,
-                credentials=settings.describe_credentials(),
-                timeout=self.timeout,
-                log=log,
-                on_hooks=self._remember,
+            self._client = stream_client(
+                self.settings(), timeout=self.timeout, log=log, on_hooks=self._remember
             )
         return self._client
 
@@ -87,39 +74,21 @@ class AppContext:
         return get(self.client().get_hooks(), hook_id)
 
     def catalog(self, *, live: bool = False, refresh: bool = False) -> Choice:
-        """The event catalog to use and a note saying which: with ``live``, Stream's
-        ``GET /hook/events`` (cached); otherwise a cached live list if any, else bundled."""
-        from hookctl.livecatalog import cache_path, choose
-        from hookctl.settings import data_dir
+        """The event catalog to use and a note saying which (see ``clients.event_catalog``)."""
+        from hookctl.clients import event_catalog
 
-        base_url = self.settings().base_url
         fetch = self.client().get_hook_events if live else None
-        return choose(cache_path(data_dir(), base_url), base_url, fetch, refresh=refresh)
+        return event_catalog(self.settings().base_url, fetch, refresh=refresh)
 
     def writer(self) -> SafeWriter:
-        from hookctl.lock import shared_lock
-        from hookctl.settings import data_dir
-        from hookctl.writer import SafeWriter
+        from hookctl.clients import safe_writer
 
-        client = self.client()
-        settings = self.settings()
-        assert settings.api_key is not None
-        lease = shared_lock(
-            settings.base_url,
-            settings.api_key,
-            settings.lock_url,
-            settings.sources.get("lock_url", "lock_url"),
+        return safe_writer(
+            self.client(),
+            self.settings(),
             timeout=self.timeout,
-            on_note=self.console.say,
-        )
-        return SafeWriter(
-            client,
-            settings.api_key,
-            settings.data_dir or data_dir(),
             force_v2=self.force_v2,
-            shared_lock=lease,
-            settle=settings.settle_seconds,
-            credentials=[settings.api_secret] if settings.api_secret else [],
+            on_note=self.console.say,
         )
 
     def _remember(self, hooks: list[dict[str, Any]]) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from hookctl.errors import UsageError
+from hookctl.plaintext import cells, field_lines, json_text, tsv_lines
 from hookctl.redact import redact
 from hookctl.stdio import Stdin
 from hookctl.validate import encodable, escape_controls
@@ -28,15 +28,6 @@ def _isatty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-def _json_safe(text: str) -> str:
-    """JSON with DEL, C1 controls and bidi overrides as ``\\u`` escapes (the same data:
-    json.dumps escapes only C0 itself, and these can occur only inside strings)."""
-    return _CONTROLS_JSON_MISSES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-_CONTROLS_JSON_MISSES = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Console:
@@ -139,26 +130,19 @@ class Console:
         self._emit(self.out, self._data(text))
 
     def json(self, data: Any) -> None:
-        self._emit(
-            self.out, _json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-        )
+        self._emit(self.out, json_text(data))
 
     def jsonl(self, data: Any) -> None:
-        self._emit(self.out, _json_safe(json.dumps(data, ensure_ascii=False, default=str)))
+        self._emit(self.out, json_text(data, indent=None))
 
     def table(
         self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
     ) -> None:
         """A rich table on a terminal; tab-separated rows (with a header) when piped."""
-        encoding = getattr(self.out, "encoding", None)
-        cells = [
-            ["" if c is None else encodable(escape_controls(str(c)), encoding) for c in row]
-            for row in rows
-        ]
+        texts = cells(rows, getattr(self.out, "encoding", None))
         if not self.out_tty:
-            self.line("\t".join(c.upper() for c in columns))
-            for row in cells:
-                self.line("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row))
+            for line in tsv_lines(columns, texts):
+                self.line(line)
             return
         from rich.console import Console as RichConsole
         from rich.table import Table
@@ -167,7 +151,7 @@ class Console:
         table = Table(title=title, show_edge=False, header_style="bold" if self.color else "")
         for column in columns:
             table.add_column(column.upper(), overflow="fold")
-        for row in cells:
+        for row in texts:
             table.add_row(*(Text(c) for c in row))
         RichConsole(
             file=self.out, no_color=not self.color, highlight=False, force_terminal=self.color
@@ -175,13 +159,8 @@ class Console:
 
     def fields(self, pairs: Sequence[tuple[str, Any]]) -> None:
         """Key/value lines (``key<TAB>value`` when piped)."""
-        width = max((len(k) for k, _ in pairs), default=0)
-        for key, value in pairs:
-            text = "" if value is None else escape_controls(str(value))
-            if self.out_tty:
-                self.line(f"{key.ljust(width)}  {text}")
-            else:
-                self.line(f"{key}\t{text}")
+        for line in field_lines(pairs, aligned=self.out_tty):
+            self.line(line)
 
     # ------------------------------------------------------------ prompts
 

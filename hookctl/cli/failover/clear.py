@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import render_write
+from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 
 
@@ -25,15 +25,17 @@ def clear(
 
     actx = app_context(ctx)
     hook = require_failover(actx.live_hook(hook_id))
-    if not dry_run:
-        actx.console.require_confirmation(
-            f"Turn off failover for hook {hook.get('id')}? Events that fail will be lost.", yes=yes
-        )
-    edit = H.update_edit(
-        str(hook["id"]),
-        {},
-        unset=("failover_config",),
-        summary=f"clear failover of hook {hook['id']}",
+    write_edit(
+        actx,
+        H.update_edit(
+            str(hook["id"]),
+            {},
+            unset=("failover_config",),
+            summary=f"clear failover of hook {hook['id']}",
+        ),
+        question=f"Turn off failover for hook {hook.get('id')}? Events that fail will be lost.",
+        yes=yes,
+        dry_run=dry_run,
+        as_json=as_json,
+        done=f"failover cleared for hook {hook['id']}",
     )
-    result = actx.writer().write(edit, dry_run=dry_run)
-    render_write(actx, result, as_json=as_json, done=f"failover cleared for hook {hook['id']}")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import render_write
+from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 from hookctl.cli.failover.common import endpoint, read_key, render_probe
 from hookctl.cli.failover.options import Bucket, Credentials, CredentialsEnv, Endpoint, PathOpt
@@ -59,10 +59,10 @@ def set_failover(
         lambda h: with_failover(h, config),
         f"set failover of hook {hook['id']}",
     )
-    result = actx.writer().write(edit, dry_run=dry_run)
-    render_write(
+    write_edit(
         actx,
-        result,
+        edit,
+        dry_run=dry_run,
         as_json=as_json,
         done=f"failover of hook {hook['id']} -> gs://{bucket}/{prefix} as {key.client_email}",
     )

@@ -7,20 +7,20 @@ from typing import Any
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import render_write
-from hookctl.cli.context import AppContext, app_context
+from hookctl.cli.common import write_edit
+from hookctl.cli.context import app_context
 
 
-def confirm_disable(actx: AppContext, hook: dict[str, Any], *, yes: bool) -> None:
-    """Ask before turning a hook off (`hooks disable`, `hooks update --disable`)."""
+def disable_question(hook: dict[str, Any]) -> str | None:
+    """What to ask before turning a hook off (`hooks disable`, `hooks update --disable`);
+    None when it is already off: nothing to warn about."""
     from hookctl import hooks as H
 
     if hook.get("enabled") is False:
-        return  # already off: nothing to warn about
-    actx.console.require_confirmation(
+        return None
+    return (
         f"Disable {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)})? "
-        "Events for it will not be delivered.",
-        yes=yes,
+        "Events for it will not be delivered."
     )
 
 
@@ -30,14 +30,21 @@ def _set_enabled(
     from hookctl import hooks as H
 
     actx = app_context(ctx)
+    question = None
     if not enabled and not dry_run:
         hook = actx.live_hook(hook_id)
-        confirm_disable(actx, hook, yes=yes)
+        question = disable_question(hook)
         hook_id = str(hook.get("id"))
     verb = "enabled" if enabled else "disabled"
-    edit = H.update_edit(hook_id, {"enabled": enabled}, summary=f"{verb[:-1]} hook {hook_id}")
-    result = actx.writer().write(edit, dry_run=dry_run)
-    render_write(actx, result, as_json=as_json, done=f"{verb} hook {hook_id}")
+    write_edit(
+        actx,
+        H.update_edit(hook_id, {"enabled": enabled}, summary=f"{verb[:-1]} hook {hook_id}"),
+        question=question,
+        yes=yes,
+        dry_run=dry_run,
+        as_json=as_json,
+        done=f"{verb} hook {hook_id}",
+    )
 
 
 def enable_hook(

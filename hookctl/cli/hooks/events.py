@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import event_types, render_write
+from hookctl.cli.common import event_types, write_edit
 from hookctl.cli.context import app_context
 from hookctl.errors import UsageError
 
@@ -35,9 +35,13 @@ def _write_filter(
 ) -> None:
     from hookctl import hooks as H
 
-    actx = app_context(ctx)
-    result = actx.writer().write(H.transform_edit(hook_id, fn, summary), dry_run=dry_run)
-    render_write(actx, result, as_json=as_json, done=summary)
+    write_edit(
+        app_context(ctx),
+        H.transform_edit(hook_id, fn, summary),
+        as_json=as_json,
+        dry_run=dry_run,
+        done=summary,
+    )
 
 
 @app.command("add")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import render_write
+from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 
 
@@ -27,11 +27,13 @@ def remove(
     hook = H.get(live, hook_id)  # a prefix is resolved once, here, before the prompt
     full_id = str(hook.get("id"))
     edit = H.remove_edit(full_id)
-    if not dry_run:
-        actx.console.require_confirmation(
-            f"Remove {hook.get('hook_type')} hook {full_id} ({H.target(hook)})?", yes=yes
-        )
-    result = actx.writer().write(
-        edit, dry_run=dry_run, expect=None if dry_run else H.diff(live, edit.apply(live))
+    write_edit(
+        actx,
+        edit,
+        question=f"Remove {hook.get('hook_type')} hook {full_id} ({H.target(hook)})?",
+        yes=yes,
+        expect=H.diff(live, edit.apply(live)),
+        dry_run=dry_run,
+        as_json=as_json,
+        done=f"removed hook {full_id}",
     )
-    render_write(actx, result, as_json=as_json, done=f"removed hook {full_id}")

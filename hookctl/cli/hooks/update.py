@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import event_types, read_secret, render_write
+from hookctl.cli.common import event_types, read_secret, write_edit
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.flags import (
     CallbackServerUrl,
@@ -92,13 +92,19 @@ def update(
     )
     if patch.is_empty():
         raise UsageError("nothing to update", "pass at least one field, e.g. --url or --events")
+    question = None
     if enable is False and not dry_run:  # --disable asks, like `hooks disable`
-        from hookctl.cli.hooks.enable import confirm_disable
+        from hookctl.cli.hooks.enable import disable_question
 
         hook = actx.live_hook(hook_id)
-        confirm_disable(actx, hook, yes=yes)
+        question = disable_question(hook)
         hook_id = str(hook.get("id"))
-    result = actx.writer().write(
-        H.transform_edit(hook_id, patch.apply, f"update hook {hook_id}"), dry_run=dry_run
+    write_edit(
+        actx,
+        H.transform_edit(hook_id, patch.apply, f"update hook {hook_id}"),
+        question=question,
+        yes=yes,
+        dry_run=dry_run,
+        as_json=as_json,
+        done=f"updated hook {hook_id}",
     )
-    render_write(actx, result, as_json=as_json, done=f"updated hook {hook_id}")

@@ -1,0 +1,64 @@
+"""Plain-text data for stdout (JSON, TSV, key/value lines), and the clients built from
+settings, without a console."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hookctl.clients import stream_client
+from hookctl.errors import HookctlError
+from hookctl.plaintext import cells, field_lines, json_text, tsv_lines
+from hookctl.settings import resolve
+from hookctl.validate import bad_input
+
+
+def test_json_text_escapes_what_json_dumps_leaves_raw_and_keeps_the_data() -> None:
+    data = {"name": "evil\u202eexe.txt", "del": "a\x7fb", "ok": "café"}
+    text = json_text(data)
+    assert "\u202e" not in text
+    assert "\x7f" not in text
+    assert "café" in text  # non-ASCII text stays readable
+    assert json.loads(text) == data
+    assert "\n" not in json_text(data, indent=None)
+
+
+def test_tsv_lines_keep_one_field_per_column_whatever_the_cells_hold() -> None:
+    rows = cells([["a\tb", None, 3], ["line1\nline2", "x", "y"]], "utf-8")
+    lines = tsv_lines(["name", "value", "n"], rows)
+    assert lines[0] == "NAME\tVALUE\tN"
+    assert all(line.count("\t") == 2 for line in lines)
+    assert lines[1] == "a b\t\t3"
+
+
+def test_cells_escape_terminal_controls() -> None:
+    [[cell]] = cells([["\x1b[31mred"]], "utf-8")
+    assert "\x1b" not in cell
+
+
+def test_field_lines_align_on_a_terminal_and_tab_when_piped() -> None:
+    pairs = [("a", 1), ("longer", None)]
+    assert field_lines(pairs, aligned=True) == ["a       1", "longer  "]
+    assert field_lines(pairs, aligned=False) == ["a\t1", "longer\t"]
+
+
+def test_hostile_input_errors_become_one_line_and_bugs_do_not() -> None:
+    unreadable = bad_input(PermissionError(13, "Permission denied", "/etc/shadow"))
+    assert unreadable is not None
+    assert unreadable[0] == "cannot use '/etc/shadow': Permission denied"
+    nul = bad_input(ValueError("embedded null byte"))
+    assert nul is not None
+    assert "NUL" in nul[0]
+    assert bad_input(KeyError("x")) is None  # a bug stays "unexpected failure"
+
+
+def test_a_client_checks_the_base_url_before_it_asks_for_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STREAM_BASE_URL", "file:///etc/passwd")
+    with pytest.raises(HookctlError, match="base URL"):
+        stream_client(resolve(), timeout=1)  # no credentials either: the URL is named first
+    monkeypatch.setenv("STREAM_BASE_URL", "http://127.0.0.1:9")
+    with pytest.raises(HookctlError, match="no Stream api key"):
+        stream_client(resolve(), timeout=1)
