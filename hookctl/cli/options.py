@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import math
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
@@ -30,6 +33,9 @@ class Finite:
             raise typer.BadParameter(f"{value} is out of range; give {self._bounds()}")
         return number
 
+
+R = TypeVar("R")
+KEYWORD_ONLY = inspect.Parameter.KEYWORD_ONLY
 
 TIMEOUT = Finite(0.1, 3600, "seconds")  # the global --timeout, as HOOKCTL_TIMEOUT
 
@@ -101,3 +107,40 @@ Deadline = Annotated[
         help="Seconds for one delivery with all its retries (Stream: 15).",
     ),
 ]
+
+# ---------------------------------------------------------------- option groups
+
+
+def grouped(func: Callable[..., R]) -> Callable[..., R]:
+    """Options that several verbs share, declared once as a dataclass of Annotated fields.
+
+    A parameter of ``func`` whose type is such a dataclass stands for all of its fields:
+    Typer sees each field as an option, in that place and order, and ``func`` gets them
+    back as one instance. Used as ``@grouped`` below ``app.command``.
+    """
+    hints = get_type_hints(func, include_extras=True)
+    params: list[inspect.Parameter] = []
+    groups: dict[str, tuple[type[Any], list[str]]] = {}
+    for param in inspect.signature(func).parameters.values():
+        hint = hints.get(param.name, param.annotation)
+        if not (isinstance(hint, type) and dataclasses.is_dataclass(hint)):
+            params.append(param.replace(kind=KEYWORD_ONLY, annotation=hint))
+            continue
+        fields = get_type_hints(hint, include_extras=True)
+        names = [f.name for f in dataclasses.fields(hint)]
+        params += [
+            inspect.Parameter(f.name, KEYWORD_ONLY, default=f.default, annotation=fields[f.name])
+            for f in dataclasses.fields(hint)
+        ]
+        groups[param.name] = (hint, names)
+
+    def command(**kwargs: Any) -> R:
+        for name, (group, names) in groups.items():
+            kwargs[name] = group(**{n: kwargs.pop(n) for n in names})
+        return func(**kwargs)
+
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(command, attr, getattr(func, attr))
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command

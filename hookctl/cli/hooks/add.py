@@ -9,62 +9,49 @@ closure values, so its annotations must be evaluated when the function is made.
 """
 
 from collections.abc import Callable
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any
 
 import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.common import event_types, read_secret, render_write
 from hookctl.cli.context import app_context
-from hookctl.cli.hooks.flags import (
-    AllEvents,
-    Auth,
-    CallbackServerUrl,
-    CustomEvents,
-    Disabled,
-    Events,
-    Key,
-    Product,
-    Region,
-    RoleArn,
-    SnsEventGroupId,
-)
+from hookctl.cli.hooks.flags import Auth, AwsKeys, CallbackServerUrl, NewHook, SnsEventGroupId
+from hookctl.cli.options import grouped
 
 app = typer.Typer(help="Add a hook: webhook, sqs, sns or pending-message.", no_args_is_help=True)
 
 
-class Common(NamedTuple):
-    """The options every ``hooks add`` verb has, in the order of their signatures."""
-
-    events: list[str] | None
-    all_events: bool
-    allow_unknown: bool
-    product: str | None
-    disabled: bool
-    as_json: bool
-    dry_run: bool
-
-
-def _add(ctx: typer.Context, kind: str, target: dict[str, Any], common: Common) -> None:
+def _add(
+    ctx: typer.Context,
+    kind: str,
+    target: dict[str, Any],
+    new: NewHook,
+    *,
+    as_json: bool,
+    dry_run: bool,
+) -> None:
     """The one implementation of every ``hooks add`` verb."""
     from hookctl import hooks as H
     from hookctl.edits import new_hook
     from hookctl.models import validate_hook
 
     actx = app_context(ctx)
-    c = common
-    types = event_types(actx, c.events, all_events=c.all_events, allow_unknown=c.allow_unknown)
-    hook = new_hook(kind, target, enabled=not c.disabled, event_types=types, product=c.product)
+    types = event_types(
+        actx, new.events, all_events=new.all_events, allow_unknown=new.allow_unknown
+    )
+    hook = new_hook(kind, target, enabled=not new.disabled, event_types=types, product=new.product)
     validate_hook(hook)  # before any request
-    result = actx.writer().write(H.add_edit(hook), dry_run=c.dry_run)
+    result = actx.writer().write(H.add_edit(hook), dry_run=dry_run)
     new_id = result.new_ids[0] if result.new_ids else ""
     done = f"added {kind.replace('_', '-')} hook {new_id}"
-    render_write(actx, result, as_json=c.as_json, done=done)
-    if result.written and not c.as_json:
+    render_write(actx, result, as_json=as_json, done=done)
+    if result.written and not as_json:
         actx.console.line(new_id)
 
 
 @app.command("webhook")
+@grouped
 def add_webhook(
     ctx: typer.Context,
     url: Annotated[
@@ -74,12 +61,7 @@ def add_webhook(
             help="Where Stream POSTs events; may use {{.AppID}} / {{.EventType}} templates.",
         ),
     ],
-    events: Events = None,
-    all_events: AllEvents = False,
-    allow_unknown: O.AllowUnknown = False,
-    product: Product = None,
-    disabled: Disabled = False,
-    custom_events: CustomEvents = None,
+    new: NewHook,
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
 ) -> None:
@@ -89,9 +71,8 @@ def add_webhook(
     """
     from hookctl.edits import extra_fields
 
-    common = Common(events, all_events, allow_unknown, product, disabled, as_json, dry_run)
-    target = {"webhook_url": url, **extra_fields(custom_events=custom_events)}
-    _add(ctx, "webhook", target, common)
+    target = {"webhook_url": url, **extra_fields(custom_events=new.custom_events)}
+    _add(ctx, "webhook", target, new, as_json=as_json, dry_run=dry_run)
 
 
 def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[..., None]:
@@ -103,17 +84,9 @@ def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[...,
         ctx: typer.Context,
         target: Annotated[str, typer.Option(flag, help=f"The {what}.")],
         auth: Auth = "keys",
-        key: Key = None,
-        secret_env: O.SecretEnv = None,
-        secret_stdin: O.SecretStdin = False,
-        role_arn: RoleArn = None,
-        region: Region = None,
-        events: Events = None,
-        all_events: AllEvents = False,
-        allow_unknown: O.AllowUnknown = False,
-        product: Product = None,
-        disabled: Disabled = False,
-        custom_events: CustomEvents = None,
+        *,
+        aws: AwsKeys,
+        new: NewHook,
         sns_event_group_id: SnsEventGroupId = None,
         as_json: O.Json = False,
         dry_run: O.DryRun = False,
@@ -125,28 +98,29 @@ def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[...,
             raise UsageError("--sns-event-group-id applies to SNS hooks only", "drop it")
 
         actx = app_context(ctx)
-        check_aws_auth(
-            auth, key=key, secret_given=bool(secret_env or secret_stdin), role_arn=role_arn
-        )
+        check_aws_auth(auth, key=aws.key, secret_given=aws.secret_given(), role_arn=aws.role_arn)
         secret = None
         if auth == "keys":
             secret = read_secret(
                 actx,
-                env_var=secret_env,
-                from_stdin=secret_stdin,
+                env_var=aws.secret_env,
+                from_stdin=aws.secret_stdin,
                 label=f"{kind.upper()} secret access key",
             )
-        fields = aws_fields(kind, auth, key=key, secret=secret, role_arn=role_arn, region=region)
-        common = Common(events, all_events, allow_unknown, product, disabled, as_json, dry_run)
-        extras = extra_fields(custom_events=custom_events, sns_event_group_id=sns_event_group_id)
-        _add(ctx, kind, {field: target, **fields, **extras}, common)
+        fields = aws_fields(
+            kind, auth, key=aws.key, secret=secret, role_arn=aws.role_arn, region=aws.region
+        )
+        extras = extra_fields(
+            custom_events=new.custom_events, sns_event_group_id=sns_event_group_id
+        )
+        _add(ctx, kind, {field: target, **fields, **extras}, new, as_json=as_json, dry_run=dry_run)
 
     command.__name__ = f"add_{kind}"
     command.__doc__ = f"""Add an {kind.upper()} hook.
 
     Example: {example}
     """
-    return command
+    return grouped(command)
 
 
 add_sqs = app.command("sqs")(
@@ -168,6 +142,7 @@ add_sns = app.command("sns")(
 
 
 @app.command("pending-message")
+@grouped
 def add_pending_message(
     ctx: typer.Context,
     timeout_ms: Annotated[
@@ -183,12 +158,8 @@ def add_pending_message(
     callback_mode: Annotated[
         str, typer.Option("--callback-mode", help="none, rest or twirp.")
     ] = "rest",
-    events: Events = None,
-    all_events: AllEvents = False,
-    allow_unknown: O.AllowUnknown = False,
-    product: Product = None,
-    disabled: Disabled = False,
-    custom_events: CustomEvents = None,
+    *,
+    new: NewHook,
     callback_server_url: CallbackServerUrl = None,
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
@@ -199,7 +170,7 @@ def add_pending_message(
     """
     from hookctl.edits import callback, extra_fields
 
-    extras = extra_fields(custom_events=custom_events, callback_server_url=callback_server_url)
+    extras = extra_fields(custom_events=new.custom_events, callback_server_url=callback_server_url)
     mode = callback(callback_mode)
     target = {
         "webhook_url": url,
@@ -207,5 +178,4 @@ def add_pending_message(
         **extras,
         "callback": {**(mode or {}), **extras.get("callback", {})} or None,
     }
-    common = Common(events, all_events, allow_unknown, product, disabled, as_json, dry_run)
-    _add(ctx, "pending_message", target, common)
+    _add(ctx, "pending_message", target, new, as_json=as_json, dry_run=dry_run)

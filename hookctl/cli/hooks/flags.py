@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
+
+from hookctl.cli import options as O
 
 Events = Annotated[
     list[str] | None,
@@ -49,3 +52,29 @@ CallbackServerUrl = Annotated[
     str | None,
     typer.Option("--callback-server-url", help="Pending-message: callback.server_url."),
 ]
+
+
+@dataclass
+class NewHook:
+    """The options every ``hooks add`` verb has (``@grouped`` spreads them)."""
+
+    events: Events = None
+    all_events: AllEvents = False
+    allow_unknown: O.AllowUnknown = False
+    product: Product = None
+    disabled: Disabled = False
+    custom_events: CustomEvents = None
+
+
+@dataclass
+class AwsKeys:
+    """An SQS or SNS hook's AWS credentials (``hooks add sqs|sns``, ``hooks update``)."""
+
+    key: Key = None
+    secret_env: O.SecretEnv = None
+    secret_stdin: O.SecretStdin = False
+    role_arn: RoleArn = None
+    region: Region = None
+
+    def secret_given(self) -> bool:
+        return bool(self.secret_env or self.secret_stdin)

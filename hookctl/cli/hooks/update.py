@@ -10,18 +10,18 @@ from hookctl.cli import options as O
 from hookctl.cli.common import event_types, read_secret, write_edit
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.flags import (
+    AwsKeys,
     CallbackServerUrl,
     CustomEvents,
     Events,
-    Key,
     Product,
-    Region,
-    RoleArn,
     SnsEventGroupId,
 )
+from hookctl.cli.options import grouped
 from hookctl.errors import UsageError
 
 
+@grouped
 def update(
     ctx: typer.Context,
     hook_id: O.HookId,
@@ -44,11 +44,8 @@ def update(
     queue_url: Annotated[str | None, typer.Option("--queue-url", help="New SQS queue URL.")] = None,
     topic_arn: Annotated[str | None, typer.Option("--topic-arn", help="New SNS topic ARN.")] = None,
     auth: Annotated[str | None, typer.Option("--auth", help="keys, role or resource.")] = None,
-    key: Key = None,
-    secret_env: O.SecretEnv = None,
-    secret_stdin: O.SecretStdin = False,
-    role_arn: RoleArn = None,
-    region: Region = None,
+    *,
+    aws: AwsKeys,
     custom_events: CustomEvents = None,
     sns_event_group_id: SnsEventGroupId = None,
     callback_server_url: CallbackServerUrl = None,
@@ -70,8 +67,10 @@ def update(
         else None
     )
     secret = None
-    if secret_env or secret_stdin:
-        secret = read_secret(actx, env_var=secret_env, from_stdin=secret_stdin, label="secret")
+    if aws.secret_given():
+        secret = read_secret(
+            actx, env_var=aws.secret_env, from_stdin=aws.secret_stdin, label="secret"
+        )
     patch = HookPatch(
         url=url,
         queue_url=queue_url,
@@ -82,10 +81,10 @@ def update(
         event_types=None if new_types is None else tuple(new_types),
         product=product,
         enabled=enable,
-        key=key,
+        key=aws.key,
         secret=secret,
-        role_arn=role_arn,
-        region=region,
+        role_arn=aws.role_arn,
+        region=aws.region,
         custom_events=custom_events,
         sns_event_group_id=sns_event_group_id,
         callback_server_url=callback_server_url,
