@@ -8,6 +8,7 @@ from hookctl.cli.common import event_types
 from hookctl.cli.context import AppContext
 
 if TYPE_CHECKING:
+    from hookctl.cli.failover.options import Reading, Scope
     from hookctl.failover.keys import ServiceAccountKey
     from hookctl.failover.probe import ProbeReport
     from hookctl.failover.select import Selection
@@ -28,19 +29,11 @@ def endpoint(flag: str | None) -> str | None:
     return gcs_endpoint(flag)
 
 
-def source_from(
-    actx: AppContext,
-    *,
-    hook: str | None,
-    bucket: str | None,
-    path: str | None,
-    credentials: str | None,
-    credentials_env: str | None,
-    gcs_endpoint: str | None,
-) -> Source:
+def source_from(actx: AppContext, where: Reading) -> Source:
     from hookctl.failover.source import resolve_source
 
-    key = read_key(actx, credentials, credentials_env) if (credentials or credentials_env) else None
+    creds, creds_env = where.credentials_file, where.credentials_env
+    key = read_key(actx, creds, creds_env) if (creds or creds_env) else None
     seen: dict[str, Any] = {}
 
     def hooks() -> list[dict[str, Any]]:
@@ -50,11 +43,11 @@ def source_from(
 
     found = resolve_source(
         hooks,
-        hook=hook,
-        bucket=bucket,
-        path=path,
+        hook=where.hook,
+        bucket=where.bucket,
+        path=where.path,
         key=key,
-        endpoint=endpoint(gcs_endpoint),
+        endpoint=endpoint(where.gcs_endpoint),
         timeout=actx.timeout,
     )
     found.app = seen.get("app")  # replay's destinations reuse it: one GET per run
@@ -64,25 +57,23 @@ def source_from(
 def selection_from(
     actx: AppContext,
     found: Source,
+    scope: Scope,
     *,
     since: str | None,
     until: str | None,
     types: list[str] | None,
-    shard: str | None,
-    shard_count: int | None,
-    allow_unknown: bool,
     need_window: bool = True,
 ) -> Selection:
     from hookctl.failover.source import selection as select
     from hookctl.settings import shard as pick_shard
 
-    wanted = event_types(actx, types, allow_unknown=allow_unknown) if types else []
+    wanted = event_types(actx, types, allow_unknown=scope.allow_unknown) if types else []
     return select(
         found,
         since=since,
         until=until,
         event_types=frozenset(wanted),
-        shard=pick_shard(shard, shard_count),
+        shard=pick_shard(scope.shard, scope.shard_count),
         need_window=need_window,
     )
 

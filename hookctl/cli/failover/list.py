@@ -9,39 +9,19 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.failover.common import say_notes, selection_from, source_from
-from hookctl.cli.failover.options import (
-    AllowUnknownTypes,
-    BucketOpt,
-    Credentials,
-    CredentialsEnv,
-    Endpoint,
-    EventTypes,
-    HookOpt,
-    MaxBytes,
-    ReadPath,
-    Scan,
-    Shard,
-    ShardCount,
-    Since,
-    Until,
-)
+from hookctl.cli.failover.options import Reading, Scope
+from hookctl.cli.options import grouped
 
 if TYPE_CHECKING:
     from hookctl.failover.inventory import Inventory
 
 
+@grouped
 def list_objects(
     ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    event_type: EventTypes = None,
-    hook: HookOpt = None,
-    bucket: BucketOpt = None,
-    path: ReadPath = None,
-    credentials_file: Credentials = None,
-    credentials_env: CredentialsEnv = None,
-    gcs_endpoint: Endpoint = None,
-    scan: Scan = False,
+    *,
+    reading: Reading,
+    scope: Scope,
     summary: Annotated[
         bool,
         typer.Option("--summary", help="Counts per day, event type and hook instead of objects."),
@@ -62,10 +42,6 @@ def list_objects(
             "16 at a time) and show the 10 most common error messages (redacted).",
         ),
     ] = False,
-    shard: Shard = None,
-    shard_count: ShardCount = None,
-    max_bytes: MaxBytes = 5 * 1024 * 1024,
-    allow_unknown: AllowUnknownTypes = False,
     as_json: O.Json = False,
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="One JSON object per line, as found.")
@@ -81,33 +57,23 @@ def list_objects(
     check_list_options(summary=summary, by=by, errors=errors)
 
     actx = app_context(ctx)
-    found = source_from(
-        actx,
-        hook=hook,
-        bucket=bucket,
-        path=path,
-        credentials=credentials_file,
-        credentials_env=credentials_env,
-        gcs_endpoint=gcs_endpoint,
-    )
+    found = source_from(actx, reading)
     chosen = selection_from(
         actx,
         found,
-        since=since,
-        until=until,
-        types=event_type,
-        shard=shard,
-        shard_count=shard_count,
-        allow_unknown=allow_unknown,
-        need_window=not scan,
+        scope,
+        since=reading.since,
+        until=reading.until,
+        types=reading.event_type,
+        need_window=not scope.scan,
     )
     say_notes(actx, found)
     stream = jsonl and not summary
     result = run(
         found,
         chosen,
-        scan=scan,
-        max_bytes=max_bytes,
+        scan=scope.scan,
+        max_bytes=scope.max_bytes,
         on_row=(lambda row: actx.console.jsonl(row.as_json())) if stream else None,
         keep_rows=not (stream or summary),
         envelopes=summary and (errors or by == "url"),

@@ -9,7 +9,7 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.failover.common import source_from
-from hookctl.cli.failover.options import Credentials, CredentialsEnv, Endpoint
+from hookctl.cli.failover.options import Credentials, CredentialsEnv, Endpoint, Reading
 from hookctl.errors import ExitStatus
 
 Name = Annotated[
@@ -74,15 +74,14 @@ def show_object(
     from hookctl.failover.inventory import fetch_object, split_gs_url
 
     bucket, name = split_gs_url(name, bucket)
-    found = source_from(
-        actx,
+    where = Reading(
         hook=hook,
         bucket=bucket,
-        path=None,
-        credentials=credentials,
+        credentials_file=credentials,
         credentials_env=credentials_env,
         gcs_endpoint=gcs_endpoint,
     )
+    found = source_from(actx, where)
     view = fetch_object(found, name)
     if as_json:
         actx.console.json(view.as_json())

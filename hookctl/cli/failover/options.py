@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
@@ -98,3 +99,29 @@ MaxBytes = Annotated[
 AllowUnknownTypes = Annotated[
     bool, typer.Option("--allow-unknown", help="Accept event types missing from the catalog.")
 ]
+
+
+@dataclass
+class Reading:
+    """Which bucket a verb reads, and which events in it (``failover list``, ``replay``)."""
+
+    since: Since = None
+    until: Until = None
+    event_type: EventTypes = None
+    hook: HookOpt = None
+    bucket: BucketOpt = None
+    path: ReadPath = None
+    credentials_file: Credentials = None
+    credentials_env: CredentialsEnv = None
+    gcs_endpoint: Endpoint = None
+
+
+@dataclass
+class Scope:
+    """How much of the bucket a verb reads (``failover list``, ``failover replay``)."""
+
+    scan: Scan = False
+    shard: Shard = None
+    shard_count: ShardCount = None
+    max_bytes: MaxBytes = 5 * 1024 * 1024
+    allow_unknown: AllowUnknownTypes = False

@@ -14,23 +14,9 @@ import typer
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.failover.common import say_notes, selection_from, source_from
-from hookctl.cli.failover.options import (
-    AllowUnknownTypes,
-    BucketOpt,
-    Credentials,
-    CredentialsEnv,
-    Endpoint,
-    EventTypes,
-    HookOpt,
-    MaxBytes,
-    ReadPath,
-    Scan,
-    Shard,
-    ShardCount,
-    Since,
-    Until,
-)
+from hookctl.cli.failover.options import Reading, Scope
 from hookctl.cli.failover.progress import Progress
+from hookctl.cli.options import grouped
 from hookctl.errors import ExitStatus
 
 if TYPE_CHECKING:
@@ -40,17 +26,11 @@ if TYPE_CHECKING:
 CONFIRM_ABOVE = 1000  # events; more than this asks for --yes off a terminal
 
 
+@grouped
 def replay(
     ctx: typer.Context,
-    since: Since = None,
-    until: Until = None,
-    event_type: EventTypes = None,
-    hook: HookOpt = None,
-    bucket: BucketOpt = None,
-    path: ReadPath = None,
-    credentials_file: Credentials = None,
-    credentials_env: CredentialsEnv = None,
-    gcs_endpoint: Endpoint = None,
+    *,
+    reading: Reading,
     to: Annotated[
         str | None,
         typer.Option(
@@ -117,9 +97,7 @@ def replay(
         Path | None,
         typer.Option("--from-file", help="Replay exactly the objects in a --failures file."),
     ] = None,
-    scan: Scan = False,
-    shard: Shard = None,
-    shard_count: ShardCount = None,
+    scope: Scope,
     follow: Annotated[
         bool,
         typer.Option(
@@ -129,11 +107,9 @@ def replay(
     interval: Annotated[
         str, typer.Option("--interval", help="Poll interval for --follow, e.g. 30s, 2m.")
     ] = "30s",
-    max_bytes: MaxBytes = 5 * 1024 * 1024,
     max_attempts: O.MaxAttempts = None,
     attempt_timeout: O.AttemptTimeout = 6.0,
     deadline: O.Deadline = 15.0,
-    allow_unknown: AllowUnknownTypes = False,
     yes: O.Yes = False,
     as_json: O.Json = False,
 ) -> None:
@@ -156,24 +132,16 @@ def replay(
     actx = app_context(ctx)
     check_modes(
         from_file=from_file,
-        since=since,
-        scan=scan,
+        since=reading.since,
+        scan=scope.scan,
         follow=follow,
         target=to,
         archive_to=archive_to,
     )
-    found = source_from(
-        actx,
-        hook=hook,
-        bucket=bucket,
-        path=path,
-        credentials=credentials_file,
-        credentials_env=credentials_env,
-        gcs_endpoint=gcs_endpoint,
-    )
+    found = source_from(actx, reading)
     options = replay_options(
         found,
-        scan=scan,
+        scan=scope.scan,
         target=to,
         dry_run=dry_run,
         redeliver=redeliver,
@@ -181,7 +149,7 @@ def replay(
         limit=limit,
         concurrency=concurrency,
         rate=rate,
-        max_bytes=max_bytes,
+        max_bytes=scope.max_bytes,
         policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
         failures=failures,
         get_app=lambda: actx.client().get_app(),
@@ -190,13 +158,11 @@ def replay(
     chosen = selection_from(
         actx,
         found,
-        since=follow_since(since, every) if follow else since,
-        until=None if follow else until,
-        types=event_type,
-        shard=shard,
-        shard_count=shard_count,
-        allow_unknown=allow_unknown,
-        need_window=not (scan or from_file),
+        scope,
+        since=follow_since(reading.since, every) if follow else reading.since,
+        until=None if follow else reading.until,
+        types=reading.event_type,
+        need_window=not (scope.scan or from_file),
     )
     api_key, api_secret = ("", "") if dry_run else require_credentials(actx.settings())
     say_notes(actx, found)
@@ -210,7 +176,7 @@ def replay(
         book,
         api_key=api_key,
         api_secret=api_secret,
-        scan=scan,
+        scan=scope.scan,
         from_file=from_file,
     )
     stop = Stop()
