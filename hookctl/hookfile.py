@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hookctl import hooks as H
+from hookctl import url_password
 from hookctl.errors import UsageError, ValidationFailed
 
 Hook = dict[str, Any]
@@ -30,6 +31,7 @@ SECRET_PATHS: tuple[tuple[str, ...], ...] = (
     ("failover_config", "gcs_credentials"),
     ("failover_config", "s3_secret"),
     ("failover_config", "s3_api_key"),
+    ("webhook_url_password",),  # a webhook_url's userinfo password (see url_password)
 )
 HEADER = (
     "# Stream event hooks, exported by hookctl. Apply with `hookctl hooks apply FILE`.\n"
@@ -72,6 +74,7 @@ def _drop_none(value: Any) -> Any:
 def exportable(hook: Hook) -> Hook:
     """One hook as it goes in the file: stable key order, no server fields, no secrets."""
     clean = _drop_none(H.comparable(copy.deepcopy(hook)))
+    url_password.split(clean)
     for path in SECRET_PATHS:
         if get_at(clean, path):
             set_at(clean, path, f"env:{env_name(str(hook.get('id', 'new')), path)}")
@@ -113,7 +116,7 @@ def secret_refs(hooks: list[Hook]) -> list[str]:
         env_name(str(h.get("id", "new")), path)
         for h in hooks
         for path in SECRET_PATHS
-        if get_at(h, path)
+        if get_at(url_password.split(dict(h)), path)
     ]
 
 
@@ -134,7 +137,7 @@ class FileHook:
         return f"{path}:{line}: hook {self.number}{label}"
 
 
-UNSET = "unset-secret-not-compared"  # stands in for a secret whose variable is unset
+UNSET = url_password.UNSET  # stands in for a secret whose variable is unset
 
 
 def load(
@@ -186,6 +189,7 @@ def load(
         name = data.pop("name", None)
         hook = FileHook(number, start, str(name) if name is not None else None, data, field_lines)
         _resolve_secrets(hook, path, env, allow_inline_secrets, require_secrets)
+        url_password.join(hook.data, hook.where(path, "webhook_url"), allow_inline_secrets)
         out.append(hook)
     check(out, path)
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hookctl import hooks as H
+from hookctl import url_password
 from hookctl.errors import ValidationFailed
 from hookctl.hookfile import FileHook, get_at, set_at
 
@@ -91,6 +92,9 @@ def _keep_unset_secrets(hook: FileHook, live_hook: Hook | None, desired: Hook) -
     notes = []
     for secret, var in hook.unset.items():
         notes.append(f"{_label(hook)}: {'.'.join(secret)} not compared ({var} unset)")
+        if secret == url_password.PATH:  # the URL's masked form must still match
+            url_password.keep_live(desired, live_hook)
+            continue
         current = get_at(live_hook, secret) if live_hook is not None else None
         if current is not None:
             set_at(desired, secret, current)

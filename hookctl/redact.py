@@ -52,6 +52,24 @@ def mask_url_password(text: str) -> str:
     return _URL_PASSWORD.sub(lambda m: f"{m[1]}{MASK}@" if m[2] != MASK else m[0], text)
 
 
+def split_url_password(url: str) -> tuple[str, str | None]:
+    """``url`` with its userinfo password masked, and that password as written (percent-
+    encoding kept); ``(url, None)`` when it has none (or it is masked already)."""
+    match = _URL_PASSWORD.search(url) if "@" in url else None
+    if match is None or match[2] == MASK:
+        return url, None
+    return url[: match.start(2)] + MASK + url[match.end(2) :], match[2]
+
+
+def fill_url_password(url: str, password: str) -> str | None:
+    """``url`` with its masked password (``user:********@``) replaced by ``password``;
+    None when ``url`` has no masked password to fill."""
+    match = _URL_PASSWORD.search(url) if "@" in url else None
+    if match is None or match[2] != MASK:
+        return None
+    return url[: match.start(2)] + password + url[match.end(2) :]
+
+
 def is_secret_name(name: str) -> bool:
     """True for a field whose value is a secret (``sqs_secret``, ``gcs_credentials`` …)."""
     return bool(_SECRET_NAME.search(name)) and not name.lower().endswith("_token_uri")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hookctl.hooks import comparable
+from hookctl.redact import split_url_password
 from hookctl.sandbox.server import SandboxServer
 from tests.conftest import Cli, SandboxApp
 from tests.gcs import service_account_key
@@ -224,15 +225,16 @@ def test_an_invalid_file_changes_nothing_and_names_the_line(
 
 
 webhooks = st.builds(
-    lambda n, types, enabled: {
+    lambda n, types, enabled, password: {
         "hook_type": "webhook",
-        "webhook_url": f"https://h{n}.example.com/x",
+        "webhook_url": f"https://{f'u:{password}@' if password else ''}h{n}.example.com/x",
         "event_types": types,
         "enabled": enabled,
     },
     st.integers(0, 10_000),
     st.lists(st.sampled_from(["message.new", "reaction.new", "call.created"]), unique=True),
     st.booleans(),
+    st.none() | st.text("abcdef0123456789%", min_size=4, max_size=12),  # userinfo password
 )
 sqs_hooks = st.builds(
     lambda secret, enabled: {
@@ -293,6 +295,9 @@ def check_fixed_point(
         for hook in hooks:
             if hook["hook_type"] == "sqs":
                 os.environ[f"SQS_SECRET_{hook['id'][:8].upper()}"] = hook["sqs_secret"]
+            password = split_url_password(hook.get("webhook_url", ""))[1]
+            if password:  # exported as webhook_url_password = "env:…"
+                os.environ[f"WEBHOOK_URL_PASSWORD_{hook['id'][:8].upper()}"] = password
         path = tmp_path / f"{source}.toml"
         path.write_text(text)
         os.environ["STREAM_API_KEY"] = target
@@ -301,6 +306,7 @@ def check_fixed_point(
         assert export(cli) == text
         copied = sandbox_server.state.app_json(target)["event_hooks"]
         assert [h.get("sqs_secret") for h in copied] == [h.get("sqs_secret") for h in hooks]
+        assert [h.get("webhook_url") for h in copied] == [h.get("webhook_url") for h in hooks]
     finally:
         os.environ.clear()
         os.environ.update(saved)

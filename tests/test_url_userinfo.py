@@ -5,6 +5,10 @@ the one redaction; a masked URL is never written back over the real one."""
 from __future__ import annotations
 
 import json
+import uuid
+from pathlib import Path
+
+import pytest
 
 from hookctl.redact import redact
 from tests.conftest import Cli, SandboxApp
@@ -47,3 +51,62 @@ def test_redaction_masks_url_passwords_and_a_masked_url_is_not_written_back() ->
 
     masked = [{"id": "h1", "webhook_url": "https://bob:********@example.com/x"}]
     assert masked_secrets(masked) == [("h1", "webhook_url's password")]
+
+
+def test_export_writes_a_url_password_as_an_env_reference_and_apply_round_trips(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"http://alice:{PASSWORD}@127.0.0.1:9/hook"
+    hook_id = cli("hooks", "add", "webhook", "--url", url, "--events", "message.new").stdout.strip()
+    exported = cli("hooks", "export")
+    assert exported.exit_code == 0, exported.stderr
+    text = exported.stdout
+    assert PASSWORD not in text + exported.stderr
+    var = f"WEBHOOK_URL_PASSWORD_{hook_id[:8].upper()}"
+    assert 'webhook_url = "http://alice:********@127.0.0.1:9/hook"' in text
+    assert f'webhook_url_password = "env:{var}"' in text
+    assert var in exported.stderr  # named among the variables to set
+    as_json = json.loads(cli("hooks", "export", "--format", "json").stdout)
+    assert as_json["hook"][0]["webhook_url_password"] == f"env:{var}"
+    path = tmp_path / "hooks.toml"
+    path.write_text(text)
+    # a pull request without the password: the rest is compared, the live URL kept
+    in_sync = cli("hooks", "diff", str(path))
+    assert in_sync.exit_code == 0, in_sync.stderr
+    assert f"webhook_url_password not compared ({var} unset)" in in_sync.stderr
+    assert cli("hooks", "apply", str(path), "--yes").exit_code == 2  # a real apply needs it
+    monkeypatch.setenv(var, PASSWORD)
+    assert cli("hooks", "diff", str(path)).exit_code == 0
+    other = f"key-{uuid.uuid4().hex[:8]}"  # apply to an empty app, then export again
+    sandbox.server.state.add_app(other, sandbox.api_secret)
+    monkeypatch.setenv("STREAM_API_KEY", other)
+    applied = cli("hooks", "apply", str(path), "--create-missing", "--yes")
+    assert applied.exit_code == 0, applied.stderr
+    assert PASSWORD not in applied.stdout + applied.stderr
+    [copied] = sandbox.server.state.app_json(other)["event_hooks"]
+    assert copied["webhook_url"] == url
+    assert cli("hooks", "export").stdout == text
+
+
+@pytest.mark.usefixtures("sandbox")
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ('webhook_url = "http://alice:********@127.0.0.1:9/hook"', "password is masked"),
+        (f'webhook_url = "http://alice:{PASSWORD}@127.0.0.1:9/hook"', "literal password"),
+        (
+            'webhook_url = "http://127.0.0.1:9/hook"\nwebhook_url_password = "env:HOME"',
+            "has no user:********@",
+        ),
+    ],
+)
+def test_a_hook_file_url_password_is_a_reference_or_refused(
+    cli: Cli, tmp_path: Path, line: str, why: str
+) -> None:
+    path = tmp_path / "hooks.toml"
+    path.write_text(f'[[hook]]\nhook_type = "webhook"\n{line}\n')
+    refused = cli("hooks", "apply", str(path), "--yes")
+    assert refused.exit_code == 2, refused.stderr
+    assert f"{path}:3: hook 1: " in refused.stderr
+    assert why in refused.stderr
+    assert PASSWORD not in refused.stderr
