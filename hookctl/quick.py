@@ -59,6 +59,7 @@ def hooks_list(argv: list[str]) -> int | None:
         return None
     from hookctl.hooks import mask_hook
     from hookctl.idcache import remember_hooks
+    from hookctl.plaintext import json_text
     from hookctl.validate import encodable
 
     remember_hooks(hooks)
@@ -68,9 +69,9 @@ def hooks_list(argv: list[str]) -> int | None:
     encoding = getattr(sys.stdout, "encoding", None)  # as the Console prints
     if opts.get("--jsonl"):
         for hook in shown:
-            print(encodable(json.dumps(hook, ensure_ascii=False, default=str), encoding))
+            print(encodable(json_text(hook, indent=None), encoding))
     else:
-        print(encodable(json.dumps(shown, indent=2, ensure_ascii=False, default=str), encoding))
+        print(encodable(json_text(shown), encoding))
     sys.stdout.flush()
     return 0
 

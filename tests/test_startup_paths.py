@@ -94,6 +94,33 @@ def test_hooks_list_quick_path_prints_what_the_typer_command_prints(
     assert ("s3" in out) == ("--show-secrets" in args)
 
 
+HOSTILE = [
+    {
+        "id": "9c9c-bad\u202e",
+        "hook_type": "webhook",
+        "webhook_url": "https://e.example/\x7f\x9b2J\u202egpj.exe\u2066/\u200f",
+        "x": "\x1b[2J\x85\u200e",
+    }
+]
+
+
+@pytest.mark.parametrize("args", [["--json"], ["--jsonl"]])
+def test_hooks_list_quick_path_escapes_hostile_values_as_the_typer_command_does(
+    args: list[str], sandbox: SandboxApp, cli: Cli
+) -> None:
+    with sandbox.server.state.lock:  # as a server might answer (the sandbox's own checks refuse it)
+        sandbox.server.state.apps[sandbox.api_key].event_hooks = HOSTILE
+    code, out, modules = run("hooks", "list", *args)
+    assert "typer" not in modules  # the quick path answered
+    expected = cli("hooks", "list", *args)
+    assert (code, out) == (expected.exit_code, expected.stdout) == (0, expected.stdout)
+    for raw in "\x7f\x9b\u202e\u2066\u200f\x1b\x85\u200e":
+        assert raw not in out
+    assert "\\u009b2J\\u202egpj.exe" in out  # escaped, the same data
+    first = json.loads(out.splitlines()[0]) if args == ["--jsonl"] else json.loads(out)[0]
+    assert first["webhook_url"] == HOSTILE[0]["webhook_url"]
+
+
 @pytest.mark.usefixtures("sandbox")
 def test_hooks_list_quick_path_leaves_errors_and_other_options_to_typer(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
