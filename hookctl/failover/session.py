@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hookctl.errors import UsageError
+from hookctl.errors import ExitStatus, HookctlError, UsageError
 from hookctl.failover.source import Source, make_finder, open_bucket
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from hookctl.failover.select import Selection
 
 FOLLOW_LOOKBACK = 15 * 60  # --follow without --since also takes the last 15 minutes
+FOLLOW_MAX_MISSES = 5  # --follow gives up after this many failed rounds in a row
 MIDNIGHT_GRACE = 300  # seconds after two poll intervals during which yesterday is still read
 
 Progress = Callable[["Replayer"], None]
@@ -212,6 +213,17 @@ class Round:
     stats: Stats
 
 
+@dataclass(frozen=True)
+class MissedRound:
+    """A follow round that failed (GCS unreachable, a listing error …): retried at the
+    next interval until ``FOLLOW_MAX_MISSES`` fail in a row."""
+
+    at: datetime
+    error: HookctlError
+    in_a_row: int
+    limit: int = FOLLOW_MAX_MISSES
+
+
 @dataclass
 class ReplayJob:
     """One replay: where from, what, how, and the journal; see the module docstring."""
@@ -296,17 +308,28 @@ class ReplayJob:
 
         return asyncio.run(main())
 
-    def follow(self, every: float, stop: Stop, on_round: Callable[[Round], None]) -> int:
+    def follow(
+        self,
+        every: float,
+        stop: Stop,
+        on_round: Callable[[Round], None],
+        on_miss: Callable[[MissedRound], None] | None = None,
+    ) -> int:
         """Poll today's prefix (and yesterday's near midnight) every ``every`` seconds and
-        replay what is new, until stopped. Returns the failures of the last round."""
+        replay what is new, until stopped. Returns the failures of the last round.
+
+        A round that fails (exit-1 errors: GCS unreachable, a listing error) is reported
+        to ``on_miss`` and retried at the next interval; after ``FOLLOW_MAX_MISSES`` in a
+        row the follow gives up with a HookctlError naming the last one."""
         from hookctl.failover.select import Selection
 
         chosen = self.selection
         since = chosen.since or datetime.now(UTC)
         failed = 0
+        misses = 0
 
         async def main() -> None:
-            nonlocal failed
+            nonlocal failed, misses
             wake = asyncio.Event()
             current: Replayer | None = None
 
@@ -324,13 +347,31 @@ class ReplayJob:
                             start, end, chosen.event_types, chosen.hook_ids, chosen.shard
                         )
                         current = self._replayer(gcs, window, None)
-                        await current.run()
-                        stats = current.stats
-                        failed = stats.failed + len(stats.malformed)
-                        on_round(Round(now, stats))
+                        try:
+                            await current.run()
+                        except HookctlError as exc:
+                            if exc.exit_code != ExitStatus.FAILED:
+                                raise  # bad input does not fix itself
+                            misses += 1
+                            if misses >= FOLLOW_MAX_MISSES:
+                                raise _gave_up(misses, exc) from None
+                            if on_miss is not None:
+                                on_miss(MissedRound(now, exc, misses))
+                        else:
+                            misses = 0
+                            stats = current.stats
+                            failed = stats.failed + len(stats.malformed)
+                            on_round(Round(now, stats))
                         current = None
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(wake.wait(), timeout=every)
 
         asyncio.run(main())
         return failed
+
+
+def _gave_up(misses: int, last: HookctlError) -> HookctlError:
+    return HookctlError(
+        f"gave up following after {misses} failed rounds in a row; the last: {last.message}",
+        last.hint,
+    )

@@ -21,7 +21,7 @@ from hookctl.errors import ExitStatus
 
 if TYPE_CHECKING:
     from hookctl.failover.outcome import ReplayReport
-    from hookctl.failover.session import ReplayJob, Round, Stop
+    from hookctl.failover.session import MissedRound, ReplayJob, Round, Stop
 
 CONFIRM_ABOVE = 1000  # events; more than this asks for --yes off a terminal
 
@@ -232,11 +232,17 @@ def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> Ex
     def on_round(done: Round) -> None:
         console.say(round_line(done))
 
+    def on_miss(missed: MissedRound) -> None:
+        console.warn(
+            f"{missed.at:%H:%M:%SZ} round failed ({missed.in_a_row} of {missed.limit} in a "
+            f"row before giving up): {missed.error.message}; retrying in {every:g}s"
+        )
+
     with signals_stop(stop):
         console.say(
             f"following gs://{source.bucket}/{source.path} every {every:g}s (Ctrl-C to stop)"
         )
-        failed = job.follow(every, stop, on_round)
+        failed = job.follow(every, stop, on_round, on_miss)
     console.say("stopped following")
     return ExitStatus.of(failed == 0)
 
