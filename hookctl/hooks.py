@@ -382,13 +382,15 @@ def failover_text(hook: Hook) -> str:
 
 def show_fields(hook: Hook, *, show_secrets: bool = False) -> list[tuple[str, Any]]:
     """``hooks show`` as (name, value) rows: the filter in words, then every field,
-    secrets masked unless ``show_secrets``; dicts and lists as one line of JSON."""
+    secrets masked unless ``show_secrets``; values as ``fieldtext.field_text`` writes
+    them (yes/no, ISO-8601 UTC timestamps, dicts and lists as one line of JSON)."""
+    from hookctl.fieldtext import field_text
+
     shown = hook if show_secrets else mask_hook(hook)
     rows: list[tuple[str, Any]] = [("events", filter_text(hook, limit=1000))]
     for key, value in shown.items():
         if key != "event_types":
-            flat = isinstance(value, (dict, list))
-            rows.append((key, json.dumps(value, sort_keys=True) if flat else value))
+            rows.append((key, field_text(key, value)))
     return rows
 
 

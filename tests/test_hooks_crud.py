@@ -408,3 +408,27 @@ def test_failover_show_says_when_there_is_no_failover(cli: Cli) -> None:
     one = cli("failover", "show", hook_id)
     assert one.exit_code == 0
     assert f"hook {hook_id} has no failover configured" in one.stderr
+
+
+def test_show_prints_yes_no_and_iso_timestamps_while_json_keeps_raw_values(
+    cli: Cli, sandbox: SandboxApp
+) -> None:
+    hook_id = cli("hooks", "add", "webhook", "--url", "https://e.example/h").stdout.strip()
+    ns = 1_795_704_824_228_485_352  # the sandbox's integer nanoseconds, made predictable
+    sandbox.set_hooks([{**sandbox.hooks()[0], "should_send_custom_events": False}])
+    with sandbox.server.state.lock:
+        [stored] = sandbox.server.state.apps[sandbox.api_key].event_hooks
+        stored["created_at"], stored["updated_at"] = ns, "2026-11-26T15:00:00Z"
+    text = cli("hooks", "show", hook_id)
+    assert text.exit_code == 0, text.stderr
+    rows = dict(line.split("\t", 1) for line in text.stdout.splitlines())
+    assert rows["enabled"] == "yes"
+    assert rows["should_send_custom_events"] == "no"
+    assert rows["created_at"] == "2026-11-26T14:53:44.228485Z"
+    assert rows["updated_at"] == "2026-11-26T15:00:00Z"  # an RFC 3339 string as sent
+    listed = cli("hooks", "list")
+    assert f"{hook_id}\twebhook\tyes\t" in listed.stdout  # the words `hooks list` uses
+    raw = json.loads(cli("hooks", "show", hook_id, "--json").stdout)
+    assert raw["enabled"] is True
+    assert raw["should_send_custom_events"] is False
+    assert raw["created_at"] == ns
