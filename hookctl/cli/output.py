@@ -20,6 +20,7 @@ from hookctl.redact import redact
 from hookctl.stdio import Stdin
 from hookctl.validate import encodable, escape_controls
 
+UNBROKEN = frozenset({"id", "hook"})  # table columns of ids: never wrapped or folded
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
 
@@ -149,8 +150,12 @@ class Console:
         from rich.text import Text
 
         table = Table(title=title, show_edge=False, header_style="bold" if self.color else "")
-        for column in columns:
-            table.add_column(column.upper(), overflow="fold")
+        for i, column in enumerate(columns):
+            if column in UNBROKEN:  # an id broken over lines cannot be copied: others shrink
+                longest = max((len(row[i]) for row in texts if i < len(row)), default=0)
+                table.add_column(column.upper(), no_wrap=True, min_width=longest)
+            else:
+                table.add_column(column.upper(), overflow="fold")
         for row in texts:
             table.add_row(*(Text(c) for c in row))
         RichConsole(
