@@ -155,3 +155,37 @@ def test_with_json_errors_are_json_on_stderr_and_lists_stream_ndjson(cli: Cli) -
     events = cli("events", "list", "--product", "video", "--jsonl").stdout.splitlines()
     assert events
     assert all(json.loads(e)["product"] == "video" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("args", "in_error", "in_hint"),
+    [
+        (["--bogus", "--json"], "No such option: --bogus", "hookctl --help"),
+        (["--json"], "No such option: --json", "--json goes after the command"),
+        (["--jsonl", "hooks", "list"], "No such option: --jsonl", "--jsonl goes after"),
+        (["nosuch", "--json"], "No such command 'nosuch'", "hookctl --help"),
+        (["hooks", "list", "--bogus", "--json"], "No such option: --bogus", "hooks list --help"),
+    ],
+)
+def test_usage_errors_under_json_are_the_json_error_shape_at_every_level(
+    args: list[str], in_error: str, in_hint: str
+) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hookctl", *args], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    [line] = proc.stderr.splitlines()
+    error = json.loads(line)
+    assert set(error) == {"error", "hint"}
+    assert in_error in error["error"]
+    assert in_hint in error["hint"]
+
+
+def test_a_root_usage_error_without_json_stays_clicks_text() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hookctl", "--bogus"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2
+    assert "No such option: --bogus" in proc.stderr
+    assert not proc.stderr.startswith("{")

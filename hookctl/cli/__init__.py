@@ -28,6 +28,9 @@ def quiet_broken_pipe() -> None:
     raise SystemExit(ExitStatus.OK)
 
 
+JSON_FLAGS = frozenset({"--json", "--jsonl"})
+
+
 class HookctlGroup(TyperGroup):
     """Maps hookctl's errors to one-line messages and exit codes, for every command."""
 
@@ -46,10 +49,29 @@ class HookctlGroup(TyperGroup):
                 param.hidden = True  # type: ignore[attr-defined]
         return params
 
+    def make_context(self, info_name: Any, args: list[str], *a: Any, **kw: Any) -> Any:
+        # Root-level usage errors (`hookctl --bogus --json`) happen here, before invoke.
+        json_errors = bool(JSON_FLAGS & set(args))
+        try:
+            return super().make_context(info_name, args, *a, **kw)
+        except ClickUsageError as exc:
+            if not json_errors:
+                raise
+            console = Console.from_environment()
+            console.json_errors = True
+            option = getattr(exc, "option_name", None)
+            hint = (
+                f"{option} goes after the command: hookctl COMMAND … {option}"
+                if option in JSON_FLAGS
+                else "see `hookctl --help`"
+            )
+            console.error(exc.format_message(), hint)
+            raise typer.Exit(ExitStatus.USAGE) from None
+
     def invoke(self, ctx: Any) -> Any:
         # The output contract: with --json (or --jsonl), errors are JSON on stderr too.
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
-        ctx.meta["hookctl.json_errors"] = bool({"--json", "--jsonl"} & set(rest))
+        ctx.meta["hookctl.json_errors"] = bool(JSON_FLAGS & set(rest))
         try:
             return super().invoke(ctx)
         except HookctlError as exc:
@@ -106,7 +128,10 @@ def _usage_error(ctx: Any, exc: ClickUsageError) -> bool:
         return False
     if hint is None:
         hint = f"see `{where} --help`"
-    _console(ctx).error(exc.format_message(), hint)
+    console = _console(ctx)
+    if ctx.meta.get("hookctl.json_errors"):
+        console.json_errors = True  # also before the root callback built the AppContext
+    console.error(exc.format_message(), hint)
     return True
 
 
