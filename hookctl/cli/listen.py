@@ -110,17 +110,22 @@ def listen(
         count=count,
         on_event=show,
     )
-    console.say(f"listening on {receiver.url} (Ctrl-C to stop)")
-
     interrupted = threading.Event()  # Ctrl-C or SIGTERM, not --count: exit 130
 
     def stop(_signum: int, _frame: object) -> None:
         interrupted.set()
         receiver.done.set()
 
-    signal.signal(signal.SIGTERM, stop)
-    if serve(receiver):
-        interrupted.set()
+    # Handlers, not KeyboardInterrupt: a signal at any moment after "listening on"
+    # (even before serving starts) still ends with the summary.
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        console.say(f"listening on {receiver.url} (Ctrl-C to stop)")
+        if serve(receiver):
+            interrupted.set()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     console.say(summary_line(receiver.stats))
     if interrupted.is_set():
         raise typer.Exit(ExitStatus.INTERRUPTED)
