@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +46,12 @@ def _build_each_app_once() -> None:
 
 
 _build_each_app_once()
+
+# A shell that starts the suite in the background (`pytest … &`, no job control) hands it
+# SIGINT *ignored*, and every process a test starts inherits that: the Ctrl-C tests would
+# then wait out their bounds. A handled signal is reset to the default in a child.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Timing is measured in benchmarks/, never in tests: no per-example deadline.
 hypothesis_settings.register_profile("hookctl", deadline=None)
