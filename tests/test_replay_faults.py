@@ -40,6 +40,7 @@ class Accepting:
         self.accepted: list[tuple[str, float]] = []
         self.bodies: dict[str, bytes] = {}
         self.lock = threading.Lock()
+        self.arrived = threading.Event()  # a request came (before any gate opened)
 
     def ids(self) -> list[str]:
         with self.lock:
@@ -47,13 +48,19 @@ class Accepting:
 
 
 @contextmanager
-def flaky_receiver(fail_rate: float, delay: float = 0.0) -> Iterator[tuple[str, Accepting]]:
+def flaky_receiver(
+    fail_rate: float, delay: float = 0.0, gate: threading.Event | None = None
+) -> Iterator[tuple[str, Accepting]]:
     """Fails ``fail_rate`` of requests: a 500, a hang past the client's timeout, or a
-    dropped connection, in equal shares. Only a 2xx that is sent counts as accepted."""
+    dropped connection, in equal shares. Only a 2xx that is sent counts as accepted.
+    With ``gate``, every request waits until the test sets it (at most 60 s)."""
     log = Accepting()
     rng = random.Random(7)
 
     def handle(request: Request) -> Action:
+        log.arrived.set()
+        if gate is not None:
+            gate.wait(60)
         with log.lock:
             roll = rng.random()
         if roll < fail_rate / 3:

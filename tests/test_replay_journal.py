@@ -8,7 +8,9 @@ loopback receiver that counts every request.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,26 +34,50 @@ def args(gcs: str, url: str, journal: Path) -> list[str]:
         *replay_args(gcs),
         "--since", "2026-04-01", "--until", "2026-04-02", "--to", url, "--rate", "0",
         "--concurrency", "2", "--journal", str(journal), "--yes", "--json",
+        "--attempt-timeout", "60", "--deadline", "120",  # a held delivery is not a failure
     ]  # fmt: skip
+
+
+def holds_open(pid: int, path: Path) -> bool | None:
+    """Whether process ``pid`` has ``path`` open (None: no /proc to tell)."""
+    fds = Path(f"/proc/{pid}/fd")
+    if not fds.is_dir():
+        return None
+    for fd in fds.iterdir():
+        try:
+            if os.readlink(fd) == str(path):
+                return True
+        except OSError:
+            continue  # closed meanwhile
+    return False
 
 
 @pytest.mark.usefixtures("sandbox")
 def test_a_second_replay_on_the_same_journal_exits_at_once_naming_the_first(tmp_path: Path) -> None:
     seed(tmp_path / "data", COUNT, datetime(2026, 4, 1, tzinfo=UTC))
     journal = tmp_path / "journal.sqlite3"
-    with fake_gcs_server(tmp_path / "data") as gcs, flaky_receiver(0.0, delay=0.4) as (url, log):
+    gate = threading.Event()  # the receiver holds every delivery until it is set
+    with fake_gcs_server(tmp_path / "data") as gcs, flaky_receiver(0.0, gate=gate) as (url, log):
         first = hookctl(*args(gcs, url, journal))
-        deadline = time.monotonic() + 30
-        while not log.ids() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        second = hookctl(*args(gcs, url, journal))
-        out, err = second.communicate(timeout=30)
-        assert second.returncode == 1, err
-        assert out == ""
-        assert f"in use by another replay (pid {first.pid} on " in err
-        assert "--wait" in err
-        assert "Traceback" not in err
-        waiting = hookctl(*args(gcs, url, journal), "--wait")
+        try:
+            assert log.arrived.wait(60), "the first replay sent nothing"
+            # The first replay now holds the journal, its deliveries held by the gate.
+            second = hookctl(*args(gcs, url, journal))
+            out, err = second.communicate(timeout=30)
+            assert second.returncode == 1, err
+            assert out == ""
+            assert f"in use by another replay (pid {first.pid} on " in err
+            assert "--wait" in err
+            assert "Traceback" not in err
+            waiting = hookctl(*args(gcs, url, journal), "--wait")
+            deadline = time.monotonic() + 60
+            while holds_open(waiting.pid, journal) is False and waiting.poll() is None:
+                assert time.monotonic() < deadline, "--wait never reached the journal"
+                time.sleep(0.05)
+            assert waiting.poll() is None, "--wait did not queue behind the first replay"
+            assert log.ids() == []  # nothing was delivered yet: the first one still runs
+        finally:
+            gate.set()
         out, err = first.communicate(timeout=60)
         assert first.returncode == 0, err
         out, err = waiting.communicate(timeout=60)
