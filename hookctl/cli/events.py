@@ -8,7 +8,6 @@ import typer
 
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError
 
 app = typer.Typer(
     help="The event-type catalog, and which hooks receive an event.", no_args_is_help=True
@@ -50,21 +49,16 @@ def list_events(
 
     Example: hookctl events list --product feeds --search comment
     """
-    from hookctl.events import PRODUCTS, search
+    from hookctl.events import search
+    from hookctl.views import catalog_line, catalog_rows, check_product, check_refresh
 
     actx = app_context(ctx)
-    if refresh and not live:
-        raise UsageError("--refresh needs --live", "hookctl events list --live --refresh")
+    check_refresh(live=live, refresh=refresh)
     choice = actx.catalog(live=live, refresh=refresh)
-    catalog = choice.catalog
     if live or choice.source != "bundled":
         actx.console.say(f"event types: {choice.note}")
-    if product and product not in PRODUCTS:
-        raise UsageError(
-            f"--product {product!r} is not one of {', '.join(PRODUCTS)}",
-            "drop --product to list every event type",
-        )
-    found = search(product, search_text, catalog)
+    check_product(product)
+    found = search(product, search_text, choice.catalog)
     if jsonl:
         for event in found:
             actx.console.jsonl(event.as_json())
@@ -72,13 +66,8 @@ def list_events(
     if as_json:
         actx.console.json([e.as_json() for e in found])
         return
-    actx.console.table(
-        ["name", "product", "description", "aliases"],
-        [[e.name, e.product, e.description, ", ".join(e.aliases)] for e in found],
-    )
-    actx.console.say(
-        f"{len(found)} of {len(catalog.events)} event types (catalog of {catalog.date})"
-    )
+    actx.console.table(["name", "product", "description", "aliases"], catalog_rows(found))
+    actx.console.say(catalog_line(found, choice.catalog))
 
 
 @app.command("route")
@@ -91,9 +80,9 @@ def route(
 
     Example: hookctl events route message.new
     """
-    from hookctl import hooks as H
     from hookctl.events import one_event_type
     from hookctl.events import route as route_event
+    from hookctl.views import route_line, route_rows
 
     actx = app_context(ctx)
     name = one_event_type(event_type)
@@ -101,19 +90,5 @@ def route(
     if as_json:
         actx.console.json({"event_type": name, "hooks": [r.as_json() for r in routes]})
         return
-    actx.console.table(
-        ["id", "type", "enabled", "receives", "why", "target"],
-        [
-            [
-                r.hook.get("id"),
-                r.hook.get("hook_type"),
-                "yes" if r.hook.get("enabled") else "no",
-                "yes" if r.receives else "no",
-                r.reason,
-                H.target(H.mask_hook(r.hook)),
-            ]
-            for r in routes
-        ],
-    )
-    count = sum(r.receives for r in routes)
-    actx.console.say(f"{name}: received by {count} of {len(routes)} hook(s)")
+    actx.console.table(["id", "type", "enabled", "receives", "why", "target"], route_rows(routes))
+    actx.console.say(route_line(name, routes))

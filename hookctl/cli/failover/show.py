@@ -67,27 +67,13 @@ def show(
         )
         return
     from hookctl.failover.hookconfig import summaries
+    from hookctl.views import failover_line, failover_rows
 
     rows = summaries(actx.client().get_hooks(), hook_id, show_secrets=show_secrets)
     if as_json:
         actx.console.json(rows)
         return
-    actx.console.table(
-        ["hook", "location", "service account", "key id"],
-        [
-            [
-                r["hook_id"],
-                r["location"] or "(none)",
-                r.get("client_email", ""),
-                r.get("private_key_id", ""),
-            ]
-            for r in rows
-        ],
-    )
-    if not rows:
-        actx.console.say(
-            "no hook has failover configured: add it with "
-            "`hookctl failover set HOOK_ID --bucket BUCKET --credentials KEY.json`"
-        )
-    elif hook_id and not rows[0]["enabled"]:
-        actx.console.say(f"hook {hook_id} has no failover configured")
+    actx.console.table(["hook", "location", "service account", "key id"], failover_rows(rows))
+    said = failover_line(rows, hook_id)
+    if said:
+        actx.console.say(said)

@@ -23,38 +23,24 @@ def list_hooks(
 
     Example: hookctl hooks list --json | jq '.[].id'
     """
-    from hookctl import hooks as H
-    from hookctl import legacy as L
+    from hookctl.hooks import type_filter
+    from hookctl.views import hook_listing
 
     actx = app_context(ctx)
     # a typo is exit 2 before any request, not an empty list
-    wanted = H.type_filter(hook_type) if hook_type is not None else None
+    wanted = type_filter(hook_type) if hook_type is not None else None
     client = actx.client()
     app = client.get_app()
-    hooks = client.hooks_of(app)
-    legacy = L.legacy_hooks(app) if L.is_legacy(app) else []
-    total = len(hooks) + len(legacy)
-    if wanted is not None:
-        hooks = [h for h in hooks if h.get("hook_type") == wanted]
-        legacy = [h for h in legacy if h.get("hook_type") == wanted]
-    if L.is_legacy(app):
-        actx.console.warn(L.note(app))
-    shown = [h if show_secrets else H.mask_hook(h) for h in hooks]
+    listing = hook_listing(app, client.hooks_of(app), wanted, show_secrets=show_secrets)
+    if listing.warning:
+        actx.console.warn(listing.warning)
     if jsonl:
-        for hook in shown:
+        for hook in listing.shown:
             actx.console.jsonl(hook)
         return
     if as_json:
-        actx.console.json(shown)
+        actx.console.json(listing.shown)
         return
-    rows = [H.list_row(h, show_secrets=show_secrets) for h in [*hooks, *legacy]]
-    if show_secrets:
-        columns = (*H.LIST_COLUMNS, "secrets")
-        rows = [[*row, H.secrets_text(h)] for row, h in zip(rows, [*hooks, *legacy], strict=True)]
-        actx.console.table(columns, rows)
-    else:
-        actx.console.table(H.LIST_COLUMNS, rows)
-    if not hooks and not legacy and total:
-        actx.console.say(f"no {wanted} hooks ({total} of other types: drop --type to see them)")
-    elif not hooks and not legacy:
-        actx.console.say("no hooks yet: add one with `hookctl hooks add webhook --url URL`")
+    actx.console.table(listing.columns, listing.rows)
+    if listing.empty:
+        actx.console.say(listing.empty)
