@@ -1,4 +1,4 @@
-"""What ``hooks list``, ``events list``, ``events route`` and ``failover show`` display.
+"""What ``hooks list``, ``events``, ``failover show``, writes and hook-file plans display.
 
 Each function turns data the core already has (hooks, an app, a catalog, routes,
 failover summaries) into plain records: JSON objects, table rows, and the one
@@ -14,7 +14,9 @@ from hookctl.errors import UsageError
 
 if TYPE_CHECKING:
     from hookctl.events import Catalog, EventType, Route
-    from hookctl.hooks import Hook
+    from hookctl.hookplan import Plan
+    from hookctl.hooks import Change, Hook
+    from hookctl.writer import WriteResult
 
 
 # ---------------------------------------------------------------- hooks list
@@ -140,3 +142,75 @@ def failover_line(summaries: list[Hook], hook_id: str | None) -> str | None:
     if hook_id and not summaries[0]["enabled"]:
         return f"hook {hook_id} has no failover configured"
     return None
+
+
+# ---------------------------------------------------------------- writes and plans
+
+
+def write_json(result: WriteResult) -> dict[str, object]:
+    """``--json`` after a write: a dry run's changes, "nothing to change", or what changed
+    (with the snapshot of the previous array and the ids of added hooks)."""
+    changes = [c.as_json() for c in result.changes]
+    if result.dry_run:
+        return {"dry_run": True, "changes": changes}
+    if not result.changes:
+        return {"changed": False, "changes": []}
+    return {
+        "changed": True,
+        "changes": changes,
+        "snapshot": result.snapshot.id if result.snapshot else None,
+        "new_ids": result.new_ids,
+    }
+
+
+def write_warnings(result: WriteResult) -> list[str]:
+    """What went differently from a plain write: a concurrent writer, a lost response,
+    hooks another writer removed meanwhile."""
+    said = []
+    if result.rebased:
+        said.append(
+            "another writer changed the hooks at the same time; the edit was re-applied "
+            f"to the live array ({result.rewrites} extra write(s), other hooks kept)"
+        )
+    if result.response_lost:
+        said.append(
+            f"the write got no answer ({result.response_lost}); reading back shows it is live"
+        )
+    if result.gone_since:
+        said.append(
+            "another writer removed hook(s) this write carried: "
+            + ", ".join(result.gone_since)
+            + " (see `hookctl hooks history`)"
+        )
+    return said
+
+
+def done_line(result: WriteResult, done: str) -> str:
+    """The success line, naming the snapshot of the previous array if one was saved."""
+    snapshot = result.snapshot
+    return done + (f" (previous array saved as snapshot {snapshot.id})" if snapshot else "")
+
+
+def plan_json(plan: Plan, changes: list[Change]) -> dict[str, object]:
+    """``hooks diff --json`` (and ``hooks apply --check --json``)."""
+    return {
+        "changes": [c.as_json() for c in changes],
+        "unmanaged": [h.get("id") for h in plan.unmanaged],
+        "not_compared": plan.not_compared,
+        "in_sync": not changes,
+    }
+
+
+def plan_notes(plan: Plan, changes: list[Change]) -> list[str]:
+    """What the diff does not show: kept unmanaged hooks, secrets not compared, in sync."""
+    from hookctl import hooks as H
+
+    notes = [
+        f"unmanaged: {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)}) is not "
+        "in the file and is kept (--prune removes it)"
+        for hook in plan.unmanaged
+    ]
+    notes += plan.not_compared
+    if not changes:
+        notes.append("in sync: the live hooks match the file")
+    return notes

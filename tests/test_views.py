@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hookctl.errors import UsageError
 from hookctl.events import Route
+from hookctl.history import Snapshot
+from hookctl.hookplan import Plan
+from hookctl.hooks import Change
 from hookctl.views import (
     check_product,
     check_refresh,
+    done_line,
     failover_line,
     failover_rows,
     hook_listing,
+    plan_json,
+    plan_notes,
     route_line,
     route_rows,
+    write_json,
+    write_warnings,
 )
+from hookctl.writer import WriteResult
 
 WEBHOOK = {
     "id": "h1",
@@ -89,3 +100,38 @@ def test_event_list_options() -> None:
         check_product("chatt")
     check_product("chat")
     check_product(None)
+
+
+def _result(**given: object) -> WriteResult:
+    change = Change("add", "h9", "webhook", "https://example.com/")
+    fields: dict[str, object] = {"before": [], "after": [], "changes": [change], **given}
+    return WriteResult(**fields)  # type: ignore[arg-type]
+
+
+def test_write_json_has_one_shape_per_outcome(tmp_path: Path) -> None:
+    assert write_json(_result(dry_run=True))["dry_run"] is True
+    assert write_json(_result(changes=[])) == {"changed": False, "changes": []}
+    snap = Snapshot("s1", "now", "add", [], tmp_path)
+    done = write_json(_result(written=True, snapshot=snap, new_ids=["h9"]))
+    assert done["changed"] is True
+    assert (done["snapshot"], done["new_ids"]) == ("s1", ["h9"])
+    assert done_line(_result(snapshot=snap), "added") == (
+        "added (previous array saved as snapshot s1)"
+    )
+    assert done_line(_result(), "added") == "added"
+
+
+def test_write_warnings_name_each_surprise() -> None:
+    assert write_warnings(_result()) == []
+    said = write_warnings(_result(rebased=True, rewrites=2, gone_since=["h3"]))
+    assert len(said) == 2
+    assert "2 extra write(s)" in said[0]
+    assert "h3" in said[1]
+
+
+def test_plan_notes_name_unmanaged_hooks_and_say_in_sync() -> None:
+    plan = Plan(hooks=[WEBHOOK], unmanaged=[WEBHOOK], pruned=[], not_compared=["hook 2: x"])
+    notes = plan_notes(plan, [])
+    assert notes[0].startswith("unmanaged: webhook hook h1")
+    assert notes[1:] == ["hook 2: x", "in sync: the live hooks match the file"]
+    assert plan_json(plan, [])["unmanaged"] == ["h1"]

@@ -90,48 +90,23 @@ def write_edit(
 
 def render_write(ctx: AppContext, result: WriteResult, *, as_json: bool, done: str) -> None:
     """Print the outcome of a SafeWriter.write: a diff for dry runs, a ✓ line otherwise."""
-    from hookctl import hooks as H
+    from hookctl.hooks import render_diff
+    from hookctl.views import done_line, write_json, write_warnings
 
     console = ctx.console
-    changes = [c.as_json() for c in result.changes]
-    if result.dry_run:
-        if as_json:
-            console.json({"dry_run": True, "changes": changes})
-        else:
-            for line in H.render_diff(result.changes):
-                console.line(line)
-            console.say("dry run: nothing was written")
+    if result.dry_run and not as_json:
+        for line in render_diff(result.changes):
+            console.line(line)
+        console.say("dry run: nothing was written")
         return
-    if not result.changes:
+    if result.dry_run or not result.changes:
         if as_json:
-            console.json({"changed": False, "changes": []})
-        console.say("nothing to change: the live hooks already match")
+            console.json(write_json(result))
+        if not result.dry_run:
+            console.say("nothing to change: the live hooks already match")
         return
-    if result.rebased:
-        console.warn(
-            "another writer changed the hooks at the same time; the edit was re-applied "
-            f"to the live array ({result.rewrites} extra write(s), other hooks kept)"
-        )
-    if result.response_lost:
-        console.warn(
-            f"the write got no answer ({result.response_lost}); reading back shows it is live"
-        )
-    if result.gone_since:
-        console.warn(
-            "another writer removed hook(s) this write carried: "
-            + ", ".join(result.gone_since)
-            + " (see `hookctl hooks history`)"
-        )
+    for warning in write_warnings(result):
+        console.warn(warning)
     if as_json:
-        console.json(
-            {
-                "changed": True,
-                "changes": changes,
-                "snapshot": result.snapshot.id if result.snapshot else None,
-                "new_ids": result.new_ids,
-            }
-        )
-    console.success(
-        done
-        + (f" (previous array saved as snapshot {result.snapshot.id})" if result.snapshot else "")
-    )
+        console.json(write_json(result))
+    console.success(done_line(result, done))

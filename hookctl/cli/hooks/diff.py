@@ -61,31 +61,18 @@ def plan_file(
 
 
 def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json: bool) -> None:
-    from hookctl import hooks as H
     from hookctl.hookplan import shown_changes
+    from hookctl.hooks import render_diff
+    from hookctl.views import plan_json, plan_notes
 
     changes = shown_changes(changes, result)
     if as_json:
-        actx.console.json(
-            {
-                "changes": [c.as_json() for c in changes],
-                "unmanaged": [h.get("id") for h in result.unmanaged],
-                "not_compared": result.not_compared,
-                "in_sync": not changes,
-            }
-        )
+        actx.console.json(plan_json(result, changes))
         return
-    for line in H.render_diff(changes):
+    for line in render_diff(changes):
         actx.console.line(line)
-    for hook in result.unmanaged:
-        actx.console.say(
-            f"unmanaged: {hook.get('hook_type')} hook {hook.get('id')} ({H.target(hook)}) is not "
-            "in the file and is kept (--prune removes it)"
-        )
-    for note in result.not_compared:
+    for note in plan_notes(result, changes):
         actx.console.say(note)
-    if not changes:
-        actx.console.say("in sync: the live hooks match the file")
 
 
 def diff(
