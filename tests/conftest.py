@@ -58,6 +58,23 @@ hypothesis_settings.register_profile("hookctl", deadline=None)
 hypothesis_settings.load_profile("hookctl")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """How many xdist workers ``-n auto`` (in pyproject's addopts) starts.
+
+    Twice the CPUs (at most 8): most tests wait on sockets and child processes, so
+    more workers than cores keep the cores busy. None (run in this process) when the
+    command line names tests by node id (``pytest tests/test_x.py::test_y``): starting
+    workers costs ~2 s before the first test. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` wins.
+    """
+    chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
+    if chosen.isdigit():
+        return int(chosen)
+    if config.args and all("::" in arg for arg in config.args):
+        return 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2 * (cpus or 1), 8)
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
