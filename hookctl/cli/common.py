@@ -10,6 +10,7 @@ from hookctl.envvars import require_env
 from hookctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from hookctl.cli.options import Confirmed
     from hookctl.hooks import Change, Edit
     from hookctl.writer import WriteResult
 
@@ -70,21 +71,20 @@ def event_types(
 def write_edit(
     ctx: AppContext,
     edit: Edit,
+    flags: Confirmed,
     *,
     done: str,
-    as_json: bool,
-    dry_run: bool,
     question: str | None = None,
-    yes: bool = False,
     expect: list[Change] | None = None,
 ) -> WriteResult:
     """The one way a verb writes: ask ``question`` first (unless a dry run, or ``--yes``;
     off a terminal without ``--yes`` it refuses), write ``edit`` through the safe write
     path, render the outcome with ``done`` as its success line."""
-    if question is not None and not dry_run:
-        ctx.console.require_confirmation(question, yes=yes)
+    if question is not None and not flags.dry_run:
+        ctx.console.require_confirmation(question, yes=flags.yes)
+    dry_run = flags.dry_run
     result = ctx.writer().write(edit, dry_run=dry_run, expect=None if dry_run else expect)
-    render_write(ctx, result, as_json=as_json, done=done)
+    render_write(ctx, result, as_json=flags.as_json, done=done)
     return result
 
 

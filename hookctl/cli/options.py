@@ -6,6 +6,7 @@ import dataclasses
 import inspect
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, get_type_hints
 
 import typer
@@ -144,3 +145,12 @@ def grouped(func: Callable[..., R]) -> Callable[..., R]:
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params}
     return command
+
+
+@dataclass
+class Confirmed:
+    """``--yes``, ``--json`` and ``--dry-run`` of a verb that asks before it writes."""
+
+    yes: Yes = False
+    as_json: Json = False
+    dry_run: DryRun = False

@@ -9,12 +9,12 @@ from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 
 
+@O.grouped
 def clear(
     ctx: typer.Context,
     hook_id: O.HookId,
-    yes: O.Yes = False,
-    as_json: O.Json = False,
-    dry_run: O.DryRun = False,
+    *,
+    flags: O.Confirmed,
 ) -> None:
     """Turn failover off for a hook (the hook is written without failover_config).
 
@@ -33,9 +33,7 @@ def clear(
             unset=("failover_config",),
             summary=f"clear failover of hook {hook['id']}",
         ),
+        flags,
         question=f"Turn off failover for hook {hook.get('id')}? Events that fail will be lost.",
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
         done=f"failover cleared for hook {hook['id']}",
     )

@@ -62,7 +62,6 @@ def set_failover(
     write_edit(
         actx,
         edit,
-        dry_run=dry_run,
-        as_json=as_json,
+        O.Confirmed(as_json=as_json, dry_run=dry_run),
         done=f"failover of hook {hook['id']} -> gs://{bucket}/{prefix} as {key.client_email}",
     )

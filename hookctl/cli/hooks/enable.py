@@ -24,14 +24,12 @@ def disable_question(hook: dict[str, Any]) -> str | None:
     )
 
 
-def _set_enabled(
-    ctx: typer.Context, hook_id: str, enabled: bool, *, yes: bool, dry_run: bool, as_json: bool
-) -> None:
+def _set_enabled(ctx: typer.Context, hook_id: str, enabled: bool, flags: O.Confirmed) -> None:
     from hookctl import hooks as H
 
     actx = app_context(ctx)
     question = None
-    if not enabled and not dry_run:
+    if not enabled and not flags.dry_run:
         hook = actx.live_hook(hook_id)
         question = disable_question(hook)
         hook_id = str(hook.get("id"))
@@ -39,10 +37,8 @@ def _set_enabled(
     write_edit(
         actx,
         H.update_edit(hook_id, {"enabled": enabled}, summary=f"{verb[:-1]} hook {hook_id}"),
+        flags,
         question=question,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
         done=f"{verb} hook {hook_id}",
     )
 
@@ -54,18 +50,18 @@ def enable_hook(
 
     Example: hookctl hooks enable 3f2a
     """
-    _set_enabled(ctx, hook_id, True, yes=True, dry_run=dry_run, as_json=as_json)
+    _set_enabled(ctx, hook_id, True, O.Confirmed(yes=True, as_json=as_json, dry_run=dry_run))
 
 
+@O.grouped
 def disable_hook(
     ctx: typer.Context,
     hook_id: O.HookId,
-    yes: O.Yes = False,
-    as_json: O.Json = False,
-    dry_run: O.DryRun = False,
+    *,
+    flags: O.Confirmed,
 ) -> None:
     """Disable a hook (asks first; --yes in scripts).
 
     Example: hookctl hooks disable 3f2a --yes
     """
-    _set_enabled(ctx, hook_id, False, yes=yes, dry_run=dry_run, as_json=as_json)
+    _set_enabled(ctx, hook_id, False, flags)

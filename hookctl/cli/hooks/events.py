@@ -38,8 +38,7 @@ def _write_filter(
     write_edit(
         app_context(ctx),
         H.transform_edit(hook_id, fn, summary),
-        as_json=as_json,
-        dry_run=dry_run,
+        O.Confirmed(as_json=as_json, dry_run=dry_run),
         done=summary,
     )
 

@@ -9,12 +9,12 @@ from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 
 
+@O.grouped
 def remove(
     ctx: typer.Context,
     hook_id: O.HookId,
-    yes: O.Yes = False,
-    as_json: O.Json = False,
-    dry_run: O.DryRun = False,
+    *,
+    flags: O.Confirmed,
 ) -> None:
     """Remove one hook; every other hook is kept (asks first; --yes in scripts).
 
@@ -30,10 +30,8 @@ def remove(
     write_edit(
         actx,
         edit,
+        flags,
         question=f"Remove {hook.get('hook_type')} hook {full_id} ({H.target(hook)})?",
-        yes=yes,
         expect=H.diff(live, edit.apply(live)),
-        dry_run=dry_run,
-        as_json=as_json,
         done=f"removed hook {full_id}",
     )

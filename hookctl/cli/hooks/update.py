@@ -49,9 +49,7 @@ def update(
     custom_events: CustomEvents = None,
     sns_event_group_id: SnsEventGroupId = None,
     callback_server_url: CallbackServerUrl = None,
-    yes: O.Yes = False,
-    as_json: O.Json = False,
-    dry_run: O.DryRun = False,
+    flags: O.Confirmed,
 ) -> None:
     """Change fields of one hook; every other hook is carried through unchanged.
 
@@ -92,7 +90,7 @@ def update(
     if patch.is_empty():
         raise UsageError("nothing to update", "pass at least one field, e.g. --url or --events")
     question = None
-    if enable is False and not dry_run:  # --disable asks, like `hooks disable`
+    if enable is False and not flags.dry_run:  # --disable asks, like `hooks disable`
         from hookctl.cli.hooks.enable import disable_question
 
         hook = actx.live_hook(hook_id)
@@ -101,9 +99,7 @@ def update(
     write_edit(
         actx,
         H.transform_edit(hook_id, patch.apply, f"update hook {hook_id}"),
+        flags,
         question=question,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
         done=f"updated hook {hook_id}",
     )
