@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from hookctl.errors import UsageError
 
@@ -39,38 +39,35 @@ def listen_secrets(secret_envs: list[str], profile: str | None) -> list[str]:
     return secrets
 
 
+class Answering(TypedDict, total=False):
+    """How the receiver answers and what it does with each body (``Receiver``'s options)."""
+
+    status: int
+    fail_rate: float
+    save_dir: Path | None
+    forward_to: str | None
+    forward_unverified: bool
+    on_event: Callable[[Received], None] | None
+
+
 def open_receiver(
     secrets: list[str],
     *,
     host: str,
     port: int,
-    status: int = 200,
-    fail_rate: float = 0.0,
-    save_dir: Path | None = None,
-    forward_to: str | None = None,
-    forward_unverified: bool = False,
     count: int | None = None,
-    on_event: Callable[[Received], None] | None = None,
+    **answering: Unpack[Answering],
 ) -> Receiver:
     """A receiver bound to ``host:port`` (not yet serving) that stops after ``count``
     unique events; a URL to forward to is checked first."""
     from hookctl.receiver import Receiver
     from hookctl.validate import check_url
 
+    forward_to = answering.get("forward_to")
     if forward_to is not None:
         check_url(forward_to, what="--forward-to")
     try:
-        receiver = Receiver(
-            secrets,
-            host=host,
-            port=port,
-            status=status,
-            fail_rate=fail_rate,
-            save_dir=save_dir,
-            forward_to=forward_to,
-            forward_unverified=forward_unverified,
-            on_event=on_event,
-        )
+        receiver = Receiver(secrets, host=host, port=port, **answering)
     except OSError as exc:
         raise UsageError(
             f"cannot listen on {host}:{port}: {exc.strerror}",
