@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from hookctl.validate import encodable, escape_controls
 
@@ -25,12 +24,12 @@ def json_safe(text: str) -> str:
     return _CONTROLS_JSON_MISSES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def json_text(data: Any, *, indent: int | None = 2) -> str:
+def json_text(data: object, *, indent: int | None = 2) -> str:
     """``--json`` (indented) or one ``--jsonl`` line (``indent=None``)."""
     return json_safe(json.dumps(data, indent=indent, ensure_ascii=False, default=str))
 
 
-def cells(rows: Sequence[Sequence[Any]], encoding: str | None) -> list[list[str]]:
+def cells(rows: Sequence[Sequence[object]], encoding: str | None) -> list[list[str]]:
     """Every cell as text: None empty, controls escaped, encodable in ``encoding``."""
     return [
         ["" if c is None else encodable(escape_controls(str(c)), encoding) for c in row]
@@ -46,7 +45,7 @@ def tsv_lines(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
     return lines
 
 
-def field_lines(pairs: Sequence[tuple[str, Any]], *, aligned: bool) -> list[str]:
+def field_lines(pairs: Sequence[tuple[str, object]], *, aligned: bool) -> list[str]:
     """``key  value`` lines (keys padded to one width when ``aligned``), else
     ``key<TAB>value``; None shows as nothing, controls escaped."""
     width = max((len(k) for k, _ in pairs), default=0)

@@ -9,7 +9,7 @@ JSON and tables. The secret is read by the caller between ``check_new`` and
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from hookctl.errors import UsageError
 
@@ -17,6 +17,26 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from hookctl.settings import ConfigFile, Settings
+
+
+class ProfileRow(TypedDict):
+    """One profile as ``config list --json`` shows it (secret masked)."""
+
+    name: str
+    default: bool
+    api_key: str | None
+    api_secret: str
+    base_url: str
+
+
+class ProfileView(TypedDict):
+    """One profile as ``config show NAME`` shows it."""
+
+    name: str
+    api_key: str | None
+    api_secret: str | None
+    base_url: str | None
+    lock_url: str | None
 
 
 def check_new(name: str, *, api_key: str, base_url: str | None, force: bool) -> ConfigFile:
@@ -62,19 +82,19 @@ def add_profile(
     )
 
 
-def profile_rows() -> list[dict[str, Any]]:
+def profile_rows() -> list[ProfileRow]:
     """Every profile, secret masked, as ``config list --json`` shows it."""
     from hookctl.settings import DEFAULT_BASE_URL, load_config, mask
 
     config = load_config()
     return [
-        {
-            "name": p.name,
-            "default": p.name == config.default_profile,
-            "api_key": p.api_key,
-            "api_secret": mask(p.api_secret),
-            "base_url": p.base_url or DEFAULT_BASE_URL,
-        }
+        ProfileRow(
+            name=p.name,
+            default=p.name == config.default_profile,
+            api_key=p.api_key,
+            api_secret=mask(p.api_secret),
+            base_url=p.base_url or DEFAULT_BASE_URL,
+        )
         for p in config.profiles.values()
     ]
 
@@ -85,25 +105,25 @@ def _shown_secret(value: str | None, show_secrets: bool) -> str | None:
     return value if show_secrets else (mask(value) if value else None)
 
 
-def profile_view(name: str, *, show_secrets: bool = False) -> dict[str, str | None]:
+def profile_view(name: str, *, show_secrets: bool = False) -> ProfileView:
     """One stored profile's fields (secret masked unless ``show_secrets``)."""
     from hookctl.settings import load_config
 
     prof = load_config().profile(name)
-    return {
-        "name": prof.name,
-        "api_key": prof.api_key,
-        "api_secret": _shown_secret(prof.api_secret, show_secrets),
-        "base_url": prof.base_url,
-        "lock_url": prof.lock_url,
-    }
+    return ProfileView(
+        name=prof.name,
+        api_key=prof.api_key,
+        api_secret=_shown_secret(prof.api_secret, show_secrets),
+        base_url=prof.base_url,
+        lock_url=prof.lock_url,
+    )
 
 
-def settings_json(settings: Settings, *, sources: bool, show_secrets: bool) -> dict[str, Any]:
+def settings_json(settings: Settings, *, sources: bool, show_secrets: bool) -> dict[str, object]:
     """``config show --json``: each setting's value (timeout and settle time as numbers), or with
     ``sources`` ``{"value": …, "source": …}``."""
     rows = settings.rows(show_secrets=show_secrets)
-    values: dict[str, Any] = {name: value for name, value, _ in rows}
+    values: dict[str, object] = {name: value for name, value, _ in rows}
     values["timeout"] = settings.timeout
     values["settle_seconds"] = settings.settle_seconds
     return {

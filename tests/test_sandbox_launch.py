@@ -96,3 +96,25 @@ def test_a_sandbox_key_is_registered_before_it_is_written_private(tmp_path: Path
         "private_key_id": key["private_key_id"],
     }
     assert written.message().endswith("registered with http://127.0.0.1:9")
+
+
+def test_an_emit_job_result_without_outcomes_is_an_error_not_a_key_error() -> None:
+    from hookctl.errors import HookctlError
+    from hookctl.sandbox.jobs import run_emit
+
+    def call(method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        if method == "POST":
+            return {"job": "j1"}
+        return {"done": 1, "total": 1, "finished": True, "result": {"count": 1}}
+
+    with pytest.raises(HookctlError, match="without outcomes"):
+        run_emit(call, {"event_type": "x"}, on_progress=lambda *_: None)
+
+    def good(method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        if method == "POST":
+            return {"job": "j1"}
+        result = {"event_type": "x", "count": 1, "summary": {"delivered": 1}, "outcomes": []}
+        return {"done": 1, "total": 1, "finished": True, "result": result}
+
+    answer = run_emit(good, {"event_type": "x"}, on_progress=lambda *_: None)
+    assert answer == {"event_type": "x", "count": 1, "summary": {"delivered": 1}, "outcomes": []}

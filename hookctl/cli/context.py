@@ -7,13 +7,14 @@ commands that never talk to Stream do not pay for them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from hookctl.cli.output import Console
 
 if TYPE_CHECKING:
+    from hookctl.hooks import Hook
     from hookctl.livecatalog import Choice
     from hookctl.settings import Settings
     from hookctl.stream.client import StreamClient
@@ -32,7 +33,7 @@ class AppContext:
     force_v2: bool = False
     _settings: Settings | None = field(default=None, repr=False)
     _client: StreamClient | None = field(default=None, repr=False)
-    _seen_hooks: list[dict[str, Any]] | None = field(default=None, repr=False)
+    _seen_hooks: list[Hook] | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         """Every setting with its source (reads the config file once, on first use)."""
@@ -67,7 +68,7 @@ class AppContext:
             )
         return self._client
 
-    def live_hook(self, hook_id: str) -> dict[str, Any]:
+    def live_hook(self, hook_id: str) -> Hook:
         """One hook as Stream has it now (an id prefix is enough)."""
         from hookctl.hooks import get
 
@@ -91,7 +92,7 @@ class AppContext:
             on_note=self.console.say,
         )
 
-    def _remember(self, hooks: list[dict[str, Any]]) -> None:
+    def _remember(self, hooks: list[Hook]) -> None:
         self._seen_hooks = hooks  # the last array read; cached once, on close
 
     def close(self) -> None:

@@ -130,14 +130,14 @@ class Console:
     def line(self, text: str = "") -> None:
         self._emit(self.out, self._data(text))
 
-    def json(self, data: Any) -> None:
+    def json(self, data: object) -> None:
         self._emit(self.out, json_text(data))
 
-    def jsonl(self, data: Any) -> None:
+    def jsonl(self, data: object) -> None:
         self._emit(self.out, json_text(data, indent=None))
 
     def table(
-        self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+        self, columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None
     ) -> None:
         """A rich table on a terminal; tab-separated rows (with a header) when piped."""
         texts = cells(rows, getattr(self.out, "encoding", None))
@@ -162,7 +162,7 @@ class Console:
             file=self.out, no_color=not self.color, highlight=False, force_terminal=self.color
         ).print(table)
 
-    def fields(self, pairs: Sequence[tuple[str, Any]]) -> None:
+    def fields(self, pairs: Sequence[tuple[str, object]]) -> None:
         """Key/value lines (``key<TAB>value`` when piped)."""
         for line in field_lines(pairs, aligned=self.out_tty):
             self.line(line)

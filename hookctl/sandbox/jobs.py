@@ -18,7 +18,19 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
+
+
+class EmitAnswer(TypedDict):
+    """What ``sandbox emit`` gets back: per-outcome counts and each hook's outcome."""
+
+    event_type: str
+    count: int
+    summary: dict[str, int]
+    outcomes: list[dict[str, Any]]  # hook_id, hook_type, outcome, and the attempt's detail
+
+
+Call = Callable[[str, str, dict[str, Any] | None], Any]  # (method, path, body) -> JSON
 
 CHUNK = 32  # events per step: a stop waits for at most one chunk of deliveries
 KEEP = 100  # finished jobs remembered per server
@@ -105,12 +117,12 @@ class Jobs:
 
 
 def run_emit(
-    call: Callable[[str, str, Any], Any],
+    call: Call,
     body: dict[str, Any],
     *,
     on_progress: Callable[[int, int], None],
     poll: float = 0.25,
-) -> dict[str, Any]:
+) -> EmitAnswer:
     """Start an emit job through ``call(method, path, body)`` and wait for its result.
 
     Interrupted (Ctrl-C, SIGTERM raised as KeyboardInterrupt), it deletes the job, so
@@ -130,10 +142,32 @@ def run_emit(
                         f"{state['error']}",
                         "see the sandbox's log",
                     )
-                answer: dict[str, Any] = state["result"]
-                return answer
+                return _answer(state["result"])
             time.sleep(poll)
     except BaseException:
         with contextlib.suppress(Exception):  # best effort: the interruption is what matters
             call("DELETE", path, None)
         raise
+
+
+def _answer(data: Any) -> EmitAnswer:
+    """The job's result, checked for the fields the command reads (the sandbox is a
+    separate process: a mismatch is a HookctlError, not a KeyError)."""
+    from hookctl.errors import HookctlError
+
+    ok = (
+        isinstance(data, dict)
+        and isinstance(data.get("outcomes"), list)
+        and isinstance(data.get("summary"), dict)
+    )
+    if not ok:
+        raise HookctlError(
+            "the sandbox answered the emit job without outcomes and a summary",
+            "restart the sandbox with this hookctl (`hookctl sandbox stop`, then start)",
+        )
+    return EmitAnswer(
+        event_type=str(data.get("event_type", "")),
+        count=int(data.get("count", 0)),
+        summary={str(k): int(v) for k, v in data["summary"].items()},
+        outcomes=[row for row in data["outcomes"] if isinstance(row, dict)],
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,7 +134,7 @@ def child_gcs_endpoint(url: str) -> str:
 # ---------------------------------------------------------------- emit
 
 
-def emit_rows(outcomes: Iterable[dict[str, Any]]) -> list[list[Any]]:
+def emit_rows(outcomes: Iterable[Mapping[str, object]]) -> list[list[object]]:
     """One row per (hook, type, outcome) with its number of events, in first-seen order."""
     rows: dict[tuple[str, str, str], int] = {}
     for row in outcomes:
@@ -193,7 +193,7 @@ class KeyWritten:
 
 
 def write_sandbox_key(
-    base_url: str, out: Path, register: Callable[[dict[str, Any]], Any]
+    base_url: str, out: Path, register: Callable[[dict[str, Any]], object]
 ) -> KeyWritten:
     """Make a service-account key whose token_uri is the sandbox's, register its public
     half through ``register(body)`` (``POST /_sandbox/keys``), then write it 0600."""

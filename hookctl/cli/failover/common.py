@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hookctl.cli.common import event_types
 from hookctl.cli.context import AppContext
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from hookctl.failover.probe import ProbeReport
     from hookctl.failover.select import Selection
     from hookctl.failover.source import Source
+    from hookctl.hooks import Hook
 
 
 def read_key(
@@ -34,9 +35,9 @@ def source_from(actx: AppContext, where: Reading) -> Source:
 
     creds, creds_env = where.credentials_file, where.credentials_env
     key = read_key(actx, creds, creds_env) if (creds or creds_env) else None
-    seen: dict[str, Any] = {}
+    seen: dict[str, Hook] = {}  # the app, as read for its hooks
 
-    def hooks() -> list[dict[str, Any]]:
+    def hooks() -> list[Hook]:
         client = actx.client()
         seen["app"] = client.get_app()
         return client.hooks_of(seen["app"])

@@ -9,7 +9,7 @@ closure values, so its annotations must be evaluated when the function is made.
 """
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -18,6 +18,7 @@ from hookctl.cli.common import event_types, read_secret, render_write
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.flags import Auth, AwsKeys, CallbackServerUrl, NewHook, SnsEventGroupId
 from hookctl.cli.options import grouped
+from hookctl.hooks import Hook
 
 app = typer.Typer(help="Add a hook: webhook, sqs, sns or pending-message.", no_args_is_help=True)
 
@@ -25,7 +26,7 @@ app = typer.Typer(help="Add a hook: webhook, sqs, sns or pending-message.", no_a
 def _add(
     ctx: typer.Context,
     kind: str,
-    target: dict[str, Any],
+    target: Hook,
     new: NewHook,
     *,
     as_json: bool,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,8 +10,11 @@ from hookctl.cli import options as O
 from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 
+if TYPE_CHECKING:
+    from hookctl.hooks import Hook
 
-def disable_question(hook: dict[str, Any]) -> str | None:
+
+def disable_question(hook: Hook) -> str | None:
     """What to ask before turning a hook off (`hooks disable`, `hooks update --disable`);
     None when it is already off: nothing to warn about."""
     from hookctl import hooks as H
