@@ -102,7 +102,7 @@ def test_an_emit_job_result_without_outcomes_is_an_error_not_a_key_error() -> No
     from hookctl.errors import HookctlError
     from hookctl.sandbox.jobs import run_emit
 
-    def call(method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def call(method: str, *_: object) -> dict[str, Any]:
         if method == "POST":
             return {"job": "j1"}
         return {"done": 1, "total": 1, "finished": True, "result": {"count": 1}}
@@ -110,7 +110,7 @@ def test_an_emit_job_result_without_outcomes_is_an_error_not_a_key_error() -> No
     with pytest.raises(HookctlError, match="without outcomes"):
         run_emit(call, {"event_type": "x"}, on_progress=lambda *_: None)
 
-    def good(method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def good(method: str, *_: object) -> dict[str, Any]:
         if method == "POST":
             return {"job": "j1"}
         result = {"event_type": "x", "count": 1, "summary": {"delivered": 1}, "outcomes": []}
