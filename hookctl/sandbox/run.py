@@ -117,7 +117,7 @@ def health(url: str, timeout: float = 0.5) -> dict[str, object] | None:
 
     No redirect is followed and only a JSON answer carrying the sandbox marker counts:
     whatever else answers there (Stream itself, a proxy) is not a sandbox."""
-    from hookctl.sandbox.server import MARKER
+    from hookctl.sandbox.routes import MARKER
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *_: object, **__: object) -> None:
