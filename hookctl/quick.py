@@ -49,7 +49,7 @@ def hooks_list(argv: list[str]) -> int | None:
     opts = parse(argv)
     if opts is None:
         return None
-    from hookctl.hooks import LIST_TYPES
+    from hookctl.hookview import LIST_TYPES
 
     wanted = opts.get("--type")
     if isinstance(wanted, str) and wanted.replace("-", "_") not in LIST_TYPES:
@@ -57,7 +57,7 @@ def hooks_list(argv: list[str]) -> int | None:
     hooks = _fetch_hooks()
     if hooks is None:
         return None
-    from hookctl.hooks import mask_hook
+    from hookctl.hookview import mask_hook
     from hookctl.idcache import remember_hooks
     from hookctl.plaintext import json_text
     from hookctl.validate import encodable

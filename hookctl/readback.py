@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hookctl import hooks as H
+from hookctl import hookview as V
 
 
 def _field_matches(key: str, wanted: Any, got: Any) -> bool:
@@ -64,15 +65,15 @@ def read_back(base: list[H.Hook], after: list[H.Hook], live: list[H.Hook]) -> Re
         ours = old is None or not H.same_hook(old, hook)
         if got is None:
             (problems if ours else gone).append(
-                f"{H.describe(hook)} is missing" if ours else str(hook_id)
+                f"{V.describe(hook)} is missing" if ours else str(hook_id)
             )
         elif ours:
             fields = _matches(hook, got)
             if fields:
-                problems.append(f"{H.describe(hook)} does not have the {', '.join(fields)} written")
+                problems.append(f"{V.describe(hook)} does not have the {', '.join(fields)} written")
     for hook_id, old in base_by_id.items():
         if hook_id not in after_ids and hook_id in live_by_id:
-            problems.append(f"{H.describe(old)} is still there (its removal was undone)")
+            problems.append(f"{V.describe(old)} is still there (its removal was undone)")
     candidates = [h for h in live if h.get("id") and h["id"] not in set(base_by_id) | after_ids]
     new_ids: list[str] = []
     for hook in after:
@@ -80,7 +81,7 @@ def read_back(base: list[H.Hook], after: list[H.Hook], live: list[H.Hook]) -> Re
             continue
         match = next((c for c in candidates if not _matches(hook, c)), None)
         if match is None:
-            problems.append(f"the new {H.describe(hook)} is missing")
+            problems.append(f"the new {V.describe(hook)} is missing")
             continue
         candidates.remove(match)
         new_ids.append(str(match["id"]))

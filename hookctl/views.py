@@ -38,8 +38,8 @@ def hook_listing(
     app: Hook, hooks: list[Hook], wanted: str | None, *, show_secrets: bool
 ) -> HookListing:
     """The listing of ``hooks`` (the app's ``event_hooks``), only the hook type
-    ``wanted`` (from ``hooks.type_filter``) if given."""
-    from hookctl import hooks as H
+    ``wanted`` (from ``hookview.type_filter``) if given."""
+    from hookctl import hookview as V
     from hookctl import legacy as L
 
     legacy = L.legacy_hooks(app) if L.is_legacy(app) else []
@@ -48,18 +48,18 @@ def hook_listing(
         hooks = [h for h in hooks if h.get("hook_type") == wanted]
         legacy = [h for h in legacy if h.get("hook_type") == wanted]
     every = [*hooks, *legacy]
-    rows = [H.list_row(h, show_secrets=show_secrets) for h in every]
-    columns: tuple[str, ...] = H.LIST_COLUMNS
+    rows = [V.list_row(h, show_secrets=show_secrets) for h in every]
+    columns: tuple[str, ...] = V.LIST_COLUMNS
     if show_secrets:
-        columns = (*H.LIST_COLUMNS, "secrets")
-        rows = [[*row, H.secrets_text(h)] for row, h in zip(rows, every, strict=True)]
+        columns = (*V.LIST_COLUMNS, "secrets")
+        rows = [[*row, V.secrets_text(h)] for row, h in zip(rows, every, strict=True)]
     empty = None
     if not every and total:
         empty = f"no {wanted} hooks ({total} of other types: drop --type to see them)"
     elif not every:
         empty = "no hooks yet: add one with `hookctl hooks add webhook --url URL`"
     return HookListing(
-        shown=[h if show_secrets else H.mask_hook(h) for h in hooks],
+        shown=[h if show_secrets else V.mask_hook(h) for h in hooks],
         columns=columns,
         rows=rows,
         warning=L.note(app) if L.is_legacy(app) else None,
@@ -97,6 +97,7 @@ def catalog_line(found: list[EventType], catalog: Catalog) -> str:
 def route_rows(routes: list[Route]) -> list[list[object]]:
     """``id, type, enabled, receives, why, target`` per hook; targets masked."""
     from hookctl import hooks as H
+    from hookctl.hookview import mask_hook
 
     return [
         [
@@ -105,7 +106,7 @@ def route_rows(routes: list[Route]) -> list[list[object]]:
             "yes" if r.hook.get("enabled") else "no",
             "yes" if r.receives else "no",
             r.reason,
-            H.target(H.mask_hook(r.hook)),
+            H.target(mask_hook(r.hook)),
         ]
         for r in routes
     ]

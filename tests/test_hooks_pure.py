@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hookctl import hooks as H
+from hookctl import hookview as V
 from hookctl.signing import TokenError, decode_jwt, make_jwt, server_token
 
 json_values = st.recursive(
@@ -86,9 +87,9 @@ def test_masked_values_are_detected() -> None:
 
 
 def test_filter_text() -> None:
-    assert H.filter_text({}) == "all events (incl. future)"
-    assert H.filter_text({"event_types": ["a"]}) == "1 type: a"
-    assert H.filter_text({"event_types": list("abcde")}) == "5 types: a, b, c, … +2"
+    assert V.filter_text({}) == "all events (incl. future)"
+    assert V.filter_text({"event_types": ["a"]}) == "1 type: a"
+    assert V.filter_text({"event_types": list("abcde")}) == "5 types: a, b, c, … +2"
 
 
 def test_jwt_round_trip_and_refusals() -> None:
@@ -112,9 +113,9 @@ def test_show_fields_masks_secrets_and_flattens_nested_values() -> None:
         "event_types": ["message.new"],
         "failover_config": {"gcs_bucket": "b", "gcs_credentials": "{key}"},
     }
-    rows = dict(H.show_fields(hook))
+    rows = dict(V.show_fields(hook))
     assert rows["events"] == "1 type: message.new"
     assert "event_types" not in rows
     assert rows["sqs_secret"] == H.MASK
     assert json.loads(rows["failover_config"])["gcs_credentials"] == H.MASK
-    assert dict(H.show_fields(hook, show_secrets=True))["sqs_secret"] == "s3cret"
+    assert dict(V.show_fields(hook, show_secrets=True))["sqs_secret"] == "s3cret"

@@ -55,7 +55,8 @@ def summaries(
 
 def summary(hook: dict[str, Any], *, show_secrets: bool = False) -> dict[str, Any]:
     """One hook's failover settings (GCS, or getstream 7.0's S3 fields)."""
-    from hookctl.hooks import FAILOVER_SECRETS, failover_location
+    from hookctl.hooks import FAILOVER_SECRETS
+    from hookctl.hookview import failover_location
 
     config = hook.get("failover_config") or {}
     kind = str(config.get("type", "gcs")) if config else None

@@ -124,7 +124,7 @@ def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str,
 
 def _gcs_only(hook: dict[str, Any]) -> dict[str, Any]:
     """Refuse an S3 failover_config: hookctl reads failover objects from GCS only."""
-    from hookctl.hooks import failover_location
+    from hookctl.hookview import failover_location
 
     config = hook["failover_config"]
     if isinstance(config, dict) and config.get("type", "gcs") != "gcs":

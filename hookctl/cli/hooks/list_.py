@@ -23,7 +23,7 @@ def list_hooks(
 
     Example: hookctl hooks list --json | jq '.[].id'
     """
-    from hookctl.hooks import type_filter
+    from hookctl.hookview import type_filter
     from hookctl.views import hook_listing
 
     actx = app_context(ctx)

@@ -18,12 +18,12 @@ def show(
 
     Example: hookctl hooks show 3f2a --json
     """
-    from hookctl import hooks as H
+    from hookctl import hookview as V
 
     actx = app_context(ctx)
     hook = actx.live_hook(hook_id)
-    shown = hook if show_secrets else H.mask_hook(hook)
+    shown = hook if show_secrets else V.mask_hook(hook)
     if as_json:
         actx.console.json(shown)
         return
-    actx.console.fields(H.show_fields(hook, show_secrets=show_secrets))
+    actx.console.fields(V.show_fields(hook, show_secrets=show_secrets))
