@@ -70,7 +70,7 @@ class Auth:
         return {"Authorization": f"Bearer {self.credentials.token}"}
 
     def _refresh(self) -> None:
-        from hookctl.failover.probe import refresh_token
+        from hookctl.failover.gauth import refresh_token
 
         refresh_token(self.credentials, timeout=self.timeout, key=self.key)
 
@@ -80,7 +80,7 @@ def make_auth(
 ) -> Auth:
     """A key's credentials; else none for an emulator; else Application Default Credentials."""
     if key is not None:
-        from hookctl.failover.probe import credentials_for
+        from hookctl.failover.gauth import credentials_for
 
         return Auth(credentials_for(key, timeout), timeout=timeout, key=key)
     if endpoint:
@@ -88,7 +88,7 @@ def make_auth(
     import google.auth
     import google.auth.exceptions
 
-    from hookctl.failover.probe import SCOPE
+    from hookctl.failover.gauth import SCOPE
 
     try:
         credentials, _ = google.auth.default(scopes=[SCOPE])

@@ -160,8 +160,8 @@ class Emitter:
     ) -> str:
         from google.api_core.exceptions import PreconditionFailed
 
+        from hookctl.failover.gauth import bounded_retry, storage_client
         from hookctl.failover.keys import check_key
-        from hookctl.failover.probe import _retry, storage_client
 
         logging.getLogger("urllib3").setLevel(logging.ERROR)  # google-auth's background lookups
         key = check_key(str(config["gcs_credentials"]), source="the hook's gcs_credentials")
@@ -194,7 +194,7 @@ class Emitter:
                     content_type="application/json",
                     if_generation_match=0,
                     timeout=10,
-                    retry=_retry(),
+                    retry=bounded_retry(),
                 )
                 return name
             except PreconditionFailed:

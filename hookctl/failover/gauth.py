@@ -1,0 +1,154 @@
+"""Google credentials and the storage client for failover buckets, every wait bounded.
+
+google-auth's token request and google-cloud-storage's retry would otherwise
+wait up to 120 s on an endpoint that never answers: here each token fetch and
+each retry takes the global ``--timeout`` (``timeout=``), and a failure names
+what was waited for (the key's own ``token_uri``, its service account, a clock
+that looks wrong). ``probe.py`` (the permission checks), ``gcs.py`` (the bucket
+replay reads) and the sandbox's emitter build their clients here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from hookctl.errors import HookctlError
+from hookctl.failover.keys import ServiceAccountKey
+from hookctl.retry import TIMED_OUT, network_reason
+from hookctl.settings import DEFAULT_TIMEOUT
+
+TIMEOUT = DEFAULT_TIMEOUT
+SCOPE = "https://www.googleapis.com/auth/devstorage.read_write"
+
+
+def bounded_retry(timeout: float = TIMEOUT) -> Any:
+    """google-cloud-storage's retry, bounded by ``timeout`` (its default waits 120 s)."""
+    from google.cloud.storage.retry import DEFAULT_RETRY
+
+    bounded = (
+        DEFAULT_RETRY.with_timeout(timeout)
+        if hasattr(DEFAULT_RETRY, "with_timeout")
+        else DEFAULT_RETRY.with_deadline(timeout)
+    )
+    return bounded.with_delay(initial=0.2, maximum=2.0)
+
+
+def timed_request(timeout: float) -> Any:
+    """A google-auth transport whose every request waits at most ``timeout`` seconds
+    (its default is 120 s)."""
+    from google.auth.transport.requests import Request
+
+    class _TimedRequest(Request):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs["timeout"] = min(float(kwargs.get("timeout") or timeout), timeout)
+            return super().__call__(*args, **kwargs)  # type: ignore[no-untyped-call]
+
+    return _TimedRequest()
+
+
+def refresh_token(
+    credentials: Any, *, timeout: float, key: ServiceAccountKey | None = None
+) -> None:
+    """Fetch a token now, within ``timeout``; failures name the token endpoint's host."""
+    import google.auth.exceptions
+
+    try:
+        credentials.refresh(timed_request(timeout))
+    except google.auth.exceptions.RefreshError as exc:
+        if key is None:
+            raise HookctlError(
+                f"cannot get a token for GCS: {short(str(exc))}", "check `gcloud auth`"
+            ) from None
+        raise _refresh_error(key, str(exc)) from None
+    except google.auth.exceptions.TransportError as exc:
+        uri = str(
+            (key.info.get("token_uri") if key is not None else None)
+            or getattr(credentials, "_token_uri", None)
+            or getattr(credentials, "token_uri", None)
+            or "https://oauth2.googleapis.com/token"
+        )
+        host = urlsplit(uri).netloc or uri
+        reason = network_reason(cause(exc))
+        what = (
+            f"did not answer within {timeout:g}s"
+            if reason == TIMED_OUT or "timed out" in str(exc).lower()
+            else f"could not be reached: {reason}"
+        )
+        raise HookctlError(
+            f"the token endpoint {uri} {what}",
+            f"check DNS and network access to {host} (proxy, firewall); "
+            "raise --timeout if it is only slow",
+        ) from None
+
+
+def cause(exc: BaseException) -> BaseException:
+    """The innermost exception google-auth and requests wrapped."""
+    seen = 0
+    while seen < 8:
+        inner = exc.__cause__ or exc.__context__ or (exc.args[0] if exc.args else None)
+        if not isinstance(inner, BaseException):
+            return exc
+        exc, seen = inner, seen + 1
+    return exc
+
+
+def credentials_for(key: ServiceAccountKey, timeout: float = TIMEOUT) -> Any:
+    """Service-account credentials with a token fetched now, within ``timeout``."""
+    from google.oauth2 import service_account
+
+    creds = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        key.info, scopes=[SCOPE]
+    )
+    refresh_token(creds, timeout=timeout, key=key)
+    return creds
+
+
+def _refresh_error(key: ServiceAccountKey, text: str) -> HookctlError:
+    who = f"service account {key.client_email} (key {key.key_id[:8]}…)"
+    lowered = text.lower()
+    if "invalid_grant" in lowered and (
+        "signature" in lowered
+        or "not found" in lowered
+        or "disabled" in lowered
+        or "revoked" in lowered
+    ):
+        return HookctlError(
+            f"Google refused the key: {who} was deleted, disabled, or the key "
+            "was revoked (invalid_grant)",
+            "create a new key for an enabled service account and use that",
+        )
+    if re.search(r"\b(iat|exp)\b|too early|in the future|short-lived", lowered):
+        return HookctlError(
+            f"Google refused the key's token: this machine's clock looks wrong "
+            f"(invalid_grant: {short(text)})",
+            "sync the clock (e.g. `timedatectl set-ntp true`) and try again",
+        )
+    if "invalid_grant" in lowered:
+        return HookctlError(
+            f"Google refused the key of {who} (invalid_grant: {short(text)})",
+            "create a new key for the service account",
+        )
+    return HookctlError(
+        f"the token request for {who} failed: {short(text)}", "check the key and the network"
+    )
+
+
+def short(text: str) -> str:
+    """An error text on one line, at most 200 characters."""
+    return " ".join(text.split())[:200]
+
+
+def storage_client(
+    key: ServiceAccountKey | None, endpoint: str | None, timeout: float = TIMEOUT
+) -> Any:
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    creds = (
+        credentials_for(key, timeout) if key is not None else AnonymousCredentials()  # type: ignore[no-untyped-call]
+    )
+    options = {"api_endpoint": endpoint} if endpoint else None
+    project = key.project_id if key is not None else "hookctl"
+    return storage.Client(project=project, credentials=creds, client_options=options)
