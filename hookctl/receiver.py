@@ -5,7 +5,7 @@ told to fail on purpose (``status``, ``fail_rate``) to exercise retries.
 
 Whoever can reach the port is untrusted: ``forward_to`` relays only requests
 whose signature verified (``forward_unverified`` to change that), with only
-Stream's headers, without following redirects (``delivery.forward``); a saved
+Stream's headers, without following redirects (``relay.forward``); a saved
 body's file name comes from a sanitised ``X-Webhook-Id`` (or its hash) and is
 created inside ``save_dir`` only, never through a symlink.
 """
@@ -229,7 +229,7 @@ class Receiver:
             return None
         if ok is not True and not self.forward_unverified:
             return "not forwarded: signature not verified"
-        from hookctl.delivery import forward
+        from hookctl.relay import forward
 
         return forward(self.forward_to, received, headers)
 
