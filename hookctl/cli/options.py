@@ -7,9 +7,12 @@ import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
+
+if TYPE_CHECKING:
+    from hookctl.delivery import RetryPolicy
 
 
 class Finite:
@@ -145,6 +148,20 @@ def grouped(func: Callable[..., R]) -> Callable[..., R]:
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params}
     return command
+
+
+@dataclass
+class Retries:
+    """A delivery's retry options (``ping``, ``trigger``, ``hooks test``, ``failover replay``)."""
+
+    max_attempts: MaxAttempts = None
+    attempt_timeout: AttemptTimeout = 6.0
+    deadline: Deadline = 15.0
+
+    def policy(self) -> RetryPolicy:
+        from hookctl.delivery import RetryPolicy
+
+        return RetryPolicy.capped(self.max_attempts, self.attempt_timeout, self.deadline)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials
 from hookctl.errors import ExitStatus
 
 
+@O.grouped
 def ping(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="The endpoint to POST to.")],
@@ -20,9 +21,8 @@ def ping(
     ] = "message.new",
     sets: Sets = None,
     data: DataFile = None,
-    max_attempts: O.MaxAttempts = None,
-    attempt_timeout: O.AttemptTimeout = 6.0,
-    deadline: O.Deadline = 15.0,
+    *,
+    retries: O.Retries,
     gzip: Gzip = False,
     as_json: O.Json = False,
 ) -> None:
@@ -30,7 +30,7 @@ def ping(
 
     Example: hookctl ping https://example.com/stream --event message.new
     """
-    from hookctl.delivery import Delivery, RetryPolicy, deliver_sync
+    from hookctl.delivery import Delivery, deliver_sync
     from hookctl.events import one_event_type
     from hookctl.validate import check_url
 
@@ -43,7 +43,7 @@ def ping(
         key,
         secret,
         [Delivery(url, body, event_type, compress=gzip)],
-        policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
+        policy=retries.policy(),
     )
     render_result(actx, result, as_json=as_json)
     raise typer.Exit(ExitStatus.of(result.ok))

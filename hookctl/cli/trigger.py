@@ -12,6 +12,7 @@ from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials
 from hookctl.errors import ExitStatus
 
 
+@O.grouped
 def trigger(
     ctx: typer.Context,
     event: Annotated[str, typer.Argument(help="Event type, e.g. message.new.")],
@@ -31,9 +32,8 @@ def trigger(
             "--rate", parser=O.Finite(0.01, 1_000_000, "per second"), help="Events per second."
         ),
     ] = None,
-    max_attempts: O.MaxAttempts = None,
-    attempt_timeout: O.AttemptTimeout = 6.0,
-    deadline: O.Deadline = 15.0,
+    *,
+    retries: O.Retries,
     gzip: Gzip = False,
     as_json: O.Json = False,
 ) -> None:
@@ -42,7 +42,7 @@ def trigger(
     Example: hookctl trigger message.new --to http://127.0.0.1:8787 --set message.text=hi --count 10
     """
     from hookctl import pinging as P
-    from hookctl.delivery import Delivery, RetryPolicy
+    from hookctl.delivery import Delivery
     from hookctl.events import one_event_type
     from hookctl.validate import check_url
 
@@ -55,7 +55,7 @@ def trigger(
         key,
         secret,
         [Delivery(to, body, event_type, compress=gzip) for _ in range(count)],
-        retry=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
+        retry=retries.policy(),
         concurrency=concurrency,
         rate=rate,
     )

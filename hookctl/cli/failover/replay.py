@@ -107,9 +107,7 @@ def replay(
     interval: Annotated[
         str, typer.Option("--interval", help="Poll interval for --follow, e.g. 30s, 2m.")
     ] = "30s",
-    max_attempts: O.MaxAttempts = None,
-    attempt_timeout: O.AttemptTimeout = 6.0,
-    deadline: O.Deadline = 15.0,
+    retries: O.Retries,
     yes: O.Yes = False,
     as_json: O.Json = False,
 ) -> None:
@@ -117,7 +115,6 @@ def replay(
 
     Example: hookctl failover replay --since 2026-04-01T00:00Z --to https://example.com/hooks --dry-run
     """
-    from hookctl.delivery import RetryPolicy
     from hookctl.failover.session import (
         ReplayJob,
         Stop,
@@ -150,7 +147,7 @@ def replay(
         concurrency=concurrency,
         rate=rate,
         max_bytes=scope.max_bytes,
-        policy=RetryPolicy.capped(max_attempts, attempt_timeout, deadline),
+        policy=retries.policy(),
         failures=failures,
         get_app=lambda: actx.client().get_app(),
     )

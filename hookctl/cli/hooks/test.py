@@ -13,6 +13,7 @@ from hookctl.envvars import require_env
 from hookctl.errors import ExitStatus, UsageError
 
 
+@O.grouped
 def test_hook(
     ctx: typer.Context,
     hook_id: O.HookId,
@@ -20,9 +21,8 @@ def test_hook(
         str | None, typer.Option("--event", help="Event type to send (default: the hook's first).")
     ] = None,
     sets: Sets = None,
-    max_attempts: O.MaxAttempts = None,
-    attempt_timeout: O.AttemptTimeout = 6.0,
-    deadline: O.Deadline = 15.0,
+    *,
+    retries: O.Retries,
     key: Annotated[
         str | None,
         typer.Option(
@@ -38,7 +38,7 @@ def test_hook(
     """
     from hookctl import hooks as H
     from hookctl import pinging as P
-    from hookctl.delivery import RetryPolicy, deliver_sync
+    from hookctl.delivery import deliver_sync
 
     actx = app_context(ctx)
     client = actx.client()
@@ -65,7 +65,6 @@ def test_hook(
         raise typer.Exit(ExitStatus.of(check.ok is not False))
     delivery = P.sample_delivery(app, hook, event=event, overrides=sets)
     key, secret = credentials(actx)
-    retry = RetryPolicy.capped(max_attempts, attempt_timeout, deadline)
-    [result] = deliver_sync(key, secret, [delivery], policy=retry)
+    [result] = deliver_sync(key, secret, [delivery], policy=retries.policy())
     render_result(actx, result, as_json=as_json)
     raise typer.Exit(ExitStatus.of(result.ok))
