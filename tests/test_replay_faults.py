@@ -42,6 +42,7 @@ class Accepting:
         self.bodies: dict[str, bytes] = {}
         self.lock = threading.Lock()
         self.arrived = threading.Event()  # a request came (before any gate opened)
+        self.delay = 0.0  # seconds each 2xx waits (a test may change it between runs)
 
     def ids(self) -> list[str]:
         with self.lock:
@@ -56,6 +57,7 @@ def flaky_receiver(
     dropped connection, in equal shares. Only a 2xx that is sent counts as accepted.
     With ``gate``, every request waits until the test sets it (at most 60 s)."""
     log = Accepting()
+    log.delay = delay
     rng = random.Random(7)
 
     def handle(request: Request) -> Action:
@@ -70,8 +72,8 @@ def flaky_receiver(
             return hang(3.0)  # past the client's --attempt-timeout: drop without processing
         if roll < fail_rate:
             return DROP
-        if delay:
-            time.sleep(delay)
+        if log.delay:
+            time.sleep(log.delay)
         with log.lock:
             webhook_id = request.headers.get("x-webhook-id", "")
             log.accepted.append((webhook_id, time.monotonic()))
@@ -250,6 +252,7 @@ def test_ctrl_c_lets_in_flight_deliveries_finish_and_prints_the_summary(tmp_path
         first = set(log.ids())
         assert report["counts"]["delivered"] == len(first) < 60
         assert delivered_in_journal(journal) == first  # the in-flight ones finished and count
+        log.delay = 0.0  # the slow receiver only had to keep deliveries in flight for Ctrl-C
         rerun = hookctl(*args)
         out, err = rerun.communicate(timeout=60)
         assert rerun.returncode == 0, err
