@@ -62,3 +62,23 @@ def test_a_client_checks_the_base_url_before_it_asks_for_credentials(
     monkeypatch.setenv("STREAM_BASE_URL", "http://127.0.0.1:9")
     with pytest.raises(HookctlError, match="no Stream api key"):
         stream_client(resolve(), timeout=1)
+
+
+def test_fit_table_shortens_ids_only_when_the_table_does_not_fit() -> None:
+    from hookctl.plaintext import fit_table, shortest_unique_prefixes
+
+    a, b = "0123456789-aaaa", "0123456789-bbbb"
+    assert shortest_unique_prefixes([a, b, "ffffffffffff"]) == {
+        a: "0123456789-a",
+        b: "0123456789-b",
+        "ffffffffffff": "ffffffff",
+    }
+    rows = [[a, "webhook", "https://example.com/x"], [b, "sqs", "q"]]
+    wide = fit_table(["id", "type", "target"], rows, 200)
+    assert not wide.shortened
+    assert wide.rows == rows
+    narrow = fit_table(["id", "type", "target"], rows, 30)
+    assert narrow.shortened
+    assert [r[0] for r in narrow.rows] == ["0123456789-a", "0123456789-b"]
+    assert narrow.no_wrap == [True, True, False]  # ids and short values never wrap
+    assert narrow.min_widths == [12, 7, 6]  # TARGET's header stays whole

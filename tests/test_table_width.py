@@ -1,8 +1,10 @@
-"""``hooks list`` on an 80-column terminal keeps every hook id on one line.
+"""``hooks list`` on an 80-column terminal: readable, and no hook id broken.
 
 Reproduces: the table folded every column alike, so a 36-character UUID was
 broken over four lines (``fd9581c0-d6`` / ``f3-4c62-a17`` …) and could not be
-copied. Run in a real pseudo-terminal against the sandbox.
+copied; then the ids were kept whole, which left TARGET ~6 characters and broke
+headers and values (``ENABL``/``ED``, ``webho``/``ok``). Now ids that do not fit
+show as their shortest unique prefix. Run in a real pseudo-terminal against the sandbox.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import uuid
 from tests.conftest import SandboxApp
 
 
-def on_a_terminal(*args: str, columns: int) -> tuple[int, str]:
-    """Run hookctl with stdout on a pseudo-terminal ``columns`` wide; (exit code, output)."""
+def on_a_terminal(*args: str, columns: int, stderr: bool = False) -> tuple[int, str]:
+    """Run hookctl with stdout (and stderr if asked) on a pseudo-terminal ``columns``
+    wide; (exit code, output)."""
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     env = {**os.environ, "COLUMNS": str(columns)}
@@ -28,7 +31,7 @@ def on_a_terminal(*args: str, columns: int) -> tuple[int, str]:
         [sys.executable, "-m", "hookctl", *args],
         stdin=subprocess.DEVNULL,
         stdout=child,
-        stderr=subprocess.DEVNULL,
+        stderr=child if stderr else subprocess.DEVNULL,
         env=env,
     )
     os.close(child)
@@ -43,6 +46,58 @@ def on_a_terminal(*args: str, columns: int) -> tuple[int, str]:
         chunks.append(data)
     os.close(main)
     return proc.wait(timeout=60), b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def four_hooks() -> list[dict[str, object]]:
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    twin = ids[0][:10] + str(uuid.uuid4())[10:]  # shares 10 characters with the first id
+    urls = ["https://example.com/hooks/stream", "https://e.io/h", "https://hooks.example.org/in"]
+    hooks: list[dict[str, object]] = [
+        {"id": i, "hook_type": "webhook", "webhook_url": u, "enabled": True}
+        for i, u in zip(ids, urls, strict=True)
+    ]
+    hooks.append(
+        {
+            "id": twin,
+            "hook_type": "webhook",
+            "webhook_url": "https://example.net/stream/events",
+            "event_types": ["message.new", "message.updated"],
+            "enabled": False,
+        }
+    )
+    return hooks
+
+
+def test_hooks_list_is_readable_at_80_columns(sandbox: SandboxApp) -> None:
+    hooks = four_hooks()
+    sandbox.set_hooks(hooks)
+    code, out = on_a_terminal("hooks", "list", columns=80, stderr=True)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80, out
+    header = next(line for line in lines if "TARGET" in line)
+    for name in ("ID", "TYPE", "ENABLED", "TARGET", "EVENTS", "FAILOVER"):
+        assert name in header.split(), out  # no header broken over lines
+    assert out.count("webhook") == 4, out  # nor a short value
+    ids = [str(h["id"]) for h in hooks]
+    assert not any(i in out for i in ids), out  # the full table does not fit: ids shortened
+    for hook in hooks[1:3]:
+        assert f" {str(hook['id'])[:8]} " in out, out  # the 8-character prefix
+    for unique in (ids[0][:11], ids[3][:11]):  # the first 10 characters are shared
+        assert f" {unique} " in out, out
+    assert "ids shortened" in out, out
+    assert "--json" in out, out
+    assert out.count("ids shortened") == 1
+
+
+def test_hooks_list_keeps_whole_ids_when_they_fit(sandbox: SandboxApp) -> None:
+    hooks = four_hooks()
+    sandbox.set_hooks(hooks)
+    code, out = on_a_terminal("hooks", "list", columns=200, stderr=True)
+    assert code == 0, out
+    for hook in hooks:
+        assert str(hook["id"]) in out, out
+    assert "shortened" not in out
 
 
 def test_hooks_list_never_breaks_an_id_at_80_columns(sandbox: SandboxApp) -> None:
@@ -62,6 +117,7 @@ def test_hooks_list_never_breaks_an_id_at_80_columns(sandbox: SandboxApp) -> Non
     code, out = on_a_terminal("hooks", "list", columns=80)
     assert code == 0, out
     assert "┃" in out  # the table, not the piped rows
-    for hook_id in ids:
-        assert hook_id in out, out
+    words = out.split()
+    for hook_id in ids:  # shown whole or as a prefix, on one line
+        assert any(len(w) >= 8 and hook_id.startswith(w) for w in words), out
     assert max(len(line) for line in out.splitlines()) <= 80

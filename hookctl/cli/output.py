@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from hookctl.errors import UsageError
-from hookctl.plaintext import cells, field_lines, json_text, tsv_lines
+from hookctl.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
 from hookctl.redact import redact
 from hookctl.stdio import Stdin
 from hookctl.validate import encodable, escape_controls
 
-UNBROKEN = frozenset({"id", "hook"})  # table columns of ids: never wrapped or folded
+SHORTENED = "ids shortened to fit the terminal; --json shows them whole"
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
 
@@ -149,18 +149,24 @@ class Console:
         from rich.table import Table
         from rich.text import Text
 
+        rich = RichConsole(
+            file=self.out, no_color=not self.color, highlight=False, force_terminal=self.color
+        )
+        fitted = fit_table(columns, texts, rich.width)
         table = Table(title=title, show_edge=False, header_style="bold" if self.color else "")
         for i, column in enumerate(columns):
-            if column in UNBROKEN:  # an id broken over lines cannot be copied: others shrink
-                longest = max((len(row[i]) for row in texts if i < len(row)), default=0)
-                table.add_column(column.upper(), no_wrap=True, min_width=longest)
-            else:
-                table.add_column(column.upper(), overflow="fold")
-        for row in texts:
+            no_wrap = fitted.no_wrap[i]
+            table.add_column(
+                column.upper(),
+                no_wrap=no_wrap,
+                min_width=fitted.min_widths[i],
+                overflow="ellipsis" if no_wrap else "fold",
+            )
+        for row in fitted.rows:
             table.add_row(*(Text(c) for c in row))
-        RichConsole(
-            file=self.out, no_color=not self.color, highlight=False, force_terminal=self.color
-        ).print(table)
+        rich.print(table)
+        if fitted.shortened:
+            self.say(SHORTENED)
 
     def fields(self, pairs: Sequence[tuple[str, object]]) -> None:
         """Key/value lines (``key<TAB>value`` when piped)."""
