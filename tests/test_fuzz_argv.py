@@ -165,29 +165,36 @@ def sandbox_config(fuzz_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return fuzz_dir
 
 
-@settings(
-    max_examples=int(os.environ.get("HOOKCTL_FUZZ_EXAMPLES", "200")),
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+@pytest.mark.parametrize(
+    "examples",
+    [
+        pytest.param(int(os.environ.get("HOOKCTL_FUZZ_EXAMPLES", "100")), id="default"),
+        pytest.param(600, id="600", marks=pytest.mark.slow),
+    ],
 )
-@given(data=st.data())
 def test_no_traceback_for_any_argv(
-    data: st.DataObject, sandbox: SandboxApp, sandbox_config: Path
+    examples: int, sandbox: SandboxApp, sandbox_config: Path
 ) -> None:
-    args = data.draw(argv(sandbox_config))
-    os.chdir(sandbox_config)  # relative paths in argv land in the test's tmp dir
-    sandbox.set_hooks([HOOK])
-    before = sandbox.hooks()
-    runner = CliRunner()
-    result = runner.invoke(app, args, catch_exceptions=True)
-    shown = f"argv={args!r}\nexit={result.exit_code}\n{result.output[-2000:]}"
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        shown + f"\n{result.exception!r}"
-    )
-    assert result.exit_code in (0, 1, 2), shown
-    assert "Traceback" not in result.output, shown
-    assert "unexpected failure" not in result.output, shown
-    if result.exit_code != 0:
-        assert sandbox.hooks() == before, shown
+    @settings(max_examples=examples, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        args = data.draw(argv(sandbox_config))
+        os.chdir(sandbox_config)  # relative paths in argv land in the test's tmp dir
+        sandbox.set_hooks([HOOK])
+        before = sandbox.hooks()
+        runner = CliRunner()
+        result = runner.invoke(app, args, catch_exceptions=True)
+        shown = f"argv={args!r}\nexit={result.exit_code}\n{result.output[-2000:]}"
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            shown + f"\n{result.exception!r}"
+        )
+        assert result.exit_code in (0, 1, 2), shown
+        assert "Traceback" not in result.output, shown
+        assert "unexpected failure" not in result.output, shown
+        if result.exit_code != 0:
+            assert sandbox.hooks() == before, shown
+
+    run()
 
 
 @pytest.mark.parametrize(
