@@ -41,33 +41,73 @@ _NAMED = re.compile(
 )
 
 
-# scheme://user:password@ : the password part (userinfo ends at the first "@" before any "/")
-_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^/\s@:]*:)([^/\s@]+)@")
+# scheme://authority: as urllib.parse.urlsplit reads it, the authority ends at the first
+# "/", "?" or "#"; its userinfo is everything before the LAST "@", and the password is
+# the userinfo after its first ":". In free text the authority also ends at whitespace
+# and quotes (a URL inside a message or a JSON document).
+_URL_IN_TEXT = re.compile(r"""(?i)\b([a-z][a-z0-9+.\-]*://)([^/?#\s"'<>]*)""")
+_URL_VALUE = re.compile(r"(?i)^([a-z][a-z0-9+.\-]*://)([^/?#]*)")
+
+
+def _password_span(match: re.Match[str]) -> tuple[int, int] | None:
+    """Where the password of a ``_URL_*`` match is (start, end in the text), if any."""
+    authority = match[2]
+    userinfo = authority.rpartition("@")[0] if "@" in authority else ""
+    if ":" not in userinfo:
+        return None
+    start = match.start(2) + userinfo.index(":") + 1
+    return start, match.start(2) + len(userinfo)
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    span = _password_span(match)
+    if span is None:
+        return match[0]
+    offset = match.start()
+    text = match[0]
+    return text[: span[0] - offset] + MASK + text[span[1] - offset :]
 
 
 def mask_url_password(text: str) -> str:
-    """``text`` with the password of every ``scheme://user:password@`` URL masked."""
+    """``text`` with the password of every ``scheme://user:password@`` URL masked (all
+    of it, up to the last ``@`` of the authority, as ``urlsplit`` reads it).
+
+    A text that is one URL (a hook's ``webhook_url``) is read exactly as ``urlsplit``
+    does; in any other text a URL's authority also ends at whitespace or a quote."""
     if "@" not in text:
         return text
-    return _URL_PASSWORD.sub(lambda m: f"{m[1]}{MASK}@" if m[2] != MASK else m[0], text)
+    if _URL_VALUE.match(text) and not any(ch.isspace() for ch in text):
+        return _URL_VALUE.sub(_mask_match, text, count=1)
+    return _URL_IN_TEXT.sub(_mask_match, text)
+
+
+def _value_password(url: str) -> tuple[int, int] | None:
+    match = _URL_VALUE.match(url) if "@" in url else None
+    return _password_span(match) if match is not None else None
 
 
 def split_url_password(url: str) -> tuple[str, str | None]:
     """``url`` with its userinfo password masked, and that password as written (percent-
     encoding kept); ``(url, None)`` when it has none (or it is masked already)."""
-    match = _URL_PASSWORD.search(url) if "@" in url else None
-    if match is None or match[2] == MASK:
+    span = _value_password(url)
+    if span is None or url[span[0] : span[1]] == MASK:
         return url, None
-    return url[: match.start(2)] + MASK + url[match.end(2) :], match[2]
+    return url[: span[0]] + MASK + url[span[1] :], url[span[0] : span[1]]
 
 
 def fill_url_password(url: str, password: str) -> str | None:
     """``url`` with its masked password (``user:********@``) replaced by ``password``;
     None when ``url`` has no masked password to fill."""
-    match = _URL_PASSWORD.search(url) if "@" in url else None
-    if match is None or match[2] != MASK:
+    span = _value_password(url)
+    if span is None or url[span[0] : span[1]] != MASK:
         return None
-    return url[: match.start(2)] + password + url[match.end(2) :]
+    return url[: span[0]] + password + url[span[1] :]
+
+
+def url_password(url: str) -> str | None:
+    """The password of ``url`` as written (masked or not), or None."""
+    span = _value_password(url)
+    return None if span is None else url[span[0] : span[1]]
 
 
 def is_secret_name(name: str) -> bool:

@@ -22,6 +22,19 @@ _TEMPLATE = re.compile(r"\{\{\s*\.[A-Za-z]+\s*\}\}")
 # Letters (incl. IDN), digits, hyphens, dots, underscores: what a DNS name may hold.
 _HOST_LABEL = re.compile(r"^[\w-]+$")
 _BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
+# RFC 3986 userinfo: unreserved / pct-encoded / sub-delims / ":"
+_USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*$")
+USERINFO_PROBLEM = "has a character in its user:password that must be percent-encoded"
+USERINFO_HINT = (
+    "percent-encode the user name and password: @ as %40, / as %2F, ? as %3F, # as %23, "
+    "% as %25 (a ':' in the user name as %3A); nothing was changed"
+)
+
+
+def userinfo_problem(userinfo: str) -> str | None:
+    """Why a URL's ``user:password`` cannot be carried as written (a raw ``@``, ``/``,
+    ``%`` …: clients split such a URL differently), or None. Names no character of it."""
+    return None if _USERINFO.match(userinfo) else USERINFO_PROBLEM
 
 
 def text_problem(value: str) -> str | None:
@@ -67,7 +80,11 @@ def url_problem(value: object, *, templates: bool = False) -> str | None:
         return f"cannot be parsed ({exc})"
     if parts.scheme.lower() not in ("http", "https"):
         return "must start with http:// or https://"
-    return _host_problem(parts.hostname or "") or _port_problem(parts.netloc, parts)
+    if "@" in parts.netloc:
+        problem = userinfo_problem(parts.netloc.rpartition("@")[0])
+        if problem:
+            return problem
+    return _host_problem(parts.hostname or "") or _port_problem(plain, parts)
 
 
 def _host_problem(host: str) -> str | None:
@@ -87,10 +104,13 @@ def _host_problem(host: str) -> str | None:
     return None
 
 
-def _port_problem(netloc: str, parts: SplitResult) -> str | None:
+def _port_problem(url: str, parts: SplitResult) -> str | None:
+    netloc = parts.netloc
     try:
         port = parts.port
     except ValueError:
+        if "@" in url.partition("://")[2]:  # user:pass/with/slash@host: never print it
+            return USERINFO_PROBLEM
         return f"has an invalid port {netloc.rpartition(':')[2]!r} (1-65535)"
     if port is not None and not 1 <= port <= 65535:
         return f"has an invalid port {port} (1-65535)"
@@ -105,7 +125,9 @@ def check_url(value: object, *, what: str = "URL", templates: bool = False) -> s
     if problem:
         raise UsageError(
             f"{what} {printable(value)} is not an absolute http(s) URL: it {problem}",
-            "give an absolute http(s) URL like https://example.com/stream "
+            USERINFO_HINT
+            if problem == USERINFO_PROBLEM
+            else "give an absolute http(s) URL like https://example.com/stream "
             "(no spaces, valid port); nothing was changed",
         )
     assert isinstance(value, str)

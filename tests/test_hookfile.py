@@ -234,7 +234,10 @@ webhooks = st.builds(
     st.integers(0, 10_000),
     st.lists(st.sampled_from(["message.new", "reaction.new", "call.created"]), unique=True),
     st.booleans(),
-    st.none() | st.text("abcdef0123456789%", min_size=4, max_size=12),  # userinfo password
+    st.none()  # a userinfo password as written in a URL (percent-encoded)
+    | st.lists(
+        st.sampled_from(list("abcf019~!*") + ["%40", "%2F", "%25"]), min_size=4, max_size=12
+    ).map("".join),
 )
 sqs_hooks = st.builds(
     lambda secret, enabled: {

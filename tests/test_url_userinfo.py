@@ -110,3 +110,27 @@ def test_a_hook_file_url_password_is_a_reference_or_refused(
     assert f"{path}:3: hook 1: " in refused.stderr
     assert why in refused.stderr
     assert PASSWORD not in refused.stderr
+
+
+HOSTILE = "https://u:p@ss@127.0.0.1:9/p"  # a raw "@" in the password
+
+
+def test_a_raw_at_in_the_password_is_refused_and_a_stored_one_is_masked_whole(
+    cli: Cli, sandbox: SandboxApp
+) -> None:
+    refused = cli("hooks", "add", "webhook", "--url", HOSTILE)
+    assert refused.exit_code == 2, refused.stderr
+    assert "percent-encode" in refused.stderr
+    assert "%40" in refused.stderr
+    assert "p@ss" not in refused.stderr
+    assert "@ss@" not in refused.stderr
+    assert sandbox.hooks() == []
+    # a URL stored by another client: every display masks the whole password
+    hostile = {"id": "h-hostile", "hook_type": "webhook", "webhook_url": HOSTILE}
+    sandbox.server.state.apps[sandbox.api_key].event_hooks = [hostile]
+    for args in (("hooks", "list"), ("hooks", "show", "h-hostile"), ("hooks", "export")):
+        shown = cli(*args)
+        assert shown.exit_code == 0, shown.stderr
+        assert "ss@" not in shown.stdout + shown.stderr
+        assert "u:********@127.0.0.1:9/p" in shown.stdout
+    assert redact(f"to {HOSTILE!r} failed") == "to 'https://u:********@127.0.0.1:9/p' failed"
