@@ -7,7 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import NoSuchOption
+from typer._click.exceptions import BadParameter, NoSuchOption
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
@@ -55,17 +55,17 @@ class HookctlGroup(TyperGroup):
         try:
             return super().make_context(info_name, args, *a, **kw)
         except ClickUsageError as exc:
-            if not json_errors:
+            if not json_errors and not isinstance(exc, BadParameter):
                 raise
             console = Console.from_environment()
-            console.json_errors = True
+            console.json_errors = json_errors
             option = getattr(exc, "option_name", None)
             hint = (
                 f"{option} goes after the command: hookctl COMMAND … {option}"
                 if option in JSON_FLAGS
                 else "see `hookctl --help`"
             )
-            console.error(exc.format_message(), hint)
+            console.error(*_bad_value(exc, "hookctl") or (exc.format_message(), hint))
             raise typer.Exit(ExitStatus.USAGE) from None
 
     def invoke(self, ctx: Any) -> Any:
@@ -124,15 +124,38 @@ def _usage_error(ctx: Any, exc: ClickUsageError) -> bool:
         if option in globals_:
             rest = where.removeprefix("hookctl").strip()
             hint = f"global options go before the command: hookctl {option} … {rest} …"
-    if hint is None and not ctx.meta.get("hookctl.json_errors"):
+    bad = _bad_value(exc, where)
+    if hint is None and bad is None and not ctx.meta.get("hookctl.json_errors"):
         return False
     if hint is None:
         hint = f"see `{where} --help`"
     console = _console(ctx)
     if ctx.meta.get("hookctl.json_errors"):
         console.json_errors = True  # also before the root callback built the AppContext
-    console.error(exc.format_message(), hint)
+    console.error(*bad or (exc.format_message(), hint))
     return True
+
+
+def _bad_value(exc: ClickUsageError, where: str) -> tuple[str, str] | None:
+    """An option's bad value (ours or Typer's pydantic check) as hookctl's one message."""
+    from hookctl.badvalue import BadValue, bad_value
+
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, BadParameter) or param is None or not getattr(param, "opts", None):
+        return None
+    errors = getattr(exc.__cause__, "errors", None)
+    first: dict[str, Any] = errors(include_url=False)[0] if callable(errors) else {}
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    bad = BadValue(
+        option=max(param.opts, key=len),
+        message=str(exc.message),
+        kind=first.get("type"),
+        given=first.get("input"),
+        low=getattr(param, "min", None),
+        high=getattr(param, "max", None),
+        number="whole number" if annotation in (int, int | None) else "number",
+    )
+    return bad_value(bad, where)
 
 
 def _console(ctx: Any) -> Console:
