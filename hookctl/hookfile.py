@@ -189,7 +189,12 @@ def load(
         name = data.pop("name", None)
         hook = FileHook(number, start, str(name) if name is not None else None, data, field_lines)
         _resolve_secrets(hook, path, env, allow_inline_secrets, require_secrets)
-        url_password.join(hook.data, hook.where(path, "webhook_url"), allow_inline_secrets)
+        url_password.join(
+            hook.data,
+            hook.where(path, "webhook_url"),
+            allow_inline_secrets,
+            hook.refs.get(url_password.FIELD),
+        )
         out.append(hook)
     check(out, path)
     return out

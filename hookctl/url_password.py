@@ -31,10 +31,13 @@ def split(hook: dict[str, Any]) -> dict[str, Any]:
     return hook
 
 
-def join(data: dict[str, Any], where: str, allow_inline: bool) -> None:
+def join(data: dict[str, Any], where: str, allow_inline: bool, ref: str | None = None) -> None:
     """Put a resolved ``webhook_url_password`` back into the URL of a file hook (in place).
 
-    An unset variable (``UNSET``) leaves the URL masked: ``keep_live`` compares it."""
+    The reference (``ref``, ``env:VAR``/``file:PATH``) holds the password as written in
+    the URL, percent-encoded; a value a URL cannot carry as written is refused, naming
+    ``ref`` but never the value. An unset variable (``UNSET``) leaves the URL masked:
+    ``keep_live`` compares it."""
     url = data.get("webhook_url")
     password = data.get(FIELD)
     if password is None:
@@ -58,7 +61,20 @@ def join(data: dict[str, Any], where: str, allow_inline: bool) -> None:
         )
     del data[FIELD]
     if password != UNSET:
+        _check_encoded(password, where, ref or FIELD)
         data["webhook_url"] = filled
+
+
+def _check_encoded(password: Any, where: str, ref: str) -> None:
+    from hookctl.validate import userinfo_problem
+
+    if not isinstance(password, str) or userinfo_problem(password):
+        raise ValidationFailed(
+            f"{where}: the URL password from {ref} has a character that must be "
+            "percent-encoded (the value is the password as written in the URL)",
+            f"give {ref} the password percent-encoded: @ as %40, / as %2F, ? as %3F, # as %23, "
+            "% as %25; nothing was changed",
+        )
 
 
 def keep_live(desired: dict[str, Any], live: dict[str, Any] | None) -> None:

@@ -5,6 +5,7 @@ the one redaction; a masked URL is never written back over the real one."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -134,3 +135,30 @@ def test_a_raw_at_in_the_password_is_refused_and_a_stored_one_is_masked_whole(
         assert "ss@" not in shown.stdout + shown.stderr
         assert "u:********@127.0.0.1:9/p" in shown.stdout
     assert redact(f"to {HOSTILE!r} failed") == "to 'https://u:********@127.0.0.1:9/p' failed"
+
+
+@pytest.mark.parametrize("raw", ["a/b#c?d", "p@ss", "50%off", "pa ss"])
+def test_a_url_password_variable_holds_the_percent_encoded_password(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    url = "http://alice:old-pass-1@127.0.0.1:9/hook"
+    hook_id = cli("hooks", "add", "webhook", "--url", url).stdout.strip()
+    var = f"WEBHOOK_URL_PASSWORD_{hook_id[:8].upper()}"
+    path = tmp_path / "hooks.toml"
+    path.write_text(cli("hooks", "export").stdout)
+    monkeypatch.setenv(var, raw)  # the raw password: refused, naming the variable only
+    for args in (("hooks", "diff", str(path)), ("hooks", "apply", str(path), "--yes")):
+        refused = cli(*args)
+        assert refused.exit_code == 2, refused.stderr
+        assert f"env:{var}" in refused.stderr
+        assert "percent-encoded" in refused.stderr
+        assert "port" not in refused.stderr
+        assert raw not in refused.stderr
+    assert sandbox.hooks()[0]["webhook_url"] == url
+    encoded = urllib.parse.quote(raw, safe="")
+    monkeypatch.setenv(var, encoded)  # as written in the URL: applied as it is
+    applied = cli("hooks", "apply", str(path), "--yes")
+    assert applied.exit_code == 0, applied.stderr
+    stored = sandbox.hooks()[0]["webhook_url"]
+    assert stored == f"http://alice:{encoded}@127.0.0.1:9/hook"
+    assert urllib.parse.unquote(urllib.parse.urlsplit(stored).password or "") == raw
