@@ -63,13 +63,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
     Twice the CPUs (at most 8): most tests wait on sockets and child processes, so
     more workers than cores keep the cores busy. None (run in this process) when the
-    command line names tests by node id (``pytest tests/test_x.py::test_y``): starting
-    workers costs ~2 s before the first test. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` wins.
+    command line names one test file or tests in it (``pytest tests/test_x.py``,
+    ``pytest tests/test_x.py::test_y``): starting workers costs ~2 s before the first
+    test, more than most single files take. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` wins.
     """
     chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
     if chosen.isdigit():
         return int(chosen)
-    if config.args and all("::" in arg for arg in config.args):
+    files = {arg.split("::", 1)[0] for arg in config.args}
+    if len(files) == 1 and Path(config.invocation_params.dir, *files).is_file():
         return 0
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(2 * (cpus or 1), 8)
