@@ -69,3 +69,16 @@ def test_bad_value_words() -> None:
         "invalid value for --rate: 'x' is not a number; give 0 to 1 per second",
         "see `hookctl x --help`",
     )
+
+
+@pytest.mark.parametrize("value", ["bogus", "2026-04-01T00:00Z", "nan", "inf"])
+def test_a_bad_follow_interval_speaks_of_durations(cli: Cli, value: str) -> None:
+    result = cli("failover", "replay", "--follow", "--interval", value)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: --interval {value!r} is not a duration", result.stderr
+    assert lines[1].startswith("hint: "), result.stderr
+    for unit in ("30s", "2m", "1h"):
+        assert unit in lines[1]
+    assert "time" not in result.stderr
+    assert "ISO" not in result.stderr

@@ -230,6 +230,16 @@ def name_ranges(
     return merged
 
 
+def parse_duration(text: str) -> float:
+    """Seconds in ``30s``, ``2m``, ``1h`` … or plain (finite) seconds; ValueError otherwise."""
+    value = text.strip().lower()
+    relative = _RELATIVE.match(value)
+    seconds = float(relative["n"]) * _UNITS[relative["unit"]] if relative else float(value)
+    if not math.isfinite(seconds):
+        raise ValueError(text)
+    return seconds
+
+
 def parse_when(text: str, *, now: datetime, end: bool = False) -> datetime:
     """``2026-04-01``, ``2026-04-01T12:00``, ``…Z``, ``…+02:00``, or relative ``30m``/``6h``/``3d``.
 

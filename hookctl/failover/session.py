@@ -175,17 +175,14 @@ def open_journal(path: Path | None, *, wait: bool = False) -> Journal:
 
 def parse_interval(text: str) -> float:
     """``--interval``: ``30s``, ``2m`` … or plain seconds; at least one second."""
-    from hookctl.failover.layout import parse_when
+    from hookctl.failover.layout import parse_duration
 
-    now = datetime.now(UTC)
     try:
-        seconds = (
-            (now - parse_when(text, now=now)).total_seconds()
-            if text[-1:].isalpha()
-            else float(text)
-        )
+        seconds = parse_duration(text)
     except ValueError:
-        raise UsageError(f"--interval {text} is not a duration", "e.g. 30s, 2m or 45") from None
+        raise UsageError(
+            f"--interval {text!r} is not a duration", "give seconds or a unit: 30s, 2m, 1h or 45"
+        ) from None
     if seconds < 1:
         raise UsageError(f"--interval {text} is too short", "use at least 1s, e.g. 30s")
     return seconds

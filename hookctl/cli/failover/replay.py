@@ -135,6 +135,7 @@ def replay(
         target=to,
         archive_to=archive_to,
     )
+    every = parse_interval(interval) if follow else 0.0  # bad input: before any request
     found = source_from(actx, reading)
     options = replay_options(
         found,
@@ -151,7 +152,6 @@ def replay(
         failures=failures,
         get_app=lambda: actx.client().get_app(),
     )
-    every = parse_interval(interval) if follow else 0.0
     chosen = selection_from(
         actx,
         found,
