@@ -76,6 +76,18 @@ def test_help_never_breaks_a_word_at_a_hyphen(cli: Cli) -> None:
     assert broken == {}
 
 
+def test_help_names_values_not_python_types(cli: Cli) -> None:
+    """`--bucket BUCKET`, not Typer's `--bucket <str>` / `<list[str]>` / `<int range>`."""
+    shown = {}
+    for path, _ in COMMANDS:
+        found = re.findall(
+            r"<(?:str|int|float|list\[[^]]*\]|[a-z]+ range)>", rendered_help(cli, path)[1]
+        )
+        if found:
+            shown[path] = found
+    assert shown == {}
+
+
 def _source_example(command: object) -> str | None:
     """The example as written in the docstring (before the help was preformatted)."""
     import inspect

@@ -53,6 +53,22 @@ def _usage_name(param: Any) -> Any:
     return name
 
 
+def _no_type_shown(ctx: Any) -> None:  # noqa: ARG001 (Typer's signature)
+    return None
+
+
+def _shows_type_name(param: Any) -> bool:
+    """An option that takes a value, has no metavar of its own and no list of choices."""
+    if param.param_type_name != "option" or param.metavar is not None:
+        return False
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return False
+    described = getattr(param, "type_descriptor", None)  # typer >= 0.25; before: click types
+    if described is not None:
+        return not described.is_choice
+    return getattr(getattr(param, "type", None), "choices", None) is None
+
+
 _CONTEXTS: dict[type[Any], type[Any]] = {}
 
 
@@ -86,6 +102,12 @@ def apply(command: Any) -> None:
             if param.metavar is None:
                 param.metavar = (param.name or "").upper()
             param._usage_display_name = _usage_name(param)
+            # and its help row is `NAME  help`, not Typer's `NAME <str>  help`
+            param.display_type_rich = _no_type_shown
+        elif _shows_type_name(param):
+            # Click would show the Python type (`<str>`, `<list[str]>`, `<int range>`): name
+            # the value after the option instead (`--bucket BUCKET`), as argparse does.
+            param.metavar = (param.name or "").upper()
     command.context_class = _context_for(command.context_class)
     for sub in (getattr(command, "commands", None) or {}).values():
         apply(sub)
