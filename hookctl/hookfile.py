@@ -140,6 +140,30 @@ class FileHook:
 UNSET = url_password.UNSET  # stands in for a secret whose variable is unset
 
 
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    """TOML, or the JSON ``hooks export --format json`` writes (a ``.json`` name, or text
+    that starts with ``{``)."""
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        try:
+            doc = json.loads(text)
+        except ValueError as exc:
+            raise ValidationFailed(
+                f"{path}: not valid JSON: {exc}", "fix the syntax; nothing was changed"
+            ) from None
+        if not isinstance(doc, dict):
+            raise ValidationFailed(
+                f"{path}: a JSON hook file is an object with a `hook` list",
+                'write {"hook": [...]}, as hooks export --format json does',
+            )
+        return doc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationFailed(
+            f"{path}: not valid TOML: {exc}", "fix the syntax; nothing was changed"
+        ) from None
+
+
 def load(
     path: Path,
     *,
@@ -157,12 +181,7 @@ def load(
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValidationFailed(f"cannot read {path}: {exc.strerror}", "check the path") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValidationFailed(
-            f"{path}: not valid TOML: {exc}", "fix the syntax; nothing was changed"
-        ) from None
+    doc = _parse(path, text)
     unknown = sorted(set(doc) - {"hook"})
     if unknown:
         raise ValidationFailed(
@@ -185,6 +204,11 @@ def load(
             match = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=", lines[i - 1])
             if match:
                 field_lines.setdefault(match[1], i)
+        if not isinstance(table, dict):
+            raise ValidationFailed(
+                f"{path}: hook {number} is not a table",
+                "each hook is a [[hook]] table (a JSON object)",
+            )
         data = dict(table)
         name = data.pop("name", None)
         hook = FileHook(number, start, str(name) if name is not None else None, data, field_lines)

@@ -361,3 +361,49 @@ def test_a_file_id_with_no_live_hook_is_an_error_unless_create_missing(
     created = cli("hooks", "diff", str(path), "--create-missing", "--json")
     assert created.exit_code == 0, created.stderr
     assert "add" in {c["op"] for c in json.loads(created.stdout)["changes"]}
+
+
+def test_a_json_export_applies_like_the_toml_one(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup_app(cli, tmp_path, monkeypatch)
+    original = sandbox.hooks()
+    text = export(cli, "--format", "json")
+    for var in re.findall(r'"env:(\w+)"', text):
+        monkeypatch.setenv(var, "sqs-secret-value")
+    gcs_ref = re.search(r'"gcs_credentials": "env:(\w+)"', text)
+    assert gcs_ref is not None
+    monkeypatch.setenv(gcs_ref[1], (tmp_path / "key.json").read_text())
+    path = tmp_path / "stream-hooks.json"
+    path.write_text(text)
+    assert cli("hooks", "apply", str(path), "--check").exit_code == 0  # no drift
+    other = f"key-{uuid.uuid4().hex[:8]}"
+    sandbox.server.state.add_app(other, sandbox.api_secret)
+    monkeypatch.setenv("STREAM_API_KEY", other)
+    result = cli("hooks", "apply", str(path), "--create-missing")
+    assert result.exit_code == 0, result.stderr
+    copied = sandbox.server.state.app_json(other)["event_hooks"]
+    assert [comparable(h) for h in copied] == [comparable(h) for h in original]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"hook": [', "not valid JSON"),
+        ("[1, 2]", "an object with a `hook` list"),
+        ('{"hook": [1]}', "hook 1 is not a table"),
+        ('{"hook": [{"hook_type": null}]}', "hook_type"),
+        ('{"hooks": []}', "unknown top-level key"),
+    ],
+)
+def test_a_bad_json_hook_file_is_one_clear_error(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, text: str, says: str
+) -> None:
+    before = sandbox.hooks()
+    path = tmp_path / "hooks.json"
+    path.write_text(text)
+    result = cli("hooks", "apply", str(path), "--yes")
+    assert result.exit_code == 2, result.stderr
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert sandbox.hooks() == before

@@ -15,7 +15,12 @@ if TYPE_CHECKING:
     from hookctl.hookplan import Plan
     from hookctl.hooks import Change
 
-FileArg = Annotated[Path, typer.Argument(help="The hook file (TOML), e.g. stream-hooks.toml.")]
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="The hook file (TOML, or JSON from export --format json), e.g. stream-hooks.toml."
+    ),
+]
 Prune = Annotated[
     bool, typer.Option("--prune", help="Remove live hooks the file does not mention.")
 ]
