@@ -326,6 +326,9 @@ def test_history_restore_puts_back_the_exact_previous_array(cli: Cli, sandbox: S
     refused = cli("hooks", "restore", snapshot)  # stdin is not a terminal
     assert refused.exit_code == 2
     assert "--yes" in refused.stderr
+    as_json = cli("hooks", "restore", snapshot, "--json")
+    assert as_json.exit_code == 2
+    assert "--yes" in json.loads(as_json.stderr)["hint"]  # stderr is one JSON error, no diff
 
     restored = cli("hooks", "restore", snapshot, "--yes")
     assert restored.exit_code == 0, restored.stderr

@@ -33,8 +33,10 @@ def restore(
     if not dry_run:
         changes = H.diff(actx.client().get_hooks(), snap.hooks)
         if changes:
-            for line in H.render_diff(changes):
-                actx.console.say(line)
+            if not as_json or (not yes and actx.console.can_prompt()):
+                # shown for a person; under --json stderr stays one JSON error if it fails
+                for line in H.render_diff(changes):
+                    actx.console.say(line)
             removes = sum(1 for c in changes if c.op == "remove")
             actx.console.require_confirmation(
                 f"Restore snapshot {snap.id} ({len(snap.hooks)} hooks; {len(changes)} change(s), "
