@@ -39,6 +39,7 @@ def test_a_detached_child_gets_the_same_gcs_and_legacy_options() -> None:
         "--legacy",
     ]
     assert _plan(gcs_endpoint="http://e").child_args() == ["--gcs-endpoint", "http://e"]
+    assert _plan(log=True).child_args() == ["--log"]
 
 
 def test_emit_rows_count_events_per_hook_type_and_outcome_in_first_seen_order() -> None:

@@ -139,3 +139,23 @@ def test_ctrl_c_on_listen_exits_130_after_its_summary() -> None:
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert "summary: 1 request(s)" in err
+
+
+def test_a_detached_sandbox_started_with_log_logs_each_request(tmp_path: Path) -> None:
+    """Reproduces: ``sandbox start --detach --log`` dropped ``--log`` from the child."""
+    env = dict(os.environ)
+    port = free_port()
+    log = tmp_path / "data" / "sandbox" / f"{port}.log"
+    started = hookctl(env, "sandbox", "start", "--detach", "--log", "--port", str(port))
+    try:
+        assert started.returncode == 0, started.stderr
+        exports = dict(
+            line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines()
+        )
+        exports = {k: v.strip('"') for k, v in exports.items()}
+        listed = hookctl({**env, **exports}, "hooks", "list", "--json")
+        assert listed.returncode == 0, listed.stderr
+        wait_until(lambda: "[sandbox]" in log.read_text())
+        assert "GET" in log.read_text()
+    finally:
+        assert hookctl(env, "sandbox", "stop", "--port", str(port)).returncode == 0

@@ -94,6 +94,7 @@ def start(
         buckets=tuple(buckets or ()),
         gcs_endpoint=gcs_endpoint,
         legacy=legacy,
+        log=log,
     )
     if detach:
         started = plan.detach(data_dir())

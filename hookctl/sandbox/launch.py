@@ -41,6 +41,7 @@ class StartPlan:
     buckets: tuple[str, ...] = ()
     gcs_endpoint: str | None = None
     legacy: bool = False
+    log: bool = False  # log each request on stderr (a detached child: in its log file)
 
     def __post_init__(self) -> None:
         if self.gcs and self.gcs_endpoint:
@@ -56,6 +57,7 @@ class StartPlan:
         args += [f"--bucket={b}" for b in self.buckets]
         args += ["--gcs-endpoint", self.gcs_endpoint] if self.gcs_endpoint else []
         args += ["--legacy"] if self.legacy else []
+        args += ["--log"] if self.log else []
         return args
 
     def detach(self, data_dir: Path) -> Started:
