@@ -17,6 +17,7 @@ from hookctl.sandbox.launch import (
     emit_summary,
     write_sandbox_key,
 )
+from tests.conftest import Cli
 
 
 def _plan(**given: Any) -> StartPlan:
@@ -30,12 +31,21 @@ def test_a_plan_refuses_contradicting_gcs_options() -> None:
         _plan(buckets=("b",))
 
 
+@pytest.mark.parametrize("bucket", ["fb", "Upper", "gs://demo", "x" * 64])
+def test_sandbox_start_refuses_a_bucket_name_failover_set_refuses(cli: Cli, bucket: str) -> None:
+    result = cli("sandbox", "start", "--gcs", "--bucket", bucket)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: bucket"), result.stderr
+    assert "hint: " in result.stderr
+    assert result.stdout == ""
+
+
 def test_a_detached_child_gets_the_same_gcs_and_legacy_options() -> None:
     assert _plan().child_args() == []
-    assert _plan(gcs=True, buckets=("a", "b"), legacy=True).child_args() == [
+    assert _plan(gcs=True, buckets=("aaa", "bbb"), legacy=True).child_args() == [
         "--gcs",
-        "--bucket=a",
-        "--bucket=b",
+        "--bucket=aaa",
+        "--bucket=bbb",
         "--legacy",
     ]
     assert _plan(gcs_endpoint="http://e").child_args() == ["--gcs-endpoint", "http://e"]

@@ -50,6 +50,10 @@ class StartPlan:
             raise UsageError(
                 "--bucket needs --gcs", "the sandbox creates buckets only in its own GCS"
             )
+        from hookctl.failover.keys import check_bucket
+
+        for bucket in self.buckets:  # the names `failover set` accepts, no others
+            check_bucket(bucket)
 
     def child_args(self) -> list[str]:
         """The options a detached child gets besides host, port, key, secret and state."""
