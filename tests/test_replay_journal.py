@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Cli
 from tests.gcs import fake_gcs_server
+from tests.loopback import Loopback
 from tests.test_replay_faults import (
     delivered_in_journal,
     flaky_receiver,
@@ -132,3 +134,28 @@ def test_a_journal_with_a_corrupted_page_is_refused(tmp_path: Path) -> None:
     assert (code, sent) == (1, 0), err
     assert "is not a valid replay journal" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.usefixtures("sandbox")
+@pytest.mark.parametrize(
+    ("flags", "says"),
+    [
+        (["--since", "1h", "--bucket", "bkt", "--journal", "/proc/no/such/journal"], "cannot open"),
+        # no --bucket: the file is checked before the app is asked for its failover hook
+        (["--from-file", "/no/such/failures.ndjson"], "cannot read /no/such/failures.ndjson"),
+        (["--from-file", "/"], "cannot read /: Is a directory"),
+    ],
+)
+def test_a_path_that_cannot_be_used_is_bad_input_before_anything_is_listed(
+    cli: Cli, flags: list[str], says: str
+) -> None:
+    with Loopback() as gcs:  # records any request: there must be none
+        result = cli(
+            "failover", "replay", *flags, "--gcs-endpoint", gcs.base_url,
+            "--to", "http://127.0.0.1:9/hook", "--yes",
+        )  # fmt: skip
+        assert gcs.requests == []
+    assert result.exit_code == 2, result.stderr
+    assert says in result.stderr
+    assert result.stdout == ""
+    assert "listed" not in result.stderr

@@ -19,6 +19,7 @@ database, a corrupted page) is refused before anything is sent.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -29,7 +30,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from hookctl.errors import HookctlError
+from hookctl.errors import HookctlError, UsageError
+
+# errnos that say the --journal path itself is wrong (exit 2), not that a disk failed
+_BAD_PATH = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS}
 
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Listed
@@ -121,7 +125,11 @@ class Journal:
                 _create(path)  # complete or absent; never replaces one another run made
             return os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except (OSError, sqlite3.Error) as exc:
-            raise HookctlError(
+            # a path that cannot hold a journal is bad input (exit 2); a failing disk is not
+            error = (
+                UsageError if isinstance(exc, OSError) and exc.errno in _BAD_PATH else HookctlError
+            )
+            raise error(
                 f"cannot open the replay journal {path}: {exc}",
                 "pass --journal FILE in a directory you own (a symlink there is refused)",
             ) from None

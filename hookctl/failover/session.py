@@ -105,6 +105,11 @@ def check_modes(
         raise UsageError(
             "--from-file replays the objects in the file", "leave out --since/--scan/--follow"
         )
+    if from_file is not None:
+        try:
+            from_file.open("rb").close()  # before the app or the bucket is asked anything
+        except OSError as exc:
+            raise UsageError(f"cannot read {from_file}: {exc.strerror}", "check the path") from None
     if target is not None:
         from hookctl.validate import check_url
 
