@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hookctl.errors import NotFound
-from hookctl.redact import mask_url_password
+from hookctl.redact import mask_url_password, url_password
 
 Hook = dict[str, Any]
 MASK = "********"
@@ -281,10 +281,13 @@ def looks_masked(value: Any) -> bool:
     return "***" in value or "•••" in value or "redacted" in lowered or value == "<hidden>"
 
 
+MASKED_URL = "webhook_url's password"
+
+
 def _masked_url(value: Any) -> bool:
     """A URL whose userinfo password was masked for display (writing it back would
     replace the real password)."""
-    return isinstance(value, str) and f":{MASK}@" in value
+    return isinstance(value, str) and url_password(value) == MASK
 
 
 def masked_secrets(hooks: list[Hook]) -> list[tuple[str, str]]:
@@ -295,7 +298,7 @@ def masked_secrets(hooks: list[Hook]) -> list[tuple[str, str]]:
             if looks_masked(hook.get(key)):
                 found.append((str(hook.get("id") or "(new)"), key))
         if _masked_url(hook.get("webhook_url")):
-            found.append((str(hook.get("id") or "(new)"), "webhook_url's password"))
+            found.append((str(hook.get("id") or "(new)"), MASKED_URL))
         failover = hook.get("failover_config")
         for key in FAILOVER_SECRETS:
             if isinstance(failover, dict) and looks_masked(failover.get(key)):

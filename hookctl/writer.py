@@ -97,6 +97,14 @@ def check_edit(before: list[H.Hook], after: list[H.Hook]) -> None:
     if problems:
         raise ValidationFailed(problems[0], "nothing was written")
     masked = H.masked_secrets(after)
+    urls = [hook_id for hook_id, name in masked if name == H.MASKED_URL]
+    if urls:  # a URL pasted from `hooks show`/`list`: bad input, not a failed operation
+        raise ValidationFailed(
+            f"the webhook URL's password is the mask {H.MASK} (hook {urls[0]}): "
+            "give the real password",
+            "pass the URL with its real password, percent-encoded "
+            "(`hookctl hooks show ID --show-secrets` prints the stored URL); nothing was written",
+        )
     if masked:
         where = ", ".join(f"{hook_id}.{name}" for hook_id, name in masked)
         raise HookctlError(

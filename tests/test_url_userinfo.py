@@ -162,3 +162,22 @@ def test_a_url_password_variable_holds_the_percent_encoded_password(
     stored = sandbox.hooks()[0]["webhook_url"]
     assert stored == f"http://alice:{encoded}@127.0.0.1:9/hook"
     assert urllib.parse.unquote(urllib.parse.urlsplit(stored).password or "") == raw
+
+
+def test_a_pasted_masked_url_is_bad_input_with_a_hint_that_fits(
+    cli: Cli, sandbox: SandboxApp
+) -> None:
+    masked = "http://alice:********@127.0.0.1:9/hook"
+    hook_id = cli("hooks", "add", "webhook", "--url", "http://127.0.0.1:9/a").stdout.strip()
+    before = sandbox.hooks()
+    for args in (
+        ("hooks", "add", "webhook", "--url", masked),
+        ("hooks", "update", hook_id, "--url", masked, "--yes"),
+    ):
+        refused = cli(*args)
+        assert refused.exit_code == 2, refused.stderr
+        assert "the webhook URL's password is the mask ********" in refused.stderr
+        assert "give the real password" in refused.stderr
+        assert "--show-secrets" in refused.stderr
+        assert "--secret-env" not in refused.stderr
+    assert sandbox.hooks() == before
