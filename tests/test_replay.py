@@ -19,6 +19,7 @@ from hookctl.receiver import Receiver
 from hookctl.sandbox.gcs import create_bucket
 from tests.conftest import Cli, SandboxApp
 from tests.gcs import counting_proxy, fake_gcs_server, upload, write_object
+from tests.loopback import Loopback
 
 BUCKET = "failover"
 PATH = "stream/failed-events"
@@ -827,3 +828,15 @@ def test_list_summary_by_url_splits_and_redacts(cli: Cli, tmp_path: Path) -> Non
     assert "\x1b" not in piped.stdout
     assert "3\tHTTP 500: boom" in lines
     assert lines[lines.index("EVENTS\tERROR MESSAGE") + 2].startswith("2\tHTTP 401: client_secret=")
+
+
+@pytest.mark.usefixtures("sandbox")
+def test_failover_list_by_without_summary_is_refused_before_listing(cli: Cli) -> None:
+    with Loopback() as gcs:  # records any request: there must be none
+        result = cli(
+            "failover", "list", "--since", "1h", "--bucket", "bkt", "--gcs-endpoint", gcs.base_url,
+            "--by", "hook",
+        )  # fmt: skip
+        assert gcs.requests == []
+    assert result.exit_code == 2
+    assert "--by splits the --summary chart" in result.stderr

@@ -24,12 +24,14 @@ SPLIT_BY = ("type", "hook", "url")
 # ---------------------------------------------------------------- failover list
 
 
-def check_list_options(*, summary: bool, by: str, errors: bool) -> None:
-    """``--by`` names a split; ``--errors`` only goes with ``--summary``."""
+def check_list_options(*, summary: bool, by: str, errors: bool, by_given: bool = False) -> None:
+    """``--by`` names a split; it (when given) and ``--errors`` only go with ``--summary``."""
     if by not in SPLIT_BY:
         raise UsageError(f"--by {by!r} is not type, hook or url", "pass --by type, hook or url")
     if errors and not summary:
         raise UsageError("--errors counts error messages for --summary", "add --summary")
+    if by_given and not summary:
+        raise UsageError("--by splits the --summary chart", "add --summary")
 
 
 def why(result: Inventory) -> str:

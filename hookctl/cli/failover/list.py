@@ -54,7 +54,9 @@ def list_objects(
     from hookctl.failover.inventory import list_objects as run
     from hookctl.failover.views import check_list_options, listing_line, listing_rows
 
-    check_list_options(summary=summary, by=by, errors=errors)
+    given = ctx.get_parameter_source("by")
+    by_given = given is not None and given.name in ("COMMANDLINE", "ENVIRONMENT")
+    check_list_options(summary=summary, by=by, errors=errors, by_given=by_given)
 
     actx = app_context(ctx)
     found = source_from(actx, reading)
