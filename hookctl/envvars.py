@@ -63,17 +63,23 @@ def timeout_setting(flag: float | None, env: Env | None = None) -> tuple[float, 
         return flag, "flag --timeout"
     raw = _env(env).get("HOOKCTL_TIMEOUT", "").strip()
     if raw:
-        try:
-            value = float(raw)
-        except ValueError:
-            value = -1.0
-        if not 0.1 <= value <= 3600:  # also refuses nan and inf
-            raise ConfigError(
-                f"HOOKCTL_TIMEOUT={raw!r} is not a number of seconds between 0.1 and 3600",
-                "e.g. export HOOKCTL_TIMEOUT=30, or pass --timeout",
-            )
+        value = _seconds("HOOKCTL_TIMEOUT", raw, 0.1, 3600, "30, or pass --timeout")
         return value, "env HOOKCTL_TIMEOUT"
     return DEFAULT_TIMEOUT, "default"
+
+
+def _seconds(name: str, raw: str, low: float, high: float, example: str) -> float:
+    """``raw`` as seconds in ``low..high``, else a ConfigError naming ``name`` (exit 2)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not low <= value <= high:  # also refuses nan and inf
+        raise ConfigError(
+            f"{name}={raw!r} is not a number of seconds between {low:g} and {high:g}",
+            f"e.g. export {name}={example}",
+        )
+    return value
 
 
 def default_settle(shared_lock: bool) -> float:
@@ -84,20 +90,11 @@ def default_settle(shared_lock: bool) -> float:
 
 def settle_setting(shared_lock: bool, env: Env | None = None) -> tuple[float, str]:
     """The pause between a hooks write and its read-back: ``HOOKCTL_SETTLE_SECONDS``,
-    else ``default_settle``. A value outside 0..60 seconds is a UsageError."""
+    else ``default_settle``. A value outside 0..60 seconds is a ConfigError (exit 2)."""
     raw = _env(env).get("HOOKCTL_SETTLE_SECONDS", "").strip()
     if not raw:
         return default_settle(shared_lock), "default (0 with a shared lock)"
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 60:  # also refuses nan and inf
-        raise UsageError(
-            f"HOOKCTL_SETTLE_SECONDS={raw!r} is not a number of seconds between 0 and 60",
-            "e.g. export HOOKCTL_SETTLE_SECONDS=0.5",
-        )
-    return value, "env HOOKCTL_SETTLE_SECONDS"
+    return _seconds("HOOKCTL_SETTLE_SECONDS", raw, 0, 60, "0.5"), "env HOOKCTL_SETTLE_SECONDS"
 
 
 def gcs_endpoint_setting(flag: str | None, env: Env | None = None) -> tuple[str | None, str]:

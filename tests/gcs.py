@@ -112,29 +112,35 @@ def gcs_refusing(refuse: set[str]) -> Iterator[str]:
         yield server.base_url
 
 
-@contextmanager
-def counting_proxy(upstream: str) -> Iterator[tuple[str, list[str]]]:
-    """A loopback reverse proxy that records every request line (``GET /storage/...``)."""
+def relay(request: Request, upstream: str) -> Reply:
+    """Pass ``request`` on to ``upstream`` (a loopback proxy's route handler) and its
+    answer back, without hop-by-hop headers."""
     import http.client
     from urllib.parse import urlsplit
 
-    seen: list[str] = []
     target = urlsplit(upstream)
+    conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+    headers = {k: v for k, v in request.headers.items() if k != "host"}
+    conn.request(request.method, request.target, body=request.body or None, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    hop = ("transfer-encoding", "content-length", "connection")
+    kept = {k: v for k, v in response.getheaders() if k.lower() not in hop}
+    return Reply(response.status, data, kept)
 
-    def relay(request: Request) -> Reply:
+
+@contextmanager
+def counting_proxy(upstream: str) -> Iterator[tuple[str, list[str]]]:
+    """A loopback reverse proxy that records every request line (``GET /storage/...``)."""
+    seen: list[str] = []
+
+    def record(request: Request) -> Reply:
         seen.append(f"{request.method} {request.target}")
-        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-        headers = {k: v for k, v in request.headers.items() if k != "host"}
-        conn.request(request.method, request.target, body=request.body or None, headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        hop = ("transfer-encoding", "content-length", "connection")
-        kept = {k: v for k, v in response.getheaders() if k.lower() not in hop}
-        return Reply(response.status, data, kept)
+        return relay(request, upstream)
 
     with Loopback() as server:
-        server.route("*", "*", handler=relay)
+        server.route("*", "*", handler=record)
         yield server.base_url, seen
 
 

@@ -8,7 +8,6 @@ after five failed rounds in a row it gives up, says so, and exits 1.
 
 from __future__ import annotations
 
-import http.client
 import json
 import signal
 import subprocess
@@ -23,7 +22,7 @@ import pytest
 
 from hookctl.failover.layout import envelope, object_name
 from hookctl.sandbox.gcs import create_bucket
-from tests.gcs import fake_gcs_server, upload
+from tests.gcs import fake_gcs_server, relay, upload
 from tests.loopback import Loopback, Reply, Request
 from tests.test_replay_faults import BUCKET, HOOK, PATH, flaky_receiver, hookctl
 
@@ -33,23 +32,14 @@ def switchable_gcs(upstream: str) -> Iterator[tuple[str, threading.Event]]:
     """A loopback proxy in front of fake-gcs-server; while the event is set, every
     listing answers 503 (as GCS does in an outage)."""
     down = threading.Event()
-    target = urlsplit(upstream)
 
-    def relay(request: Request) -> Reply:
+    def switch(request: Request) -> Reply:
         if down.is_set() and urlsplit(request.target).path.endswith("/o"):
             return Reply(503, {"error": {"message": "Service Unavailable"}}, {"Retry-After": "0"})
-        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-        headers = {k: v for k, v in request.headers.items() if k != "host"}
-        conn.request(request.method, request.target, body=request.body or None, headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        hop = ("transfer-encoding", "content-length", "connection")
-        kept = {k: v for k, v in response.getheaders() if k.lower() not in hop}
-        return Reply(response.status, data, kept)
+        return relay(request, upstream)
 
     with Loopback() as server:
-        server.route("*", "*", handler=relay)
+        server.route("*", "*", handler=switch)
         yield server.base_url, down
 
 
