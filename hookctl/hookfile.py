@@ -127,7 +127,8 @@ class FileHook:
     name: str | None
     data: Hook
     field_lines: dict[str, int] = field(default_factory=dict)
-    # secrets whose env: variable is unset (diff/--check without secrets): path -> variable
+    # secrets whose env: variable is unset or empty (diff/--check without secrets):
+    # path -> "VAR unset" / "VAR empty"
     unset: dict[tuple[str, ...], str] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)  # secret field -> env:VAR / file:PATH
 
@@ -246,13 +247,15 @@ def _resolve_secrets(
                     "use a variable of its own (e.g. env:SQS_SECRET); a hook file may not copy "
                     "the API secret into a hook",
                 )
+            state = "empty" if env.get(var) == "" else "unset"
             if not env.get(var) and not required:
-                hook.unset[secret] = var
+                hook.unset[secret] = f"{var} {state}"
                 set_at(hook.data, secret, UNSET)
                 continue
             if not env.get(var):
                 raise ValidationFailed(
-                    f"{where}: {label} refers to ${var}, which is not set",
+                    f"{where}: {label} refers to ${var}, which is "
+                    f"{'empty' if state == 'empty' else 'not set'}",
                     f"export {var}=... before applying (the value never goes in the file)",
                 )
             remember(env[var])

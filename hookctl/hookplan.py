@@ -28,7 +28,9 @@ class Plan:
     hooks: list[Hook]  # the new array
     unmanaged: list[Hook]  # live hooks the file does not mention (kept unless pruned)
     pruned: list[Hook]
-    not_compared: list[str] = field(default_factory=list)  # "hook 2: sqs_secret (VAR unset)"
+    not_compared: list[str] = field(
+        default_factory=list
+    )  # "hook 2: sqs_secret (VAR unset)" / "(VAR empty)"
     refs: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
 
 
@@ -91,7 +93,7 @@ def _keep_unset_secrets(hook: FileHook, live_hook: Hook | None, desired: Hook) -
     """Secrets whose variable is unset keep the live value (so only the rest is compared)."""
     notes = []
     for secret, var in hook.unset.items():
-        notes.append(f"{_label(hook)}: {'.'.join(secret)} not compared ({var} unset)")
+        notes.append(f"{_label(hook)}: {'.'.join(secret)} not compared ({var})")
         if secret == url_password.PATH:  # the URL's masked form must still match
             url_password.keep_live(desired, live_hook)
             continue

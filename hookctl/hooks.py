@@ -236,6 +236,8 @@ def diff(before: list[Hook], after: list[Hook], *, show_secrets: bool = False) -
                         _shown(key, a.get(key), show_secrets),
                         _shown(key, b.get(key), show_secrets),
                     )
+                    if key == "webhook_url" and fields[key][0] == fields[key][1]:
+                        fields[key] = (fields[key][0], f"{fields[key][1]} (password changed)")
         if fields:
             changes.append(
                 Change("update", hook["id"], str(hook.get("hook_type")), shown(hook), fields)

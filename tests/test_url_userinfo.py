@@ -181,3 +181,24 @@ def test_a_pasted_masked_url_is_bad_input_with_a_hint_that_fits(
         assert "--show-secrets" in refused.stderr
         assert "--secret-env" not in refused.stderr
     assert sandbox.hooks() == before
+
+
+def test_a_password_only_change_and_an_empty_variable_are_named(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook_id = cli("hooks", "add", "webhook", "--url", f"http://al:{PASSWORD}@127.0.0.1:9/h")
+    var = f"WEBHOOK_URL_PASSWORD_{hook_id.stdout.strip()[:8].upper()}"
+    path = tmp_path / "hooks.toml"
+    path.write_text(cli("hooks", "export").stdout)
+    monkeypatch.setenv(var, "")
+    empty = cli("hooks", "diff", str(path))
+    assert empty.exit_code == 0, empty.stderr
+    assert f"webhook_url_password not compared ({var} empty)" in empty.stderr
+    monkeypatch.setenv(var, "new-pass-2")
+    changed = cli("hooks", "diff", str(path))
+    assert "http://al:********@127.0.0.1:9/h (password changed)" in changed.stdout
+    assert "new-pass-2" not in changed.stdout + changed.stderr
+    applied = cli("hooks", "apply", str(path), "--yes")
+    assert applied.exit_code == 0, applied.stderr
+    assert "(password changed)" in applied.stdout + applied.stderr
+    assert sandbox.hooks()[0]["webhook_url"] == "http://al:new-pass-2@127.0.0.1:9/h"
