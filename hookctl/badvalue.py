@@ -28,12 +28,17 @@ class BadValue:
 def allowed(low: float | None, high: float | None) -> str:
     """``1 to 256``, ``at least 1``, ``at most 10000`` (empty when unbounded)."""
     if low is not None and high is not None:
-        return f"{low:g} to {high:g}"
+        return f"{_number(low)} to {_number(high)}"
     if low is not None:
-        return f"at least {low:g}"
+        return f"at least {_number(low)}"
     if high is not None:
-        return f"at most {high:g}"
+        return f"at most {_number(high)}"
     return ""
+
+
+def _number(value: float) -> str:
+    """``1000000`` and ``2147483647`` as written, not ``1e+06``; ``0.1`` stays ``0.1``."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def bad_value(bad: BadValue, command: str) -> tuple[str, str]:

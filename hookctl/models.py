@@ -39,20 +39,20 @@ _ARN = re.compile(r"^arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):[a-z0-9-]*:\d{12}:.+
 
 def check_url(value: str) -> str:
     """An absolute http(s) URL (``hookctl.validate``); ``{{.AppID}}``-style templates allowed."""
-    from hookctl.validate import printable, url_problem
+    from hookctl.validate import shown_url, url_problem
 
     problem = url_problem(value, templates=True)
     if problem:
-        raise ValueError(f"{printable(value)} is not an absolute http(s) URL: it {problem}")
+        raise ValueError(f"{shown_url(value)} is not an absolute http(s) URL: it {problem}")
     return value
 
 
 def check_sqs_url(value: str) -> str:
-    from hookctl.validate import printable
+    from hookctl.validate import shown_url
 
     if not isinstance(value, str) or not _SQS_URL.fullmatch(value.strip()):
         raise ValueError(
-            f"{printable(value)} is not an SQS queue URL "
+            f"{shown_url(value)} is not an SQS queue URL "
             "(like https://sqs.us-east-1.amazonaws.com/123456789012/stream-events)"
         )
     return value.strip()

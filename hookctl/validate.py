@@ -26,8 +26,9 @@ _BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
 _USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*$")
 USERINFO_PROBLEM = "has a character in its user:password that must be percent-encoded"
 USERINFO_HINT = (
-    "percent-encode the user name and password: @ as %40, / as %2F, ? as %3F, # as %23, "
-    "% as %25 (a ':' in the user name as %3A); nothing was changed"
+    "percent-encode those characters in the user name and the password (%40 for an @, "
+    "%2F for a /, %3F for a ?, %23 for a #, %25 for a %, %3A for a ':' in the user "
+    "name); nothing was changed"
 )
 
 
@@ -124,7 +125,7 @@ def check_url(value: object, *, what: str = "URL", templates: bool = False) -> s
     problem = url_problem(value, templates=templates)
     if problem:
         raise UsageError(
-            f"{what} {printable(value)} is not an absolute http(s) URL: it {problem}",
+            f"{what} {shown_url(value)} is not an absolute http(s) URL: it {problem}",
             USERINFO_HINT
             if problem == USERINFO_PROBLEM
             else "give an absolute http(s) URL like https://example.com/stream "
@@ -132,6 +133,19 @@ def check_url(value: object, *, what: str = "URL", templates: bool = False) -> s
         )
     assert isinstance(value, str)
     return value
+
+
+def shown_url(value: object, limit: int = 200) -> str:
+    """``printable(value)`` for a URL being refused, with anything that may be a password
+    masked. A refused URL may not split as urlsplit would (``u:s3cr#t@host``), so this
+    is deliberately wide: between ``://`` and the last ``@``, all after the first ``:``."""
+    if isinstance(value, str) and "://" in value:
+        scheme, _, rest = value.partition("://")
+        userinfo, at, host = rest.rpartition("@")
+        if at and ":" in userinfo:
+            user = userinfo.partition(":")[0]
+            value = f"{scheme}://{user}:********@{host}"
+    return printable(value, limit)
 
 
 def printable(value: object, limit: int = 200) -> str:

@@ -19,7 +19,7 @@ CASES = [
     (["failover", "replay", "--max-bytes", "0"], "--max-bytes", "at least 1"),
     (["failover", "replay", "--concurrency", "0"], "--concurrency", "1 to 256"),
     (["failover", "replay", "--concurrency", "x"], "--concurrency", "1 to 256"),
-    (["failover", "replay", "--rate", "-1"], "--rate", "0 to 1e+06"),
+    (["failover", "replay", "--rate", "-1"], "--rate", "0 to 1000000 per second"),
     (["failover", "replay", "--deadline", "nan"], "--deadline", "0.01 to 86400"),
     (["--timeout", "abc", "hooks", "list"], "--timeout", "0.1 to 3600"),
     (["hooks", "update", "0123abcd", "--timeout-ms", "abc"], "--timeout-ms", "whole number"),
@@ -29,6 +29,12 @@ CASES = [
         "whole number",
     ),
     (["trigger", "--count", "0"], "--count", "1 to 10000"),
+    (
+        ["hooks", "add", "pending-message", "--url", "https://e.io/p", "--timeout-ms", "0"],
+        "--timeout-ms",
+        "1 to 2147483647",
+    ),
+    (["hooks", "update", "0123abcd", "--timeout-ms", "9" * 20], "--timeout-ms", "1 to 2147483647"),
 ]
 
 
@@ -82,3 +88,10 @@ def test_a_bad_follow_interval_speaks_of_durations(cli: Cli, value: str) -> None
         assert unit in lines[1]
     assert "time" not in result.stderr
     assert "ISO" not in result.stderr
+
+
+def test_a_follow_interval_over_a_day_is_refused_before_anything_runs(cli: Cli) -> None:
+    result = cli("failover", "replay", "--follow", "--interval", "999999d", "--bucket", "bkt")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --interval 999999d is too long"), result.stderr
+    assert "OverflowError" not in result.output

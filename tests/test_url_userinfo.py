@@ -202,3 +202,31 @@ def test_a_password_only_change_and_an_empty_variable_are_named(
     assert applied.exit_code == 0, applied.stderr
     assert "(password changed)" in applied.stdout + applied.stderr
     assert sandbox.hooks()[0]["webhook_url"] == "http://al:new-pass-2@127.0.0.1:9/h"
+
+
+@pytest.mark.parametrize("password", ["s3cr#t", "ab?cd", "ab/cd", "p@ss"])
+def test_a_refused_url_never_shows_its_password(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path, password: str
+) -> None:
+    url = f"https://user:{password}@example.com/x"
+    live = cli("hooks", "add", "webhook", "--url", "https://example.com/ok")
+    assert live.exit_code == 0, live.stderr
+    hook_id = sandbox.hooks()[0]["id"]
+    path = tmp_path / "hooks.toml"
+    path.write_text(f'[[hook]]\nhook_type = "webhook"\nwebhook_url = "{url}"\n')
+    before = sandbox.hooks()
+    for args in (
+        ["hooks", "add", "webhook", "--url", url],
+        ["hooks", "add", "webhook", "--url", url, "--json"],
+        ["hooks", "update", hook_id, "--url", url],
+        ["hooks", "diff", str(path)],
+        ["hooks", "apply", str(path), "--yes"],
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert password not in result.stdout + result.stderr, args
+        assert "user:********@" in result.stderr, args
+        if args[1] not in ("diff", "apply") or password != "p@ss":
+            # (a file's p@ss reads as a literal password first: refused for that)
+            assert "%40 for an @" in result.stderr, args  # the hint keeps what it names
+    assert sandbox.hooks() == before

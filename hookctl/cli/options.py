@@ -23,8 +23,10 @@ class Finite:
         self.low, self.high, self.unit = low, high, unit
 
     def _bounds(self) -> str:
+        from hookctl.badvalue import allowed
+
         unit = f" {self.unit}" if self.unit else ""
-        return f"{self.low:g} to {self.high:g}{unit}"
+        return f"{allowed(self.low, self.high)}{unit}"
 
     def __call__(self, value: Any) -> float:
         try:

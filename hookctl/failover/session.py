@@ -178,6 +178,9 @@ def open_journal(path: Path | None, *, wait: bool = False) -> Journal:
     return Journal(path or data_dir() / "replay" / "journal.sqlite3", wait=wait)
 
 
+INTERVAL_MAX = 86_400.0  # --follow polls at least daily
+
+
 def parse_interval(text: str) -> float:
     """``--interval``: ``30s``, ``2m`` … or plain seconds; at least one second."""
     from hookctl.failover.layout import parse_duration
@@ -190,6 +193,8 @@ def parse_interval(text: str) -> float:
         ) from None
     if seconds < 1:
         raise UsageError(f"--interval {text} is too short", "use at least 1s, e.g. 30s")
+    if seconds > INTERVAL_MAX:
+        raise UsageError(f"--interval {text} is too long", "use at most 1d, e.g. 30s or 1h")
     return seconds
 
 

@@ -18,7 +18,7 @@ from hookctl.cli.common import event_types, read_secret, render_write
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.flags import Auth, AwsKeys, CallbackServerUrl, NewHook, SnsEventGroupId
 from hookctl.cli.options import grouped
-from hookctl.hooks import Hook
+from hookctl.hooks import TIMEOUT_MS_MAX, Hook
 
 app = typer.Typer(help="Add a hook: webhook, sqs, sns or pending-message.", no_args_is_help=True)
 
@@ -149,7 +149,10 @@ def add_pending_message(
     timeout_ms: Annotated[
         int,
         typer.Option(
-            "--timeout-ms", help="How long Stream waits for your decision, in milliseconds (> 0)."
+            "--timeout-ms",
+            min=1,
+            max=TIMEOUT_MS_MAX,
+            help="How long Stream waits for your decision, in milliseconds (> 0).",
         ),
     ],
     url: Annotated[

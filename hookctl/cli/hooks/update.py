@@ -19,6 +19,7 @@ from hookctl.cli.hooks.flags import (
 )
 from hookctl.cli.options import grouped
 from hookctl.errors import UsageError
+from hookctl.hooks import TIMEOUT_MS_MAX
 
 
 @grouped
@@ -36,7 +37,8 @@ def update(
         bool | None, typer.Option("--enable/--disable", help="Turn the hook on or off.")
     ] = None,
     timeout_ms: Annotated[
-        int | None, typer.Option("--timeout-ms", help="Pending-message timeout.")
+        int | None,
+        typer.Option("--timeout-ms", min=1, max=TIMEOUT_MS_MAX, help="Pending-message timeout."),
     ] = None,
     callback_mode: Annotated[
         str | None, typer.Option("--callback-mode", help="none, rest or twirp.")
