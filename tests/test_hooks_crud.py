@@ -228,7 +228,7 @@ def test_update_refuses_flags_of_another_hook_type(cli: Cli, sandbox: SandboxApp
             ],
             "UNSET_VAR_XYZ is not set",
         ),
-        (["pending-message", "--url", "https://x.io", "--timeout-ms", "0"], "timeout_ms"),
+        (["pending-message", "--url", "https://x.io", "--timeout-ms", "0"], "--timeout-ms"),
         (
             ["pending-message", "--timeout-ms", "10", "--callback-mode", "rest"],
             "webhook_url is required unless callback.mode is CALLBACK_MODE_NONE",
