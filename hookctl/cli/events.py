@@ -28,7 +28,10 @@ def list_events(
     search_text: Annotated[
         str | None,
         typer.Option(
-            "--search", "-s", help="Only types whose name, alias or description contains TEXT."
+            "--search",
+            "-s",
+            metavar="TEXT",
+            help="Only types whose name, alias or description contains TEXT.",
         ),
     ] = None,
     live: Annotated[

@@ -43,7 +43,11 @@ def start(
     ] = False,
     buckets: Annotated[
         list[str] | None,
-        typer.Option("--bucket", help="Create this bucket in the local GCS server (repeat)."),
+        typer.Option(
+            "--bucket",
+            metavar="BUCKET",
+            help="Create this bucket in the local GCS server (repeat).",
+        ),
     ] = None,
     gcs_endpoint: Annotated[
         str | None,
