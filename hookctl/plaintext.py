@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,17 +63,22 @@ def field_lines(pairs: Sequence[tuple[str, object]], *, aligned: bool) -> list[s
 
 ID_COLUMNS = frozenset({"id", "hook"})  # never broken over lines: a broken id cannot be copied
 SHORT_ID = 8  # the shortest id prefix shown, as git shows short hashes
+CAPPED_ID = 13  # an id that still does not fit: 12 characters and "…"
 SHORT_VALUE = 16  # a column whose values all fit this (a type, yes/no) is never wrapped
+TARGET_COLUMNS = frozenset({"target"})  # URLs: cut with "…" on one line, not folded
+TARGET_WIDTH = 20  # what a target column keeps when the terminal has room for it
 
 
 @dataclass
 class FittedTable:
     """What a terminal table shows: the rows (ids maybe shortened), each column's
-    minimum width and whether it may wrap, and whether any id was shortened."""
+    width, whether it may wrap and whether it is cut with "…", and whether any id
+    was shortened."""
 
     rows: list[list[str]]
-    min_widths: list[int]
+    widths: list[int]
     no_wrap: list[bool]
+    ellipsis: list[bool]
     shortened: bool
 
 
@@ -94,26 +100,71 @@ def shortest_unique_prefixes(ids: Sequence[str], least: int = SHORT_ID) -> dict[
     return {i: i[: max(least, k + 1)] for i, k in zip(distinct, shared, strict=True)}
 
 
+def _cap(value: str) -> str:
+    return value if len(value) <= CAPPED_ID else value[: CAPPED_ID - 1] + "…"
+
+
+def _shorten_ids(texts: list[list[str]], ids: Sequence[int], *, capped: bool) -> bool:
+    """Ids in columns ``ids`` as their shortest unique prefix (then capped at
+    ``CAPPED_ID`` characters if ``capped``), in place; whether any changed."""
+    changed = False
+    for i in ids:
+        short = shortest_unique_prefixes([row[i] for row in texts if i < len(row) and row[i]])
+        for row in texts:
+            if i < len(row) and row[i]:
+                new = _cap(short.get(row[i], row[i])) if capped else short.get(row[i], row[i])
+                changed = changed or new != row[i]
+                row[i] = new
+    return changed
+
+
+def _share(widths: list[int], full: Sequence[int], spare: int) -> list[int]:
+    """``spare`` characters given one at a time to each column still short of ``full``."""
+    growing = [i for i, w in enumerate(widths) if w < full[i]]
+    while spare > 0 and growing:
+        for i in list(growing):
+            if spare == 0:
+                break
+            widths[i] += 1
+            spare -= 1
+            if widths[i] >= full[i]:
+                growing.remove(i)
+    return widths
+
+
 def fit_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> FittedTable:
-    """Fit a table to a terminal ``width``: when the full table is wider, ids are shown
-    as their shortest unique prefix (never broken mid-id); headers and short values
-    (types, yes/no) never wrap; the other columns share what is left."""
+    """Fit a table to a terminal ``width``. When the full table is wider: ids are shown
+    as their shortest unique prefix, and if that still leaves no room, as 12 characters
+    and "…" (never broken mid-id); no column is narrower than its header; headers and
+    short values (types, yes/no) never wrap; a target keeps up to ``TARGET_WIDTH``
+    characters and is cut with "…"; the other columns share what is left."""
     texts = [list(row) for row in rows]
 
-    def longest(i: int) -> int:
-        return max((len(row[i]) for row in texts if i < len(row)), default=0)
+    def natural() -> list[int]:
+        longest = [max((len(r[i]) for r in texts if i < len(r)), default=0) for i in ids_all]
+        return [max(len(c), n) for c, n in zip(columns, longest, strict=True)]
 
-    natural = [max(len(c), longest(i)) for i, c in enumerate(columns)]
-    shortened = False
-    if table_width(natural) > width:
-        for i, column in enumerate(columns):
-            if column not in ID_COLUMNS:
-                continue
-            short = shortest_unique_prefixes([row[i] for row in texts if i < len(row) and row[i]])
-            for row in texts:
-                if i < len(row) and row[i] in short and short[row[i]] != row[i]:
-                    row[i] = short[row[i]]
-                    shortened = True
-    no_wrap = [c in ID_COLUMNS or longest(i) <= SHORT_VALUE for i, c in enumerate(columns)]
-    min_widths = [max(len(c), longest(i)) if no_wrap[i] else len(c) for i, c in enumerate(columns)]
-    return FittedTable(texts, min_widths, no_wrap, shortened)
+    def least() -> list[int]:
+        full = natural()
+        cut = [min(n, max(len(c), TARGET_WIDTH)) for c, n in zip(columns, full, strict=True)]
+        whole = [n if keep else len(c) for c, n, keep in zip(columns, full, no_wrap, strict=True)]
+        return [a if e else b for a, b, e in zip(cut, whole, ellipsis, strict=True)]
+
+    ids_all = range(len(columns))
+    no_wrap = [c in ID_COLUMNS or n <= SHORT_VALUE for c, n in zip(columns, natural(), strict=True)]
+    ellipsis = [c in TARGET_COLUMNS for c in columns]
+    if table_width(natural()) <= width:
+        return FittedTable(texts, natural(), no_wrap, ellipsis, False)
+    room = width - table_width([0] * len(columns))
+    ids = [i for i, c in enumerate(columns) if c in ID_COLUMNS]
+    shortened = _shorten_ids(texts, ids, capped=False)
+    if sum(least()) > room:
+        shortened = _shorten_ids(texts, ids, capped=True) or shortened
+    widths = least()
+    for i in [k for k in ids_all if ellipsis[k]]:  # too narrow still: a target gives back
+        widths[i] -= max(0, min(sum(widths) - room, widths[i] - len(columns[i])))
+    widths = _share(widths, natural(), room - sum(widths))
+    for i in ids_all:  # a value that would fold over more than two lines is cut instead
+        if not no_wrap[i] and any(len(textwrap.wrap(r[i], widths[i])) > 2 for r in texts):
+            ellipsis[i] = True
+    return FittedTable(texts, widths, no_wrap, ellipsis, shortened)

@@ -81,4 +81,12 @@ def test_fit_table_shortens_ids_only_when_the_table_does_not_fit() -> None:
     assert narrow.shortened
     assert [r[0] for r in narrow.rows] == ["0123456789-a", "0123456789-b"]
     assert narrow.no_wrap == [True, True, False]  # ids and short values never wrap
-    assert narrow.min_widths == [12, 7, 6]  # TARGET's header stays whole
+    assert narrow.widths == [12, 7, 6]  # TARGET's header stays whole
+    assert narrow.ellipsis == [False, False, True]  # a target is cut, not folded
+    twins = [
+        [f"abcdef12-3456-4000-8000-00000000000{n}", "webhook", "https://e.io/" + "x" * 30]
+        for n in (1, 2)
+    ]
+    capped = fit_table(["id", "type", "target"], twins, 50)
+    assert [r[0] for r in capped.rows] == ["abcdef12-345…"] * 2  # prefix + "…", 13 characters
+    assert capped.widths == [13, 7, 22]  # TARGET keeps 20+ characters

@@ -121,3 +121,57 @@ def test_hooks_list_never_breaks_an_id_at_80_columns(sandbox: SandboxApp) -> Non
     for hook_id in ids:  # shown whole or as a prefix, on one line
         assert any(len(w) >= 8 and hook_id.startswith(w) for w in words), out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_hooks_list_with_ids_sharing_a_long_prefix_at_80_columns(sandbox: SandboxApp) -> None:
+    # shortest unique prefixes are the whole 36 characters: TARGET was squeezed to
+    # nothing (``││``) and headers cut (``FA``)
+    urls = ["https://example.com/hooks/stream/one", "https://hooks.example.org/in/two"]
+    sandbox.set_hooks(
+        [
+            {
+                "id": f"abcdef12-3456-4000-8000-00000000000{n}",
+                "hook_type": "webhook",
+                "webhook_url": url,
+                "enabled": True,
+            }
+            for n, url in enumerate(urls, start=1)
+        ]
+    )
+    code, out = on_a_terminal("hooks", "list", columns=80, stderr=True)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80, out
+    header = next(line for line in lines if "TARGET" in line)
+    for name in ("ID", "TYPE", "ENABLED", "TARGET", "EVENTS", "FAILOVER"):
+        assert name in header.split(), out
+    for url in urls:
+        assert url[:16] in out, out  # at least the start of each URL
+    assert " abcdef12-345… " in out, out  # an id capped with "…", on one line
+    assert "hooks show PREFIX" in out, out
+
+
+def test_hooks_list_at_60_columns_keeps_rows_short(sandbox: SandboxApp) -> None:
+    # URLs were 6 characters wide and folded over 13-25 lines; headers cut
+    hooks = [
+        {
+            "id": str(uuid.uuid4()),
+            "hook_type": "webhook",
+            "webhook_url": f"https://hooks{n}.example.com/receive/stream/events/{n}",
+            "event_types": ["message.new"] if n % 2 else [],
+            "enabled": bool(n % 2),
+        }
+        for n in range(5)
+    ]
+    sandbox.set_hooks(hooks)
+    code, out = on_a_terminal("hooks", "list", columns=60)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 60, out
+    header = next(n for n, line in enumerate(lines) if "TARGET" in line)
+    for name in ("ID", "TYPE", "ENABLED", "TARGET", "EVENTS", "FAILOVER"):
+        assert name in lines[header].split(), out
+    starts = [n for n, line in enumerate(lines) if "webhook" in line]
+    assert len(starts) == 5, out  # every hook's row starts with its id and type
+    ends = [*starts[1:], len([line for line in lines if line.strip()])]
+    assert all(end - start <= 2 for start, end in zip(starts, ends, strict=True)), out

@@ -20,7 +20,7 @@ from hookctl.redact import redact
 from hookctl.stdio import Stdin
 from hookctl.validate import encodable, escape_controls
 
-SHORTENED = "ids shortened to fit the terminal; --json shows them whole"
+SHORTENED = "ids shortened to fit; --json shows them whole, `hooks show PREFIX` one hook"
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
 
@@ -155,11 +155,11 @@ class Console:
         fitted = fit_table(columns, texts, rich.width)
         table = Table(title=title, show_edge=False, header_style="bold" if self.color else "")
         for i, column in enumerate(columns):
-            no_wrap = fitted.no_wrap[i]
+            no_wrap = fitted.no_wrap[i] or fitted.ellipsis[i]
             table.add_column(
                 column.upper(),
                 no_wrap=no_wrap,
-                min_width=fitted.min_widths[i],
+                width=fitted.widths[i],
                 overflow="ellipsis" if no_wrap else "fold",
             )
         for row in fitted.rows:
