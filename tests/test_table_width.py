@@ -50,7 +50,8 @@ def on_a_terminal(*args: str, columns: int, stderr: bool = False) -> tuple[int, 
 
 def four_hooks() -> list[dict[str, object]]:
     ids = [str(uuid.uuid4()) for _ in range(3)]
-    twin = ids[0][:10] + str(uuid.uuid4())[10:]  # shares 10 characters with the first id
+    other = "0" if ids[0][10] != "0" else "1"  # exactly 10: a random 11th could match
+    twin = ids[0][:10] + other + str(uuid.uuid4())[11:]  # shares 10 characters with the first id
     urls = ["https://example.com/hooks/stream", "https://e.io/h", "https://hooks.example.org/in"]
     hooks: list[dict[str, object]] = [
         {"id": i, "hook_type": "webhook", "webhook_url": u, "enabled": True}
