@@ -320,13 +320,11 @@ def check(file_hooks: list[FileHook], path: Path) -> None:
         errors = hook_errors(hook.data)  # types first: `enabled = "yes"` is an error
         if errors:
             key, why = errors[0]
-            from hookctl.validate import USERINFO_HINT, USERINFO_PROBLEM
+            from hookctl.validate import url_hint
 
             raise ValidationFailed(
                 f"{hook.where(path, key.split('.')[0])}: {key}: {why}",
-                USERINFO_HINT
-                if why.endswith(USERINFO_PROBLEM)
-                else "fix the file; nothing was changed",
+                url_hint(why, "fix the file; nothing was changed"),
             )
         names = hook.data.get("event_types") or []
         if names:

@@ -276,13 +276,11 @@ def validate_hook(hook: dict[str, Any]) -> None:
     if errors:
         where, why = errors[0]
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        from hookctl.validate import USERINFO_HINT, USERINFO_PROBLEM
+        from hookctl.validate import url_hint
 
         raise ValidationFailed(
             f"{describe_hook(hook)}: {where}: {why}{more}",
-            USERINFO_HINT
-            if why.endswith(USERINFO_PROBLEM)
-            else "fix the value and run the command again; nothing was written",
+            url_hint(why, "fix the value and run the command again; nothing was written"),
         )
 
 

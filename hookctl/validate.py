@@ -32,6 +32,12 @@ USERINFO_HINT = (
 )
 
 
+def url_hint(problem: str, otherwise: str) -> str:
+    """The hint for a refused URL: how to percent-encode when ``problem`` (possibly behind
+    a field prefix) is the user:password one, else ``otherwise``."""
+    return USERINFO_HINT if problem.endswith(USERINFO_PROBLEM) else otherwise
+
+
 def userinfo_problem(userinfo: str) -> str | None:
     """Why a URL's ``user:password`` cannot be carried as written (a raw ``@``, ``/``,
     ``%`` …: clients split such a URL differently), or None. Names no character of it."""
@@ -126,10 +132,11 @@ def check_url(value: object, *, what: str = "URL", templates: bool = False) -> s
     if problem:
         raise UsageError(
             f"{what} {shown_url(value)} is not an absolute http(s) URL: it {problem}",
-            USERINFO_HINT
-            if problem == USERINFO_PROBLEM
-            else "give an absolute http(s) URL like https://example.com/stream "
-            "(no spaces, valid port); nothing was changed",
+            url_hint(
+                problem,
+                "give an absolute http(s) URL like https://example.com/stream "
+                "(no spaces, valid port); nothing was changed",
+            ),
         )
     assert isinstance(value, str)
     return value
