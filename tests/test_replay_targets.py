@@ -23,6 +23,9 @@ from tests.gcs import fake_gcs_server, write_object
 
 BUCKET = "failover"
 PATH = "stream/failed-events"
+# `failover replay` over the one day every test here writes its objects in
+REPLAY_DAY = ["failover", "replay", "--bucket", BUCKET, "--path", PATH]
+REPLAY_DAY += ["--since", "2026-06-01", "--until", "2026-06-01"]
 DAY = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
 
@@ -100,19 +103,7 @@ def test_replay_sends_only_to_the_hooks_current_url(
         ),
     }
     failures = tmp_path / "failures.ndjson"
-    args = [
-        "failover",
-        "replay",
-        "--bucket",
-        BUCKET,
-        "--path",
-        PATH,
-        "--since",
-        "2026-06-01",
-        "--until",
-        "2026-06-01",
-        "--json",
-    ]
+    args = [*REPLAY_DAY, "--json"]
     with fake_gcs_server(data) as gcs:
         result = cli(*args, "--gcs-endpoint", gcs, "--failures", str(failures))
         dry = cli(*args, "--gcs-endpoint", gcs, "--dry-run")
@@ -152,16 +143,7 @@ def test_to_sends_everything_to_the_operators_url(
     put(data, 1, "gone-hook", "https://example.invalid/x", {"type": "message.new"})
     with fake_gcs_server(data) as gcs:
         result = cli(
-            "failover",
-            "replay",
-            "--bucket",
-            BUCKET,
-            "--path",
-            PATH,
-            "--since",
-            "2026-06-01",
-            "--until",
-            "2026-06-01",
+            *REPLAY_DAY,
             "--gcs-endpoint",
             gcs,
             "--to",
