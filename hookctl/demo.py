@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from hookctl.errors import ExitStatus, HookctlError
+from hookctl.base.errors import ExitStatus, HookctlError
 from hookctl.sandbox.run import build
 from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
 
@@ -56,9 +56,9 @@ class Demo:
         return proc.stdout
 
     def main(self, events: int = 10) -> ExitStatus:
-        from hookctl.receiver import Receiver
         from hookctl.sandbox.gcs import LocalGcs
         from hookctl.sandbox.run import free_port
+        from hookctl.webhooks.receiver import Receiver
 
         with contextlib.ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hookctl-demo-")))

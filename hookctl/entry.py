@@ -28,7 +28,7 @@ _FLAGS = {"--json", "--base64", "--explain"}  # verify-signature only
 
 
 def _usage(command: str, message: str) -> None:
-    from hookctl.errors import ExitStatus
+    from hookctl.base.errors import ExitStatus
 
     print(f"error: {message}\nhint: see `hookctl {command} --help`", file=sys.stderr)
     raise SystemExit(ExitStatus.USAGE)
@@ -63,9 +63,9 @@ def _parse(command: str, args: list[str]) -> dict[str, Any]:
 
 
 def _fast(argv: list[str]) -> int:
-    from hookctl.errors import ExitStatus, HookctlError, exit_status
-    from hookctl.stdio import Stdin
-    from hookctl.verify import render_result, run_sign, run_verify
+    from hookctl.base.errors import ExitStatus, HookctlError, exit_status
+    from hookctl.base.stdio import Stdin
+    from hookctl.webhooks.verify import render_result, run_sign, run_verify
 
     command = argv[0]
     opts = _parse(command, argv[1:])
@@ -94,7 +94,7 @@ def _fast(argv: list[str]) -> int:
             stdin=Stdin.from_process(),
         )
     except HookctlError as exc:
-        from hookctl.redact import redact  # the one redaction (imported only on failure)
+        from hookctl.base.redact import redact  # the one redaction (imported only on failure)
 
         message, hint = redact(exc.message), redact(exc.hint) if exc.hint else None
         if opts["--json"]:
@@ -133,7 +133,7 @@ def main() -> None:
             os.dup2(devnull, sys.stdout.fileno())
         except (OSError, ValueError):
             pass
-        from hookctl.errors import ExitStatus
+        from hookctl.base.errors import ExitStatus
 
         raise SystemExit(ExitStatus.OK) from None
 
@@ -154,7 +154,7 @@ def _main() -> None:
             sys.stdout.write(handle.read())
         raise SystemExit(_OK)
     if argv and argv[0] in FAST and not {"-h", "--help"} & set(argv[1:]):
-        from hookctl.errors import exit_status
+        from hookctl.base.errors import exit_status
 
         try:
             code = _fast(argv)

@@ -49,7 +49,7 @@ def hooks_list(argv: list[str]) -> int | None:
     opts = parse(argv)
     if opts is None:
         return None
-    from hookctl.hookview import LIST_TYPES
+    from hookctl.hooks.show import LIST_TYPES
 
     wanted = opts.get("--type")
     if isinstance(wanted, str) and wanted.replace("-", "_") not in LIST_TYPES:
@@ -57,10 +57,10 @@ def hooks_list(argv: list[str]) -> int | None:
     hooks = _fetch_hooks()
     if hooks is None:
         return None
-    from hookctl.hookview import mask_hook
-    from hookctl.idcache import remember_hooks
-    from hookctl.plaintext import json_text
-    from hookctl.validate import encodable
+    from hookctl.base.plaintext import json_text
+    from hookctl.base.validate import encodable
+    from hookctl.hooks.idcache import remember_hooks
+    from hookctl.hooks.show import mask_hook
 
     remember_hooks(hooks)
     if isinstance(wanted, str) and wanted:
@@ -77,8 +77,8 @@ def hooks_list(argv: list[str]) -> int | None:
 
 
 def _fetch_hooks() -> list[dict[str, object]] | None:
-    from hookctl.errors import HookctlError
-    from hookctl.settings import resolve
+    from hookctl.base.errors import HookctlError
+    from hookctl.config.settings import resolve
 
     try:
         settings = resolve()
@@ -89,8 +89,8 @@ def _fetch_hooks() -> list[dict[str, object]] | None:
     import http.client
     from urllib.parse import quote, urlsplit
 
-    from hookctl.signing import server_token
-    from hookctl.validate import url_problem
+    from hookctl.base.validate import url_problem
+    from hookctl.webhooks.signing import server_token
 
     if url_problem(settings.base_url):
         return None
@@ -121,7 +121,7 @@ def _fetch_hooks() -> list[dict[str, object]] | None:
         connection.close()
     app = body.get("app") if isinstance(body, dict) else None
     if isinstance(app, dict):
-        from hookctl.legacy import is_legacy
+        from hookctl.hooks.legacy import is_legacy
 
         if is_legacy(app):
             return None  # the Typer command shows the legacy settings' warning

@@ -53,7 +53,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from hookctl.serving import Server
+from hookctl.webhooks.serving import Server
 
 
 @dataclass(frozen=True)

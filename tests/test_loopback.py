@@ -122,7 +122,7 @@ def test_tests_use_the_one_loopback_server() -> None:
     subclass = re.compile(r"class \w+\((http\.server\.)?" + "Base" + r"HTTPRequestHandler\)")
     own = [
         path.name
-        for path in sorted(here.glob("*.py"))
+        for path in sorted(here.rglob("*.py"))
         if path.name != "loopback.py" and subclass.search(path.read_text())
     ]
     assert own == [], (

@@ -12,10 +12,10 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from hookctl import __version__
+from hookctl.base.errors import ExitStatus, HookctlError, exit_status
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.output import Console
-from hookctl.errors import ExitStatus, HookctlError, exit_status
 
 
 def quiet_broken_pipe() -> None:
@@ -89,7 +89,7 @@ class HookctlGroup(TyperGroup):
         except BrokenPipeError:
             quiet_broken_pipe()  # the reader went away (`| head`): like git log, exit 0
         except Exception as exc:
-            from hookctl.validate import bad_input
+            from hookctl.base.validate import bad_input
 
             known = bad_input(exc)  # what a hostile value or file does: bad input, not a bug
             if known is not None:
@@ -138,7 +138,7 @@ def _usage_error(ctx: Any, exc: ClickUsageError) -> bool:
 
 def _bad_value(exc: ClickUsageError, where: str) -> tuple[str, str] | None:
     """An option's bad value (ours or Typer's pydantic check) as hookctl's one message."""
-    from hookctl.badvalue import BadValue, bad_value
+    from hookctl.base.badvalue import BadValue, bad_value
 
     param = getattr(exc, "param", None)
     if not isinstance(exc, BadParameter) or param is None or not getattr(param, "opts", None):

@@ -5,19 +5,19 @@ from __future__ import annotations
 import getpass
 from typing import TYPE_CHECKING
 
+from hookctl.base.errors import UsageError
 from hookctl.cli.context import AppContext
-from hookctl.envvars import require_env
-from hookctl.errors import UsageError
+from hookctl.config.envvars import require_env
 
 if TYPE_CHECKING:
     from hookctl.cli.options import Confirmed
-    from hookctl.hooks import Change, Edit
-    from hookctl.writer import WriteResult
+    from hookctl.hooks.array import Change, Edit
+    from hookctl.hooks.writer import WriteResult
 
 
 def read_secret(ctx: AppContext, *, env_var: str | None, from_stdin: bool, label: str) -> str:
     """A secret from an env var, stdin, or a hidden prompt — never from argv."""
-    from hookctl.redact import remember
+    from hookctl.base.redact import remember
 
     if env_var:
         value = require_env(env_var)
@@ -50,7 +50,7 @@ def event_types(
     allow_unknown: bool = False,
 ) -> list[str]:
     """Validated wire names to store (``[]`` = all events); notes and warnings on stderr."""
-    from hookctl.events import given_names, resolve_filter
+    from hookctl.events.catalog import given_names, resolve_filter
 
     catalog = None
     if names and not all_events:
@@ -90,8 +90,8 @@ def write_edit(
 
 def render_write(ctx: AppContext, result: WriteResult, *, as_json: bool, done: str) -> None:
     """Print the outcome of a SafeWriter.write: a diff for dry runs, a ✓ line otherwise."""
-    from hookctl.hooks import render_diff
-    from hookctl.views import done_line, write_json, write_warnings
+    from hookctl.hooks.array import render_diff
+    from hookctl.hooks.views import done_line, write_json, write_warnings
 
     console = ctx.console
     if result.dry_run and not as_json:

@@ -3,7 +3,7 @@
 Scripts come from Typer's completion machinery (the committed files under
 completions/ are generated the same way by scripts/gen_docs.py). Dynamic
 completion reads local files only — profile names from the config file, hook
-ids from the cache in ``hookctl.idcache`` — never the network on Tab.
+ids from the cache in ``hookctl.hooks.idcache`` — never the network on Tab.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import UsageError
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError
 
 app = typer.Typer(
     help="Shell completion scripts (bash, zsh, fish, PowerShell).", no_args_is_help=True
@@ -81,7 +81,7 @@ def install(ctx: typer.Context, shell: Shell = None) -> None:
     where, then = TARGETS[name]
     path = Path(where).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    from hookctl.fsutil import write_atomic
+    from hookctl.base.fsutil import write_atomic
 
     write_atomic(path, script(name).encode(), mode=0o644)
     actx.console.line(str(path))
@@ -93,7 +93,7 @@ def install(ctx: typer.Context, shell: Shell = None) -> None:
 
 def profile_names(incomplete: str) -> list[str]:
     try:
-        from hookctl.settings import load_config
+        from hookctl.config.settings import load_config
 
         names = sorted(load_config().profiles)
     except Exception:  # completion must never fail loudly

@@ -35,7 +35,7 @@ def add(
 
     Example: STREAM_SECRET=... hookctl config add prod --api-key abc123 --secret-env STREAM_SECRET
     """
-    from hookctl.profiles import add_profile
+    from hookctl.config.profiles import add_profile
 
     actx = app_context(ctx)
     saved = add_profile(
@@ -57,7 +57,7 @@ def list_profiles(ctx: typer.Context, as_json: O.Json = False) -> None:
 
     Example: hookctl config list
     """
-    from hookctl.profiles import profile_rows
+    from hookctl.config.profiles import profile_rows
 
     actx = app_context(ctx)
     rows = profile_rows()
@@ -89,7 +89,7 @@ def show(
 
     Example: hookctl config show --sources
     """
-    from hookctl.profiles import profile_view, settings_json
+    from hookctl.config.profiles import profile_view, settings_json
 
     actx = app_context(ctx)
     if name is not None:
@@ -119,7 +119,7 @@ def use(ctx: typer.Context, name: Name) -> None:
 
     Example: hookctl config use staging
     """
-    from hookctl.profiles import use_profile
+    from hookctl.config.profiles import use_profile
 
     use_profile(name)
     app_context(ctx).console.success(f"default profile is now {name}")
@@ -131,7 +131,7 @@ def remove(ctx: typer.Context, name: Name, yes: O.Yes = False) -> None:
 
     Example: hookctl config remove old-app --yes
     """
-    from hookctl.profiles import remove_profile
+    from hookctl.config.profiles import remove_profile
 
     actx = app_context(ctx)
     remove_profile(
@@ -146,7 +146,7 @@ def path(ctx: typer.Context, as_json: O.Json = False) -> None:
 
     Example: hookctl config path
     """
-    from hookctl.profiles import config_file
+    from hookctl.config.profiles import config_file
 
     console = app_context(ctx).console
     where, exists = config_file()

@@ -14,11 +14,11 @@ import typer
 from hookctl.cli.output import Console
 
 if TYPE_CHECKING:
-    from hookctl.hooks import Hook
-    from hookctl.livecatalog import Choice
-    from hookctl.settings import Settings
+    from hookctl.config.settings import Settings
+    from hookctl.events.live import Choice
+    from hookctl.hooks.array import Hook
+    from hookctl.hooks.writer import SafeWriter
     from hookctl.stream.client import StreamClient
-    from hookctl.writer import SafeWriter
 
 
 @dataclass
@@ -38,7 +38,7 @@ class AppContext:
     def settings(self) -> Settings:
         """Every setting with its source (reads the config file once, on first use)."""
         if self._settings is None:
-            from hookctl.settings import resolve
+            from hookctl.config.settings import resolve
 
             self._settings = resolve(
                 flag_api_key=self.api_key,
@@ -54,13 +54,13 @@ class AppContext:
         resolved without the config file, so commands that need no profile never read it."""
         if self._settings is not None:
             return self._settings.timeout
-        from hookctl.settings import timeout_setting
+        from hookctl.config.settings import timeout_setting
 
         return timeout_setting(self.flag_timeout)[0]
 
     def client(self) -> StreamClient:
         if self._client is None:
-            from hookctl.clients import stream_client
+            from hookctl.config.clients import stream_client
 
             log = (lambda line: self.console.say(f"[http] {line}")) if self.verbose else None
             self._client = stream_client(
@@ -70,19 +70,19 @@ class AppContext:
 
     def live_hook(self, hook_id: str) -> Hook:
         """One hook as Stream has it now (an id prefix is enough)."""
-        from hookctl.hooks import get
+        from hookctl.hooks.array import get
 
         return get(self.client().get_hooks(), hook_id)
 
     def catalog(self, *, live: bool = False, refresh: bool = False) -> Choice:
         """The event catalog to use and a note saying which (see ``clients.event_catalog``)."""
-        from hookctl.clients import event_catalog
+        from hookctl.config.clients import event_catalog
 
         fetch = self.client().get_hook_events if live else None
         return event_catalog(self.settings().base_url, fetch, refresh=refresh)
 
     def writer(self) -> SafeWriter:
-        from hookctl.clients import safe_writer
+        from hookctl.config.clients import safe_writer
 
         return safe_writer(
             self.client(),
@@ -100,7 +100,7 @@ class AppContext:
             self._client.close()
             self._client = None
         if self._seen_hooks is not None:
-            from hookctl.idcache import remember_hooks
+            from hookctl.hooks.idcache import remember_hooks
 
             remember_hooks(self._seen_hooks)
             self._seen_hooks = None

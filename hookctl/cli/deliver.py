@@ -1,5 +1,5 @@
 """Options and rendering shared by ``ping``, ``trigger`` and ``hooks test`` (their logic is
-in ``hookctl.pinging``; the retry options are in ``cli/options.py``, shared with replay)."""
+in ``hookctl.webhooks.pinging``; the retry options are in ``cli/options.py``, shared with replay)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hookctl.cli.context import AppContext
-from hookctl.pinging import build_payload as build_payload
+from hookctl.webhooks.pinging import build_payload as build_payload
 
 if TYPE_CHECKING:
-    from hookctl.delivery import DeliveryResult
+    from hookctl.webhooks.delivery import DeliveryResult
 
 Sets = Annotated[
     list[str] | None,
@@ -38,7 +38,7 @@ Gzip = Annotated[
 
 
 def credentials(actx: AppContext) -> tuple[str, str]:
-    from hookctl.settings import require_credentials
+    from hookctl.config.settings import require_credentials
 
     return require_credentials(actx.settings())
 

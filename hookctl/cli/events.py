@@ -52,8 +52,8 @@ def list_events(
 
     Example: hookctl events list --product feeds --search comment
     """
-    from hookctl.events import search
-    from hookctl.views import catalog_line, catalog_rows, check_product, check_refresh
+    from hookctl.events.catalog import search
+    from hookctl.hooks.views import catalog_line, catalog_rows, check_product, check_refresh
 
     actx = app_context(ctx)
     check_refresh(live=live, refresh=refresh)
@@ -83,9 +83,9 @@ def route(
 
     Example: hookctl events route message.new
     """
-    from hookctl.events import one_event_type
-    from hookctl.events import route as route_event
-    from hookctl.views import route_line, route_rows
+    from hookctl.events.catalog import one_event_type
+    from hookctl.events.catalog import route as route_event
+    from hookctl.hooks.views import route_line, route_rows
 
     actx = app_context(ctx)
     name = one_event_type(event_type)

@@ -1,6 +1,6 @@
 """Help you can paste: examples are preformatted, never wrapped inside a token.
 
-``hookctl.helpwrap.paste_safe`` rewrites each ``Example:`` paragraph; this module
+``hookctl.base.helpwrap.paste_safe`` rewrites each ``Example:`` paragraph; this module
 applies it once to the whole command tree and gives Click a formatter that never
 breaks a word at a hyphen.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hookctl.helpwrap import paste_safe
+from hookctl.base.helpwrap import paste_safe
 
 # A character no help text uses, standing in for "-" while Click wraps, so that the
 # wrapper (textwrap with break_on_hyphens) cannot split `comma-separated` or a URL.

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.errors import ExitStatus
 
 if TYPE_CHECKING:
-    from hookctl.receiver import Received
+    from hookctl.webhooks.receiver import Received
 
 
 def listen(
@@ -76,7 +76,7 @@ def listen(
     import signal
     import threading
 
-    from hookctl.listening import (
+    from hookctl.webhooks.listening import (
         NO_SECRET,
         event_line,
         listen_secrets,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 import typer
 
 if TYPE_CHECKING:
-    from hookctl.delivery import RetryPolicy
+    from hookctl.webhooks.delivery import RetryPolicy
 
 
 class Finite:
@@ -23,7 +23,7 @@ class Finite:
         self.low, self.high, self.unit = low, high, unit
 
     def _bounds(self) -> str:
-        from hookctl.badvalue import allowed
+        from hookctl.base.badvalue import allowed
 
         unit = f" {self.unit}" if self.unit else ""
         return f"{allowed(self.low, self.high)}{unit}"
@@ -61,7 +61,7 @@ ShowSecrets = Annotated[
 
 
 def hook_ids(incomplete: str) -> list[tuple[str, str]]:
-    from hookctl.idcache import hook_ids
+    from hookctl.hooks.idcache import hook_ids
 
     return hook_ids(incomplete)
 
@@ -161,7 +161,7 @@ class Retries:
     deadline: Deadline = 15.0
 
     def policy(self) -> RetryPolicy:
-        from hookctl.delivery import RetryPolicy
+        from hookctl.webhooks.delivery import RetryPolicy
 
         return RetryPolicy.capped(self.max_attempts, self.attempt_timeout, self.deadline)
 

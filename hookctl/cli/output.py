@@ -2,7 +2,7 @@
 
 stdout carries data only (tables, TSV, JSON); every message, warning, prompt
 and error goes to stderr. Input is read through ``console.stdin`` (a
-``hookctl.stdio.Stdin``). No other module looks at ``isatty()`` or reads
+``hookctl.base.stdio.Stdin``). No other module looks at ``isatty()`` or reads
 ``sys.stdin``; tests build a Console over ``StringIO`` with chosen TTY flags.
 """
 
@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from hookctl.errors import UsageError
-from hookctl.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
-from hookctl.redact import redact
-from hookctl.stdio import Stdin
-from hookctl.validate import encodable, escape_controls
+from hookctl.base.errors import UsageError
+from hookctl.base.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
+from hookctl.base.redact import redact
+from hookctl.base.stdio import Stdin
+from hookctl.base.validate import encodable, escape_controls
 
 SHORTENED = "ids shortened to fit; --json shows them whole, `hooks show PREFIX` one hook"
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}

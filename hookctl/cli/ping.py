@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials, render_result
-from hookctl.errors import ExitStatus
 
 
 @O.grouped
@@ -30,9 +30,9 @@ def ping(
 
     Example: hookctl ping https://example.com/stream --event message.new
     """
-    from hookctl.delivery import Delivery, deliver_sync
-    from hookctl.events import one_event_type
-    from hookctl.validate import check_url
+    from hookctl.base.validate import check_url
+    from hookctl.events.catalog import one_event_type
+    from hookctl.webhooks.delivery import Delivery, deliver_sync
 
     actx = app_context(ctx)
     check_url(url)

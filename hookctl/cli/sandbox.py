@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.errors import ExitStatus
 
 app = typer.Typer(
     help="Run a local Stream-compatible app-settings API (no Stream account needed).",
@@ -73,10 +73,10 @@ def start(
     Example: eval "$(hookctl sandbox start --detach --gcs --bucket demo-failover)"
     """
     from hookctl.cli.common import read_secret
+    from hookctl.config.settings import data_dir
     from hookctl.sandbox.launch import StartPlan
     from hookctl.sandbox.run import check_secret_env
     from hookctl.sandbox.state import DEFAULT_SECRET
-    from hookctl.settings import data_dir
 
     actx = app_context(ctx)
     console = actx.console
@@ -139,7 +139,7 @@ def emit(
 
     Example: hookctl sandbox emit message.new --count 10 --set message.text=hello
     """
-    from hookctl.events import one_event_type
+    from hookctl.events.catalog import one_event_type
     from hookctl.sandbox.jobs import CHUNK, run_emit
     from hookctl.sandbox.launch import EmitProgress, emit_rows, emit_summary
     from hookctl.sandbox.run import require_sandbox
@@ -209,8 +209,8 @@ def stop(
 
     Example: hookctl sandbox stop
     """
+    from hookctl.config.settings import data_dir
     from hookctl.sandbox.run import stop_detached
-    from hookctl.settings import data_dir
 
     actx = app_context(ctx)
     stopped = stop_detached(data_dir(), port)
@@ -226,8 +226,8 @@ def status(ctx: typer.Context, as_json: O.Json = False) -> None:
 
     Example: hookctl sandbox status --json
     """
+    from hookctl.config.settings import data_dir
     from hookctl.sandbox.run import running
-    from hookctl.settings import data_dir
 
     actx = app_context(ctx)
     infos = running(data_dir())

@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
-from hookctl.errors import ExitStatus
 
 Body = Annotated[
     str | None, typer.Option("--body", help="File with the raw body (default: stdin).")
@@ -83,7 +83,7 @@ def verify_signature(
 
     Example: hookctl verify-signature --body body.json --signature "$SIG" --explain
     """
-    from hookctl.verify import render_result, run_verify
+    from hookctl.webhooks.verify import render_result, run_verify
 
     actx = app_context(ctx)
     actx.console.json_errors = as_json
@@ -113,7 +113,7 @@ def sign_body(
 
     Example: hookctl sign --body body.json
     """
-    from hookctl.verify import run_sign
+    from hookctl.webhooks.verify import run_sign
 
     actx = app_context(ctx)
     actx.console.line(

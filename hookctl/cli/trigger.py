@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials, render_result
-from hookctl.errors import ExitStatus
 
 
 @O.grouped
@@ -41,10 +41,10 @@ def trigger(
 
     Example: hookctl trigger message.new --to http://127.0.0.1:8787 --set message.text=hi --count 10
     """
-    from hookctl import pinging as P
-    from hookctl.delivery import Delivery
-    from hookctl.events import one_event_type
-    from hookctl.validate import check_url
+    from hookctl.base.validate import check_url
+    from hookctl.events.catalog import one_event_type
+    from hookctl.webhooks import pinging as P
+    from hookctl.webhooks.delivery import Delivery
 
     actx = app_context(ctx)
     check_url(to, what="--to")

@@ -9,13 +9,13 @@ reason, so the report says why an object was not delivered.
 
 from __future__ import annotations
 
-from hookctl.errors import NotFound
+from hookctl.base.errors import NotFound
 from hookctl.failover.gcs import Bucket, TooLarge
 from hookctl.failover.layout import printable
 from hookctl.failover.outcome import Stats
 from hookctl.failover.pipeline import Fetched
 from hookctl.failover.select import Candidate, Selection, Skipped
-from hookctl.models import Envelope, MalformedObject, parse_envelope
+from hookctl.stream.models import Envelope, MalformedObject, parse_envelope
 
 
 class Reader:

@@ -14,10 +14,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from hookctl.errors import HookctlError
+from hookctl.base.errors import HookctlError
+from hookctl.base.retry import TIMED_OUT, network_reason
+from hookctl.config.settings import DEFAULT_TIMEOUT
 from hookctl.failover.keys import ServiceAccountKey
-from hookctl.retry import TIMED_OUT, network_reason
-from hookctl.settings import DEFAULT_TIMEOUT
 
 TIMEOUT = DEFAULT_TIMEOUT
 SCOPE = "https://www.googleapis.com/auth/devstorage.read_write"

@@ -23,10 +23,10 @@ from urllib.parse import quote
 import aiohttp
 from yarl import URL
 
-from hookctl.errors import HookctlError, NotFound
+from hookctl.base.errors import HookctlError, NotFound
+from hookctl.base.retry import Budget, backoff, network_reason, retry_after
+from hookctl.config.settings import DEFAULT_TIMEOUT
 from hookctl.failover.keys import ServiceAccountKey
-from hookctl.retry import Budget, backoff, network_reason, retry_after
-from hookctl.settings import DEFAULT_TIMEOUT
 
 GOOGLE = "https://storage.googleapis.com"
 PAGE_SIZE = 1000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hookctl.errors import UsageError
+from hookctl.base.errors import UsageError
 from hookctl.failover.keys import ServiceAccountKey, key_summary
 
 
@@ -47,7 +47,7 @@ def summaries(
     """``failover show``: one row per hook (``hook_id``, or every hook with failover):
     type, bucket, path, ``location`` (``gs://…`` or ``s3://…``), and for GCS the key's
     account and id; never a secret unless asked."""
-    from hookctl.hooks import get
+    from hookctl.hooks.array import get
 
     chosen = [get(hooks, hook_id)] if hook_id else [h for h in hooks if h.get("failover_config")]
     return [summary(item, show_secrets=show_secrets) for item in chosen]
@@ -55,8 +55,8 @@ def summaries(
 
 def summary(hook: dict[str, Any], *, show_secrets: bool = False) -> dict[str, Any]:
     """One hook's failover settings (GCS, or getstream 7.0's S3 fields)."""
-    from hookctl.hooks import FAILOVER_SECRETS
-    from hookctl.hookview import failover_location
+    from hookctl.hooks.array import FAILOVER_SECRETS
+    from hookctl.hooks.show import failover_location
 
     config = hook.get("failover_config") or {}
     kind = str(config.get("type", "gcs")) if config else None

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hookctl.errors import NotFound, UsageError
+from hookctl.base.errors import NotFound, UsageError
+from hookctl.base.redact import redact
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
 from hookctl.failover.select import Candidate, Finder, Listing, Selection, Skipped
 from hookctl.failover.source import Source, make_finder, open_bucket
-from hookctl.models import Envelope, MalformedObject, parse_envelope
-from hookctl.redact import redact
+from hookctl.stream.models import Envelope, MalformedObject, parse_envelope
 
 CONCURRENCY = 16
 SHOW_MAX_BYTES = 20 * 1024 * 1024

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from hookctl.errors import HookctlError, UsageError
+from hookctl.base.errors import HookctlError, UsageError
 
 # errnos that say the --journal path itself is wrong (exit 2), not that a disk failed
 _BAD_PATH = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS}

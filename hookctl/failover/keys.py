@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from hookctl.errors import ValidationFailed
-from hookctl.stdio import MAX_KEY_FILE, read_capped, size_text
+from hookctl.base.errors import ValidationFailed
+from hookctl.base.stdio import MAX_KEY_FILE, read_capped, size_text
 
 if TYPE_CHECKING:
-    from hookctl.stdio import Stdin
+    from hookctl.base.stdio import Stdin
 
 REQUIRED = ("project_id", "private_key_id", "private_key", "client_email", "token_uri")
 SA_EMAIL = re.compile(
@@ -66,7 +66,7 @@ def check_key(
     allow_http_token_uri: bool = False,
 ) -> ServiceAccountKey:
     """Parse and check a service-account key; raises ValidationFailed per problem."""
-    from hookctl.redact import remember
+    from hookctl.base.redact import remember
 
     remember(text)
     if not text.strip():
@@ -211,8 +211,8 @@ def key_summary(credentials: str | None) -> dict[str, str]:
 def read_key(file: str | None, env_var: str | None, stdin: Stdin) -> ServiceAccountKey:
     """The key from exactly one of a file (``-``: ``stdin``) and an environment variable,
     checked; never from the command line."""
-    from hookctl.envvars import require_env
-    from hookctl.errors import UsageError
+    from hookctl.base.errors import UsageError
+    from hookctl.config.envvars import require_env
 
     if bool(file) == bool(env_var):
         raise UsageError(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from hookctl.errors import UsageError
+from hookctl.base.errors import UsageError
 
 DAY = timedelta(days=1)
 # ASCII digits only: `\d` and int() would read full-width or Arabic-Indic digits

@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hookctl.delivery import DeliveryResult
-from hookctl.errors import HookctlError
+from hookctl.base.errors import HookctlError
 from hookctl.failover.gcs import Listed
 from hookctl.failover.select import Selection, Skipped
+from hookctl.webhooks.delivery import DeliveryResult
 
 
 @dataclass
@@ -207,10 +207,10 @@ class FailureLog:
     failure as it happens (the report keeps only the first KEEP_FAILURES, so memory
     stays flat). Written beside the path and renamed over it when the run ends, so
     the path always holds a whole file. The temporary name is unpredictable and a
-    symlink at the path is refused (``hookctl.fsutil.AtomicFile``)."""
+    symlink at the path is refused (``hookctl.base.fsutil.AtomicFile``)."""
 
     def __init__(self, path: Path) -> None:
-        from hookctl.fsutil import AtomicFile
+        from hookctl.base.fsutil import AtomicFile
 
         self.path = path
         try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hookctl.failover.select import Candidate
-from hookctl.models import Envelope
+from hookctl.stream.models import Envelope
 
 Fetched = tuple[bytes | None, str | None]  # the body, or why there is none
 Admit = Literal["take", "skip", "end"]  # what to do with the next listed object

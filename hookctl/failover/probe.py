@@ -17,10 +17,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from hookctl.errors import HookctlError
+from hookctl.base.errors import HookctlError
+from hookctl.base.retry import TIMED_OUT, network_reason
 from hookctl.failover.gauth import TIMEOUT, bounded_retry, cause, short, storage_client
 from hookctl.failover.keys import ServiceAccountKey
-from hookctl.retry import TIMED_OUT, network_reason
 
 GOOGLE_STORAGE = "https://storage.googleapis.com"
 STREAM_PERMISSIONS = ("storage.objects.create", "storage.objects.get")

@@ -3,7 +3,7 @@
 Objects flow in listing order through bounded queues: downloads run up to
 ``concurrency`` ahead, deliveries go out in that order with at most
 ``concurrency`` in flight and at most ``rate`` starts per second, through the
-one delivery engine (``hookctl.delivery``). Memory stays flat whatever the
+one delivery engine (``hookctl.webhooks.delivery``). Memory stays flat whatever the
 backlog: nothing holds more than a few pages of names and a window of bodies.
 
 Exactly once from hookctl's side: each object's ``X-Webhook-Id`` is derived
@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hookctl.delivery import Deliverer, Delivery, RetryPolicy
 from hookctl.failover.fetch import Reader
 from hookctl.failover.gcs import Bucket, Listed
 from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
@@ -41,7 +40,8 @@ from hookctl.failover.outcome import (
 from hookctl.failover.pipeline import Admit, Pipeline, Stages
 from hookctl.failover.select import Candidate, Finder
 from hookctl.failover.targets import Destinations, Refusal
-from hookctl.models import Envelope
+from hookctl.stream.models import Envelope
+from hookctl.webhooks.delivery import Deliverer, Delivery, RetryPolicy
 
 MAX_BYTES = 5 * 1024 * 1024
 KEEP_FAILURES = 1000  # failures kept in memory for the report; --failures gets them all

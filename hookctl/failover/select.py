@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hookctl.errors import UsageError
+from hookctl.base.errors import UsageError
 from hookctl.failover.gcs import Bucket, Listed
 from hookctl.failover.layout import (
     NameParser,

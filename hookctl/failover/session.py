@@ -26,16 +26,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hookctl.errors import ExitStatus, HookctlError, UsageError
+from hookctl.base.errors import ExitStatus, HookctlError, UsageError
 from hookctl.failover.source import Source, make_finder, open_bucket
 
 if TYPE_CHECKING:
-    from hookctl.delivery import RetryPolicy
     from hookctl.failover.gcs import Bucket
     from hookctl.failover.journal import Journal
     from hookctl.failover.outcome import ReplayReport, Stats
     from hookctl.failover.replay import Options, Replayer
     from hookctl.failover.select import Selection
+    from hookctl.webhooks.delivery import RetryPolicy
 
 FOLLOW_LOOKBACK = 15 * 60  # --follow without --since also takes the last 15 minutes
 FOLLOW_MAX_MISSES = 5  # --follow gives up after this many failed rounds in a row
@@ -111,7 +111,7 @@ def check_modes(
         except OSError as exc:
             raise UsageError(f"cannot read {from_file}: {exc.strerror}", "check the path") from None
     if target is not None:
-        from hookctl.validate import check_url
+        from hookctl.base.validate import check_url
 
         check_url(target, what="--to")
     if archive_to is not None and not archive_to.strip("/"):
@@ -172,8 +172,8 @@ def replay_options(
 def open_journal(path: Path | None, *, wait: bool = False) -> Journal:
     """The journal at ``path``, or the default one in hookctl's data dir, locked for this
     run (``wait``: queue behind a run that holds it, instead of failing)."""
+    from hookctl.config.settings import data_dir
     from hookctl.failover.journal import Journal
-    from hookctl.settings import data_dir
 
     return Journal(path or data_dir() / "replay" / "journal.sqlite3", wait=wait)
 

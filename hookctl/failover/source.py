@@ -11,7 +11,7 @@ caller passes, so nothing talks to Stream when it is not needed) and the hook's
    Credentials are used instead.
 
 Also here: the selection, and the bucket and finder factories. No I/O beyond the
-``get_hooks`` callable; the endpoint and the shard come from ``hookctl.settings``
+``get_hooks`` callable; the endpoint and the shard come from ``hookctl.config.settings``
 (flag > environment), which alone reads the environment.
 """
 
@@ -23,9 +23,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hookctl.errors import UsageError, ValidationFailed
+from hookctl.base.errors import UsageError, ValidationFailed
+from hookctl.config.settings import DEFAULT_TIMEOUT
 from hookctl.failover.keys import ServiceAccountKey, check_bucket, check_key, normalise_path
-from hookctl.settings import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Bucket
@@ -100,7 +100,7 @@ def resolve_source(
 
 def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str, Any]:
     """The hook whose failover_config to read: ``--hook``, or the only hook with failover."""
-    from hookctl.hooks import get
+    from hookctl.hooks.array import get
 
     if hook_id:
         hook = get(hooks, hook_id)
@@ -124,7 +124,7 @@ def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str,
 
 def _gcs_only(hook: dict[str, Any]) -> dict[str, Any]:
     """Refuse an S3 failover_config: hookctl reads failover objects from GCS only."""
-    from hookctl.hookview import failover_location
+    from hookctl.hooks.show import failover_location
 
     config = hook["failover_config"]
     if isinstance(config, dict) and config.get("type", "gcs") != "gcs":
@@ -182,7 +182,7 @@ def make_finder(
 ) -> Finder:
     """The listing of ``chosen`` in ``bucket``, with the app's hook ids and the event
     catalog to split object names."""
-    from hookctl.events import load_catalog
+    from hookctl.events.catalog import load_catalog
     from hookctl.failover.select import Finder
 
     return Finder(

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hookctl.samples import fill_template
+from hookctl.events.samples import fill_template
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hookctl.errors import UsageError
+from hookctl.base.errors import UsageError
 
 if TYPE_CHECKING:
     from hookctl.failover.inventory import Inventory

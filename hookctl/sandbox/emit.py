@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hookctl.delivery import Delivery, DeliveryResult, RetryPolicy, deliver_sync
-from hookctl.events import route
+from hookctl.events.catalog import route
+from hookctl.events.samples import apply_overrides, encode, fill_template, sample_event
 from hookctl.failover.layout import envelope, object_name
-from hookctl.samples import apply_overrides, encode, fill_template, sample_event
+from hookctl.webhooks.delivery import Delivery, DeliveryResult, RetryPolicy, deliver_sync
 
 
 @dataclass
@@ -203,7 +203,7 @@ class Emitter:
 
 
 def _target(hook: dict[str, Any]) -> str:
-    from hookctl.hooks import target
+    from hookctl.hooks.array import target
 
     return target(hook) or "no target"
 
@@ -212,6 +212,6 @@ def _aws_body(body: bytes) -> str:
     """An SQS/SNS message body with compression on: base64(gzip(json))."""
     import base64
 
-    from hookctl.compression import compress
+    from hookctl.webhooks.compression import compress
 
     return base64.b64encode(compress(body)).decode()

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from hookctl.errors import HookctlError, UsageError
+from hookctl.base.errors import HookctlError, UsageError
 from hookctl.sandbox.run import free_port
 
 

@@ -135,7 +135,7 @@ def run_emit(
             on_progress(int(state["done"]), int(state["total"]))
             if state["finished"]:
                 if state.get("error"):
-                    from hookctl.errors import HookctlError
+                    from hookctl.base.errors import HookctlError
 
                     raise HookctlError(
                         f"the sandbox stopped emitting after {state['done']} event(s): "
@@ -153,7 +153,7 @@ def run_emit(
 def _answer(data: Any) -> EmitAnswer:
     """The job's result, checked for the fields the command reads (the sandbox is a
     separate process: a mismatch is a HookctlError, not a KeyError)."""
-    from hookctl.errors import HookctlError
+    from hookctl.base.errors import HookctlError
 
     ok = (
         isinstance(data, dict)

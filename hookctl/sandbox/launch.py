@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hookctl.errors import UsageError
+from hookctl.base.errors import UsageError
 
 Say = Callable[[str], None]
 
@@ -203,8 +203,8 @@ def write_sandbox_key(
 ) -> KeyWritten:
     """Make a service-account key whose token_uri is the sandbox's, register its public
     half through ``register(body)`` (``POST /_sandbox/keys``), then write it 0600."""
+    from hookctl.config.settings import write_private
     from hookctl.sandbox.tokens import make_key
-    from hookctl.settings import write_private
 
     base = base_url.rstrip("/")
     key, public = make_key(f"{base}/_sandbox/token")

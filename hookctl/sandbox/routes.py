@@ -5,7 +5,7 @@ JWT for the app's ``api_key``), error bodies and the lowercase rate-limit header
 follow ``shared/stream-api.md`` so the official SDKs work against it unmodified.
 Sandbox-only endpoints (health, faults, tokens, keys, emit, jobs) live under
 ``/_sandbox/``, outside Stream's paths. The state the handlers share (apps,
-faults, the rate-limit window, jobs) is the server object, ``sandbox.server``.
+faults, the rate-limit window, jobs) is ``sandbox.shared``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from hookctl.models import check_arn, check_sqs_url
 from hookctl.sandbox.jobs import result
 from hookctl.sandbox.state import RejectedUpdate
 from hookctl.sandbox.tokens import TokenRefused
-from hookctl.signing import TokenError, decode_jwt
+from hookctl.stream.models import check_arn, check_sqs_url
+from hookctl.webhooks.signing import TokenError, decode_jwt
 
 if TYPE_CHECKING:
-    from hookctl.sandbox.server import Fault, SharedState
+    from hookctl.sandbox.shared import Fault, SharedState
 
 MARKER = "hookctl"  # /_sandbox/health says {"sandbox": "hookctl"}: no Stream host does
 MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
@@ -239,7 +239,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, answer)
 
     def _emit(self, api_key: str, body: Any) -> None:
-        from hookctl.events import load_catalog
+        from hookctl.events.catalog import load_catalog
         from hookctl.sandbox.emit import Emitter
 
         event_type = str(body.get("event_type", ""))
@@ -294,7 +294,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def _hook_events(path: str) -> list[dict[str, Any]]:
     """``GET /hook/events[?product=]`` from the bundled catalog, in stream-chat-js's shape."""
-    from hookctl.events import load_catalog
+    from hookctl.events.catalog import load_catalog
 
     product = (parse_qs(urlsplit(path).query).get("product") or [""])[0]
     return [

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from hookctl.errors import HookctlError, UsageError
-from hookctl.fsutil import write_atomic
+from hookctl.base.errors import HookctlError, UsageError
+from hookctl.base.fsutil import write_atomic
+from hookctl.config.settings import private_dir
 from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
-from hookctl.settings import private_dir
 
 
 def exports(url: str, api_key: str, api_secret: str, secret_env: str | None = None) -> list[str]:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hookctl.hooks import comparable, same_hook
-from hookctl.models import array_errors, hook_errors
-from hookctl.settings import write_private
+from hookctl.config.settings import write_private
+from hookctl.hooks.array import comparable, same_hook
+from hookctl.stream.models import array_errors, hook_errors
 
 DEFAULT_KEY = "sandbox-key"
 DEFAULT_SECRET = "sandbox-secret"

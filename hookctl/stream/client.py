@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 
 from hookctl import __version__
-from hookctl.errors import ApiError, ConnectionFailed
-from hookctl.hooks import writable
-from hookctl.retry import Budget, backoff, network_reason, rate_limit_reset, retry_after
-from hookctl.signing import server_token
+from hookctl.base.errors import ApiError, ConnectionFailed
+from hookctl.base.retry import Budget, backoff, network_reason, rate_limit_reset, retry_after
+from hookctl.hooks.array import writable
+from hookctl.webhooks.signing import server_token
 
 API_PREFIX = "/api/v2"
 READ_ATTEMPTS = 4
@@ -62,7 +62,7 @@ class StreamClient:
         sleep: Callable[[float], None] = time.sleep,
         on_hooks: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
-        from hookctl.redact import remember
+        from hookctl.base.redact import remember
 
         remember(api_secret)
         self.base_url = base_url.rstrip("/")
@@ -289,7 +289,7 @@ class StreamClient:
         hooks = app.get("event_hooks") or []
         if not isinstance(hooks, list):
             raise ApiError("Stream returned event_hooks that is not a list", None)
-        from hookctl.redact import remember_hooks
+        from hookctl.base.redact import remember_hooks
 
         remember_hooks(hooks)
         if self._on_hooks is not None:
@@ -297,7 +297,7 @@ class StreamClient:
         return hooks
 
     def update_hooks(self, hooks: list[dict[str, Any]]) -> None:
-        from hookctl.redact import remember_hooks
+        from hookctl.base.redact import remember_hooks
 
         remember_hooks(hooks)
         # Only client-writable fields: Stream maintains created_at/updated_at itself.

@@ -20,8 +20,8 @@ def clear(
 
     Example: hookctl failover clear 3f2a --yes
     """
-    from hookctl import hooks as H
     from hookctl.failover.hookconfig import require_failover
+    from hookctl.hooks import array as H
 
     actx = app_context(ctx)
     hook = require_failover(actx.live_hook(hook_id))

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from hookctl.failover.probe import ProbeReport
     from hookctl.failover.select import Selection
     from hookctl.failover.source import Source
-    from hookctl.hooks import Hook
+    from hookctl.hooks.array import Hook
 
 
 def read_key(
@@ -25,7 +25,7 @@ def read_key(
 
 
 def endpoint(flag: str | None) -> str | None:
-    from hookctl.settings import gcs_endpoint
+    from hookctl.config.settings import gcs_endpoint
 
     return gcs_endpoint(flag)
 
@@ -65,8 +65,8 @@ def selection_from(
     types: list[str] | None,
     need_window: bool = True,
 ) -> Selection:
+    from hookctl.config.settings import shard as pick_shard
     from hookctl.failover.source import selection as select
-    from hookctl.settings import shard as pick_shard
 
     wanted = event_types(actx, types, allow_unknown=scope.allow_unknown) if types else []
     return select(

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.failover.common import source_from
 from hookctl.cli.failover.options import Credentials, CredentialsEnv, Endpoint, Reading
-from hookctl.errors import ExitStatus
 
 Name = Annotated[
     str,

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.failover.common import say_notes, selection_from, source_from
 from hookctl.cli.failover.options import Reading, Scope
 from hookctl.cli.failover.progress import Progress
 from hookctl.cli.options import grouped
-from hookctl.errors import ExitStatus
 
 if TYPE_CHECKING:
     from hookctl.failover.outcome import ReplayReport
@@ -115,6 +115,7 @@ def replay(
 
     Example: hookctl failover replay --since 2026-04-01T00:00Z --to https://example.com/hooks --dry-run
     """
+    from hookctl.config.settings import require_credentials
     from hookctl.failover.session import (
         ReplayJob,
         Stop,
@@ -124,7 +125,6 @@ def replay(
         parse_interval,
         replay_options,
     )
-    from hookctl.settings import require_credentials
 
     actx = app_context(ctx)
     check_modes(

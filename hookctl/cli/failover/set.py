@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 from hookctl.cli.failover.common import endpoint, read_key, render_probe
 from hookctl.cli.failover.options import Bucket, Credentials, CredentialsEnv, Endpoint, PathOpt
-from hookctl.errors import ExitStatus
 
 
 def set_failover(
@@ -32,10 +32,10 @@ def set_failover(
 
     Example: hookctl failover set 3f2a --bucket my-failover --path stream/failed-events --credentials key.json
     """
-    from hookctl import hooks as H
     from hookctl.failover.hookconfig import gcs_config, require_webhook, with_failover
     from hookctl.failover.keys import check_bucket, normalise_path
     from hookctl.failover.probe import probe
+    from hookctl.hooks import array as H
 
     actx = app_context(ctx)
     check_bucket(bucket)

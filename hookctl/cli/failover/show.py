@@ -67,7 +67,7 @@ def show(
         )
         return
     from hookctl.failover.hookconfig import summaries
-    from hookctl.views import failover_line, failover_rows
+    from hookctl.hooks.views import failover_line, failover_rows
 
     rows = summaries(actx.client().get_hooks(), hook_id, show_secrets=show_secrets)
     if as_json:

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus, UsageError
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.failover.common import endpoint, read_key, render_probe
 from hookctl.cli.failover.options import Bucket, Credentials, CredentialsEnv, Endpoint, PathOpt
-from hookctl.errors import ExitStatus, UsageError
 
 
 def validate(

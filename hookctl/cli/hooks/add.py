@@ -18,7 +18,7 @@ from hookctl.cli.common import event_types, read_secret, render_write
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.flags import Auth, AwsKeys, CallbackServerUrl, NewHook, SnsEventGroupId
 from hookctl.cli.options import grouped
-from hookctl.hooks import TIMEOUT_MS_MAX, Hook
+from hookctl.hooks.array import TIMEOUT_MS_MAX, Hook
 
 app = typer.Typer(help="Add a hook: webhook, sqs, sns or pending-message.", no_args_is_help=True)
 
@@ -33,9 +33,9 @@ def _add(
     dry_run: bool,
 ) -> None:
     """The one implementation of every ``hooks add`` verb."""
-    from hookctl import hooks as H
-    from hookctl.edits import new_hook
-    from hookctl.models import validate_hook
+    from hookctl.hooks import array as H
+    from hookctl.hooks.edits import new_hook
+    from hookctl.stream.models import validate_hook
 
     actx = app_context(ctx)
     types = event_types(
@@ -70,7 +70,7 @@ def add_webhook(
 
     Example: hookctl hooks add webhook --url https://example.com/stream --events message.new
     """
-    from hookctl.edits import extra_fields
+    from hookctl.hooks.edits import extra_fields
 
     target = {"webhook_url": url, **extra_fields(custom_events=new.custom_events)}
     _add(ctx, "webhook", target, new, as_json=as_json, dry_run=dry_run)
@@ -92,8 +92,8 @@ def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[...,
         as_json: O.Json = False,
         dry_run: O.DryRun = False,
     ) -> None:
-        from hookctl.edits import aws_fields, check_aws_auth, extra_fields
-        from hookctl.errors import UsageError
+        from hookctl.base.errors import UsageError
+        from hookctl.hooks.edits import aws_fields, check_aws_auth, extra_fields
 
         if sns_event_group_id is not None and kind != "sns":
             raise UsageError("--sns-event-group-id applies to SNS hooks only", "drop it")
@@ -172,7 +172,7 @@ def add_pending_message(
 
     Example: hookctl hooks add pending-message --url https://example.com/pending --timeout-ms 500 --callback-mode rest
     """
-    from hookctl.edits import callback, extra_fields
+    from hookctl.hooks.edits import callback, extra_fields
 
     extras = extra_fields(custom_events=new.custom_events, callback_server_url=callback_server_url)
     mode = callback(callback_mode)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.diff import (
@@ -17,7 +18,6 @@ from hookctl.cli.hooks.diff import (
     plan_file,
     show_plan,
 )
-from hookctl.errors import ExitStatus
 
 
 def apply(
@@ -39,8 +39,8 @@ def apply(
 
     Example: hookctl hooks apply stream-hooks.toml --prune --yes
     """
-    from hookctl import hooks as H
-    from hookctl.hookplan import plan, shown_changes
+    from hookctl.hooks import array as H
+    from hookctl.hooks.plan import plan, shown_changes
 
     actx = app_context(ctx)
     # --check and --dry-run only compare: an unset secret variable is reported, not fatal

@@ -11,9 +11,9 @@ from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 
 if TYPE_CHECKING:
-    from hookctl.hookfile import FileHook
-    from hookctl.hookplan import Plan
-    from hookctl.hooks import Change
+    from hookctl.hooks.array import Change
+    from hookctl.hooks.files import FileHook
+    from hookctl.hooks.plan import Plan
 
 FileArg = Annotated[
     Path,
@@ -55,9 +55,9 @@ def plan_file(
     require_secrets: bool = True,
     create_missing: bool = False,
 ) -> tuple[Plan, list[Change], list[FileHook]]:
-    from hookctl import hooks as H
-    from hookctl.hookfile import load
-    from hookctl.hookplan import plan
+    from hookctl.hooks import array as H
+    from hookctl.hooks.files import load
+    from hookctl.hooks.plan import plan
 
     file_hooks = load(path, allow_inline_secrets=inline, require_secrets=require_secrets)
     live = actx.client().get_hooks()
@@ -66,9 +66,9 @@ def plan_file(
 
 
 def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json: bool) -> None:
-    from hookctl.hookplan import shown_changes
-    from hookctl.hooks import render_diff
-    from hookctl.views import plan_json, plan_notes
+    from hookctl.hooks.array import render_diff
+    from hookctl.hooks.plan import shown_changes
+    from hookctl.hooks.views import plan_json, plan_notes
 
     changes = shown_changes(changes, result)
     if as_json:

@@ -11,13 +11,13 @@ from hookctl.cli.common import write_edit
 from hookctl.cli.context import app_context
 
 if TYPE_CHECKING:
-    from hookctl.hooks import Hook
+    from hookctl.hooks.array import Hook
 
 
 def disable_question(hook: Hook) -> str | None:
     """What to ask before turning a hook off (`hooks disable`, `hooks update --disable`);
     None when it is already off: nothing to warn about."""
-    from hookctl import hooks as H
+    from hookctl.hooks import array as H
 
     if hook.get("enabled") is False:
         return None
@@ -28,7 +28,7 @@ def disable_question(hook: Hook) -> str | None:
 
 
 def _set_enabled(ctx: typer.Context, hook_id: str, enabled: bool, flags: O.Confirmed) -> None:
-    from hookctl import hooks as H
+    from hookctl.hooks import array as H
 
     actx = app_context(ctx)
     question = None

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hookctl.base.errors import UsageError
 from hookctl.cli import options as O
 from hookctl.cli.common import event_types, write_edit
 from hookctl.cli.context import app_context
-from hookctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from hookctl.hooks import Hook
+    from hookctl.hooks.array import Hook
 
 app = typer.Typer(help="Edit one hook's event filter.", no_args_is_help=True)
 
@@ -33,7 +33,7 @@ def _write_filter(
     as_json: bool,
     dry_run: bool,
 ) -> None:
-    from hookctl import hooks as H
+    from hookctl.hooks import array as H
 
     write_edit(
         app_context(ctx),
@@ -56,7 +56,7 @@ def events_add(
 
     Example: hookctl hooks events add 3f2a reaction.new reaction.deleted
     """
-    from hookctl.edits import add_event_types
+    from hookctl.hooks.edits import add_event_types
 
     names = event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
@@ -77,8 +77,8 @@ def events_remove(
 
     Example: hookctl hooks events remove 3f2a message.updated
     """
-    from hookctl.edits import remove_event_types
-    from hookctl.events import given_names
+    from hookctl.events.catalog import given_names
+    from hookctl.hooks.edits import remove_event_types
 
     wanted = given_names(types, flag="TYPES")
 
@@ -108,7 +108,7 @@ def events_set(
             "give either a list of event types or --all",
             "e.g. `hooks events set ID message.new` or `hooks events set ID --all`",
         )
-    from hookctl.edits import set_event_types
+    from hookctl.hooks.edits import set_event_types
 
     names = [] if all_events else event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 

@@ -21,7 +21,7 @@ def export(
 
     Example: hookctl hooks export > stream-hooks.toml
     """
-    from hookctl.hookfile import check_format, render, secret_refs
+    from hookctl.hooks.files import check_format, render, secret_refs
 
     actx = app_context(ctx)
     check_format(fmt)  # before any request
@@ -30,7 +30,7 @@ def export(
     if output is None:
         actx.console.write(text)
     else:
-        from hookctl.settings import write_private
+        from hookctl.config.settings import write_private
 
         write_private(output, text.encode("utf-8", "backslashreplace"))
         actx.console.success(f"{len(hooks)} hook(s) written to {output}")

@@ -13,8 +13,8 @@ def history(ctx: typer.Context, as_json: O.Json = False) -> None:
 
     Example: hookctl hooks history
     """
-    from hookctl.history import History
-    from hookctl.settings import data_dir, require_credentials
+    from hookctl.config.settings import data_dir, require_credentials
+    from hookctl.hooks.history import History
 
     actx = app_context(ctx)
     settings = actx.settings()

@@ -23,8 +23,8 @@ def list_hooks(
 
     Example: hookctl hooks list --json | jq '.[].id'
     """
-    from hookctl.hookview import type_filter
-    from hookctl.views import hook_listing
+    from hookctl.hooks.show import type_filter
+    from hookctl.hooks.views import hook_listing
 
     actx = app_context(ctx)
     # a typo is exit 2 before any request, not an empty list

@@ -20,7 +20,7 @@ def remove(
 
     Example: hookctl hooks remove 3f2a --yes
     """
-    from hookctl import hooks as H
+    from hookctl.hooks import array as H
 
     actx = app_context(ctx)
     live = actx.client().get_hooks()

@@ -24,7 +24,7 @@ def restore(
 
     Example: hookctl hooks restore 20261123-101500-123456 --dry-run
     """
-    from hookctl import hooks as H
+    from hookctl.hooks import array as H
 
     actx = app_context(ctx)
     writer = actx.writer()

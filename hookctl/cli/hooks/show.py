@@ -18,7 +18,7 @@ def show(
 
     Example: hookctl hooks show 3f2a --json
     """
-    from hookctl import hookview as V
+    from hookctl.hooks import show as V
 
     actx = app_context(ctx)
     hook = actx.live_hook(hook_id)

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import ExitStatus, UsageError
 from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.deliver import Sets, credentials, render_result
-from hookctl.envvars import require_env
-from hookctl.errors import ExitStatus, UsageError
+from hookctl.config.envvars import require_env
 
 
 @O.grouped
@@ -36,9 +36,9 @@ def test_hook(
 
     Example: hookctl hooks test 3f2a
     """
-    from hookctl import hooks as H
-    from hookctl import pinging as P
-    from hookctl.delivery import deliver_sync
+    from hookctl.hooks import array as H
+    from hookctl.webhooks import pinging as P
+    from hookctl.webhooks.delivery import deliver_sync
 
     actx = app_context(ctx)
     client = actx.client()

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.errors import UsageError
 from hookctl.cli import options as O
 from hookctl.cli.common import event_types, read_secret, write_edit
 from hookctl.cli.context import app_context
@@ -18,8 +19,7 @@ from hookctl.cli.hooks.flags import (
     SnsEventGroupId,
 )
 from hookctl.cli.options import grouped
-from hookctl.errors import UsageError
-from hookctl.hooks import TIMEOUT_MS_MAX
+from hookctl.hooks.array import TIMEOUT_MS_MAX
 
 
 @grouped
@@ -57,8 +57,8 @@ def update(
 
     Example: hookctl hooks update 3f2a --events message.new,reaction.new
     """
-    from hookctl import hooks as H
-    from hookctl.edits import HookPatch
+    from hookctl.hooks import array as H
+    from hookctl.hooks.edits import HookPatch
 
     actx = app_context(ctx)
     new_types = (

@@ -1,0 +1,236 @@
+"""Validation at the edge: the one URL check, and escaping for output.
+
+Every URL that enters hookctl (a hook's ``webhook_url`` from a flag or a hook
+file, ``ping``/``trigger``/``replay --to``/``listen --forward-to`` targets, a
+profile's ``--base-url``) passes ``url_problem``, so a value Stream would
+store but no HTTP client can use (a newline, a tab, port 99999, a lone
+surrogate from non-UTF-8 argv) is refused before any request is made.
+
+Standard library only: ``verify-signature`` and settings import this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import SplitResult, urlsplit
+
+from hookctl.base.errors import UsageError
+
+MAX_URL_LENGTH = 2048
+_TEMPLATE = re.compile(r"\{\{\s*\.[A-Za-z]+\s*\}\}")
+# Letters (incl. IDN), digits, hyphens, dots, underscores: what a DNS name may hold.
+_HOST_LABEL = re.compile(r"^[\w-]+$")
+_BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
+# RFC 3986 userinfo: unreserved / pct-encoded / sub-delims / ":"
+_USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*$")
+USERINFO_PROBLEM = "has a character in its user:password that must be percent-encoded"
+USERINFO_HINT = (
+    "percent-encode those characters in the user name and the password (%40 for an @, "
+    "%2F for a /, %3F for a ?, %23 for a #, %25 for a %, %3A for a ':' in the user "
+    "name); nothing was changed"
+)
+
+
+def url_hint(problem: str, otherwise: str) -> str:
+    """The hint for a refused URL: how to percent-encode when ``problem`` (possibly behind
+    a field prefix) is the user:password one, else ``otherwise``."""
+    return USERINFO_HINT if problem.endswith(USERINFO_PROBLEM) else otherwise
+
+
+def userinfo_problem(userinfo: str) -> str | None:
+    """Why a URL's ``user:password`` cannot be carried as written (a raw ``@``, ``/``,
+    ``%`` …: clients split such a URL differently), or None. Names no character of it."""
+    return None if _USERINFO.match(userinfo) else USERINFO_PROBLEM
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as-is: not UTF-8, whitespace or control characters."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    for ch in value:
+        if ch.isspace() or unicodedata.category(ch) in _BAD_CATEGORIES:
+            return f"contains {_describe(ch)}"
+    return None
+
+
+def _describe(ch: str) -> str:
+    if ch == " ":
+        return "a space"
+    if ch.isspace():
+        return f"whitespace ({ch!a})"
+    return f"a control or invisible character ({ch!a})"
+
+
+def url_problem(value: object, *, templates: bool = False) -> str | None:
+    """Why ``value`` is not an absolute http(s) URL hookctl accepts, or None.
+
+    ``templates`` allows Stream's ``{{.AppID}}``-style placeholders (hook URLs only).
+    """
+    if not isinstance(value, str):
+        return f"must be a string, not {type(value).__name__}"
+    if not value:
+        return "is empty"
+    if len(value) > MAX_URL_LENGTH:
+        return f"is {len(value)} characters long (at most {MAX_URL_LENGTH})"
+    problem = text_problem(value)
+    if problem:
+        return problem
+    plain = _TEMPLATE.sub("x", value) if templates else value
+    if "{{" in plain or "}}" in plain:
+        return "has a malformed {{.Template}} placeholder" if templates else "contains {{"
+    try:
+        parts = urlsplit(plain)
+    except ValueError as exc:  # e.g. an unbalanced [ in the host
+        return f"cannot be parsed ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must start with http:// or https://"
+    if "@" in parts.netloc:
+        problem = userinfo_problem(parts.netloc.rpartition("@")[0])
+        if problem:
+            return problem
+    return _host_problem(parts.hostname or "") or _port_problem(plain, parts)
+
+
+def _host_problem(host: str) -> str | None:
+    if not host:
+        return "has no host"
+    if not (host.startswith("[") or ":" in host):  # not an IPv6 literal
+        labels = host.rstrip(".").split(".")
+        if any(not label or not _HOST_LABEL.match(label) for label in labels):
+            return f"has an invalid host {host!r}"
+        return None
+    import ipaddress
+
+    try:
+        ipaddress.IPv6Address(host.strip("[]").split("%")[0])
+    except ValueError:
+        return f"has an invalid IPv6 host {host!r}"
+    return None
+
+
+def _port_problem(url: str, parts: SplitResult) -> str | None:
+    netloc = parts.netloc
+    try:
+        port = parts.port
+    except ValueError:
+        if "@" in url.partition("://")[2]:  # user:pass/with/slash@host: never print it
+            return USERINFO_PROBLEM
+        return f"has an invalid port {netloc.rpartition(':')[2]!r} (1-65535)"
+    if port is not None and not 1 <= port <= 65535:
+        return f"has an invalid port {port} (1-65535)"
+    if netloc.endswith(":"):
+        return "has an empty port after ':'"
+    return None
+
+
+def check_url(value: object, *, what: str = "URL", templates: bool = False) -> str:
+    """``value`` if it is an acceptable URL; else ``UsageError`` (exit 2) naming ``what``."""
+    problem = url_problem(value, templates=templates)
+    if problem:
+        raise UsageError(
+            f"{what} {shown_url(value)} is not an absolute http(s) URL: it {problem}",
+            url_hint(
+                problem,
+                "give an absolute http(s) URL like https://example.com/stream "
+                "(no spaces, valid port); nothing was changed",
+            ),
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def shown_url(value: object, limit: int = 200) -> str:
+    """``printable(value)`` for a URL being refused, with anything that may be a password
+    masked. A refused URL may not split as urlsplit would (``u:s3cr#t@host``), so this
+    is deliberately wide: between ``://`` and the last ``@``, all after the first ``:``."""
+    if isinstance(value, str) and "://" in value:
+        scheme, _, rest = value.partition("://")
+        userinfo, at, host = rest.rpartition("@")
+        if at and ":" in userinfo:
+            user = userinfo.partition(":")[0]
+            value = f"{scheme}://{user}:********@{host}"
+    return printable(value, limit)
+
+
+def printable(value: object, limit: int = 200) -> str:
+    """``repr``-style text of ``value`` that any terminal can print (escapes, cut short)."""
+    text = ascii(value) if isinstance(value, str) else repr(value)
+    text = text.encode("ascii", "backslashreplace").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# What a terminal acts on rather than shows: C0 controls but newline and tab, DEL, C1
+# controls (0x9b is a one-byte CSI), and the bidi overrides that reorder a line.
+_TERMINAL_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every character a terminal would act on (ESC, CR, BEL, C1, bidi
+    overrides) written as a visible escape (``\\x1b``); newline and tab stay.
+
+    The Console passes every message, and every line it prints to a terminal, through
+    this: response bodies, headers and error texts from receivers, bucket object names.
+    """
+    return _TERMINAL_CONTROLS.sub(_escape, text)
+
+
+def encodable(text: str, encoding: str | None) -> str:
+    """``text`` with what ``encoding`` cannot carry escaped (``\\udcff``), never an error."""
+    enc = encoding or "utf-8"
+    try:
+        text.encode(enc)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        try:
+            return text.encode(enc, "backslashreplace").decode(enc)
+        except LookupError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def check_profile_values(*, api_key: str | None, base_url: str | None) -> None:
+    """``config add``: a non-empty printable API key and, if given, a valid base URL."""
+    if api_key is not None:
+        if not api_key.strip():
+            raise UsageError(
+                "--api-key is empty", "give the app's API key (from Stream's dashboard)"
+            )
+        problem = text_problem(api_key)
+        if problem:
+            raise UsageError(f"--api-key {printable(api_key)} {problem}", "give the app's API key")
+    if base_url is not None:
+        check_url(base_url, what="--base-url")
+
+
+def bad_input(exc: BaseException) -> tuple[str, str] | None:
+    """A one-line error and hint for what hostile input makes a parser or the OS raise;
+    None for anything else (a bug: "unexpected failure")."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return (  # a path the user gave that cannot be read or written
+            f"cannot use {printable(exc.filename)}: {exc.strerror or type(exc).__name__}",
+            "check the path and its permissions; nothing was changed",
+        )
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return "a path or value contains a NUL character", "remove it; nothing was changed"
+    kinds = {
+        UnicodeError: "a value or file is not valid UTF-8 text",
+        RecursionError: "a value or file is nested too deeply to read",
+        OverflowError: "a number is out of range",
+        MemoryError: "a value or file is too large to read",
+    }
+    what = next((text for kind, text in kinds.items() if isinstance(exc, kind)), None)
+    if what is None:
+        return None
+    return (
+        f"{what} ({type(exc).__name__})",
+        "check the arguments, files and environment values you passed; nothing was changed",
+    )

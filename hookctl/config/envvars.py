@@ -1,0 +1,164 @@
+"""Settings that come from a flag or the environment only: the leaf under ``settings``.
+
+``hookctl.config.settings`` resolves every setting (flag > env > profile > default) and
+re-exports what is here: the settings no profile holds (the network budget, the
+GCS endpoint, the replay shard, the write settle delay) and the raw reads that fast paths need without
+importing ``settings`` itself (dataclasses, pathlib and typing cost milliseconds
+``verify-signature`` does not have). Standard library only, no ``typing`` at run
+time. No module but these two reads the environment for a setting.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hookctl.base.errors import ConfigError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    Env = Mapping[str, str]
+else:
+    Env = dict  # only used in annotations; a name settings.py re-exports
+
+DEFAULT_TIMEOUT = 10.0  # seconds: one budget per network call (Stream, GCS, token)
+DEFAULT_SETTLE = 0.5  # seconds between a hooks write and its read-back (no shared lock)
+
+
+def _env(env: Env | None) -> Env:
+    return os.environ if env is None else env
+
+
+def secret_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    """``STREAM_API_SECRET``, for ``verify-signature``'s fast path (no config file read).
+
+    A value with a stray non-UTF-8 byte (surrogate-escaped by Python) is a UsageError."""
+    value = (os.environ if env is None else env).get("STREAM_API_SECRET") or None
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                "STREAM_API_SECRET is not UTF-8 text (it holds a stray non-UTF-8 byte)",
+                "export STREAM_API_SECRET with the API secret as shown in the dashboard",
+            ) from None
+    return value
+
+
+def require_env(var: str, hint: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The value of the environment variable the user named (``--secret-env VAR``,
+    ``--credentials-env VAR``), or a UsageError naming it."""
+    value = (os.environ if env is None else env).get(var, "")
+    if not value:
+        raise UsageError(
+            f"environment variable {var} is not set or empty", hint or f"export {var}=... first"
+        )
+    return value
+
+
+def timeout_setting(flag: float | None, env: Env | None = None) -> tuple[float, str]:
+    """The network budget in seconds: ``--timeout``, ``HOOKCTL_TIMEOUT``, else 10."""
+    if flag is not None:
+        return flag, "flag --timeout"
+    raw = _env(env).get("HOOKCTL_TIMEOUT", "").strip()
+    if raw:
+        value = _seconds("HOOKCTL_TIMEOUT", raw, 0.1, 3600, "30, or pass --timeout")
+        return value, "env HOOKCTL_TIMEOUT"
+    return DEFAULT_TIMEOUT, "default"
+
+
+def _seconds(name: str, raw: str, low: float, high: float, example: str) -> float:
+    """``raw`` as seconds in ``low..high``, else a ConfigError naming ``name`` (exit 2)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not low <= value <= high:  # also refuses nan and inf
+        raise ConfigError(
+            f"{name}={raw!r} is not a number of seconds between {low:g} and {high:g}",
+            f"e.g. export {name}={example}",
+        )
+    return value
+
+
+def default_settle(shared_lock: bool) -> float:
+    """0 when a shared lock serialises writers (no other hookctl writes in between),
+    else ``DEFAULT_SETTLE``."""
+    return 0.0 if shared_lock else DEFAULT_SETTLE
+
+
+def settle_setting(shared_lock: bool, env: Env | None = None) -> tuple[float, str]:
+    """The pause between a hooks write and its read-back: ``HOOKCTL_SETTLE_SECONDS``,
+    else ``default_settle``. A value outside 0..60 seconds is a ConfigError (exit 2)."""
+    raw = _env(env).get("HOOKCTL_SETTLE_SECONDS", "").strip()
+    if not raw:
+        return default_settle(shared_lock), "default (0 with a shared lock)"
+    return _seconds("HOOKCTL_SETTLE_SECONDS", raw, 0, 60, "0.5"), "env HOOKCTL_SETTLE_SECONDS"
+
+
+def gcs_endpoint_setting(flag: str | None, env: Env | None = None) -> tuple[str | None, str]:
+    """A GCS-compatible endpoint (emulators, tests): ``--gcs-endpoint``, then
+    ``HOOKCTL_GCS_ENDPOINT``, then ``STORAGE_EMULATOR_HOST``; ``None`` is Google's."""
+    env = _env(env)
+    for value, source in (
+        (flag, "flag --gcs-endpoint"),
+        (env.get("HOOKCTL_GCS_ENDPOINT"), "env HOOKCTL_GCS_ENDPOINT"),
+        (env.get("STORAGE_EMULATOR_HOST"), "env STORAGE_EMULATOR_HOST"),
+    ):
+        if value:
+            return (value if value.startswith("http") else f"http://{value}"), source
+    return None, ""
+
+
+def gcs_endpoint(flag: str | None = None, env: Env | None = None) -> str | None:
+    return gcs_endpoint_setting(flag, env)[0]
+
+
+def _shard_raw(env: Env, count: int | None) -> tuple[str | None, str]:
+    if env.get("CLOUD_RUN_TASK_COUNT") and env.get("CLOUD_RUN_TASK_INDEX"):
+        return (
+            f"{env['CLOUD_RUN_TASK_INDEX']}/{env['CLOUD_RUN_TASK_COUNT']}",
+            "env CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT",
+        )
+    if env.get("JOB_COMPLETION_INDEX"):
+        if count:
+            return (
+                f"{env['JOB_COMPLETION_INDEX']}/{count}",
+                "env JOB_COMPLETION_INDEX with flag --shard-count",
+            )
+        return f"{env['JOB_COMPLETION_INDEX']}/?", "env JOB_COMPLETION_INDEX (needs --shard-count)"
+    return None, ""
+
+
+def shard_setting(
+    flag: str | None, count: int | None, env: Env | None = None
+) -> tuple[tuple[int, int] | None, str]:
+    """Which shard of a replay this process takes: ``--shard I/N``, else Cloud Run's
+    task index and count, else a Kubernetes indexed Job's index with ``--shard-count``."""
+    from hookctl.failover.layout import parse_shard
+
+    if flag:
+        return parse_shard(flag), "flag --shard"
+    raw, source = _shard_raw(_env(env), count)
+    if raw is None:
+        if count:
+            raise UsageError("--shard-count needs JOB_COMPLETION_INDEX", "or pass --shard I/N")
+        return None, ""
+    if raw.endswith("/?"):
+        raise UsageError(
+            "JOB_COMPLETION_INDEX is set but the number of shards is unknown",
+            "pass --shard-count N (the Job's completions)",
+        )
+    try:
+        return parse_shard(raw), source
+    except UsageError:
+        raise UsageError(
+            f"{source.removeprefix('env ')} gives shard {raw!r}, not INDEX/COUNT with "
+            "0 <= INDEX < COUNT",
+            "fix the variables, or pass --shard I/N",
+        ) from None
+
+
+def shard(flag: str | None, count: int | None, env: Env | None = None) -> tuple[int, int] | None:
+    return shard_setting(flag, count, env)[0]

@@ -1,0 +1,90 @@
+"""The hooks noun's shape: one module per verb, registered by the noun itself, logic below.
+
+A contributor adding a verb writes hookctl/cli/hooks/<verb>.py and registers it in
+hookctl/cli/hooks/__init__.py; these tests fail when a verb module is left unregistered,
+when a hooks verb is mounted from elsewhere, or when a core module imports the CLI stack.
+"""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+from pathlib import Path
+
+import typer
+
+import hookctl
+from hookctl.cli import hooks
+
+HOOKCTL = Path(hookctl.__file__).parent
+NOT_VERBS = {"flags"}  # options shared by the verbs
+
+
+def _commands(app: typer.Typer, prefix: str = "") -> dict[str, str]:
+    """Command path -> the module its function lives in."""
+    found = {
+        prefix + (c.name or ""): c.callback.__module__
+        for c in app.registered_commands
+        if c.callback is not None
+    }
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        found.update(_commands(group.typer_instance, f"{prefix}{group.name} "))
+    return found
+
+
+def test_every_hooks_verb_lives_in_its_own_module_of_the_package() -> None:
+    commands = _commands(hooks.app)
+    assert {
+        "list",
+        "show",
+        "update",
+        "enable",
+        "disable",
+        "remove",
+        "history",
+        "restore",
+        "test",
+        "export",
+        "diff",
+        "apply",
+        "add webhook",
+        "add sqs",
+        "add sns",
+        "add pending-message",
+        "events add",
+        "events remove",
+        "events set",
+    } == set(commands)
+    assert all(module.startswith("hookctl.cli.hooks.") for module in commands.values())
+    modules = {m.name for m in pkgutil.iter_modules(hooks.__path__)} - NOT_VERBS
+    used = {module.removeprefix("hookctl.cli.hooks.") for module in commands.values()}
+    assert modules == used  # no verb module left unregistered
+
+
+def test_hooks_verbs_are_registered_by_the_noun_not_the_root() -> None:
+    root = (HOOKCTL / "cli" / "__init__.py").read_text()
+    assert "hooks.app.command" not in root
+    assert "hooks.app.add_typer" not in root
+
+
+def test_the_core_modules_of_the_hooks_half_never_import_the_cli_stack() -> None:
+    for name in (
+        "hooks/edits",
+        "webhooks/pinging",
+        "hooks/idcache",
+        "hooks/array",
+        "hooks/show",
+        "hooks/files",
+        "hooks/plan",
+    ):
+        tree = ast.parse((HOOKCTL / f"{name}.py").read_text())
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        bad = {m for m in imported if m.split(".")[0] in ("typer", "rich", "click")}
+        bad |= {m for m in imported if m.startswith("hookctl.cli")}
+        assert not bad, (name, bad)
