@@ -54,6 +54,8 @@ def test_every_command_has_help_an_example_and_a_reference_entry(
     # the example's first line, with shell continuations (` \` + newline) joined
     assert "hookctl" in example.replace(" \\\n", " ").split("\n")[0], path
     assert f"`{path}`" in (ROOT / "docs" / "commands.md").read_text()
+    page = ROOT / "docs" / "reference" / "commands" / f"{'-'.join(path.split()[1:])}.md"
+    assert page.read_text().startswith(f"# {path}\n"), page
 
 
 @pytest.mark.parametrize(("path", "command"), LEAVES, ids=[p for p, _ in LEAVES])

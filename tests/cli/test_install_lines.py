@@ -37,7 +37,7 @@ INSTALL = re.compile(r"\b(?:pipx (?:install|inject)|pip install)\b")
 
 
 def _sources() -> list[Path]:
-    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
     files += sorted((ROOT / "hookctl").rglob("*.py"))
     files += sorted((ROOT / "hookctl" / "data").glob("*.txt"))
     return files
