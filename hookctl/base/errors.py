@@ -22,13 +22,6 @@ class ExitStatus(IntEnum):
         return cls.OK if ok else cls.FAILED
 
 
-# The older names, kept as aliases of the enum's members.
-EXIT_OK = ExitStatus.OK
-EXIT_FAILED = ExitStatus.FAILED
-EXIT_USAGE = ExitStatus.USAGE
-EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
-
-
 class HookctlError(Exception):
     """A failure the user should see as ``error: <message>`` plus a hint."""
 

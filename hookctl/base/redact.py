@@ -162,11 +162,6 @@ def remember_hooks(hooks: Iterable[Any]) -> None:
     remember_fields(list(hooks))
 
 
-def forget_all() -> None:
-    """Tests only: start again with no known secrets."""
-    _known.clear()
-
-
 def redact(text: str) -> str:
     """``text`` with every known secret, PEM block and secret-named value masked."""
     if not text:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -228,28 +228,6 @@ class Settings:
             return f"the API key and secret ({key_src})"
         return f"the API key ({key_src}) and secret ({sec_src})"
 
-    def with_flags(
-        self,
-        *,
-        gcs_endpoint: str | None = None,
-        shard: str | None = None,
-        lock_url: str | None = None,
-    ) -> Settings:
-        """These settings with one command's own flags applied on top."""
-        sources = dict(self.sources)
-        changes: dict[str, Any] = {}
-        for name, value in (
-            ("gcs_endpoint", gcs_endpoint),
-            ("shard", shard),
-            ("lock_url", lock_url),
-        ):
-            if value:
-                changes[name] = value
-                sources[name] = f"flag --{name.replace('_', '-')}"
-        if lock_url and sources.get("settle_seconds", "").startswith("default"):
-            changes["settle_seconds"] = default_settle(True)
-        return replace(self, sources=sources, **changes)
-
     def rows(self, *, show_secrets: bool = False) -> list[tuple[str, str | None, str]]:
         """(setting, value as shown, source) for every setting, secrets masked."""
         out: list[tuple[str, str | None, str]] = []
@@ -272,9 +250,6 @@ class Settings:
                 text = mask(text) if text else None
             out.append((name, text, self.sources.get(name, "")))
         return out
-
-
-Resolved = Settings  # the older name
 
 
 def _chosen_profile(

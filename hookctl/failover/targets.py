@@ -56,10 +56,6 @@ class Destinations:
         }
 
     @classmethod
-    def fixed(cls, url: str) -> Destinations:
-        return cls(to=url)
-
-    @classmethod
     def from_app(cls, app: dict[str, Any], bucket: str | None = None) -> Destinations:
         """``bucket``: the failover bucket the run reads when a hook's failover_config
         named it (``None`` for an explicit ``--bucket``)."""

@@ -166,10 +166,6 @@ def same_hook(a: Hook | None, b: Hook | None) -> bool:
     return comparable(a) == comparable(b)
 
 
-def same_array(a: list[Hook], b: list[Hook]) -> bool:
-    return len(a) == len(b) and all(same_hook(x, y) for x, y in zip(a, b, strict=True))
-
-
 @dataclass
 class Change:
     op: Literal["add", "update", "remove"]

@@ -7,7 +7,7 @@ dict (its input is never changed) or raises ``UsageError`` naming the flag at
 fault, so nothing is written. The CLI only turns flags into these values; the
 safe writer (``writer.SafeWriter``) applies them to a fresh copy of the array.
 
-The AWS auth rules and the callback modes come from ``models`` (``_AwsAuth.NEEDS``,
+The AWS auth rules and the callback modes come from ``models`` (``AWS_AUTH_NEEDS``,
 ``AuthType``, ``CallbackMode``): one table decides both what a valid hook is and
 what an edit keeps or drops.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from hookctl.base.errors import UsageError
-from hookctl.stream.models import AUTH_TYPES, CALLBACK_MODES, _AwsAuth
+from hookctl.stream.models import AUTH_TYPES, AWS_AUTH_NEEDS, CALLBACK_MODES
 
 Hook = dict[str, Any]
 AWS_TYPES = ("sqs", "sns")
@@ -49,7 +49,7 @@ def callback(mode: str | None) -> dict[str, str] | None:
 
 def _owner(name: str) -> str | None:
     """The auth type an AWS field belongs to (``key`` → keys), if any."""
-    return next((auth for auth, names in _AwsAuth.NEEDS.items() if name in names), None)
+    return next((auth for auth, names in AWS_AUTH_NEEDS.items() if name in names), None)
 
 
 def check_aws_auth(auth: str, *, key: str | None, secret_given: bool, role_arn: str | None) -> None:
@@ -232,7 +232,7 @@ class HookPatch:
     def _apply_aws(self, hook: Hook, prefix: str) -> None:
         if self.auth is not None:
             hook[f"{prefix}_auth_type"] = self.auth
-            for auth, names in _AwsAuth.NEEDS.items():
+            for auth, names in AWS_AUTH_NEEDS.items():
                 if auth != self.auth:
                     for name in names:
                         hook.pop(f"{prefix}_{name}", None)

@@ -27,7 +27,6 @@ LEGACY_FIELDS = (
     "sns_key",
     "sns_secret",
 )
-LEGACY_SECRETS = ("sqs_secret", "sns_secret")
 MIGRATION_DOCS = "https://getstream.io/chat/docs/react/multi_event_hooks/"
 
 

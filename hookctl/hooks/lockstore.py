@@ -169,17 +169,11 @@ class LeaseObject:
 
 
 def _refresh(credentials: Any, timeout: float) -> None:
-    from google.auth.transport.requests import Request
-
     from hookctl.base.errors import HookctlError
-
-    class _Timed(Request):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            kwargs["timeout"] = min(float(kwargs.get("timeout") or timeout), timeout)
-            return super().__call__(*args, **kwargs)  # type: ignore[no-untyped-call]
+    from hookctl.failover.gauth import timed_request
 
     try:
-        credentials.refresh(_Timed())
+        credentials.refresh(timed_request(timeout))
     except Exception as exc:  # google-auth raises several types; all mean "no token"
         raise HookctlError(
             f"cannot get a token for the shared lock bucket: {type(exc).__name__}",

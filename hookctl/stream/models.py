@@ -152,16 +152,19 @@ class WebhookHook(_Hook):
         return check_url(value)
 
 
+# The fields (after the sqs_/sns_ prefix) each AWS auth type needs; a field listed
+# under one type belongs to that type only. hookctl.hooks.edits builds and changes
+# hooks by this same table.
+AWS_AUTH_NEEDS: dict[str, tuple[str, ...]] = {
+    "keys": ("key", "secret"),
+    "role": ("role_arn",),
+    "resource": (),
+}
+
+
 class _AwsAuth(_Hook):
     _prefix: str = ""
-    # The fields (after the sqs_/sns_ prefix) each auth type needs; a field listed
-    # under one type belongs to that type only. hookctl.hooks.edits builds and changes
-    # hooks by this same table.
-    NEEDS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "keys": ("key", "secret"),
-        "role": ("role_arn",),
-        "resource": (),
-    }
+    NEEDS: ClassVar[dict[str, tuple[str, ...]]] = AWS_AUTH_NEEDS
 
     @model_validator(mode="after")
     def _auth(self) -> _AwsAuth:
