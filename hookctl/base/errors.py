@@ -39,6 +39,18 @@ class UsageError(HookctlError):
     exit_code = ExitStatus.USAGE
 
 
+class ConfirmationNeeded(UsageError):
+    """A write that must be confirmed, with nobody to ask and no ``--yes``. Exit 2.
+
+    ``plan`` holds the plan's lines (``+``/``~``/``-``), printed on stderr before the
+    error (under ``--json``: the error object's ``plan``), so a script's log says what
+    would have been written."""
+
+    def __init__(self, message: str, hint: str | None = None, plan: list[str] | None = None):
+        super().__init__(message, hint)
+        self.plan = list(plan or [])
+
+
 class ConfigError(UsageError):
     """The config file or the credentials are missing or malformed. Exit 2."""
 

@@ -22,6 +22,11 @@ from hookctl.base.validate import encodable, escape_controls
 _CONTROLS_JSON_MISSES = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 event type``, ``2 event types``, ``0 prefixes``: never ``event type(s)``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 def json_safe(text: str) -> str:
     """JSON text with DEL, C1 controls and bidi overrides as ``\\u`` escapes."""
     return _CONTROLS_JSON_MISSES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

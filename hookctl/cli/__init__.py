@@ -75,7 +75,7 @@ class HookctlGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except HookctlError as exc:
-            _console(ctx).error(exc.message, exc.hint)
+            _console(ctx).error(exc.message, exc.hint, getattr(exc, "plan", ()))
             raise typer.Exit(exit_status(exc)) from None
         except KeyboardInterrupt as exc:
             _console(ctx).error("interrupted")
@@ -124,7 +124,7 @@ def _usage_error(ctx: Any, exc: ClickUsageError) -> bool:
         if option in globals_:
             rest = where.removeprefix("hookctl").strip()
             hint = f"global options go before the command: hookctl {option} … {rest} …"
-    bad = _bad_value(exc, where)
+    bad = _bad_value(exc, where) or _no_such_command(exc, where)
     if hint is None and bad is None and not ctx.meta.get("hookctl.json_errors"):
         return False
     if hint is None:
@@ -134,6 +134,16 @@ def _usage_error(ctx: Any, exc: ClickUsageError) -> bool:
         console.json_errors = True  # also before the root callback built the AppContext
     console.error(*bad or (exc.format_message(), hint))
     return True
+
+
+def _no_such_command(exc: ClickUsageError, where: str) -> tuple[str, str] | None:
+    """``hookctl bogus``: hookctl's one-line error, with Typer's guess as the hint."""
+    message = exc.format_message()
+    if not message.startswith("No such command"):
+        return None
+    what, _, guess = message.partition(". Did you mean ")
+    lists = f"`{where} --help` lists the commands"
+    return what.rstrip("."), (f"did you mean {guess.rstrip('?')}? {lists}" if guess else lists)
 
 
 def _bad_value(exc: ClickUsageError, where: str) -> tuple[str, str] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hookctl.base.errors import UsageError
@@ -11,7 +12,7 @@ from hookctl.config.envvars import require_env
 
 if TYPE_CHECKING:
     from hookctl.cli.options import Confirmed
-    from hookctl.hooks.array import Change, Edit
+    from hookctl.hooks.array import Change, Edit, Hook
     from hookctl.hooks.writer import WriteResult
 
 
@@ -68,22 +69,51 @@ def event_types(
     return resolution.names
 
 
+def confirm_plan(
+    ctx: AppContext,
+    before: list[Hook],
+    after: list[Hook],
+    *,
+    yes: bool,
+    show: Callable[[list[Change]], list[Change]] | None = None,
+) -> list[Change] | None:
+    """The one confirmation rule (``hookctl.hooks.confirm``) applied to the plan
+    ``before`` → ``after``: when it removes, disables, redirects or narrows an existing
+    hook (or its failover), show the plan (through ``show``, if given) and ask on a
+    terminal; off one, without ``yes``, exit 2 with the plan on stderr. Bad input is
+    refused first, so a plan never shows what the write would refuse. Returns the
+    changes that were confirmed (the write's ``expect``), None when nothing was asked."""
+    from hookctl.hooks import array as H
+    from hookctl.hooks.confirm import question
+    from hookctl.hooks.writer import check_edit
+
+    check_edit(before, after)
+    changes = H.diff(before, after)
+    asked = question(changes)
+    if asked is None:
+        return None
+    plan = H.render_diff(show(changes) if show is not None else changes)
+    ctx.console.require_confirmation(asked, yes=yes, plan=plan)
+    return changes
+
+
 def write_edit(
     ctx: AppContext,
     edit: Edit,
     flags: Confirmed,
     *,
     done: str,
-    question: str | None = None,
-    expect: list[Change] | None = None,
+    live: list[Hook] | None = None,
 ) -> WriteResult:
-    """The one way a verb writes: ask ``question`` first (unless a dry run, or ``--yes``;
-    off a terminal without ``--yes`` it refuses), write ``edit`` through the safe write
-    path, render the outcome with ``done`` as its success line."""
-    if question is not None and not flags.dry_run:
-        ctx.console.require_confirmation(question, yes=flags.yes)
-    dry_run = flags.dry_run
-    result = ctx.writer().write(edit, dry_run=dry_run, expect=None if dry_run else expect)
+    """The one way a verb writes: plan ``edit`` against the live hooks (``live`` when the
+    verb has just read them), ask when the one rule says so (``confirm_plan``; never for
+    a dry run), write through the safe write path (which refuses if the plan changed since
+    the question), render the outcome with ``done`` as its success line."""
+    expect = None  # what was confirmed: the write aborts if the plan changed since
+    if not flags.dry_run:
+        live = ctx.client().get_hooks() if live is None else live
+        expect = confirm_plan(ctx, live, edit.apply(live), yes=flags.yes)
+    result = ctx.writer().write(edit, dry_run=flags.dry_run, expect=expect)
     render_write(ctx, result, as_json=flags.as_json, done=done)
     return result
 

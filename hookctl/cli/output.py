@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from hookctl.base.errors import UsageError
+from hookctl.base.errors import ConfirmationNeeded, UsageError
 from hookctl.base.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
 from hookctl.base.redact import redact
 from hookctl.base.stdio import Stdin
@@ -106,12 +106,20 @@ class Console:
     def warn(self, message: str) -> None:
         self.talk(message, self._paint("warning: ", "yellow"))
 
-    def error(self, message: str, hint: str | None = None) -> None:
+    def error(self, message: str, hint: str | None = None, plan: Sequence[str] = ()) -> None:
+        """``error: …`` and ``hint: …`` (one JSON object under --json); ``plan``: the
+        lines of a write that was not made, printed first (the object's ``plan``)."""
         message = escape_controls(redact(message))
         hint = escape_controls(redact(hint)) if hint else hint
+        shown = [escape_controls(redact(line)) for line in plan]
         if self.json_errors:
-            self._emit(self.err, json.dumps({"error": message, "hint": hint}))
+            error: dict[str, object] = {"error": message, "hint": hint}
+            if shown:
+                error["plan"] = shown
+            self._emit(self.err, json.dumps(error))
             return
+        for line in shown:
+            self._emit(self.err, line)
         self._emit(self.err, self._paint("error: ", "red") + message)
         if hint:
             self._emit(self.err, self._paint(f"hint: {hint}", "dim"))
@@ -178,16 +186,23 @@ class Console:
     def can_prompt(self) -> bool:
         return self.stdin_tty and not self.ci
 
-    def require_confirmation(self, question: str, *, yes: bool, flag: str = "--yes") -> None:
-        """Ask on the terminal; a "no" cancels (exit 2, nothing changed), and so does
-        having nobody to ask (no terminal, or CI set) unless ``flag`` was given."""
+    def require_confirmation(
+        self, question: str, *, yes: bool, flag: str = "--yes", plan: Sequence[str] = ()
+    ) -> None:
+        """Ask on the terminal, after showing ``plan`` (what would be written); a "no"
+        cancels (exit 2, nothing changed), and so does having nobody to ask (no terminal,
+        or CI set) unless ``flag`` was given: then the plan goes with the error."""
         if yes:
             return
         if not self.can_prompt():
             why = "CI is set" if self.ci else "stdin is not a terminal"
-            raise UsageError(
-                f"confirmation needed but {why}: {question}", f"pass {flag} to confirm in scripts"
+            raise ConfirmationNeeded(
+                f"confirmation needed but {why}: {question}",
+                f"pass {flag} to confirm in scripts; nothing was changed",
+                list(plan),
             )
+        for line in plan:
+            self.talk(line)
         print(
             encodable(redact(f"{question} [y/N] "), getattr(self.err, "encoding", None)),
             end="",

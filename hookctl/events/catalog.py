@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from hookctl.base.errors import UsageError
+from hookctl.base.plaintext import plural
 
 PRODUCTS = ("chat", "video", "feeds", "moderation")
 
@@ -104,7 +105,7 @@ class Resolution:
         out = [f"{alias} stored as its wire name {wire}" for alias, wire in self.aliases.items()]
         for pattern, count in self.expanded.items():
             out.append(
-                f"{pattern} expanded to {count} event type(s); types Stream adds later "
+                f"{pattern} expanded to {plural(count, 'event type')}; types Stream adds later "
                 "will not match it (use --all-events to receive everything)"
             )
         return out
@@ -304,5 +305,5 @@ def route(
         elif event_type in types:
             out.append(Route(hook, True, "listed"))
         else:
-            out.append(Route(hook, False, f"not in its {len(types)} listed type(s)"))
+            out.append(Route(hook, False, f"not in its {plural(len(types), 'listed type')}"))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hookctl.base.errors import UsageError
+from hookctl.base.plaintext import plural
 
 if TYPE_CHECKING:
     from hookctl.failover.inventory import Inventory
@@ -47,7 +48,8 @@ def listing_rows(result: Inventory) -> list[list[Any]]:
 
 def listing_line(result: Inventory, bucket: str) -> str:
     return (
-        f"{len(result.rows)} event(s) in {len(result.listing.prefixes)} day prefix(es) "
+        f"{plural(len(result.rows), 'event')} in "
+        f"{plural(len(result.listing.prefixes), 'day prefix', 'day prefixes')} "
         f"of gs://{bucket}" + why(result)
     )
 
@@ -72,8 +74,8 @@ def totals_rows(result: Inventory) -> list[list[Any]]:
 def summary_line(result: Inventory) -> str:
     totals = result.totals
     return (
-        f"{totals.count} event(s), {totals.bytes} bytes in "
-        f"{len(result.listing.prefixes)} day prefix(es)" + why(result)
+        f"{plural(totals.count, 'event')}, {plural(totals.bytes, 'byte')} in "
+        f"{plural(len(result.listing.prefixes), 'day prefix', 'day prefixes')}" + why(result)
     )
 
 
@@ -87,7 +89,9 @@ def chart(unit: str, buckets: Buckets, by: str) -> list[str]:
     peak = max(sum(s.values()) for _, s in buckets) or 1
     per_column = max(peak / 50, 1.0)  # one column per event, until the peak needs 50+
     width = peak / per_column
-    lines = [f"failed events per {unit} (split by {by}; one column ≈ {per_column:.3g} events)"]
+    lines = [
+        f"failed events per {unit} (split by {by}; one column ≈ {per_column:.3g} {'event' if per_column == 1 else 'events'})"
+    ]
     for bucket, split in buckets:
         total = sum(split.values())
         bar = ""
@@ -121,7 +125,7 @@ def plan_lines(report: ReplayReport) -> list[str]:
     """A dry run's closing sentence, then its first objects."""
     sel = report.selection.as_json()
     lines = [
-        f"dry run: {sum(r.count for r in report.plan or [])} event(s) between "
+        f"dry run: {plural(sum(r.count for r in report.plan or []), 'event')} between "
         f"{sel['since'] or 'the start'} and {sel['until'] or 'now'}; nothing was sent"
     ]
     for first in report.first or []:

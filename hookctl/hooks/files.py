@@ -186,7 +186,7 @@ def load(
     unknown = sorted(set(doc) - {"hook"})
     if unknown:
         raise ValidationFailed(
-            f"{path}: unknown top-level key(s) {', '.join(unknown)}",
+            f"{path}: unknown top-level {'key' if len(unknown) == 1 else 'keys'} {', '.join(unknown)}",
             "a hook file holds only [[hook]] tables",
         )
     tables = doc.get("hook", [])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hookctl.base.errors import ValidationFailed
+from hookctl.base.plaintext import plural
 from hookctl.hooks import array as H
 from hookctl.hooks import url_password
 from hookctl.hooks.files import FileHook, get_at, set_at
@@ -83,7 +84,7 @@ def _refuse_widening(hook: FileHook, live_hook: Hook | None, desired: Hook) -> N
     if live_hook is not None and "event_types" not in desired and live_hook.get("event_types"):
         raise ValidationFailed(
             f"{_label(hook)} has no event_types, which would widen live hook "
-            f"{live_hook.get('id')} from {len(live_hook['event_types'])} type(s) to ALL events",
+            f"{live_hook.get('id')} from {plural(len(live_hook['event_types']), 'type')} to ALL events",
             "list its event types in the file, or write `event_types = []` to mean all "
             "events on purpose; nothing was changed",
         )

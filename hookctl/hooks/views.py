@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hookctl.base.errors import UsageError
+from hookctl.base.plaintext import plural
 
 if TYPE_CHECKING:
     from hookctl.events.catalog import Catalog, EventType, Route
@@ -114,7 +115,7 @@ def route_rows(routes: list[Route]) -> list[list[object]]:
 
 def route_line(name: str, routes: list[Route]) -> str:
     count = sum(r.receives for r in routes)
-    return f"{name}: received by {count} of {len(routes)} hook(s)"
+    return f"{name}: received by {count} of {plural(len(routes), 'hook')}"
 
 
 # ---------------------------------------------------------------- failover show
@@ -171,7 +172,7 @@ def write_warnings(result: WriteResult) -> list[str]:
     if result.rebased:
         said.append(
             "another writer changed the hooks at the same time; the edit was re-applied "
-            f"to the live array ({result.rewrites} extra write(s), other hooks kept)"
+            f"to the live array ({plural(result.rewrites, 'extra write')}, other hooks kept)"
         )
     if result.response_lost:
         said.append(
@@ -179,9 +180,8 @@ def write_warnings(result: WriteResult) -> list[str]:
         )
     if result.gone_since:
         said.append(
-            "another writer removed hook(s) this write carried: "
-            + ", ".join(result.gone_since)
-            + " (see `hookctl hooks history`)"
+            f"another writer removed {'a hook' if len(result.gone_since) == 1 else 'hooks'} "
+            "this write carried: " + ", ".join(result.gone_since) + " (see `hookctl hooks history`)"
         )
     return said
 

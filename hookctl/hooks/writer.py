@@ -41,6 +41,7 @@ from hookctl.base.errors import (
     HookctlError,
     ValidationFailed,
 )
+from hookctl.base.plaintext import plural
 from hookctl.config.settings import default_settle, private_dir
 from hookctl.hooks import array as H
 from hookctl.hooks.history import History, Snapshot
@@ -108,7 +109,8 @@ def check_edit(before: list[H.Hook], after: list[H.Hook]) -> None:
     if masked:
         where = ", ".join(f"{hook_id}.{name}" for hook_id, name in masked)
         raise HookctlError(
-            f"refusing to write: the secret(s) {where} look masked, and writing them back "
+            f"refusing to write: {'the secret' if len(masked) == 1 else 'the secrets'} {where} "
+            f"{'looks' if len(masked) == 1 else 'look'} masked, and writing them back "
             "would replace the real secret",
             "set the real value on that hook (e.g. `hookctl hooks update ID --secret-env VAR`) "
             "in the same change; nothing was written",
@@ -274,7 +276,7 @@ class SafeWriter:
             base = live
         raise LostWrite(
             f"the change ({edit.summary}) was undone by concurrent writers "
-            f"{MAX_REWRITES + 1} time(s); not live now: {'; '.join(check.problems[:3])}",
+            f"{plural(MAX_REWRITES + 1, 'time')}; not live now: {'; '.join(check.problems[:3])}",
             f"the array before the write is snapshot {result.snapshot.id}; run the command again, "
             "or set a shared lock (lock_url = gs://BUCKET/PATH) so writers take turns",
         )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hookctl.base.plaintext import plural
 from hookctl.events.catalog import route
 from hookctl.events.samples import apply_overrides, encode, fill_template, sample_event
 from hookctl.failover.layout import envelope, object_name
@@ -135,7 +136,7 @@ class Emitter:
             outcome.outcome = "lost"
             self.log(
                 f"lost {delivery.event_type} for hook {hook.get('id')}: {result.error} after "
-                f"{len(result.attempts)} attempt(s), and the hook has no failover"
+                f"{plural(len(result.attempts), 'attempt')}, and the hook has no failover"
             )
             return outcome
         try:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from hookctl.base.plaintext import plural
+
 
 class EmitAnswer(TypedDict):
     """What ``sandbox emit`` gets back: per-outcome counts and each hook's outcome."""
@@ -138,7 +140,7 @@ def run_emit(
                     from hookctl.base.errors import HookctlError
 
                     raise HookctlError(
-                        f"the sandbox stopped emitting after {state['done']} event(s): "
+                        f"the sandbox stopped emitting after {plural(int(state['done']), 'event')}: "
                         f"{state['error']}",
                         "see the sandbox's log",
                     )

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from hookctl.base.errors import ValidationFailed
+from hookctl.base.plaintext import plural
 
 HOOK_TYPES = ("webhook", "sqs", "sns", "pending_message")
 AuthType = Literal["keys", "role", "resource"]
@@ -278,7 +279,7 @@ def validate_hook(hook: dict[str, Any]) -> None:
     errors = hook_errors(hook)
     if errors:
         where, why = errors[0]
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        more = f" (and {plural(len(errors) - 1, 'more problem')})" if len(errors) > 1 else ""
         from hookctl.base.validate import url_hint
 
         raise ValidationFailed(
@@ -299,7 +300,9 @@ def array_errors(hooks: list[dict[str, Any]]) -> list[str]:
     ids = [h["id"] for h in hooks if h.get("id")]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        problems.append(f"hook id(s) used twice: {', '.join(dupes)}")
+        problems.append(
+            f"{'hook id' if len(dupes) == 1 else 'hook ids'} used twice: {', '.join(dupes)}"
+        )
     for hook in hooks:
         if hook.get("failover_config") and hook.get("hook_type") != "webhook":
             problems.append(
@@ -352,7 +355,7 @@ def parse_envelope(body: bytes) -> Envelope:
             reason = "the body is not a JSON object"
         else:
             reason = f"field {where}: {first['msg']}"
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        more = f" (and {plural(len(errors) - 1, 'more problem')})" if len(errors) > 1 else ""
         raise MalformedObject(reason + more) from None
     kind = envelope.payload.get("type")
     if kind != envelope.event_type:  # a forged or broken envelope: never sent

@@ -222,8 +222,8 @@ def explain(
     if label is not None:
         return Finding(
             "other-secret",
-            f"the body was signed with another secret: the one from {label}, not the one(s) "
-            "given; check which app (API key) sent it, or a secret rotation",
+            f"the body was signed with another secret: the one from {label}, not "
+            f"{'the one' if len(secrets) == 1 else 'the ones'} given; check which app (API key) sent it, or a secret rotation",
             label,
         )
     everyone = secrets + others
@@ -244,8 +244,9 @@ def explain(
             "order, and that order cannot be rebuilt from this body; check the raw request "
             "body as received, before any JSON parsing",
         )
+    given = "secret" if len(secrets) == 1 else "secrets"
     hint = (
-        "the body is not what Stream signed with the given secret(s): no common alteration "
+        f"the body is not what Stream signed with the given {given}: no common alteration "
         "(newline, CRLF, BOM, compression, JSON re-serialisation) explains it. Capture the "
         "raw request body before any framework parses it, and check the secret belongs to "
         "the app whose API key sent the request"

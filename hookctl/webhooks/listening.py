@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from hookctl.base.errors import UsageError
+from hookctl.base.plaintext import plural
 
 if TYPE_CHECKING:
     from hookctl.webhooks.receiver import Received, Receiver, Stats
@@ -103,7 +104,8 @@ def event_line(event: Received) -> str:
 
 def summary_line(stats: Stats) -> str:
     return (
-        f"summary: {stats.requests} request(s), {stats.accepted} unique event(s), "
-        f"{stats.duplicates} duplicate(s), {stats.bad_signatures} bad signature(s), "
+        f"summary: {plural(stats.requests, 'request')}, "
+        f"{plural(stats.accepted, 'unique event')}, {plural(stats.duplicates, 'duplicate')}, "
+        f"{plural(stats.bad_signatures, 'bad signature')}, "
         f"{stats.failed_on_purpose} answered with an error on purpose"
     )

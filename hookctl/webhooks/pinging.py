@@ -144,7 +144,11 @@ def check_aws(
     use_secret = secret or hook.get(f"{kind}_secret", "")
     answer = check(str(use_key), str(use_secret), hook.get(target, ""))
     whose = "the given" if key else "the hook's"
-    return AwsCheck(hook.get("id"), kind, answer.get("status"), answer.get("error"), None, whose)
+    data = answer.get("data")
+    # the sandbox says it checked the format only; a ✓ must not read as "AWS accepted it"
+    said = data.get("note") if isinstance(data, dict) else None
+    told = str(said) if said else None
+    return AwsCheck(hook.get("id"), kind, answer.get("status"), answer.get("error"), told, whose)
 
 
 # ---------------------------------------------------------------- trigger

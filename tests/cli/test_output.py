@@ -36,7 +36,7 @@ def test_no_prompt_without_a_person(tty: bool, ci: bool, why: str) -> None:
     con, err = console(tty=tty, ci=ci)
     with pytest.raises(UsageError, match=why) as info:
         con.require_confirmation("Remove hook x?", yes=False)
-    assert info.value.hint == "pass --yes to confirm in scripts"
+    assert info.value.hint == "pass --yes to confirm in scripts; nothing was changed"
     assert err.getvalue() == ""
     con.require_confirmation("Remove hook x?", yes=True)
 

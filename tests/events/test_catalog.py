@@ -69,7 +69,7 @@ def test_pattern_expands_to_exactly_the_catalog_matches(cli: Cli, sandbox: Sandb
         expected = [n for n in CATALOG_NAMES if fnmatch.fnmatchcase(n, pattern)]
         result = cli("hooks", "add", "webhook", "--url", "https://e.io", "--events", pattern)
         assert result.exit_code == 0, result.stderr
-        assert f"{pattern} expanded to {len(expected)} event type(s)" in result.stderr
+        assert f"{pattern} expanded to {len(expected)} event types" in result.stderr
         assert "will not match" in result.stderr
         assert "--all-events" in result.stderr
         assert sandbox.hooks()[-1]["event_types"] == expected
@@ -120,7 +120,7 @@ def test_hooks_events_add_remove_set(cli: Cli, sandbox: SandboxApp) -> None:
         == 0
     )
     assert sandbox.hooks()[0]["event_types"] == ["message.new", "reaction.new", "reaction.deleted"]
-    assert cli("hooks", "events", "remove", hook_id, "reaction.*").exit_code == 0
+    assert cli("hooks", "events", "remove", hook_id, "reaction.*", "--yes").exit_code == 0
     assert sandbox.hooks()[0]["event_types"] == ["message.new"]
     last = cli("hooks", "events", "remove", hook_id, "message.new")
     assert last.exit_code == 2
@@ -133,7 +133,10 @@ def test_hooks_events_add_remove_set(cli: Cli, sandbox: SandboxApp) -> None:
     narrowing = cli("hooks", "events", "add", hook_id, "message.new")
     assert narrowing.exit_code == 2
     assert "would narrow it" in narrowing.stderr
-    assert cli("hooks", "events", "set", hook_id, "channel.*").exit_code == 0
+    asked = cli("hooks", "events", "set", hook_id, "channel.*")  # all -> some: asks
+    assert asked.exit_code == 2
+    assert "--yes" in asked.stderr
+    assert cli("hooks", "events", "set", hook_id, "channel.*", "--yes").exit_code == 0
     assert all(t.startswith("channel.") for t in sandbox.hooks()[0]["event_types"])
     shown = cli("hooks", "show", hook_id).stdout
     assert re.search(r"events\t\d+ types: channel\.created, ", shown)
@@ -170,7 +173,7 @@ def test_route_agrees_with_filters(cli: Cli) -> None:
         video_only: True,
     }
     table = cli("events", "route", "message.new")
-    assert "message.new: received by 2 of 5 hook(s)" in table.stderr
+    assert "message.new: received by 2 of 5 hooks" in table.stderr
     typo = cli("events", "route", "message.neww")
     assert typo.exit_code == 2
     assert "did you mean message.new" in typo.stderr

@@ -237,7 +237,10 @@ def test_set_show_clear(
     assert kept.exit_code == 0
     assert "keeping the path 'stream/failed-events'" in kept.stderr
     assert sandbox.hooks()[0]["failover_config"]["gcs_path"] == "stream/failed-events"
-    assert cli(*args, "GCS_KEY", "--skip-probe", "--path", "").exit_code == 0
+    moved = cli(*args, "GCS_KEY", "--skip-probe", "--path", "")
+    assert moved.exit_code == 2  # failed events would go elsewhere: asks, like every write
+    assert "Change where failed events of webhook hook" in moved.stderr
+    assert cli(*args, "GCS_KEY", "--skip-probe", "--path", "", "--yes").exit_code == 0
     assert "gcs_path" not in sandbox.hooks()[0]["failover_config"]
 
     assert cli("failover", "clear", hook_id).exit_code == 2  # needs --yes off a terminal

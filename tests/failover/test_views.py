@@ -82,7 +82,7 @@ def test_a_dry_run_plan_is_rows_and_a_closing_sentence() -> None:
     plan = [PlanRow("https://a.example/h", "message.new", 2, 300)]
     report = _report(_counts(), plan=plan, first=[], dry_run=True)
     assert plan_rows(report) == [["https://a.example/h", "message.new", 2, 300]]
-    assert plan_lines(report)[0].startswith("dry run: 2 event(s) between 2026-04-01")
+    assert plan_lines(report)[0].startswith("dry run: 2 events between 2026-04-01")
     assert plan_lines(report)[0].endswith("and now; nothing was sent")
 
 

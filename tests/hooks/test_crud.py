@@ -42,7 +42,9 @@ def test_webhook_lifecycle(cli: Cli, sandbox: SandboxApp) -> None:
     assert shown.exit_code == 0
     assert json.loads(shown.stdout)["webhook_url"] == "https://example.com/stream"
 
-    updated = cli("hooks", "update", hook_id, "--url", "https://example.com/v2", "--all-events")
+    updated = cli(  # a new target asks first (the one rule)
+        "hooks", "update", hook_id, "--url", "https://example.com/v2", "--all-events", "--yes"
+    )
     assert updated.exit_code == 0, updated.stderr
     assert "updated hook" in updated.stderr
     [stored] = sandbox.hooks()
@@ -129,6 +131,7 @@ def test_sns_lifecycle(cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.Monkey
         "SNS_SECRET",
         "--events",
         "channel.created",
+        "--yes",  # all events -> one type narrows the filter: asks
     )
     assert result.exit_code == 0, result.stderr
     [stored] = sandbox.hooks()
@@ -155,7 +158,9 @@ def test_pending_message_lifecycle(cli: Cli, sandbox: SandboxApp) -> None:
     [stored] = sandbox.hooks()
     assert stored["timeout_ms"] == 500
     assert stored["callback"] == {"mode": "CALLBACK_MODE_REST"}
-    result = cli("hooks", "update", hook_id, "--timeout-ms", "800", "--callback-mode", "twirp")
+    result = cli(
+        "hooks", "update", hook_id, "--timeout-ms", "800", "--callback-mode", "twirp", "--yes"
+    )
     assert result.exit_code == 0, result.stderr
     [stored] = sandbox.hooks()
     assert stored["timeout_ms"] == 800
@@ -275,7 +280,7 @@ def test_unknown_fields_survive_an_edit_of_another_hook(cli: Cli, sandbox: Sandb
     sandbox.set_hooks([teammate])
     before = json.dumps(sandbox.hooks()[0], sort_keys=True)
     mine = add(cli, "webhook", "--url", "https://me.example.com/hook")
-    assert cli("hooks", "update", mine, "--events", "message.new").exit_code == 0
+    assert cli("hooks", "update", mine, "--events", "message.new", "--yes").exit_code == 0
     assert cli("hooks", "disable", mine, "--yes").exit_code == 0
     assert cli("hooks", "remove", mine, "--yes").exit_code == 0
     [after] = sandbox.hooks()
@@ -308,7 +313,12 @@ def test_history_restore_puts_back_the_exact_previous_array(cli: Cli, sandbox: S
     assert cli("hooks", "remove", first, "--yes").exit_code == 0
     assert (
         cli(
-            "hooks", "update", sandbox.hooks()[0]["id"], "--url", "https://example.com/changed"
+            "hooks",
+            "update",
+            sandbox.hooks()[0]["id"],
+            "--url",
+            "https://example.com/changed",
+            "--yes",
         ).exit_code
         == 0
     )

@@ -137,7 +137,10 @@ def test_diff_shows_exactly_the_changed_fields_and_apply_writes_once(
         return len(json.loads(cli("hooks", "history", "--json").stdout))
 
     before = history()
-    assert cli("hooks", "apply", str(path)).exit_code == 0
+    narrowing = cli("hooks", "apply", str(path))  # message.updated stops: asks first
+    assert narrowing.exit_code == 2
+    assert history() == before
+    assert cli("hooks", "apply", str(path), "--yes").exit_code == 0
     assert cli("hooks", "apply", str(path)).exit_code == 0  # idempotent: no second write
     assert history() == before + 1
     assert cli("hooks", "apply", str(path), "--check").exit_code == 0
@@ -165,7 +168,7 @@ def test_hooks_without_id_match_by_target_and_prune_removes_only_unmanaged(
         '[[hook]]\nhook_type = "webhook"\nwebhook_url = "https://example.com/new"\n'
         'enabled = true\nevent_types = ["message.new"]\n'
     )
-    kept = cli("hooks", "apply", str(path))
+    kept = cli("hooks", "apply", str(path), "--yes")  # disables "main": asks
     assert kept.exit_code == 0, kept.stderr
     assert f"unmanaged: sns hook {stray}" in kept.stderr
     hooks = sandbox.hooks()

@@ -81,7 +81,7 @@ def test_routes_say_who_receives_and_mask_targets() -> None:
     rows = route_rows(routes)
     assert rows[0][:5] == ["h1", "webhook", "yes", "yes", "all events"]
     assert "pw" not in str(rows[0][5])
-    assert route_line("message.new", routes) == "message.new: received by 1 of 2 hook(s)"
+    assert route_line("message.new", routes) == "message.new: received by 1 of 2 hooks"
 
 
 def test_failover_show_rows_and_sentences() -> None:
@@ -125,7 +125,7 @@ def test_write_warnings_name_each_surprise() -> None:
     assert write_warnings(_result()) == []
     said = write_warnings(_result(rebased=True, rewrites=2, gone_since=["h3"]))
     assert len(said) == 2
-    assert "2 extra write(s)" in said[0]
+    assert "2 extra writes" in said[0]
     assert "h3" in said[1]
 
 

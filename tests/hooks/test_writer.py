@@ -91,7 +91,7 @@ def test_a_dropped_connection_after_the_patch_is_judged_by_reading_back(
     sandbox.set_hooks([webhook("a", "https://a.io")])
     with proxy(sandbox.url, Behaviour(patch_reply=lambda _n: "forward-drop")) as url:
         via(monkeypatch, url)
-        result = cli("hooks", "update", "a", "--url", "https://b.io")
+        result = cli("hooks", "update", "a", "--url", "https://b.io", "--yes")
     assert result.exit_code == 0, result.output
     assert "got no answer" in result.stderr
     assert sandbox.hooks()[0]["webhook_url"] == "https://b.io"

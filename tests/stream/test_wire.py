@@ -55,7 +55,7 @@ def _hooks() -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     "args",
     [
-        ("hooks", "update", "aaaa", "--url", "https://b.example.com/hook"),
+        ("hooks", "update", "aaaa", "--url", "https://b.example.com/hook", "--yes"),
         ("hooks", "add", "webhook", "--url", "https://c.example.com/hook"),
         ("hooks", "disable", "bbbb", "--yes"),
     ],
@@ -145,7 +145,7 @@ def test_s3_secrets_are_masked_everywhere(cli: Cli, s3_hook: str) -> None:
 def test_edits_of_an_s3_hook_carry_the_config_unchanged(
     cli: Cli, sandbox: SandboxApp, s3_hook: str
 ) -> None:
-    result = cli("hooks", "update", s3_hook, "--url", "https://b.example.com/x")
+    result = cli("hooks", "update", s3_hook, "--url", "https://b.example.com/x", "--yes")
     assert result.exit_code == 0, result.output
     assert cli("hooks", "disable", s3_hook, "--yes").exit_code == 0
     [stored] = sandbox.hooks()
@@ -174,7 +174,7 @@ def test_a_masked_s3_secret_is_never_written_back(
         result = cli("hooks", "disable", "s3-1", "--yes")
         assert fake.writes() == []
     assert result.exit_code == 1
-    assert "failover_config.s3_secret look masked" in result.stderr
+    assert "failover_config.s3_secret looks masked" in result.stderr
 
 
 @pytest.mark.usefixtures("sandbox")
@@ -455,7 +455,9 @@ def test_flags_for_custom_events_sns_group_id_and_callback_server_url(
         "server_url": "https://cb.example.com/twirp",
     }
     sns_id = by_type["sns"]["id"]
-    changed = cli("hooks", "update", sns_id, "--no-custom-events", "--no-sns-event-group-id")
+    changed = cli(
+        "hooks", "update", sns_id, "--no-custom-events", "--no-sns-event-group-id", "--yes"
+    )
     assert changed.exit_code == 0, changed.output
     [updated] = [h for h in sandbox.hooks() if h["id"] == sns_id]
     assert updated["should_send_custom_events"] is False

@@ -72,6 +72,6 @@ def test_event_and_summary_lines() -> None:
     )
     stats = Stats(requests=3, accepted=1, duplicates=1, bad_signatures=1)
     assert summary_line(stats) == (
-        "summary: 3 request(s), 1 unique event(s), 1 duplicate(s), 1 bad signature(s), "
+        "summary: 3 requests, 1 unique event, 1 duplicate, 1 bad signature, "
         "0 answered with an error on purpose"
     )

@@ -24,7 +24,8 @@ def clear(
     from hookctl.hooks import array as H
 
     actx = app_context(ctx)
-    hook = require_failover(actx.live_hook(hook_id))
+    live = actx.client().get_hooks()
+    hook = require_failover(H.get(live, hook_id))
     write_edit(
         actx,
         H.update_edit(
@@ -34,6 +35,6 @@ def clear(
             summary=f"clear failover of hook {hook['id']}",
         ),
         flags,
-        question=f"Turn off failover for hook {hook.get('id')}? Events that fail will be lost.",
         done=f"failover cleared for hook {hook['id']}",
+        live=live,
     )

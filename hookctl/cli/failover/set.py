@@ -25,10 +25,12 @@ def set_failover(
         bool, typer.Option("--skip-probe", help="Do not probe the bucket before saving.")
     ] = False,
     gcs_endpoint: Endpoint = None,
+    yes: O.Yes = False,
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
 ) -> None:
-    """Attach a GCS bucket to a webhook hook, after checking the key.
+    """Attach a GCS bucket to a webhook hook, after checking the key (replacing a hook's
+    failover asks first; --yes in scripts).
 
     Example: hookctl failover set 3f2a --bucket my-failover --path stream/failed-events --credentials key.json
     """
@@ -62,6 +64,6 @@ def set_failover(
     write_edit(
         actx,
         edit,
-        O.Confirmed(as_json=as_json, dry_run=dry_run),
+        O.Confirmed(yes=yes, as_json=as_json, dry_run=dry_run),
         done=f"failover of hook {hook['id']} -> gs://{bucket}/{prefix} as {key.client_email}",
     )

@@ -8,6 +8,7 @@ No ``from __future__ import annotations`` here: the factory's option names are
 closure values, so its annotations must be evaluated when the function is made.
 """
 
+import inspect
 from collections.abc import Callable
 from typing import Annotated
 
@@ -92,11 +93,7 @@ def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[...,
         as_json: O.Json = False,
         dry_run: O.DryRun = False,
     ) -> None:
-        from hookctl.base.errors import UsageError
         from hookctl.hooks.edits import aws_fields, check_aws_auth, extra_fields
-
-        if sns_event_group_id is not None and kind != "sns":
-            raise UsageError("--sns-event-group-id applies to SNS hooks only", "drop it")
 
         actx = app_context(ctx)
         check_aws_auth(auth, key=aws.key, secret_given=aws.secret_given(), role_arn=aws.role_arn)
@@ -116,6 +113,10 @@ def _aws_command(kind: str, flag: str, what: str, example: str) -> Callable[...,
         )
         _add(ctx, kind, {field: target, **fields, **extras}, new, as_json=as_json, dry_run=dry_run)
 
+    if kind != "sns":  # SQS has no message groups: offer the flag only where it applies
+        signature = inspect.signature(command)
+        shown = [p for p in signature.parameters.values() if p.name != "sns_event_group_id"]
+        command.__signature__ = signature.replace(parameters=shown)  # type: ignore[attr-defined]
     command.__name__ = f"add_{kind}"
     command.__doc__ = f"""Add an {kind.upper()} hook.
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
 
 from hookctl.base.errors import ExitStatus
+from hookctl.base.plaintext import plural
 from hookctl.cli import options as O
+from hookctl.cli.common import confirm_plan
 from hookctl.cli.context import app_context
 from hookctl.cli.hooks.diff import (
     CreateMissing,
@@ -35,7 +38,8 @@ def apply(
     dry_run: O.DryRun = False,
     as_json: O.Json = False,
 ) -> None:
-    """Make the live hooks match the file, in one safe write (idempotent).
+    """Make the live hooks match the file, in one safe write (idempotent). Asks first
+    when the plan removes, disables, redirects or narrows a live hook (--yes in scripts).
 
     Example: hookctl hooks apply stream-hooks.toml --prune --yes
     """
@@ -44,7 +48,7 @@ def apply(
 
     actx = app_context(ctx)
     # --check and --dry-run only compare: an unset secret variable is reported, not fatal
-    result, changes, file_hooks = plan_file(
+    result, changes, file_hooks, live = plan_file(
         actx,
         path,
         prune=prune,
@@ -54,16 +58,12 @@ def apply(
     )
     if check or dry_run or not changes:
         show_plan(actx, result, changes, as_json=as_json)
+        if dry_run and not check and not as_json:
+            actx.console.say("dry run: nothing was written")  # as every other write says
         raise typer.Exit(ExitStatus.of(not (check and changes)))
-    expect = None
-    if result.pruned:
-        ids = ", ".join(str(h.get("id")) for h in result.pruned)
-        for line in H.render_diff(shown_changes(changes, result)):
-            actx.console.say(line)
-        actx.console.require_confirmation(
-            f"Remove {len(result.pruned)} hook(s) not in the file ({ids})?", yes=yes
-        )
-        expect = changes  # the write aborts if the plan changed since the prompt
+    # removing, disabling, redirecting or narrowing a live hook asks (the one rule)
+    show = partial(shown_changes, plan=result)
+    expect = confirm_plan(actx, live, result.hooks, yes=yes, show=show)
     edit = H.Edit(
         f"apply {path.name}",
         lambda live: plan(live, file_hooks, prune=prune, create_missing=create_missing).hooks,
@@ -71,4 +71,4 @@ def apply(
     write = actx.writer().write(edit, expect=expect)
     show_plan(actx, result, changes, as_json=as_json)
     snapshot = f" (previous array saved as snapshot {write.snapshot.id})" if write.snapshot else ""
-    actx.console.success(f"applied {path}: {len(write.changes)} change(s){snapshot}")
+    actx.console.success(f"applied {path}: {plural(len(write.changes), 'change')}{snapshot}")

@@ -11,7 +11,7 @@ from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
 
 if TYPE_CHECKING:
-    from hookctl.hooks.array import Change
+    from hookctl.hooks.array import Change, Hook
     from hookctl.hooks.files import FileHook
     from hookctl.hooks.plan import Plan
 
@@ -54,7 +54,9 @@ def plan_file(
     inline: bool,
     require_secrets: bool = True,
     create_missing: bool = False,
-) -> tuple[Plan, list[Change], list[FileHook]]:
+) -> tuple[Plan, list[Change], list[FileHook], list[Hook]]:
+    """The file's plan against the live hooks: the plan, its changes, the file's hooks
+    and the live array it was made from."""
     from hookctl.hooks import array as H
     from hookctl.hooks.files import load
     from hookctl.hooks.plan import plan
@@ -62,7 +64,7 @@ def plan_file(
     file_hooks = load(path, allow_inline_secrets=inline, require_secrets=require_secrets)
     live = actx.client().get_hooks()
     result = plan(live, file_hooks, prune=prune, create_missing=create_missing)
-    return result, H.diff(live, result.hooks), file_hooks
+    return result, H.diff(live, result.hooks), file_hooks, live
 
 
 def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json: bool) -> None:
@@ -94,7 +96,7 @@ def diff(
     Example: hookctl hooks diff stream-hooks.toml
     """
     actx = app_context(ctx)
-    result, changes, _ = plan_file(
+    result, changes, _, _ = plan_file(
         actx,
         path,
         prune=prune,

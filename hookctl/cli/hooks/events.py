@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hookctl.base.errors import UsageError
+from hookctl.base.plaintext import plural
 from hookctl.cli import options as O
 from hookctl.cli.common import event_types, write_edit
 from hookctl.cli.context import app_context
@@ -25,22 +26,12 @@ Types = Annotated[
 
 
 def _write_filter(
-    ctx: typer.Context,
-    hook_id: str,
-    fn: Callable[[Hook], Hook],
-    summary: str,
-    *,
-    as_json: bool,
-    dry_run: bool,
+    ctx: typer.Context, hook_id: str, fn: Callable[[Hook], Hook], summary: str, flags: O.Confirmed
 ) -> None:
+    """Asks when the new filter stops some event reaching the hook (the one rule)."""
     from hookctl.hooks import array as H
 
-    write_edit(
-        app_context(ctx),
-        H.transform_edit(hook_id, fn, summary),
-        O.Confirmed(as_json=as_json, dry_run=dry_run),
-        done=summary,
-    )
+    write_edit(app_context(ctx), H.transform_edit(hook_id, fn, summary), flags, done=summary)
 
 
 @app.command("add")
@@ -60,34 +51,37 @@ def events_add(
 
     names = event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
-    summary = f"add {len(names)} event type(s) to hook {hook_id}"
+    summary = f"add {plural(len(names), 'event type')} to hook {hook_id}"
     edit = partial(add_event_types, names=names)
-    _write_filter(ctx, hook_id, edit, summary, as_json=as_json, dry_run=dry_run)
+    flags = O.Confirmed(as_json=as_json, dry_run=dry_run)  # adding types never asks
+    _write_filter(ctx, hook_id, edit, summary, flags)
 
 
 @app.command("remove")
+@O.grouped
 def events_remove(
     ctx: typer.Context,
     hook_id: O.HookId,
     types: Types,
-    as_json: O.Json = False,
-    dry_run: O.DryRun = False,
+    *,
+    flags: O.Confirmed,
 ) -> None:
-    """Remove event types (or patterns) from a hook's list.
+    """Remove event types (or patterns) from a hook's list (asks first; --yes in scripts).
 
-    Example: hookctl hooks events remove 3f2a message.updated
+    Example: hookctl hooks events remove 3f2a message.updated --yes
     """
     from hookctl.events.catalog import given_names
     from hookctl.hooks.edits import remove_event_types
 
     wanted = given_names(types, flag="TYPES")
 
-    summary = f"remove event type(s) from hook {hook_id}"
+    summary = f"remove {', '.join(wanted)} from hook {hook_id}"
     edit = partial(remove_event_types, patterns=wanted)
-    _write_filter(ctx, hook_id, edit, summary, as_json=as_json, dry_run=dry_run)
+    _write_filter(ctx, hook_id, edit, summary, flags)
 
 
 @app.command("set")
+@O.grouped
 def events_set(
     ctx: typer.Context,
     hook_id: O.HookId,
@@ -96,10 +90,10 @@ def events_set(
         bool, typer.Option("--all", help="Receive every event, including types Stream adds later.")
     ] = False,
     allow_unknown: O.AllowUnknown = False,
-    as_json: O.Json = False,
-    dry_run: O.DryRun = False,
+    *,
+    flags: O.Confirmed,
 ) -> None:
-    """Replace a hook's filter with a list, or with --all.
+    """Replace a hook's filter with a list, or with --all (asks first when that drops a type).
 
     Example: hookctl hooks events set 3f2a --all
     """
@@ -112,8 +106,6 @@ def events_set(
 
     names = [] if all_events else event_types(app_context(ctx), types, allow_unknown=allow_unknown)
 
-    what = "all events (incl. future)" if all_events else f"{len(names)} type(s)"
+    what = "all events (incl. future)" if all_events else plural(len(names), "event type")
     edit = partial(set_event_types, names=names)
-    _write_filter(
-        ctx, hook_id, edit, f"set hook {hook_id} to {what}", as_json=as_json, dry_run=dry_run
-    )
+    _write_filter(ctx, hook_id, edit, f"set hook {hook_id} to {what}", flags)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from hookctl.base.plaintext import plural
 from hookctl.cli.context import app_context
 
 
@@ -33,7 +34,7 @@ def export(
         from hookctl.config.settings import write_private
 
         write_private(output, text.encode("utf-8", "backslashreplace"))
-        actx.console.success(f"{len(hooks)} hook(s) written to {output}")
+        actx.console.success(f"{plural(len(hooks), 'hook')} written to {output}")
     refs = secret_refs(hooks)
     if refs:
         actx.console.say(f"secrets are references: set {', '.join(refs)} before `hooks apply`")

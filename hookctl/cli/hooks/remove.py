@@ -24,14 +24,5 @@ def remove(
 
     actx = app_context(ctx)
     live = actx.client().get_hooks()
-    hook = H.get(live, hook_id)  # a prefix is resolved once, here, before the prompt
-    full_id = str(hook.get("id"))
-    edit = H.remove_edit(full_id)
-    write_edit(
-        actx,
-        edit,
-        flags,
-        question=f"Remove {hook.get('hook_type')} hook {full_id} ({H.target(hook)})?",
-        expect=H.diff(live, edit.apply(live)),
-        done=f"removed hook {full_id}",
-    )
+    full_id = str(H.get(live, hook_id).get("id"))  # a prefix is resolved once, here
+    write_edit(actx, H.remove_edit(full_id), flags, done=f"removed hook {full_id}", live=live)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hookctl.cli import options as O
-from hookctl.cli.common import render_write
+from hookctl.cli.common import confirm_plan, render_write
 from hookctl.cli.context import app_context
 
 
@@ -20,7 +20,8 @@ def restore(
     as_json: O.Json = False,
     dry_run: O.DryRun = False,
 ) -> None:
-    """Put a snapshot's hooks back exactly (through the same safe write).
+    """Put a snapshot's hooks back exactly (through the same safe write). Asks first when
+    that removes, disables, redirects or narrows a live hook (--yes in scripts).
 
     Example: hookctl hooks restore 20261123-101500-123456 --dry-run
     """
@@ -30,20 +31,8 @@ def restore(
     writer = actx.writer()
     snap = writer.history.load(snapshot)
     expect = None
-    if not dry_run:
-        changes = H.diff(actx.client().get_hooks(), snap.hooks)
-        if changes:
-            if not as_json or (not yes and actx.console.can_prompt()):
-                # shown for a person; under --json stderr stays one JSON error if it fails
-                for line in H.render_diff(changes):
-                    actx.console.say(line)
-            removes = sum(1 for c in changes if c.op == "remove")
-            actx.console.require_confirmation(
-                f"Restore snapshot {snap.id} ({len(snap.hooks)} hooks; {len(changes)} change(s), "
-                f"{removes} removal(s))?",
-                yes=yes,
-            )
-            expect = changes  # the write aborts if the plan changed since the prompt
+    if not dry_run:  # removing, disabling, redirecting or narrowing asks (the one rule)
+        expect = confirm_plan(actx, actx.client().get_hooks(), snap.hooks, yes=yes)
     result = writer.write(
         H.replace_all_edit(snap.hooks, f"restore {snap.id}"), dry_run=dry_run, expect=expect
     )

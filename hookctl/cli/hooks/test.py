@@ -52,7 +52,8 @@ def test_hook(
         if as_json:
             actx.console.json(check.as_json())
         elif check.ok:
-            actx.console.success(f"check_{check.hook_type} with {check.with_key} key: ok")
+            said = f" ({check.note})" if check.note else ""
+            actx.console.success(f"check_{check.hook_type} with {check.with_key} key: ok{said}")
         elif check.ok is None:
             actx.console.say(str(check.note))
         else:

@@ -91,17 +91,12 @@ def update(
     )
     if patch.is_empty():
         raise UsageError("nothing to update", "pass at least one field, e.g. --url or --events")
-    question = None
-    if enable is False and not flags.dry_run:  # --disable asks, like `hooks disable`
-        from hookctl.cli.hooks.enable import disable_question
-
-        hook = actx.live_hook(hook_id)
-        question = disable_question(hook)
-        hook_id = str(hook.get("id"))
-    write_edit(
+    live = actx.client().get_hooks()
+    hook_id = str(H.get(live, hook_id).get("id"))  # a prefix is resolved once, here
+    write_edit(  # asks when the patch disables, redirects or narrows it (the one rule)
         actx,
         H.transform_edit(hook_id, patch.apply, f"update hook {hook_id}"),
         flags,
-        question=question,
         done=f"updated hook {hook_id}",
+        live=live,
     )
