@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hookctl.base.plaintext import plural
 from hookctl.hooks.array import FAILOVER_SECRETS, Change
 
 # The fields that say where a hook delivers. A change to any of them redirects events.
@@ -63,6 +64,15 @@ def _label(change: Change) -> str:
     return f"{kind} hook {change.id}{shown}"
 
 
+def _narrowed(label: str, old: Any, new: Any) -> str:
+    before, after = _types(old), _types(new) or set()
+    if before is None:
+        return f"narrow {label} from all events to {plural(len(after), 'event type')}"
+    dropped = sorted(before - after)
+    more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+    return f"stop sending {', '.join(dropped[:3])}{more} to {label}"
+
+
 def reasons(change: Change) -> list[str]:
     """What in one change needs a confirmation, each as an imperative phrase."""
     label = _label(change)
@@ -81,16 +91,14 @@ def reasons(change: Change) -> list[str]:
         how = f"from {old} to {new}" if isinstance(old, str) and isinstance(new, str) else ""
         more = f" ({', '.join(moved)})" if len(moved) > 1 or not how else ""
         said.append(f"redirect {kind} hook {change.id} {how}".rstrip() + more)
-    filters = []
     if "event_types" in fields and narrows_filter(*fields["event_types"]):
-        filters.append("event_types")
+        said.append(_narrowed(label, *fields["event_types"]))
     if "product" in fields:
-        filters.append("product")
+        old, new = fields["product"]
+        said.append(f"change the product of {label} from {old or 'any'} to {new or 'any'}")
     custom = fields.get("should_send_custom_events")
     if custom is not None and custom[0] is True and custom[1] is not True:
-        filters.append("should_send_custom_events")
-    if filters:
-        said.append(f"stop some events reaching {label} ({', '.join(filters)})")
+        said.append(f"stop sending custom events to {label}")
     failover = fields.get("failover_config")
     if failover is not None and failover[0] is not None:
         if failover[1] is None:

@@ -252,3 +252,10 @@ def test_writes_the_rule_does_not_ask_about_go_through_without_yes(
     assert hook["enabled"] is True
     assert hook["event_types"] == []
     assert hook["failover_config"]["gcs_bucket"] == "bkt"
+
+
+def test_a_narrowed_filter_names_what_stops() -> None:
+    dropped = diff([webhook()], [webhook(event_types=["message.new"])])
+    assert question(dropped) == f"Stop sending message.updated to webhook hook h1 ({URL})?"
+    narrowed = diff([webhook(event_types=[])], [webhook(event_types=["message.new"])])
+    assert question(narrowed) == f"Narrow webhook hook h1 ({URL}) from all events to 1 event type?"
