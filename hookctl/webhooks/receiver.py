@@ -153,6 +153,8 @@ class Receiver:
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
+                self.wfile.flush()
+                receiver.answered()
 
             def do_GET(self) -> None:
                 reply = json.dumps(receiver.stats.as_json()).encode()
@@ -194,11 +196,17 @@ class Receiver:
                 compressed,
             )
             self.events.append(event)
-            if self.stop_after is not None and self.stats.accepted >= self.stop_after:
-                self.done.set()
         if self.on_event:
             self.on_event(event)
         return status
+
+    def answered(self) -> None:
+        """After a reply went out: stop once ``stop_after`` events were accepted. Not
+        before the last one was answered: stopping closes the connection, and its sender
+        would see the delivery fail (and retry into a closed port) though it was counted."""
+        with self.lock:
+            if self.stop_after is not None and self.stats.accepted >= self.stop_after:
+                self.done.set()
 
     def _verify(self, body: bytes, signature: str | None, corrupt: bool) -> bool | None:
         """None without secrets (nothing to check); else whether the signature verified."""

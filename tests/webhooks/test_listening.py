@@ -65,6 +65,26 @@ def test_serve_returns_after_count_unique_events_with_their_stats() -> None:
     assert "signature ok  -> 200" in event_line(seen[0])
 
 
+def test_count_ends_serving_only_after_the_last_event_was_answered() -> None:
+    """`listen --count N` stopped the moment the Nth event was counted, before its answer
+    went out: the process exited, and the sender saw a dropped connection (then retried
+    into a closed port) for an event listen had printed."""
+    done_when_seen: list[bool] = []
+    receiver = open_receiver([], host="127.0.0.1", port=0, count=1)
+    receiver.on_event = lambda _event: done_when_seen.append(receiver.done.is_set())
+    receiver.start()
+    try:
+        request = urllib.request.Request(
+            f"{receiver.url}/", data=b'{"type":"message.new"}', headers={"X-Webhook-Id": "w1"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+        assert receiver.done.wait(5)
+    finally:
+        receiver.stop()
+    assert done_when_seen == [False]  # still serving while the event was being answered
+
+
 def test_event_and_summary_lines() -> None:
     event = Received("w9", "2", "reaction.new", False, 500, True, 10, 0.0, compressed=True)
     assert event_line(event) == (
