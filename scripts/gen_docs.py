@@ -241,6 +241,111 @@ def nav(all_commands: list[tuple[str, Any]], mkdocs_yml: str) -> str:
     return head + NAV_START + "\n" + "\n".join(entries) + "\n" + NAV_END + "\n" + tail
 
 
+JSON_INTRO = """# JSON outputs
+
+<!-- Generated from docs/schemas/ by scripts/gen_docs.py: edit the schemas, not this. -->
+
+Every command that prints data takes `--json`: one JSON document on stdout and nothing
+else there (progress, `✓` lines and warnings go to stderr), so
+`hookctl hooks list --json | jq` always works. List commands (`hooks list`,
+`events list`, `failover list`) also take `--jsonl`: one object per line, for streaming
+into `jq -c` or a log pipeline; `listen --json` prints one object per event as it
+arrives.
+
+Each output below has a JSON Schema (draft 2020-12) in `docs/schemas/` (linked from
+its section, and published with this site), and the test suite validates the real output of every command against it. Field names are an API: a
+field is removed, renamed or changes meaning only with a CHANGELOG entry under
+"Changed". New fields may be added at any time (except where a schema says
+`additionalProperties: false`), so read the fields you need and ignore the rest.
+
+**Times.** Values Stream maintains are kept exactly as Stream sends them: a hook's
+`created_at`/`updated_at` are integer **nanoseconds** since the Unix epoch (`/api/v2`),
+and a failover envelope's `failed_at` is Stream's RFC 3339 string. Times hookctl adds
+are ISO 8601 UTC strings (`failover list`'s `time`, `hooks history`'s `created_at`,
+`failover replay`'s window), except `listen`'s `received_at`, Unix seconds as a number.
+Each field's description below says which.
+
+With `--json` (or `--jsonl`), an error is one JSON object on **stderr** instead of the
+`error:`/`hint:` lines ([error](#error)); the exit code says which kind it was
+([exit codes](exit-codes.md)).
+"""
+
+
+def _type(node: dict[str, Any]) -> str:
+    if "$ref" in node:
+        target = node["$ref"]
+        file, _, pointer = target.partition("#")
+        label = pointer.rsplit("/", 1)[-1] if pointer else Path(file).stem
+        return f"[{label}](#{Path(file).stem})" if file else label
+    kind = node.get("type")
+    if kind == "array":
+        return f"array of {_type(node.get('items', {}))}"
+    if isinstance(kind, list):
+        return " or ".join(kind)
+    if kind:
+        return str(kind)
+    options = node.get("anyOf") or node.get("oneOf")
+    if options:
+        return " or ".join(_type(o) for o in options)
+    return "any"
+
+
+def _rows(node: dict[str, Any], prefix: str = "") -> Iterator[str]:
+    """One table row per field, nested objects (and arrays of objects) one level deeper."""
+    for name, field in (node.get("properties") or {}).items():
+        path = f"{prefix}{name}"
+        required = name in (node.get("required") or [])
+        text = " ".join(str(field.get("description", "")).split())
+        if field.get("enum"):
+            text += " One of: " + ", ".join(f"`{v}`" for v in field["enum"]) + "."
+        mark = "" if required else " (optional)"
+        yield f"| `{path}` | {_cell(_type(field))}{mark} | {_cell(text)} |"
+        inner = field.get("items") if field.get("type") == "array" else field
+        if isinstance(inner, dict) and inner.get("properties"):
+            yield from _rows(inner, f"{path}{'[].' if inner is not field else '.'}")
+
+
+def json_page() -> str:
+    lines = [JSON_INTRO]
+    for file in sorted((ROOT / "docs" / "schemas").glob("*.json")):
+        doc = json.loads(file.read_text())
+        lines += [f"## {doc['title']} {{#{file.stem}}}", ""]
+        used = doc.get("x-hookctl-commands", [])
+        if used:
+            lines += ["Printed by " + ", ".join(f"`{c}`" for c in used) + ".", ""]
+        lines += [
+            " ".join(doc["description"].split()),
+            "",
+            f"Schema: [`{file.name}`](../schemas/{file.name}). Shape: {_cell(_type(doc))}.",
+            "",
+        ]
+        shapes = [doc]
+        if doc.get("type") == "array":
+            shapes = [doc.get("items", {})]
+        for key in ("oneOf", "anyOf"):
+            shapes += [o for o in doc.get(key, []) if "$ref" in o and o["$ref"].startswith("#")]
+        for shape in shapes:
+            if "$ref" in shape and shape["$ref"].startswith("#/$defs/"):
+                name = shape["$ref"].rsplit("/", 1)[-1]
+                shape = doc["$defs"][name]
+                lines += [f"**{name}**", ""]
+            rows = list(_rows(shape))
+            if rows:
+                lines += ["| field | type | meaning |", "|---|---|---|", *rows, ""]
+        for name, sub in doc.get("$defs", {}).items():
+            if any(s.get("$ref") == f"#/$defs/{name}" for s in doc.get("oneOf", [])):
+                continue
+            if doc.get("$ref") == f"#/$defs/{name}" or doc.get("items") == {
+                "$ref": f"#/$defs/{name}"
+            }:
+                continue
+            rows = list(_rows(sub))
+            if rows:
+                lines += [f"**{name}** (`{file.name}#/$defs/{name}`)", ""]
+                lines += ["| field | type | meaning |", "|---|---|---|", *rows, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def generated() -> dict[Path, str]:
     sys.path.insert(0, str(ROOT))
     from hookctl.cli.reference import commands
@@ -250,6 +355,7 @@ def generated() -> dict[Path, str]:
     files = {
         ROOT / "docs" / "commands.md": index_page(all_commands),
         ROOT / "mkdocs.yml": nav(all_commands, (ROOT / "mkdocs.yml").read_text()),
+        ROOT / "docs" / "reference" / "json.md": json_page(),
         ROOT / "hookctl" / "data" / "help.txt": typer_help(),
     }
     for path, command in _leaves(all_commands):

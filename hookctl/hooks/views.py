@@ -149,19 +149,47 @@ def failover_line(summaries: list[Hook], hook_id: str | None) -> str | None:
 # ---------------------------------------------------------------- writes and plans
 
 
+def touched_hooks(
+    hooks: list[Hook], changes: list[Change], new_ids: list[str] | None = None
+) -> list[Hook]:
+    """The hooks of ``hooks`` (the live array after a write, or the planned one) that
+    ``changes`` added or changed, masked as ``hooks show --json`` prints them, in the
+    array's order. After a write a new hook is found by the id Stream gave it
+    (``new_ids``); in a plan it has no id yet. Removed hooks are in ``changes`` only."""
+    from hookctl.hooks.show import mask_hook
+
+    ids = {c.id for c in changes if c.op != "remove" and c.id} | set(new_ids or ())
+    planned_adds = new_ids is None and any(c.op == "add" and not c.id for c in changes)
+    return [
+        mask_hook(h)
+        for h in hooks
+        if (h.get("id") and h["id"] in ids) or (planned_adds and not h.get("id"))
+    ]
+
+
 def write_json(result: WriteResult) -> dict[str, object]:
     """``--json`` after a write: a dry run's changes, "nothing to change", or what changed
-    (with the snapshot of the previous array and the ids of added hooks)."""
+    (with the snapshot of the previous array and the ids of added hooks); each with
+    ``hooks``, the hooks added or changed in ``hooks show --json``'s shape."""
     changes = [c.as_json() for c in result.changes]
     if result.dry_run:
-        return {"dry_run": True, "changes": changes}
+        return {
+            "dry_run": True,
+            "changes": changes,
+            "hooks": touched_hooks(result.after, result.changes),
+        }
     if not result.changes:
-        return {"changed": False, "changes": []}
+        return {"changed": False, "changes": [], "hooks": []}
+    fresh = iter(result.new_ids)  # id-less adds, in the array's order, as read back
+    for change in changes:
+        if change["op"] == "add" and change["id"] is None:
+            change["id"] = next(fresh, None)
     return {
         "changed": True,
         "changes": changes,
         "snapshot": result.snapshot.id if result.snapshot else None,
         "new_ids": result.new_ids,
+        "hooks": touched_hooks(result.live, result.changes, result.new_ids),
     }
 
 
@@ -192,13 +220,17 @@ def done_line(result: WriteResult, done: str) -> str:
     return done + (f" (previous array saved as snapshot {snapshot.id})" if snapshot else "")
 
 
-def plan_json(plan: Plan, changes: list[Change]) -> dict[str, object]:
-    """``hooks diff --json`` (and ``hooks apply --check --json``)."""
+def plan_json(
+    plan: Plan, changes: list[Change], touched: list[Hook] | None = None
+) -> dict[str, object]:
+    """``hooks diff --json`` and ``hooks apply --json``: the plan, and ``hooks``, the hooks
+    it adds or changes (``touched``: as read back after the write; else as planned)."""
     return {
         "changes": [c.as_json() for c in changes],
         "unmanaged": [h.get("id") for h in plan.unmanaged],
         "not_compared": plan.not_compared,
         "in_sync": not changes,
+        "hooks": touched_hooks(plan.hooks, changes) if touched is None else touched,
     }
 
 

@@ -110,11 +110,18 @@ def _result(**given: object) -> WriteResult:
 
 def test_write_json_has_one_shape_per_outcome(tmp_path: Path) -> None:
     assert write_json(_result(dry_run=True))["dry_run"] is True
-    assert write_json(_result(changes=[])) == {"changed": False, "changes": []}
+    assert write_json(_result(changes=[])) == {"changed": False, "changes": [], "hooks": []}
     snap = Snapshot("s1", "now", "add", [], tmp_path)
     done = write_json(_result(written=True, snapshot=snap, new_ids=["h9"]))
     assert done["changed"] is True
     assert (done["snapshot"], done["new_ids"]) == ("s1", ["h9"])
+    # the hooks it touched, as `hooks show --json` shows them (secrets masked), others left out
+    live = [
+        {"id": "h1", "hook_type": "webhook"},
+        {"id": "h9", "hook_type": "sqs", "sqs_secret": "x"},
+    ]
+    done = write_json(_result(written=True, snapshot=snap, new_ids=["h9"], live=live))
+    assert done["hooks"] == [{"id": "h9", "hook_type": "sqs", "sqs_secret": "********"}]
     assert done_line(_result(snapshot=snap), "added") == (
         "added (previous array saved as snapshot s1)"
     )

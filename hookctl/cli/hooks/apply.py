@@ -45,6 +45,7 @@ def apply(
     """
     from hookctl.hooks import array as H
     from hookctl.hooks.plan import plan, shown_changes
+    from hookctl.hooks.views import touched_hooks
 
     actx = app_context(ctx)
     # --check and --dry-run only compare: an unset secret variable is reported, not fatal
@@ -69,6 +70,7 @@ def apply(
         lambda live: plan(live, file_hooks, prune=prune, create_missing=create_missing).hooks,
     )
     write = actx.writer().write(edit, expect=expect)
-    show_plan(actx, result, changes, as_json=as_json)
+    touched = touched_hooks(write.live, write.changes, write.new_ids) if as_json else None
+    show_plan(actx, result, changes, as_json=as_json, touched=touched)
     snapshot = f" (previous array saved as snapshot {write.snapshot.id})" if write.snapshot else ""
     actx.console.success(f"applied {path}: {plural(len(write.changes), 'change')}{snapshot}")

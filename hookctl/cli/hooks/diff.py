@@ -67,14 +67,23 @@ def plan_file(
     return result, H.diff(live, result.hooks), file_hooks, live
 
 
-def show_plan(actx: AppContext, result: Plan, changes: list[Change], *, as_json: bool) -> None:
+def show_plan(
+    actx: AppContext,
+    result: Plan,
+    changes: list[Change],
+    *,
+    as_json: bool,
+    touched: list[Hook] | None = None,
+) -> None:
+    """The plan as a diff and notes, or ``--json`` (``touched``: the hooks as read back
+    after a write; by default, as planned)."""
     from hookctl.hooks.array import render_diff
     from hookctl.hooks.plan import shown_changes
     from hookctl.hooks.views import plan_json, plan_notes
 
     changes = shown_changes(changes, result)
     if as_json:
-        actx.console.json(plan_json(result, changes))
+        actx.console.json(plan_json(result, changes, touched))
         return
     for line in render_diff(changes):
         actx.console.line(line)
