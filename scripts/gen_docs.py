@@ -306,8 +306,12 @@ def _rows(node: dict[str, Any], prefix: str = "") -> Iterator[str]:
 
 
 def json_page() -> str:
+    def order(file: Path) -> tuple[str, str]:  # the error first, then in command order
+        used = json.loads(file.read_text()).get("x-hookctl-commands") or [""]
+        return used[0], file.name
+
     lines = [JSON_INTRO]
-    for file in sorted((ROOT / "docs" / "schemas").glob("*.json")):
+    for file in sorted((ROOT / "docs" / "schemas").glob("*.json"), key=order):
         doc = json.loads(file.read_text())
         lines += [f"## {doc['title']} {{#{file.stem}}}", ""]
         used = doc.get("x-hookctl-commands", [])
