@@ -18,7 +18,10 @@ from urllib.parse import SplitResult, urlsplit
 from hookctl.base.errors import UsageError
 
 MAX_URL_LENGTH = 2048
-_TEMPLATE = re.compile(r"\{\{\s*\.[A-Za-z]+\s*\}\}")
+TEMPLATE = re.compile(r"\{\{\s*\.(?P<name>[A-Za-z]+)\s*\}\}")
+# What an event type may be where it can fill a {{.EventType}}: Stream's names are all
+# lower-case ASCII words joined by "." "_" "-" ("message.new"); never "..", "@", "?", "#".
+EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 # Letters (incl. IDN), digits, hyphens, dots, underscores: what a DNS name may hold.
 _HOST_LABEL = re.compile(r"^[\w-]+$")
 _BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
@@ -78,9 +81,12 @@ def url_problem(value: object, *, templates: bool = False) -> str | None:
     problem = text_problem(value)
     if problem:
         return problem
-    plain = _TEMPLATE.sub("x", value) if templates else value
+    plain = TEMPLATE.sub("x", value) if templates else value
     if "{{" in plain or "}}" in plain:
         return "has a malformed {{.Template}} placeholder" if templates else "contains {{"
+    part = template_part(value) if templates else None
+    if part not in (None, "path"):
+        return f"has a {{{{.Template}}}} in its {part}: templates may only fill the path"
     try:
         parts = urlsplit(plain)
     except ValueError as exc:  # e.g. an unbalanced [ in the host
@@ -92,6 +98,39 @@ def url_problem(value: object, *, templates: bool = False) -> str | None:
         if problem:
             return problem
     return _host_problem(parts.hostname or "") or _port_problem(plain, parts)
+
+
+def template_part(url: str) -> str | None:
+    """The first part of ``url`` that holds a ``{{.Template}}``: "scheme", "userinfo",
+    "host", "port", "path", "query" or "fragment"; None without one.
+
+    Read from the raw text (a template is not a valid host, so urlsplit cannot be trusted
+    to place it): the authority is everything between ``://`` and the first ``/?#``."""
+    match = TEMPLATE.search(url)
+    if match is None:
+        return None
+    where = match.start()
+    scheme_end = url.find("://")
+    if scheme_end < 0 or where < scheme_end:
+        return "scheme"
+    start = scheme_end + 3
+    ends = [i for i in (url.find(c, start) for c in "/?#") if i >= 0]
+    end = min(ends, default=len(url))
+    if where < end:
+        authority = url[start:end]
+        at = authority.rfind("@")
+        if where - start < at:
+            return "userinfo"
+        host_port = authority[at + 1 :]
+        colon = host_port.rfind(":")
+        in_port = colon >= 0 and "]" not in host_port[colon:]
+        return "port" if in_port and where - start - at - 1 > colon else "host"
+    query, fragment = url.find("?", end), url.find("#", end)
+    if fragment >= 0 and where > fragment:
+        return "fragment"
+    if query >= 0 and where > query and (fragment < 0 or query < fragment):
+        return "query"
+    return "path"
 
 
 def _host_problem(host: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -249,13 +250,38 @@ def apply_overrides(payload: dict[str, Any], overrides: list[str]) -> dict[str, 
 
 
 def fill_template(url: str, *, app_id: str, event_type: str) -> str:
-    """Stream's URL templates: ``{{.AppID}}`` and ``{{.EventType}}``."""
-    return (
-        url.replace("{{.AppID}}", app_id)
-        .replace("{{ .AppID }}", app_id)
-        .replace("{{.EventType}}", event_type)
-        .replace("{{ .EventType }}", event_type)
-    )
+    """Stream's URL templates ``{{.AppID}}`` and ``{{.EventType}}``, filled so that no
+    value can move the request: each value is percent-encoded (``/ ? # @ :`` and ``%``
+    included) and a template outside the path, query or fragment is refused, as is an
+    event type that is not a plain Stream name (``..``, ``x@host:1#``). Raises
+    ``UsageError`` saying which; a URL without templates comes back unchanged."""
+    from urllib.parse import quote
+
+    from hookctl.base.validate import EVENT_TYPE, TEMPLATE, printable, template_part
+
+    part = template_part(url)
+    if part is None:
+        return url
+    if part not in ("path", "query", "fragment"):
+        raise UsageError(
+            f"the webhook URL has a {{{{.Template}}}} in its {part}",
+            "templates may only fill the path: change the hook's URL (hooks update --url)",
+        )
+    values = {"AppID": app_id, "EventType": event_type}
+    if "EventType" in {m["name"] for m in TEMPLATE.finditer(url)} and not EVENT_TYPE.match(
+        event_type
+    ):
+        raise UsageError(
+            f"event type {printable(event_type, 80)} cannot fill {{{{.EventType}}}}: "
+            "not a plain event type name (a-z, 0-9, '.', '_', '-')",
+            "nothing was sent",
+        )
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match["name"])
+        return match.group() if value is None else quote(value, safe="")
+
+    return TEMPLATE.sub(fill, url)
 
 
 def encode(payload: dict[str, Any]) -> bytes:

@@ -8,7 +8,9 @@ secret, would make hookctl a signing oracle for whoever can write one object.
 
 So a replay without ``--to`` reads the app's hooks once (one GET) and sends an
 event only to the *current* ``webhook_url`` of its ``original_hook_id`` (Stream's
-``{{.AppID}}``/``{{.EventType}}`` templates filled in). An object is refused,
+``{{.AppID}}``/``{{.EventType}}`` templates filled in, percent-encoded, and only
+with an event type of the catalog or the hook's own list: a value from the bucket
+never chooses a host, a port or a path segment). An object is refused,
 with its own reason, when that hook no longer exists, is not a webhook, or when
 the envelope names a URL other than the hook's current one (an attacker's URL,
 or a hook that was repointed since: replay those with ``--to``). With ``--to
@@ -28,7 +30,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hookctl.base.errors import UsageError
+from hookctl.base.validate import TEMPLATE, printable
 from hookctl.events.samples import fill_template
+
+
+def _fills_event_type(url: str) -> bool:
+    return any(m["name"] == "EventType" for m in TEMPLATE.finditer(url))
+
+
+def _known(event_type: str) -> bool:
+    from hookctl.events.catalog import load_catalog
+
+    return event_type in load_catalog().names
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,15 @@ class Destinations:
                     "(an object of another hook's bucket)"
                 )
         template = str(hook["webhook_url"]).strip()
-        current = fill_template(template, app_id=self.app_id, event_type=event_type)
+        if _fills_event_type(template) and event_type not in types and not _known(event_type):
+            return Refusal(
+                f"event type {printable(event_type, 80)} is neither in the event catalog nor in "
+                f"hook {hook_id}'s event_types, and its URL would carry it ({{{{.EventType}}}})"
+            )
+        try:
+            current = fill_template(template, app_id=self.app_id, event_type=event_type)
+        except UsageError as exc:
+            return Refusal(exc.message)
         if envelope_url.strip() not in (template, current):
             return Refusal(
                 f"the envelope's URL is not hook {hook_id}'s current webhook_url "

@@ -340,16 +340,29 @@ class MalformedObject(Exception):
 
 
 def parse_envelope(body: bytes) -> Envelope:
-    """Parse one failover object, or raise MalformedObject with a one-line reason."""
+    """Parse one failover object, or raise MalformedObject with a one-line reason.
+
+    Strict JSON only: ``NaN``/``Infinity`` would be re-encoded as a body that is not
+    JSON and signed. The event type must be a plain Stream name (``EVENT_TYPE``): it
+    may fill a hook URL's ``{{.EventType}}``."""
+    from pydantic_core import from_json
+
+    from hookctl.base.validate import EVENT_TYPE, printable
+
     try:
-        envelope = Envelope.model_validate_json(body)
+        data = from_json(body, allow_inf_nan=False)
+    except ValueError as exc:
+        detail = str(exc).removeprefix("Invalid JSON: ")[:200]
+        if b"NaN" in body or b"Infinity" in body:
+            detail += "; NaN and Infinity are not JSON"
+        raise MalformedObject(f"not valid JSON ({detail})") from None
+    try:
+        envelope = Envelope.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = errors[0]
         where = ".".join(str(p) for p in first["loc"])
-        if first["type"] == "json_invalid":
-            reason = f"not valid JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
-        elif first["type"] == "missing":
+        if first["type"] == "missing":
             reason = f"field {where} is missing"
         elif first["type"] == "model_type":
             reason = "the body is not a JSON object"
@@ -362,5 +375,10 @@ def parse_envelope(body: bytes) -> Envelope:
         said = f"{kind!r}"[:80] if kind is not None else "missing"
         raise MalformedObject(
             f"payload.type ({said}) disagrees with event_type ({envelope.event_type!r})"[:200]
+        )
+    if not EVENT_TYPE.match(envelope.event_type):
+        raise MalformedObject(
+            f"event_type {printable(envelope.event_type, 80)} is not a plain event type name "
+            "(a-z, 0-9, '.', '_', '-')"
         )
     return envelope
