@@ -61,7 +61,6 @@ def safe_writer(
 
     assert settings.api_key is not None  # a client was built: credentials are present
     lease = shared_lock(
-        settings.base_url,
         settings.api_key,
         settings.lock_url,
         settings.sources.get("lock_url", "lock_url"),

@@ -1,9 +1,15 @@
 """Write locks: the local lock's key, and the optional shared lease in GCS.
 
-Local: hookctl processes that share a data dir serialise on a file lock whose
-name is derived from the *normalised* base URL and the API key, so
-``http://localhost:8080/``, ``http://127.0.0.1:8080`` and ``http://[::1]:8080``
-(one app) take the same lock.
+Both are named from the app's identity, its API key (a key belongs to exactly
+one app), never from how the base URL is spelt: ``http://127.0.0.1:8080``,
+``http://127.1:8080``, ``http://localhost.:8080`` or a second DNS name of the
+same server are one app and must take one lock. (An earlier version named the
+lock from a normalised base URL; every spelling the normaliser did not fold got
+a lease of its own, and writers through two spellings lost each other's edits.)
+The key itself is not in the name, only a digest of it.
+
+Local: hookctl processes that share a data dir serialise on a file lock
+(``local_lock_name``).
 
 Shared (``GcsLease``): a lock object in a GCS bucket, created with
 ``ifGenerationMatch=0`` (only one creator wins), holding the holder's identity
@@ -16,37 +22,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from hookctl.hooks.lockstore import LeaseHeld, LeaseObject
 
-_LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]", "localhost.", "ip6-localhost"}
-_DEFAULT_PORT = {"http": 80, "https": 443}
+
+def app_lock_id(api_key: str) -> str:
+    """The app's lock identity: a digest of its API key (no secret, no URL in it)."""
+    key = f"hookctl-app-lock\n{api_key.strip()}"
+    return hashlib.sha256(key.encode("utf-8", "backslashreplace")).hexdigest()[:16]
 
 
-def normalise_base_url(url: str) -> str:
-    """``scheme://host:port/path`` with case, loopback spelling, default port and
-    trailing slash made canonical."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if host in _LOOPBACK:
-        host = "127.0.0.1"
-    elif ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    port = port or _DEFAULT_PORT.get(scheme, 0)
-    path = parts.path.rstrip("/")
-    return f"{scheme}://{host}:{port}{path}"
-
-
-def local_lock_name(base_url: str, api_key: str) -> str:
-    """The file name of the local write lock for one app (no secret in it)."""
-    key = f"{normalise_base_url(base_url)}\n{api_key}"
-    return hashlib.sha256(key.encode("utf-8", "backslashreplace")).hexdigest()[:16] + ".lock"
+def local_lock_name(api_key: str) -> str:
+    """The file name of the local write lock for one app, whatever its base URL."""
+    return f"{app_lock_id(api_key)}.lock"
 
 
 # ---------------------------------------------------------------- the shared lease in GCS
@@ -57,7 +45,7 @@ WAIT_SECONDS = 300.0
 RENEW_MARGIN = 15.0
 
 
-def parse_lock_url(url: str, base_url: str, api_key: str) -> tuple[str, str]:
+def parse_lock_url(url: str, api_key: str) -> tuple[str, str]:
     """``gs://BUCKET/PATH`` -> (bucket, object name). A PATH ending in ``/`` (or none) is a
     folder: the object is ``PATH/hookctl-<app>.lock``, one lease per app."""
     from hookctl.base.errors import UsageError
@@ -71,7 +59,7 @@ def parse_lock_url(url: str, base_url: str, api_key: str) -> tuple[str, str]:
     bucket, _, path = url[5:].partition("/")
     check_bucket(bucket)
     if not path or path.endswith("/"):
-        path += f"hookctl-{local_lock_name(base_url, api_key).removesuffix('.lock')}.lock"
+        path += f"hookctl-{app_lock_id(api_key)}.lock"
     if any(part in ("", ".", "..") for part in path.split("/")):
         raise UsageError(f"{LOCK_URL} {url!r} has an empty or relative path segment", None)
     return bucket, path
@@ -260,7 +248,6 @@ def _number(value: Any) -> float:
 
 
 def shared_lock(
-    base_url: str,
     api_key: str,
     lock_url: str | None,
     source: str = LOCK_URL,
@@ -276,7 +263,7 @@ def shared_lock(
     if not lock_url:
         return None
     setting = (lock_url.strip(), source)
-    bucket, name = parse_lock_url(setting[0], base_url, api_key)
+    bucket, name = parse_lock_url(setting[0], api_key)
     endpoint = gcs_endpoint()
     credentials = None
     if not endpoint:

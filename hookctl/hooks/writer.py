@@ -190,7 +190,7 @@ class SafeWriter:
         self.api = api
         self.force_v2 = force_v2  # write event_hooks even to an app not on hooks v2
         self.history = History(data_dir, api.base_url, api_key)
-        self.lock_path = private_dir(data_dir / "locks") / local_lock_name(api.base_url, api_key)
+        self.lock_path = private_dir(data_dir / "locks") / local_lock_name(api_key)
         self.shared_lock = shared_lock
         # the pause before reading back: Settings.settle_seconds (HOOKCTL_SETTLE_SECONDS)
         self.settle = default_settle(shared_lock is not None) if settle is None else settle
