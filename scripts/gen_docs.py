@@ -35,12 +35,12 @@ NAV_END = "          # commands: to here"
 
 
 def completion(shell: str) -> str:
-    env = {**os.environ, "_HOOKCTL_COMPLETE": f"source_{shell}"}
-    code = "import sys; sys.argv[0] = 'hookctl'; from hookctl.cli import main; main()"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    if not out.stdout.strip():
-        raise SystemExit(f"no completion script for {shell}: {out.stderr[-300:]}")
-    return out.stdout
+    from hookctl.cli.completion import script  # what `completion show/install` writes
+
+    text = script(shell)
+    if not text.strip():
+        raise SystemExit(f"no completion script for {shell}")
+    return text
 
 
 def typer_help(*args: str) -> str:

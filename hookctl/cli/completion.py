@@ -17,12 +17,13 @@ from typing import Annotated
 import typer
 
 from hookctl.base.errors import UsageError
+from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 
 app = typer.Typer(
     help="Shell completion scripts (bash, zsh, fish, PowerShell).", no_args_is_help=True
 )
-SHELLS = ("bash", "zsh", "fish", "powershell")
+SHELLS = ("bash", "zsh", "fish", "powershell")  # as hookctl.config.completion.SHELLS
 Shell = Annotated[
     str | None,
     typer.Argument(help="bash, zsh, fish or powershell (default: from $SHELL)."),
@@ -40,25 +41,20 @@ def detect(shell: str | None) -> str:
     return name
 
 
+# zsh's compinit registers a file on fpath only when `#compdef` is its FIRST line (Typer's
+# script starts with a blank line), and runs an autoloaded file as the function's body:
+# Typer's only defines the completer there, so the first Tab would complete nothing.
+ZSH_FIRST_TAB = '[[ "${funcstack[1]}" == _hookctl ]] && _hookctl_completion "$@"\n'
+
+
 def script(shell: str) -> str:
+    """The completion script (Typer's, the committed completions/ files are this too)."""
     env = {**os.environ, "_HOOKCTL_COMPLETE": f"source_{shell}"}
     code = "import sys; sys.argv[0] = 'hookctl'; from hookctl.cli import main; main()"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if shell == "zsh" and out.stdout:
+        return out.stdout.strip("\n") + "\n" + ZSH_FIRST_TAB
     return out.stdout
-
-
-TARGETS = {
-    "bash": ("~/.local/share/bash-completion/completions/hookctl", "open a new shell"),
-    "zsh": (
-        "~/.zfunc/_hookctl",
-        "add `fpath+=~/.zfunc; autoload -Uz compinit; compinit` to ~/.zshrc",
-    ),
-    "fish": ("~/.config/fish/completions/hookctl.fish", "open a new shell"),
-    "powershell": (
-        "~/.config/powershell/hookctl.ps1",
-        "add `. ~/.config/powershell/hookctl.ps1` to your $PROFILE",
-    ),
-}
 
 
 @app.command("show")
@@ -71,21 +67,44 @@ def show(ctx: typer.Context, shell: Shell = None) -> None:
 
 
 @app.command("install")
-def install(ctx: typer.Context, shell: Shell = None) -> None:
-    """Write the completion script where the shell looks for it, and say what else to do.
+def install(
+    ctx: typer.Context, shell: Shell = None, yes: O.Yes = False, as_json: O.Json = False
+) -> None:
+    """Write the completion script where the shell looks for it, and check that a new
+    shell will load it; if not, add the one line that does to the startup file (asks
+    first; --yes in scripts) or print that line.
 
-    Example: hookctl completion install bash
+    Example: hookctl completion install bash --yes
     """
-    actx = app_context(ctx)
-    name = detect(shell)
-    where, then = TARGETS[name]
-    path = Path(where).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
     from hookctl.base.fsutil import write_atomic
+    from hookctl.config.completion import add_line, setup
 
-    write_atomic(path, script(name).encode(), mode=0o644)
-    actx.console.line(str(path))
-    actx.console.success(f"{name} completion written to {path}; {then}")
+    actx = app_context(ctx)
+    console = actx.console
+    name = detect(shell)
+    found = setup(name)
+    found.script.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(found.script, script(name).encode(), mode=0o644)
+    added = False
+    if not found.loads and found.rc is not None and found.line is not None:
+        console.warn(f"a new {name} will not load {found.script}: {found.why}")
+        asked = f"Add `{found.line}` to {found.rc}?"
+        if yes or (not as_json and console.can_prompt() and console.ask(asked)):
+            add_line(found)
+            added = True
+    if as_json:
+        console.json({**found.as_json(), "loads": found.loads or added, "line_added": added})
+        return
+    console.line(str(found.script))
+    if found.loads:
+        console.success(
+            f"{name} completion written to {found.script} ({found.why}); open a new shell"
+        )
+    elif added:
+        console.success(f"added `{found.line}` to {found.rc}; open a new shell")
+    else:
+        console.say(f"to load it, add this line to {found.rc} (or run again with --yes):")
+        console.talk(str(found.line))
 
 
 # ---------------------------------------------------------------- dynamic values

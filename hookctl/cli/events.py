@@ -15,7 +15,10 @@ app = typer.Typer(
 
 Types = Annotated[
     list[str],
-    typer.Argument(help="Event types, wire names, Feeds model names or patterns like 'message.*'."),
+    typer.Argument(
+        help="Event types, wire names, Feeds model names or patterns like 'message.*'.",
+        autocompletion=O.event_types,
+    ),
 ]
 
 
@@ -76,7 +79,9 @@ def list_events(
 @app.command("route")
 def route(
     ctx: typer.Context,
-    event_type: Annotated[str, typer.Argument(help="An event type, e.g. message.new.")],
+    event_type: Annotated[
+        str, typer.Argument(help="An event type, e.g. message.new.", autocompletion=O.event_types)
+    ],
     as_json: O.Json = False,
 ) -> None:
     """Which hooks would receive an event, and why.

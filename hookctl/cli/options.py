@@ -66,6 +66,13 @@ def hook_ids(incomplete: str) -> list[tuple[str, str]]:
     return hook_ids(incomplete)
 
 
+def event_types(incomplete: str) -> list[tuple[str, str]]:
+    """Event types for Tab, from the bundled catalog (never the network)."""
+    from hookctl.events.catalog import complete
+
+    return complete(incomplete)
+
+
 HookId = Annotated[
     str,
     typer.Argument(help="The hook's id (a unique prefix is enough).", autocompletion=hook_ids),

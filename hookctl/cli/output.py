@@ -203,11 +203,15 @@ class Console:
             )
         for line in plan:
             self.talk(line)
+        if not self.ask(question):
+            raise UsageError("cancelled", "nothing was changed")
+
+    def ask(self, question: str) -> bool:
+        """``question [y/N]`` on the terminal; True for y/yes (callers check can_prompt)."""
         print(
             encodable(redact(f"{question} [y/N] "), getattr(self.err, "encoding", None)),
             end="",
             file=self.err,
             flush=True,
         )
-        if self.stdin.readline().strip().lower() not in ("y", "yes"):
-            raise UsageError("cancelled", "nothing was changed")
+        return self.stdin.readline().strip().lower() in ("y", "yes")

@@ -17,7 +17,7 @@ def ping(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="The endpoint to POST to.")],
     event: Annotated[
-        str, typer.Option("--event", help="Event type of the sample.")
+        str, typer.Option("--event", help="Event type of the sample.", autocompletion=O.event_types)
     ] = "message.new",
     sets: Sets = None,
     data: DataFile = None,

@@ -118,7 +118,9 @@ def start(
 @app.command("emit")
 def emit(
     ctx: typer.Context,
-    event_type: Annotated[str, typer.Argument(help="The event type, e.g. message.new.")],
+    event_type: Annotated[
+        str, typer.Argument(help="The event type, e.g. message.new.", autocompletion=O.event_types)
+    ],
     count: Annotated[
         int, typer.Option("--count", "-n", min=1, max=10_000, help="How many events.")
     ] = 1,

@@ -15,7 +15,9 @@ from hookctl.cli.deliver import DataFile, Gzip, Sets, build_payload, credentials
 @O.grouped
 def trigger(
     ctx: typer.Context,
-    event: Annotated[str, typer.Argument(help="Event type, e.g. message.new.")],
+    event: Annotated[
+        str, typer.Argument(help="Event type, e.g. message.new.", autocompletion=O.event_types)
+    ],
     to: Annotated[str, typer.Option("--to", help="The endpoint to POST to.")],
     count: Annotated[
         int,

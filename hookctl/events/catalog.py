@@ -88,6 +88,20 @@ def given_names(values: list[str] | str | None, *, flag: str = "--events") -> li
     return names
 
 
+def complete(incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion of an event-type value from the bundled catalog: ``(value, help)``.
+    In a comma-separated list (``--events message.new,rea``) only the last name is
+    completed, the names before it kept, and names already given are not offered again."""
+    done, _, last = incomplete.rpartition(",")
+    given = set(done.split(",")) if done else set()
+    prefix = f"{done}," if done else ""
+    return [
+        (prefix + e.name, e.description)
+        for e in load_catalog().events
+        if e.name.startswith(last) and e.name not in given
+    ]
+
+
 def is_pattern(name: str) -> bool:
     return any(ch in name for ch in "*?[")
 

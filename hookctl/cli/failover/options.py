@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from hookctl.cli import options as O
 from hookctl.cli.options import hook_ids
 
 Bucket = Annotated[str, typer.Option("--bucket", help="The GCS bucket name (no gs://).")]
@@ -51,7 +52,10 @@ Until = Annotated[
 EventTypes = Annotated[
     list[str] | None,
     typer.Option(
-        "--event-type", "-e", help="Only these event types (repeat, or comma-separated; patterns)."
+        "--event-type",
+        "-e",
+        autocompletion=O.event_types,
+        help="Only these event types (repeat, or comma-separated; patterns).",
     ),
 ]
 HookOpt = Annotated[

@@ -21,7 +21,10 @@ app = typer.Typer(help="Edit one hook's event filter.", no_args_is_help=True)
 
 Types = Annotated[
     list[str],
-    typer.Argument(help="Event types, wire names, Feeds model names or patterns like 'message.*'."),
+    typer.Argument(
+        help="Event types, wire names, Feeds model names or patterns like 'message.*'.",
+        autocompletion=O.event_types,
+    ),
 ]
 
 
@@ -85,7 +88,10 @@ def events_remove(
 def events_set(
     ctx: typer.Context,
     hook_id: O.HookId,
-    types: Annotated[list[str] | None, typer.Argument(help="The complete new list.")] = None,
+    types: Annotated[
+        list[str] | None,
+        typer.Argument(help="The complete new list.", autocompletion=O.event_types),
+    ] = None,
     all_events: Annotated[
         bool, typer.Option("--all", help="Receive every event, including types Stream adds later.")
     ] = False,

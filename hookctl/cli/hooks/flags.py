@@ -15,6 +15,7 @@ Events = Annotated[
         "--events",
         "-e",
         metavar="TYPES",
+        autocompletion=O.event_types,
         help="Event types, comma-separated or repeated (e.g. message.new,message.updated).",
     ),
 ]

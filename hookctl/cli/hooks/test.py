@@ -18,7 +18,12 @@ def test_hook(
     ctx: typer.Context,
     hook_id: O.HookId,
     event: Annotated[
-        str | None, typer.Option("--event", help="Event type to send (default: the hook's first).")
+        str | None,
+        typer.Option(
+            "--event",
+            help="Event type to send (default: the hook's first).",
+            autocompletion=O.event_types,
+        ),
     ] = None,
     sets: Sets = None,
     *,
