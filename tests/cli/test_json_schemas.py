@@ -125,6 +125,15 @@ def test_real_outputs_match_their_schemas(
     assert cli(*args).exit_code == 0
     run("config-list.json", "config", "list", "--json")
     run("config-path.json", "config", "path", "--json")
+    home = tmp_path / "home"  # completion install writes under HOME: never the real one
+    for name in ("ZDOTDIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "BASH_COMPLETION_USER_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    told = run("completion-install.json", "completion", "install", "zsh", "--json")
+    assert (told["loads"], told["line_added"]) == (False, False)
+    added = run("completion-install.json", "completion", "install", "zsh", "--yes", "--json")
+    assert (added["loads"], added["line_added"]) == (True, True)
+    assert (home / ".zfunc" / "_hookctl").is_file()
     run("config-show.json", "config", "show", "--json")
     run("config-show.json", "config", "show", "--sources", "--json")
     run("config-show.json", "config", "show", "p1", "--json")
