@@ -78,7 +78,11 @@ class Auth:
 def make_auth(
     key: ServiceAccountKey | None, endpoint: str | None, *, timeout: float = DEFAULT_TIMEOUT
 ) -> Auth:
-    """A key's credentials; else none for an emulator; else Application Default Credentials."""
+    """A key's credentials; else none for an emulator; else Application Default Credentials.
+    A local sandbox's key aimed at Google's host is refused before any request."""
+    from hookctl.failover.emulator import check_key
+
+    check_key(key, endpoint, None)
     if key is not None:
         from hookctl.failover.gauth import credentials_for
 

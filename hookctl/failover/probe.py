@@ -80,6 +80,9 @@ def probe(
     import requests
     from google.api_core import exceptions as gexc
 
+    from hookctl.failover.emulator import check_key
+
+    check_key(key, endpoint, None)
     report = ProbeReport(bucket_name, purpose)
     client = storage_client(key, endpoint, timeout)
     bucket = client.bucket(bucket_name)

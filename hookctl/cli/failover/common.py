@@ -52,6 +52,12 @@ def source_from(actx: AppContext, where: Reading) -> Source:
         timeout=actx.timeout,
     )
     found.app = seen.get("app")  # replay's destinations reuse it: one GET per run
+    if found.endpoint is None:  # a forgotten HOOKCTL_GCS_ENDPOINT: said now, not after DNS
+        from hookctl.failover.emulator import check_bucket, check_key
+
+        check_key(found.key, None, actx.settings().base_url)
+        if found.from_hook:
+            check_bucket(found.bucket, None, actx.settings().base_url)
     return found
 
 
