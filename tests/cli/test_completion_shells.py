@@ -10,6 +10,8 @@ function is called as bash calls it on Tab (COMP_WORDS/COMP_CWORD).
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -154,3 +156,34 @@ def test_fish_completes_from_what_install_writes(sandbox: SandboxApp, tmp_path: 
     assert "failover" in tab("hookctl fail")
     assert tab("hookctl hooks show 7c1") == [HOOK_ID]
     assert "message.updated" in tab("hookctl hooks add webhook --events message.up")
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+def test_on_a_terminal_install_asks_before_touching_the_startup_file(
+    sandbox: SandboxApp, tmp_path: Path, answer: str
+) -> None:
+    home, env = clean_home(tmp_path, sandbox)
+    main, child = pty.openpty()
+    try:
+        os.write(main, f"{answer}\n".encode())  # the terminal holds the line until read
+        proc = subprocess.run(
+            ["hookctl", "completion", "install", "zsh"],
+            env=env,
+            stdin=child,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(child)
+        os.close(main)
+    line = "fpath+=(~/.zfunc); autoload -Uz compinit && compinit"
+    assert proc.returncode == 0, proc.stderr
+    assert f"Add `{line}` to {home / '.zshrc'}? [y/N] " in proc.stderr
+    if answer == "y":
+        assert (home / ".zshrc").read_text() == f"# hookctl shell completion\n{line}\n"
+        assert "✓ added" in proc.stderr
+    else:
+        assert not (home / ".zshrc").exists()
+        assert "✓" not in proc.stderr
+        assert proc.stderr.splitlines()[-1] == line  # exactly the line, to add by hand
