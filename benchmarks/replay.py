@@ -17,8 +17,10 @@ times:
       for, pages of 1,000), then GETs each object and POSTs it signed (HMAC-SHA256,
       Stream's headers, the same ``X-Webhook-Id`` derivation) with the same
       concurrency. Its throughput limit is the slower of its listing rate and its
-      delivering rate (a pipelined replay overlaps the two); its CPU per event is the
-      CPU of its whole job (listing + deliveries) over N, in its own process.
+      delivering rate (a pipelined replay overlaps the two); its CPU per event is
+      user + system of its whole process (interpreter start, aiohttp's import, listing,
+      deliveries) over N, like hookctl's. "÷job" divides by the CPU of its job alone
+      (listing + deliveries, without start-up and imports), the stricter measure.
 and prints medians of: hookctl events/s, the limit (listing/s, delivering/s),
 throughput ÷ limit, CPU ms per event of each and their ratio, the mean requests in
 flight the receiver saw, hookctl's peak RSS, and the load average.
@@ -190,10 +192,11 @@ asyncio.run(main())
 
 def script(
     tmp: Path, gcs: str, hook_url: str, concurrency: int, loop: str
-) -> tuple[int, float, float, float]:
-    """(events, limit events/s, listing/s, delivering/s, CPU seconds of the whole job)."""
+) -> tuple[int, float, float, float, float]:
+    """(events, listing/s, delivering/s, CPU seconds of the whole process, of its job only)."""
     path = tmp / "script.py"
     path.write_text(SCRIPT)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [
             *(sys.executable, str(path), gcs, hook_url, str(concurrency), f"{PATH}/"),
@@ -203,9 +206,11 @@ def script(
         text=True,
         check=True,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = json.loads(out.stdout)
     n = r["n"]
-    return n, n / r["list_s"], n / r["deliver_s"], r["list_cpu"] + r["deliver_cpu"]
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return n, n / r["list_s"], n / r["deliver_s"], cpu, r["list_cpu"] + r["deliver_cpu"]
 
 
 def hookctl_env(tmp: Path) -> dict[str, str]:
@@ -310,13 +315,14 @@ def measure(
             receiver(base, "reset")
             s0 = receiver(base)
             if side == "script":
-                n, list_rate, deliver_rate, cpu = script(
+                n, list_rate, deliver_rate, cpu, job_cpu = script(
                     tmp, args.gcs, hook_url, concurrency, args.script_loop
                 )
                 rows.setdefault("list", []).append(list_rate)
                 rows.setdefault("deliver", []).append(deliver_rate)
                 rows.setdefault("limit", []).append(min(list_rate, deliver_rate))
                 rows.setdefault("cpu_s", []).append(cpu / n * 1000)
+                rows.setdefault("cpu_job", []).append(job_cpu / n * 1000)
             else:
                 n, rate, peak, cpu = hookctl_replay(
                     args.gcs, hook_url, corpus, concurrency, tmp, args.extra
@@ -335,6 +341,7 @@ def measure(
         f"{mode:<8}{concurrency:>5}{m['rate']:>10.0f}{m['limit']:>9.0f}"
         f"{m['list']:>9.0f}{m['deliver']:>9.0f}{m['rate'] / m['limit']:>8.2f}"
         f"{m['cpu_h']:>9.3f}{m['cpu_s']:>9.3f}{m['cpu_h'] / m['cpu_s']:>7.2f}"
+        f"{m['cpu_h'] / m['cpu_job']:>7.2f}"
         f"{m['flight_hookctl']:>8.1f}{m['flight_script']:>8.1f}{max(peaks):>7.0f} MB  {load()}",
         flush=True,
     )
@@ -384,7 +391,7 @@ def main() -> None:
         )
         print(
             f"{'receiver':<8}{'conc':>5}{'hookctl/s':>10}{'limit/s':>9}{'list/s':>9}"
-            f"{'deliv/s':>9}{'thr÷lim':>8}{'cpu ms h':>9}{'cpu ms s':>9}{'cpu÷s':>7}"
+            f"{'deliv/s':>9}{'thr÷lim':>8}{'cpu ms h':>9}{'cpu ms s':>9}{'cpu÷s':>7}{'÷job':>7}"
             f"{'infl h':>8}{'infl s':>8}{'RSS h':>10}"
         )
         for mode, port in ports.items():

@@ -1,7 +1,7 @@
 """The replay journal: what hookctl has delivered, so a rerun never sends it again.
 
 SQLite in WAL mode, one row per (object generation, target URL), committed as
-outcomes arrive (one transaction per event-loop turn). WAL with ``synchronous=NORMAL`` survives a killed process
+outcomes arrive (one transaction per batch of outcomes, at most 50 ms old). WAL with ``synchronous=NORMAL`` survives a killed process
 (SIGKILL included): a row is either committed or absent, never half-written.
 A row says ``delivered`` only after the receiver answered 2xx.
 
@@ -243,10 +243,15 @@ class Journal:
             )
         )
 
+    @property
+    def pending(self) -> int:
+        """Outcomes recorded and not yet committed."""
+        return len(self._pending)
+
     def flush(self) -> None:
-        """Commit queued outcomes in one transaction. Replay flushes once per event-loop
-        turn, so a kill loses at most the outcomes that arrived in that same turn (they
-        are redelivered with the same X-Webhook-Id, like deliveries in flight)."""
+        """Commit queued outcomes in one transaction. Replay flushes every ``concurrency``
+        outcomes or 50 ms, so a kill loses at most those (they are redelivered with the
+        same X-Webhook-Id, like deliveries in flight)."""
         if not self._pending:
             return
         rows, self._pending = self._pending, []
