@@ -94,9 +94,10 @@ def _fast(argv: list[str]) -> int:
             stdin=Stdin.from_process(),
         )
     except HookctlError as exc:
-        from hookctl.base.redact import redact  # the one redaction (imported only on failure)
+        from hookctl.base.redact import bounded, redact  # imported only on failure
 
-        message, hint = redact(exc.message), redact(exc.hint) if exc.hint else None
+        message = bounded(redact(exc.message))
+        hint = bounded(redact(exc.hint)) if exc.hint else None
         if opts["--json"]:
             import json
 

@@ -25,47 +25,89 @@ from typing import Any
 
 MASK = "********"
 MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
+SHOWN_MAX = 4096  # characters of one message shown; the rest is counted, not printed
 _known: set[str] = set()
 _SECRET_NAME = re.compile(
     r"(secret|gcs_credentials|private_key|s3_api_key|password|token)$", re.IGNORECASE
 )
-_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|\Z)", re.DOTALL)
-_PEM_ESCAPED = re.compile(
-    r"-----BEGIN [A-Z0-9 ]+-----(?:\\\\?n|[^\"'])*?(?:-----END [A-Z0-9 ]+-----|\Z)"
-)
-# name = value / "name": "value" / name='value' for secret-looking names
-_NAMED = re.compile(
-    r"""(?P<name>["']?[A-Za-z0-9_]*(?:secret|gcs_credentials|private_key|s3_api_key|password)["']?"""
-    r"""\s*[:=]\s*)(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,;)}\]]+)""",
+# Every pattern here runs over text hookctl did not write (errors, server answers,
+# bucket objects, argv, env), so each is linear in the length of that text: a regular
+# expression only where it starts at a literal and cannot backtrack (possessive
+# quantifiers over classes that exclude what follows); the rest is a scan that never
+# looks at a character twice. ``tests/base/test_redact_linear.py`` holds them to it.
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]++-----.*?(?:-----END [A-Z0-9 ]++-----|\Z)", re.DOTALL)
+# a secret-looking name ending a word, then = or : (the name may be quoted)
+_NAME_KEYWORD = re.compile(
+    r"""(?:secret|gcs_credentials|private_key|s3_api_key|password)["']?\s*+[:=]\s*+""",
     re.IGNORECASE,
 )
+_QUOTED_REST = {'"': re.compile(r'(?:[^"\\]|\\.)*+'), "'": re.compile(r"(?:[^'\\]|\\.)*+")}
+_BARE_VALUE = re.compile(r"[^\s,;)}\]]++")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 # scheme://authority: as urllib.parse.urlsplit reads it, the authority ends at the first
 # "/", "?" or "#"; its userinfo is everything before the LAST "@", and the password is
 # the userinfo after its first ":". In free text the authority also ends at whitespace
-# and quotes (a URL inside a message or a JSON document).
-_URL_IN_TEXT = re.compile(r"""(?i)\b([a-z][a-z0-9+.\-]*://)([^/?#\s"'<>]*)""")
-_URL_VALUE = re.compile(r"(?i)^([a-z][a-z0-9+.\-]*://)([^/?#]*)")
+# and quotes (a URL inside a message or a JSON document), and the scheme is a letter
+# then letters, digits, "+", "." or "-", starting a word.
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_AUTHORITY_IN_TEXT = re.compile(r"""[^/?#\s"'<>]*+""")
+_URL_VALUE = re.compile(r"(?i)^[a-z][a-z0-9+.\-]*+://([^/?#]*+)")
 
 
-def _password_span(match: re.Match[str]) -> tuple[int, int] | None:
-    """Where the password of a ``_URL_*`` match is (start, end in the text), if any."""
-    authority = match[2]
-    userinfo = authority.rpartition("@")[0] if "@" in authority else ""
-    if ":" not in userinfo:
-        return None
-    start = match.start(2) + userinfo.index(":") + 1
-    return start, match.start(2) + len(userinfo)
+def _password_in(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the password of the authority ``text[start:end]`` is, if it has one."""
+    at = text.rfind("@", start, end)
+    colon = text.find(":", start, at) if at >= 0 else -1
+    return None if colon < 0 else (colon + 1, at)
 
 
-def _mask_match(match: re.Match[str]) -> str:
-    span = _password_span(match)
-    if span is None:
-        return match[0]
-    offset = match.start()
-    text = match[0]
-    return text[: span[0] - offset] + MASK + text[span[1] - offset :]
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _scheme_start(text: str, sep: int, floor: int) -> int | None:
+    """The start of the scheme that ends at ``text[sep]`` (the ``://``), if one does:
+    the leftmost letter at or after ``floor`` that starts a word and is followed by
+    scheme characters only."""
+    run = sep
+    while run > floor and text[run - 1] in _SCHEME_CHARS:
+        run -= 1
+    for s in range(run, sep):
+        if text[s].isascii() and text[s].isalpha() and (s == 0 or not _is_word(text[s - 1])):
+            return s
+    return None
+
+
+def _url_passwords(text: str) -> list[tuple[int, int]]:
+    """The password spans of every URL in free text, left to right (one pass)."""
+    spans: list[tuple[int, int]] = []
+    floor = 0  # where the previous URL ended: URLs never overlap
+    sep = text.find("://")
+    while sep >= 0:
+        if _scheme_start(text, sep, floor) is None:
+            sep = text.find("://", sep + 1)
+            continue
+        match = _AUTHORITY_IN_TEXT.match(text, sep + 3)
+        assert match is not None  # a possessive star always matches
+        span = _password_in(text, sep + 3, match.end())
+        if span is not None:
+            spans.append(span)
+        floor = match.end()
+        sep = text.find("://", floor)
+    return spans
+
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], MASK]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def mask_url_password(text: str) -> str:
@@ -77,13 +119,14 @@ def mask_url_password(text: str) -> str:
     if "@" not in text:
         return text
     if _URL_VALUE.match(text) and not any(ch.isspace() for ch in text):
-        return _URL_VALUE.sub(_mask_match, text, count=1)
-    return _URL_IN_TEXT.sub(_mask_match, text)
+        span = _value_password(text)
+        return text if span is None else _masked(text, [span])
+    return _masked(text, _url_passwords(text))
 
 
 def _value_password(url: str) -> tuple[int, int] | None:
     match = _URL_VALUE.match(url) if "@" in url else None
-    return _password_span(match) if match is not None else None
+    return _password_in(url, match.start(1), match.end(1)) if match is not None else None
 
 
 def split_url_password(url: str) -> tuple[str, str | None]:
@@ -163,22 +206,65 @@ def remember_hooks(hooks: Iterable[Any]) -> None:
 
 
 def redact(text: str) -> str:
-    """``text`` with every known secret, PEM block and secret-named value masked."""
+    """``text`` with every known secret, PEM block and secret-named value masked.
+
+    Linear in the length of ``text`` (whatever it holds): it runs on every message,
+    including ones whose text a bucket writer or a server chose."""
     if not text:
         return text
     for secret in sorted(_known, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)
     text = _PEM.sub(MASK, text)
-    text = _PEM_ESCAPED.sub(MASK, text)
-    return mask_url_password(_NAMED.sub(_mask_named, text))
+    return mask_url_password(_mask_named(text))
 
 
-def _mask_named(match: re.Match[str]) -> str:
-    value = match["value"]
-    if value.strip("\"'") in ("", MASK, "None", "null") or value.strip("\"'").startswith(
-        ("env:", "file:")
-    ):
-        return match[0]
-    quote = value[0] if value[0] in "\"'" else ""
-    return f"{match['name']}{quote}{MASK}{quote}"
+def bounded(text: str, limit: int = SHOWN_MAX) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out: a message
+    holding a server's 60 KB answer or a 70,000-character setting stays one readable
+    line. Cut *after* ``redact`` (a cut could split a secret and leave half shown)."""
+    if len(text) <= limit:
+        return text
+    rest = len(text[limit:].encode("utf-8", "surrogatepass"))
+    return f"{text[:limit]}… ({rest} bytes more)"
+
+
+def _named_value(text: str, start: int, stuck: dict[str, int]) -> int | None:
+    """Where the value that starts at ``text[start]`` ends: a quoted string (backslash
+    escapes), else a run up to a space, comma, semicolon or closing bracket.
+
+    ``stuck[quote]``: a position from which a string opened by ``quote`` is known to
+    have no end; a later opening quote before it was escaped in that scan, so it has
+    none either (this keeps a text full of unclosed quotes linear)."""
+    quote = text[start] if start < len(text) else ""
+    if quote in _QUOTED_REST and start >= stuck.get(quote, -1):
+        rest = _QUOTED_REST[quote].match(text, start + 1)
+        assert rest is not None  # a possessive star always matches
+        if rest.end() < len(text) and text[rest.end()] == quote:
+            return rest.end() + 1
+        stuck[quote] = rest.end()
+    bare = _BARE_VALUE.match(text, start)
+    return None if bare is None else bare.end()
+
+
+def _mask_named(text: str) -> str:
+    """Values after secret-looking names (``sqs_secret='…'``, ``"private_key": "…"``)
+    masked; empty, masked, ``None``/``null`` and ``env:``/``file:`` references kept."""
+    parts: list[str] = []
+    done = 0  # text before this is settled: names never reach back into a value
+    stuck: dict[str, int] = {}
+    found = _NAME_KEYWORD.search(text, done)
+    while found is not None:
+        end = _named_value(text, found.end(), stuck)
+        if end is None:
+            found = _NAME_KEYWORD.search(text, found.start() + 1)
+            continue
+        value = text[found.end() : end]
+        plain = value.strip("\"'")
+        if plain not in ("", MASK, "None", "null") and not plain.startswith(("env:", "file:")):
+            quote = value[0] if value[0] in "\"'" else ""
+            parts += [text[done : found.end()], quote, MASK, quote]
+            done = end
+        found = _NAME_KEYWORD.search(text, max(end, done))
+    parts.append(text[done:])
+    return "".join(parts)

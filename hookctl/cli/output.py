@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from hookctl.base.errors import ConfirmationNeeded, UsageError
 from hookctl.base.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
-from hookctl.base.redact import redact
+from hookctl.base.redact import bounded, redact
 from hookctl.base.stdio import Stdin
 from hookctl.base.validate import encodable, escape_controls
 
@@ -85,7 +85,7 @@ class Console:
         """One line of talk on stderr: redacted, terminal controls in it escaped (text from
         receivers, buckets and headers is untrusted), and escaped where the stream cannot
         encode it. ``prefix`` is the Console's own (painted) label."""
-        self._emit(self.err, prefix + escape_controls(redact(text)))
+        self._emit(self.err, prefix + escape_controls(bounded(redact(text))))
 
     def _emit(self, stream: TextIO, text: str) -> None:
         print(encodable(text, getattr(stream, "encoding", None)), file=stream, flush=True)
@@ -109,9 +109,9 @@ class Console:
     def error(self, message: str, hint: str | None = None, plan: Sequence[str] = ()) -> None:
         """``error: …`` and ``hint: …`` (one JSON object under --json); ``plan``: the
         lines of a write that was not made, printed first (the object's ``plan``)."""
-        message = escape_controls(redact(message))
-        hint = escape_controls(redact(hint)) if hint else hint
-        shown = [escape_controls(redact(line)) for line in plan]
+        message = escape_controls(bounded(redact(message)))
+        hint = escape_controls(bounded(redact(hint))) if hint else hint
+        shown = [escape_controls(bounded(redact(line))) for line in plan]
         if self.json_errors:
             error: dict[str, object] = {"error": message, "hint": hint}
             if shown:
