@@ -20,8 +20,11 @@ from pathlib import Path
 import pytest
 
 from hookctl.base import plaintext, redact, validate
+from hookctl.config import settings
 from hookctl.failover import gcs, keys, layout
+from hookctl.hooks import files
 from hookctl.stream import models
+from hookctl.webhooks import receiver
 from tests.conftest import Cli
 from tests.loopback import Loopback, Reply
 
@@ -87,7 +90,7 @@ def _patterns() -> dict[str, Callable[[str], object]]:
         "escape_controls": validate.escape_controls,
         "json_safe": plaintext.json_safe,
     }
-    modules = (redact, validate, plaintext, layout, gcs, keys, models)
+    modules = (redact, validate, plaintext, layout, gcs, keys, models, files, settings, receiver)
     for module in modules:
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
