@@ -70,8 +70,48 @@ ID_COLUMNS = frozenset({"id", "hook"})  # never broken over lines: a broken id c
 SHORT_ID = 8  # the shortest id prefix shown, as git shows short hashes
 CAPPED_ID = 13  # an id that still does not fit: 12 characters and "…"
 SHORT_VALUE = 16  # a column whose values all fit this (a type, yes/no) is never wrapped
-TARGET_COLUMNS = frozenset({"target"})  # URLs: cut with "…" on one line, not folded
-TARGET_WIDTH = 20  # what a target column keeps when the terminal has room for it
+TOKEN_WIDTH = 24  # nor one whose values are single words up to this (a time: 2026-04-03T12:00:00Z)
+TARGET_COLUMNS = frozenset({"target"})  # URLs: cut in the middle on one line, not folded
+TARGET_WIDTH = 24  # what a target column keeps (host and path end) when there is room
+HANDLE_COLUMNS = frozenset({"object"})  # names to paste: whole on one line, or cut in the middle
+HANDLE_WIDTH = 24  # the least a handle keeps when the terminal has no room for it whole
+_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?P<host>[^/?#]*)(?P<rest>.*)$", re.S)
+
+
+def cut_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` characters: its start and its end around one "…" (the
+    parts of a pasted name that tell it apart, kept; what ``failover object`` reads
+    as "any characters")."""
+    if len(text) <= width:
+        return text
+    if width < 3:
+        return text[: max(width - 1, 0)] + "…"
+    head = (width - 1 + 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+
+
+def cut_url(url: str, width: int) -> str:
+    """A URL in ``width`` characters that keeps its host and the end of its path
+    (two hooks on one host must look different): ``https://e.io/…/stream``; the
+    scheme goes first when room is short, then the host is cut in the middle."""
+    if len(url) <= width:
+        return url
+    parts = _URL.match(url)
+    rest = parts["rest"] if parts else ""
+    if parts is None or not rest.strip("/") or width < 12:
+        return cut_middle(url, width)
+    host, scheme = parts["host"], parts["scheme"] or ""
+    if len(host + rest) <= width:  # only the scheme left out
+        return host + rest
+    tails = [rest[i:] for i in range(len(rest) - 1, 0, -1) if rest[i] == "/"]  # shortest first
+    least = min(len(rest), 6)  # the end of the path, at least
+    if len(host) + 1 + least > width:  # the host itself is cut, keeping its ends
+        tail = tails[0] if tails and len(tails[0]) <= (width - 1) // 2 else rest[-least:]
+        return cut_middle(host, width - 1 - len(tail)) + "…" + tail
+    room = width - 1 - len(host)
+    tail = max((t for t in tails if len(t) <= room), key=len, default=rest[len(rest) - room :])
+    head = scheme + host if len(scheme + host + tail) < width else host
+    return head + "…" + tail
 
 
 @dataclass
@@ -156,7 +196,7 @@ def fit_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int)
         return [a if e else b for a, b, e in zip(cut, whole, ellipsis, strict=True)]
 
     ids_all = range(len(columns))
-    no_wrap = [c in ID_COLUMNS or n <= SHORT_VALUE for c, n in zip(columns, natural(), strict=True)]
+    no_wrap = _never_wrapped(columns, texts, natural())
     ellipsis = [c in TARGET_COLUMNS for c in columns]
     if table_width(natural()) <= width:
         return FittedTable(texts, natural(), no_wrap, ellipsis, False)
@@ -168,8 +208,40 @@ def fit_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int)
     widths = least()
     for i in [k for k in ids_all if ellipsis[k]]:  # too narrow still: a target gives back
         widths[i] -= max(0, min(sum(widths) - room, widths[i] - len(columns[i])))
+    for i in [k for k in ids_all if columns[k] in HANDLE_COLUMNS]:  # then a handle does
+        floor = max(len(columns[i]), min(widths[i], HANDLE_WIDTH))
+        widths[i] -= max(0, min(sum(widths) - room, widths[i] - floor))
     widths = _share(widths, natural(), room - sum(widths))
     for i in ids_all:  # a value that would fold over more than two lines is cut instead
         if not no_wrap[i] and any(len(textwrap.wrap(r[i], widths[i])) > 2 for r in texts):
             ellipsis[i] = True
+    _cut_ends(columns, texts, widths)
     return FittedTable(texts, widths, no_wrap, ellipsis, shortened)
+
+
+def _never_wrapped(
+    columns: Sequence[str], texts: list[list[str]], natural: list[int]
+) -> list[bool]:
+    """Ids, handles, short values, and single words up to ``TOKEN_WIDTH`` (a time) are
+    never folded: a folded word cannot be read or copied."""
+
+    def words(i: int) -> bool:
+        return all(len(r[i]) <= TOKEN_WIDTH and not any(ch.isspace() for ch in r[i]) for r in texts)
+
+    return [
+        c in ID_COLUMNS
+        or c in HANDLE_COLUMNS
+        or n <= SHORT_VALUE
+        or (words(i) and c not in TARGET_COLUMNS)
+        for i, (c, n) in enumerate(zip(columns, natural, strict=True))
+    ]
+
+
+def _cut_ends(columns: Sequence[str], texts: list[list[str]], widths: list[int]) -> None:
+    """Targets and handles cut to their widths, in place, keeping both ends."""
+    for i, column in enumerate(columns):
+        if column in TARGET_COLUMNS or column in HANDLE_COLUMNS:
+            cut = cut_url if column in TARGET_COLUMNS else cut_middle
+            for row in texts:
+                if i < len(row):
+                    row[i] = cut(row[i], widths[i])

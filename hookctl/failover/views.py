@@ -7,6 +7,7 @@ are decided here, so they can be tested without a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from hookctl.base.errors import UsageError
@@ -46,12 +47,25 @@ def listing_rows(result: Inventory) -> list[list[Any]]:
     return [[r.as_json()["time"], r.event_type, r.hook_id, r.size, r.name] for r in result.rows]
 
 
-def listing_line(result: Inventory, bucket: str) -> str:
-    return (
-        f"{plural(len(result.rows), 'event')} in "
-        f"{plural(len(result.listing.prefixes), 'day prefix', 'day prefixes')} "
-        f"of gs://{bucket}" + why(result)
-    )
+def object_rows(result: Inventory, hook_ids: Iterable[str]) -> list[list[Any]]:
+    """``time, object`` for a terminal: the object's short name (``shortname.py``), which
+    holds event type and hook and is what ``failover object`` takes."""
+    from hookctl.failover.shortname import hook_prefixes, short_name
+
+    prefixes = hook_prefixes([*hook_ids, *(r.hook_id for r in result.rows)])
+    return [[r.as_json()["time"], short_name(r.name, r.hook_id, prefixes)] for r in result.rows]
+
+
+OBJECT_HINT = "OBJECT: the end of each name; `hookctl failover object OBJECT` shows one"
+
+
+def listing_lines(result: Inventory, bucket: str, path: str = "") -> list[str]:
+    """What was listed, and why that many day prefixes: two lines that fit 80 columns."""
+    where = f"gs://{bucket}/{path.strip('/')}".rstrip("/")
+    lines = [f"{plural(len(result.rows), 'event')} in {where}"]
+    days = plural(len(result.listing.prefixes), "day prefix", "day prefixes")
+    lines.append(f"read {days}" + why(result))
+    return lines
 
 
 def timeline_rows(buckets: Buckets) -> list[list[Any]]:

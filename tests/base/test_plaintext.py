@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hookctl.base.errors import HookctlError
 from hookctl.base.plaintext import cells, field_lines, json_text, tsv_lines
@@ -90,3 +92,30 @@ def test_fit_table_shortens_ids_only_when_the_table_does_not_fit() -> None:
     capped = fit_table(["id", "type", "target"], twins, 50)
     assert [r[0] for r in capped.rows] == ["abcdef12-345…"] * 2  # prefix + "…", 13 characters
     assert capped.widths == [13, 7, 22]  # TARGET keeps 20+ characters
+
+
+@pytest.mark.parametrize(
+    ("url", "width", "shown"),
+    [
+        ("http://127.0.0.1:8787/webhooks/stream/messages", 24, "127.0.0.1:8787…/messages"),
+        ("http://127.0.0.1:8787/webhooks/stream/moderation", 24, "127.0.0.1:8787…oderation"),
+        ("https://example.com/hooks/stream", 30, "example.com/hooks/stream"),
+        ("https://example.com/hooks/stream", 40, "https://example.com/hooks/stream"),
+        ("https://sqs.us-east-1.amazonaws.com/123456789012/q-a", 26, "sqs.us-eas…zonaws.com…/q-a"),
+    ],
+)
+def test_a_cut_url_keeps_its_host_and_the_end_of_its_path(url: str, width: int, shown: str) -> None:
+    from hookctl.base.plaintext import cut_url
+
+    assert cut_url(url, width) == shown
+    assert len(shown) <= width
+
+
+@given(st.text(min_size=1, max_size=120), st.integers(min_value=1, max_value=80))
+def test_cuts_fit_their_width(text: str, width: int) -> None:
+    from hookctl.base.plaintext import cut_middle, cut_url
+
+    for cut in (cut_middle, cut_url):
+        shown = cut(text, width)
+        assert len(shown) <= max(width, 1)
+        assert shown == text or "…" in shown or len(text) > width

@@ -146,8 +146,9 @@ def test_hooks_list_with_ids_sharing_a_long_prefix_at_80_columns(sandbox: Sandbo
     header = next(line for line in lines if "TARGET" in line)
     for name in ("ID", "TYPE", "ENABLED", "TARGET", "EVENTS", "FAILOVER"):
         assert name in header.split(), out
-    for url in urls:
-        assert url[:16] in out, out  # at least the start of each URL
+    for host, end in (("example.com", "/one"), ("hooks.example.org", "/two")):
+        assert host in out, out  # each URL keeps its host and the end of its path
+        assert end in out, out
     assert " abcdef12-345… " in out, out  # an id capped with "…", on one line
     assert "hooks show PREFIX" in out, out
 
@@ -176,3 +177,27 @@ def test_hooks_list_at_60_columns_keeps_rows_short(sandbox: SandboxApp) -> None:
     assert len(starts) == 5, out  # every hook's row starts with its id and type
     ends = [*starts[1:], len([line for line in lines if line.strip()])]
     assert all(end - start <= 2 for start, end in zip(starts, ends, strict=True)), out
+
+
+def test_two_hooks_on_one_host_look_different_at_80_columns(sandbox: SandboxApp) -> None:
+    # TARGET was cut from the end: `http://127.0.0.1:8787/…` on both rows
+    base = "http://127.0.0.1:8787/webhooks/stream"
+    urls = [f"{base}/messages", f"{base}/moderation", "https://sqs.example.com/1234/queue-a"]
+    sandbox.set_hooks(
+        [
+            {"id": str(uuid.uuid4()), "hook_type": "webhook", "webhook_url": url, "enabled": True}
+            for url in urls
+        ]
+    )
+    code, out = on_a_terminal("hooks", "list", columns=80)
+    assert code == 0, out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    rows = [line for line in out.splitlines() if "webhook" in line]
+    assert len(rows) == 3, out
+    targets = [row.split("│")[3].strip() for row in rows]
+    assert len(set(targets)) == 3, targets  # no two look the same
+    assert all(t.startswith(("127.0.0.1:8787", "http://127.0.0.1:8787")) for t in targets[:2])
+    assert targets[0].endswith("/messages"), targets
+    assert targets[1].endswith("eration"), targets  # the end of the path, cut in the middle
+    assert "sqs.example.com" in targets[2], targets
+    assert targets[2].endswith("queue-a"), targets

@@ -52,7 +52,13 @@ def list_objects(
     Example: hookctl failover list --since 2026-04-01 --until 2026-04-03T12:00 -e message.new
     """
     from hookctl.failover.inventory import list_objects as run
-    from hookctl.failover.views import check_list_options, listing_line, listing_rows
+    from hookctl.failover.views import (
+        OBJECT_HINT,
+        check_list_options,
+        listing_lines,
+        listing_rows,
+        object_rows,
+    )
 
     given = ctx.get_parameter_source("by")
     by_given = given is not None and given.name in ("COMMANDLINE", "ENVIRONMENT")
@@ -88,9 +94,15 @@ def list_objects(
         return  # the rows went out as they were found
     elif as_json:
         actx.console.json(result.as_json())
+    elif actx.console.out_tty:  # 80 columns: the name's telling end, to paste
+        actx.console.table(["time", "object"], object_rows(result, found.known_hooks))
+        hint = [OBJECT_HINT] if result.rows else []
+        for line in [*listing_lines(result, found.bucket, found.path), *hint]:
+            actx.console.say(line)
     else:
         actx.console.table(["time", "event type", "hook", "bytes", "name"], listing_rows(result))
-        actx.console.say(listing_line(result, found.bucket))
+        for line in listing_lines(result, found.bucket, found.path):
+            actx.console.say(line)
 
 
 def render_summary(actx: AppContext, result: Inventory, *, as_json: bool, by: str = "type") -> None:

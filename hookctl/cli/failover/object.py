@@ -16,7 +16,8 @@ Name = Annotated[
     str,
     typer.Argument(
         metavar="NAME",
-        help="The object's name in the bucket, or gs://BUCKET/NAME.",
+        help="The object's name in the bucket, gs://BUCKET/NAME, or the OBJECT column of "
+        "`failover list` (the end of the name, e.g. 1775217600-message.new-3f2a9c1d).",
     ),
 ]
 ObjectHook = Annotated[
@@ -44,7 +45,7 @@ def object_command(
 ) -> None:
     """Show one failed event in the failover bucket: its envelope, payload pretty-printed.
 
-    Example: hookctl failover object stream/failed-events/2026/04/03/1775217600-message.new-3f2a.json
+    Example: hookctl failover object 1775217600-message.new-3f2a9c1d
     """
     show_object(
         app_context(ctx),
@@ -72,8 +73,13 @@ def show_object(
     import json
 
     from hookctl.failover.inventory import fetch_object, split_gs_url
+    from hookctl.failover.shortname import hook_for, parse_short, resolve
 
     bucket, name = split_gs_url(name, bucket)
+    short = parse_short(name)
+    if short is not None and hook is None and bucket is None:  # the name says which hook
+        client = actx.client()
+        hook = hook_for(short, [str(h.get("id")) for h in client.hooks_of(client.get_app())])
     where = Reading(
         hook=hook,
         bucket=bucket,
@@ -82,7 +88,7 @@ def show_object(
         gcs_endpoint=gcs_endpoint,
     )
     found = source_from(actx, where)
-    view = fetch_object(found, name)
+    view = fetch_object(found, resolve(found, name))
     if as_json:
         actx.console.json(view.as_json())
     item, envelope = view.item, view.envelope

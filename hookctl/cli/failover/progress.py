@@ -33,7 +33,8 @@ class Progress:
             self.live.start()
 
     def __call__(self, replayer: Replayer) -> None:
-        text = status_line(replayer)
+        width = self.live.console.width if self.live is not None else None
+        text = status_line(replayer, width)
         if self.live is not None:
             self.live.update(text)
         elif not self.console.quiet and time.monotonic() - self.last_line >= 5:
@@ -45,15 +46,29 @@ class Progress:
             self.live.stop()
 
 
-def status_line(replayer: Replayer) -> str:
+def status_line(replayer: Replayer, width: int | None = None) -> str:
+    """The live line; within ``width`` characters when given (a terminal wraps a longer
+    line and the redraw then leaves its first half behind): counters that are 0 go first
+    (delivered and failed stay), then the line is cut."""
     stats, listing = replayer.stats, replayer.finder.listing
     rate = stats.done / stats.elapsed if stats.elapsed > 0 else 0.0
     remaining = stats.selected - stats.done
     eta = ""
     if rate > 0 and remaining > 0 and listing.complete:  # totals known only then
         eta = f", ETA {remaining / rate:.0f}s"
-    return (
-        f"listed {listing.listed}, downloaded {stats.downloaded}, delivered {stats.delivered}, "
-        f"failed {stats.failed}, refused {stats.refused}, skipped {stats.already_delivered}, "
-        f"malformed {len(stats.malformed)} — {rate:.0f}/s{eta}"
-    )
+    counts = [
+        ("listed", listing.listed),
+        ("downloaded", stats.downloaded),
+        ("delivered", stats.delivered),
+        ("failed", stats.failed),
+        ("refused", stats.refused),
+        ("skipped", stats.already_delivered),
+        ("malformed", len(stats.malformed)),
+    ]
+    tail = f" — {rate:.0f}/s{eta}"
+    line = ", ".join(f"{k} {n}" for k, n in counts) + tail
+    if width is None or len(line) < width:
+        return line
+    kept = [(k, n) for k, n in counts if n or k in ("delivered", "failed")]
+    line = ", ".join(f"{k} {n}" for k, n in kept) + tail
+    return line if len(line) < width else line[: max(width - 2, 0)] + "…"
