@@ -278,9 +278,19 @@ def listed(item: dict[str, Any]) -> Listed:
     """One listing entry, whatever the server put in it: the name stays as given (the
     name parser reports a bad one); a generation that is not digits is dropped and a
     size that is not a number reads as 0, so neither can reach a URL or crash a listing."""
-    name = item.get("name")
-    generation = str(item.get("generation", ""))
-    size = item.get("size", 0)
+    name, generation, size = item.get("name"), item.get("generation", ""), item.get("size", 0)
+    if (  # the usual entry, as GCS writes it (hot path: once per listed name)
+        type(name) is str
+        and type(generation) is str
+        and type(size) is str
+        and generation.isascii()
+        and generation.isdigit()
+        and size.isascii()
+        and size.isdigit()
+        and len(size) < 20
+    ):
+        return Listed(name, generation, int(size))
+    generation = str(generation)
     try:
         number = max(0, int(size)) if isinstance(size, (int, str)) else 0
     except ValueError:

@@ -27,11 +27,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from hookctl.base.errors import UsageError
 
 DAY = timedelta(days=1)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 # ASCII digits only: `\d` and int() would read full-width or Arabic-Indic digits
 # ("１２-…") as a timestamp Stream never writes.
 _NAME = re.compile(
@@ -65,14 +67,15 @@ class ObjectName:
         except (ValueError, OverflowError, OSError):
             return None
 
-    @property
-    def trusted_time(self) -> datetime | None:
-        """The name's time when it falls inside its folder's day (then it can be trusted)."""
-        when = self.name_time
-        start = datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC)
-        if when is None or not start <= when < start + DAY:
-            return None
-        return when
+    # The name's time when it falls inside its folder's day (then it can be trusted).
+    # Decided on integers when the name is parsed: listing asks it several times a name.
+    trusted_time: datetime | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        start = (self.day.toordinal() - _EPOCH_ORDINAL) * 86400
+        trusted = start <= self.timestamp < start + 86400
+        when = datetime.fromtimestamp(self.timestamp, UTC) if trusted else None
+        object.__setattr__(self, "trusted_time", when)
 
     @property
     def time_in_folder(self) -> bool:
