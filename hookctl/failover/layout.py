@@ -25,9 +25,8 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
 from typing import Any
 
 from hookctl.base.errors import UsageError
@@ -101,6 +100,7 @@ class NameParser:
     def __init__(self, hook_ids: Iterable[str] = (), event_types: Iterable[str] = ()) -> None:
         self.hook_ids = sorted({h for h in hook_ids if h}, key=len, reverse=True)
         self.event_types = frozenset(event_types)
+        self._splits: dict[str, tuple[str, str] | None] = {}
 
     def parse(self, name: str) -> ObjectName | None:
         parsed = self.explain(name)
@@ -120,7 +120,13 @@ class NameParser:
             day = date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             return f"folder {match['y']}/{match['m']}/{match['d']} is not a calendar day"
-        split = self._split(match["middle"])
+        middle = match["middle"]
+        split = self._splits.get(middle)  # a backlog repeats few {event_type}-{hook_id}
+        if split is None:
+            split = self._split(middle)
+            if len(self._splits) >= _SPLITS_KEPT:
+                self._splits.clear()
+            self._splits[middle] = split
         if split is None:
             return "name has no {event_type}-{hook_id} part"
         event_type, hook_id = split
@@ -145,16 +151,20 @@ class NameParser:
 
 
 MAX_NAME = 1024  # GCS's limit, in UTF-8 bytes
+_SPLITS_KEPT = 4096  # distinct name middles remembered by a NameParser
 
 
 def name_problem(name: object) -> str | None:
     """Why an object name cannot be handled safely at all, or None if it can."""
     if not isinstance(name, str) or not name:
         return "object has no name"
-    try:
-        size = len(name.encode("utf-8"))
-    except UnicodeEncodeError:
-        return "name is not valid UTF-8"
+    if name.isascii():  # one byte a character, and no surrogates
+        size = len(name)
+    else:
+        try:
+            size = len(name.encode("utf-8"))
+        except UnicodeEncodeError:
+            return "name is not valid UTF-8"
     if size > MAX_NAME:
         return f"name is longer than {MAX_NAME} bytes"
     if _CONTROL_CHAR.search(name):  # one regex pass: this runs for every listed name

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,7 +162,14 @@ class Finder:
         return self.parser.parse(name)
 
     async def candidates(self) -> AsyncIterator[Candidate]:
-        async for item in self._objects():
+        async for page in self._pages():  # a page at a time: one await per page, not per name
+            for candidate in self._judge(page):
+                yield candidate
+        self.listing.complete = True
+
+    def _judge(self, page: list[Listed]) -> Iterator[Candidate]:
+        """The page's objects that may be in the selection, with their parsed names."""
+        for item in page:
             self.listing.listed += 1
             if self.exclude_prefix and item.name.startswith(self.exclude_prefix):
                 continue
@@ -182,12 +189,10 @@ class Finder:
                 self.listing.filtered += 1
                 continue
             yield Candidate(item, parsed, decided=verdict is True)
-        self.listing.complete = True
 
-    async def _objects(self) -> AsyncIterator[Listed]:
+    async def _pages(self) -> AsyncIterator[list[Listed]]:
         if self.from_file is not None:
-            for item in read_object_file(self.from_file, self.bucket.name):
-                yield item
+            yield read_object_file(self.from_file, self.bucket.name)
             return
         spans: list[Span]
         if self.scan:
@@ -206,8 +211,7 @@ class Finder:
                 for start, end in name_ranges(prefix, day, since, until)
             ]
         async for page in self._pages_in_order(spans):
-            for item in page:
-                yield item
+            yield page
 
     async def _pages_in_order(self, spans: list[Span]) -> AsyncIterator[list[Listed]]:
         """List up to LIST_AHEAD name ranges at once; yield their pages in name order."""
