@@ -46,6 +46,8 @@ def _parse(command: str, args: list[str]) -> dict[str, Any]:
         if name not in allowed:
             _usage(command, f"no such option: {args[i]}")
         if name in _FLAGS:
+            if out[name]:
+                _usage(command, f"{name} is given more than once")
             out[name] = True
             i += 1
             continue
@@ -57,8 +59,11 @@ def _parse(command: str, args: list[str]) -> dict[str, Any]:
             _usage(command, f"option {name} requires an argument")
         if name in _REPEAT:
             out[name].append(value)
-        else:
-            out["--profile" if name == "-p" else name] = value
+            continue
+        key = "--profile" if name == "-p" else name
+        if key in out:  # the last would win silently: `--signature BAD --signature GOOD`
+            _usage(command, f"{key} is given more than once")
+        out[key] = value
     return out
 
 
@@ -71,7 +76,7 @@ def _fast(argv: list[str]) -> int:
     opts = _parse(command, argv[1:])
     try:
         if command == "sign":
-            print(
+            _deliver(
                 run_sign(
                     body_path=opts.get("--body"),
                     secret_envs=opts["--secret-env"],
@@ -93,22 +98,35 @@ def _fast(argv: list[str]) -> int:
             save_body=opts.get("--save-body"),
             stdin=Stdin.from_process(),
         )
+        _deliver(render_result(result, as_json=bool(opts["--json"])))
     except HookctlError as exc:
         from hookctl.base.redact import bounded, redact  # imported only on failure
 
         message = bounded(redact(exc.message))
         hint = bounded(redact(exc.hint)) if exc.hint else None
-        if opts["--json"]:
-            import json
+        try:
+            if opts["--json"]:
+                import json
 
-            print(json.dumps({"error": message, "hint": hint}), file=sys.stderr)
-        else:
-            print(f"error: {message}", file=sys.stderr)
-            if hint:
-                print(f"hint: {hint}", file=sys.stderr)
+                print(json.dumps({"error": message, "hint": hint}), file=sys.stderr)
+            else:
+                print(f"error: {message}", file=sys.stderr)
+                if hint:
+                    print(f"hint: {hint}", file=sys.stderr)
+        except (OSError, ValueError, AttributeError):
+            pass  # stderr is gone too: the exit code is all that can be said
         return exit_status(exc)
-    print(render_result(result, as_json=bool(opts["--json"])))
     return ExitStatus.of(bool(result["valid"]))
+
+
+def _deliver(text: str) -> None:
+    """The result on stdout, or exit 2: a verdict nobody received is no verdict."""
+    from hookctl.base.errors import UsageError
+    from hookctl.base.stdio import unwritable, write_out
+
+    problem = write_out(text, sys.stdout)
+    if problem is not None:
+        raise UsageError(*unwritable(problem))
 
 
 def help_file(argv: list[str]) -> str | None:
@@ -127,7 +145,8 @@ def main() -> None:
         try:
             _main()
         finally:
-            sys.stdout.flush()
+            if sys.stdout is not None:  # None: stdout was closed at start
+                sys.stdout.flush()
     except BrokenPipeError:
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -161,7 +180,6 @@ def _main() -> None:
             code = _fast(argv)
         except KeyboardInterrupt as exc:
             code = exit_status(exc)
-        sys.stdout.flush()
         raise SystemExit(code)
     if argv[:2] == ["hooks", "list"]:
         from hookctl.quick import hooks_list

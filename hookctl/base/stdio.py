@@ -41,6 +41,46 @@ def read_capped(path: str, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
+def write_out(text: str, stream: IO[str] | None) -> str | None:
+    """``text`` and a newline on ``stream`` (stdout), flushed; what went wrong when stdout cannot
+    take it (closed, a full device, a reader gone), else None.
+
+    A verdict that was not delivered is not a verdict: ``verify-signature`` then exits 2,
+    never 0 or 1. Whatever stayed buffered is dropped (stdout then points at
+    ``os.devnull``), so the flush at exit cannot raise again."""
+    try:
+        if stream is None:
+            return "stdout is closed"
+        stream.write(text + "\n")
+        stream.flush()
+        return None
+    except (OSError, ValueError) as exc:
+        discard_stdout()
+        return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def unwritable(problem: str) -> tuple[str, str]:
+    """The error and hint for a result that ``write_out`` could not deliver."""
+    return (
+        f"cannot write the result to stdout: {problem}",
+        "give the command a writable stdout; without its result the exit code is 2",
+    )
+
+
+def discard_stdout() -> None:
+    """Point stdout at ``os.devnull`` (what is buffered is dropped, the flush at exit
+    succeeds); nothing if that is impossible too."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        if devnull != 1:  # fd 1 closed at start: os.open took it
+            os.dup2(devnull, 1)
+            os.close(devnull)
+    except OSError:
+        pass
+
+
 def _isatty(stream: object) -> bool:
     try:
         return bool(stream.isatty())  # type: ignore[attr-defined]

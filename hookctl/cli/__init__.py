@@ -358,7 +358,8 @@ def main() -> None:
         try:
             (app if name is None else build(name))(prog_name="hookctl")
         finally:
-            sys.stdout.flush()  # a closed reader shows here, not at interpreter exit
+            if sys.stdout is not None:  # None: stdout was closed at start
+                sys.stdout.flush()  # a closed reader shows here, not at interpreter exit
     except KeyboardInterrupt as exc:
         print("error: interrupted", file=sys.stderr)
         sys.exit(exit_status(exc))

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from hookctl.base.errors import ConfirmationNeeded, UsageError
 from hookctl.base.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
 from hookctl.base.redact import bounded, redact
-from hookctl.base.stdio import Stdin
+from hookctl.base.stdio import Stdin, unwritable, write_out
 from hookctl.base.validate import encodable, escape_controls
 
 SHORTENED = "ids shortened to fit; --json shows them whole, `hooks show PREFIX` one hook"
@@ -137,6 +137,15 @@ class Console:
 
     def line(self, text: str = "") -> None:
         self._emit(self.out, self._data(text))
+
+    def result(self, text: str) -> None:
+        """The one line of a command whose exit code is its verdict (verify-signature,
+        sign): if stdout cannot take it, exit 2 (a UsageError), never the verdict's 0/1."""
+        problem = write_out(
+            encodable(self._data(text), getattr(self.out, "encoding", None)), self.out
+        )
+        if problem is not None:
+            raise UsageError(*unwritable(problem))
 
     def json(self, data: object) -> None:
         self._emit(self.out, json_text(data))

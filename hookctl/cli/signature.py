@@ -99,7 +99,7 @@ def verify_signature(
         save_body=save_body,
         stdin=actx.console.stdin,
     )
-    actx.console.line(render_result(result, as_json=as_json))
+    actx.console.result(render_result(result, as_json=as_json))
     raise typer.Exit(ExitStatus.of(bool(result["valid"])))
 
 
@@ -116,7 +116,7 @@ def sign_body(
     from hookctl.webhooks.verify import run_sign
 
     actx = app_context(ctx)
-    actx.console.line(
+    actx.console.result(
         run_sign(
             body_path=body,
             secret_envs=secret_env or [],

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from hookctl.base.stdio import Stdin
 
 
+_SINGLE_HEADERS = frozenset({"x-signature", "content-length", "transfer-encoding"})
+
+
 class RawRequest:
     __slots__ = ("body", "headers")
 
@@ -53,8 +56,17 @@ def parse_raw_request(data: bytes) -> RawRequest:
     headers: dict[str, str] = {}
     for line in lines[1:]:
         name, colon, value = line.partition(":")
-        if colon:
-            headers[name.strip().lower()] = value.strip()
+        if not colon:
+            continue
+        key = name.strip().lower()
+        if key in headers and key in _SINGLE_HEADERS:
+            # two signatures (or two body lengths): which one the receiver used is
+            # unknowable, and checking "the good one" would report valid for a forgery
+            raise UsageError(
+                f"the request file has more than one {name.strip()} header",
+                "capture the request as the receiver got it, or pass --body and --signature",
+            )
+        headers[key] = value.strip()
     if headers.get("transfer-encoding", "").lower() == "chunked":
         body = _dechunk(body)
     elif headers.get("content-length", "").isdigit():
@@ -178,9 +190,52 @@ def gather_secrets(
     )
 
 
+def _is_json(body: bytes) -> bool:
+    import json
+
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError, deep
+        return False
+    return True
+
+
 def _split(value: str) -> list[str]:
     """Several secrets (rotation) may be given one per line."""
     return [v.strip() for v in value.splitlines() if v.strip()]
+
+
+def _body_and_signature(
+    body_path: str | None, signature: str | None, request_path: str | None, stdin: Stdin
+) -> tuple[bytes, str]:
+    """The body and the signature to check, from --body/--signature or --request; a
+    usage error for two sources of either, none, or an empty body."""
+    if request_path is not None:
+        if body_path is not None:
+            raise UsageError("--request and --body both give a body", "pass one of them")
+        if signature is not None:
+            raise UsageError(
+                "--request and --signature both give a signature",
+                "pass --request alone (its X-Signature header is checked), or --body "
+                "and --signature",
+            )
+        request = parse_raw_request(read_input(request_path, stdin))
+        body, signature = request.body, request.headers.get("x-signature")
+        if signature is None:
+            raise UsageError(
+                "the request has no X-Signature header",
+                "capture the full request, or pass --body and --signature",
+            )
+    else:
+        body = read_input(body_path, stdin)
+    if not signature or not signature.strip():
+        raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
+    if not body:
+        where = "the request" if request_path is not None else (body_path or "stdin")
+        raise UsageError(
+            f"the body in {where} is empty", "Stream never signs an empty body: check the input"
+        )
+    return body, signature
 
 
 def run_verify(
@@ -203,29 +258,19 @@ def run_verify(
     writes those checked bytes (the uncompressed JSON) to a file. ``explain``
     adds ``explanation`` (``{cause, explanation, secret}``) to an invalid result.
     """
-    if request_path is not None:
-        if body_path is not None:
-            raise UsageError("--request and --body both give a body", "pass one of them")
-        request = parse_raw_request(read_input(request_path, stdin))
-        body = request.body
-        if signature is None:
-            signature = request.headers.get("x-signature")
-            if signature is None:
-                raise UsageError(
-                    "the request has no X-Signature header",
-                    "pass --signature, or capture the full request",
-                )
-    else:
-        body = read_input(body_path, stdin)
-    if not signature or not signature.strip():
-        raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
+    body, signature = _body_and_signature(body_path, signature, request_path, stdin)
     _text(signature, "the signature", "pass the X-Signature header's value (64 hex characters)")
     compressed = False
     received = body
     if base64_wrapped or is_gzip(body):
         from hookctl.webhooks.compression import decode_body
 
-        body, compressed, _ = decode_body(body, base64_wrapped=base64_wrapped)
+        body, compressed, was_base64 = decode_body(body, base64_wrapped=base64_wrapped)
+        if base64_wrapped and not was_base64 and not compressed and not _is_json(body):
+            raise UsageError(
+                "--base64: the body is neither base64 nor JSON",
+                "pass the SQS/SNS message body as received, or leave out --base64",
+            )
     if save_body is not None:
         try:
             with open(save_body, "wb") as handle:
