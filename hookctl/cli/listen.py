@@ -98,6 +98,10 @@ def listen(
                 console.jsonl(event.as_json())
             console.say(event_line(event))
 
+    def refused(line: str) -> None:  # a refused body, a client gone: one line each
+        with print_lock:
+            console.warn(line)
+
     receiver = open_receiver(
         secrets,
         host=host,
@@ -109,6 +113,7 @@ def listen(
         forward_unverified=forward_unverified,
         count=count,
         on_event=show,
+        on_problem=refused,
     )
     interrupted = threading.Event()  # Ctrl-C or SIGTERM, not --count: exit 130
 

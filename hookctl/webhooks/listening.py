@@ -49,6 +49,7 @@ class Answering(TypedDict, total=False):
     forward_to: str | None
     forward_unverified: bool
     on_event: Callable[[Received], None] | None
+    on_problem: Callable[[str], None] | None
 
 
 def open_receiver(

@@ -21,12 +21,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from hookctl.webhooks.compression import CorruptBody, decode_body
-from hookctl.webhooks.serving import Server
+from hookctl.webhooks.bodyread import MAX_LISTEN_BODY
+from hookctl.webhooks.compression import CorruptBody, InflatesTooFar, decode_body
+from hookctl.webhooks.handler import ReceiverServer, handler_for
 from hookctl.webhooks.signing import verify_any
 
 
@@ -108,7 +108,9 @@ class Receiver:
         forward_to: str | None = None,
         forward_unverified: bool = False,
         on_event: Callable[[Received], None] | None = None,
+        on_problem: Callable[[str], None] | None = None,
         keep_bodies: bool = False,
+        body_limit: int = MAX_LISTEN_BODY,
     ) -> None:
         self.secrets = secrets or []
         self.status = status
@@ -117,6 +119,8 @@ class Receiver:
         self.forward_to = forward_to
         self.forward_unverified = forward_unverified
         self.on_event = on_event
+        self.on_problem = on_problem
+        self.body_limit = body_limit
         self.keep_bodies = keep_bodies
         self.bodies: dict[str, bytes] = {}
         self.events: list[Received] = []
@@ -127,44 +131,13 @@ class Receiver:
         self.stop_after: int | None = None
         if save_dir is not None:
             save_dir.mkdir(parents=True, exist_ok=True)
-        self._server = Server((host, port), self._handler())
+        self._server = ReceiverServer((host, port), handler_for(self))
+        self._server.receiver = self
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_args: Any) -> None:  # quiet: stats, not a log
-                return
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                status = receiver.handle(dict(self.headers.items()), body)
-                reply = json.dumps({"ok": 200 <= status < 300}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-                self.wfile.flush()
-                receiver.answered()
-
-            def do_GET(self) -> None:
-                reply = json.dumps(receiver.stats.as_json()).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-        return Handler
 
     def handle(self, headers: dict[str, str], received: bytes) -> int:
         """One delivery: decode, verify, choose the answer, forward, record. Returns the
@@ -172,7 +145,9 @@ class Receiver:
         lower = {k.lower(): v for k, v in headers.items()}
         # Compressed deliveries are decoded as the SDKs do (gzip magic bytes); the
         # signature, the event type and saved bodies use the uncompressed JSON.
-        body, compressed, corrupt = _decode(received)
+        body, compressed, corrupt = _decode(received, self.body_limit)
+        if corrupt:
+            self.problem(f"a body that does not decompress ({len(received)} bytes) -> 400")
         ok = self._verify(body, lower.get("x-signature"), corrupt)
         status = self._answer(corrupt)
         forwarded = self._forward(received, headers, status, ok)
@@ -199,6 +174,11 @@ class Receiver:
         if self.on_event:
             self.on_event(event)
         return status
+
+    def problem(self, line: str) -> None:
+        """One line about a request that was refused or a client that went away."""
+        if self.on_problem is not None:
+            self.on_problem(line)
 
     def answered(self) -> None:
         """After a reply went out: stop once ``stop_after`` events were accepted. Not
@@ -294,11 +274,12 @@ class Receiver:
             self._thread.join(timeout=5)
 
 
-def _decode(received: bytes) -> tuple[bytes, bool, bool]:
-    """(body, compressed, corrupt): a corrupt gzip body is kept as received."""
+def _decode(received: bytes, limit: int) -> tuple[bytes, bool, bool]:
+    """(body, compressed, corrupt): a corrupt gzip body, or one that inflates past
+    ``limit`` (a bomb), is kept as received and answered 400."""
     try:
-        body, compressed, _ = decode_body(received)
-    except CorruptBody:
+        body, compressed, _ = decode_body(received, limit=limit)
+    except (CorruptBody, InflatesTooFar):
         return received, True, True
     return body, compressed, False
 
