@@ -25,6 +25,18 @@ from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
 Say = Callable[[str], None]
 BUCKET = "demo-failover"
 PATH = "stream/failed-events"
+# docs/runbook.md's five steps, as the demo runs them ({hook}, {since} filled in); a test
+# checks that they are the page's commands, so the tour rehearses the real runbook.
+RUNBOOK = (
+    ("1. find the window", "failover list --hook {hook} --since {since} --summary"),
+    ("2. look at the backlog", "failover list --hook {hook} --since {since} --summary --errors"),
+    ("3. dry run", "failover replay --hook {hook} --since {since} --dry-run"),
+    (
+        "4. replay at a safe rate",
+        "failover replay --hook {hook} --since {since} --rate 20 --failures failed.ndjson --yes",
+    ),
+    ("5. confirm the backlog is drained", "failover replay --hook {hook} --since {since} --yes"),
+)
 
 
 class Demo:
@@ -33,7 +45,13 @@ class Demo:
         self.show = show
         self.env: dict[str, str] = {}
 
-    def run(self, *args: str, input_text: str | None = None, quiet: bool = False) -> str:
+    def run(
+        self,
+        *args: str,
+        input_text: str | None = None,
+        quiet: bool = False,
+        cwd: Path | None = None,
+    ) -> str:
         if not quiet:
             self.say(f"$ hookctl {shlex.join(args)}")
         proc = subprocess.run(
@@ -43,6 +61,7 @@ class Demo:
             text=True,
             input=input_text,
             timeout=60,
+            cwd=cwd,
         )
         for line in [] if quiet else proc.stdout.rstrip().splitlines():
             self.show(f"  {line}")
@@ -143,16 +162,15 @@ class Demo:
                 "--set",
                 "message.text=sent during the outage",
             )
-            self.say("▶ what the bucket holds")
             listed = json.loads(self.run("failover", "list", "--since", "1h", "--json", quiet=True))
-            self.run("failover", "list", "--since", "1h", "--summary")
-            self.say("▶ the endpoint is back")
+            self.say("▶ the endpoint is back; now the runbook (docs/runbook.md), step by step")
             receiver = Receiver([DEFAULT_SECRET], port=port, keep_bodies=True).start()
-            self.say("▶ replay them: once each, oldest first, signed with the app's secret")
-            self.run("failover", "replay", "--since", "1h", "--yes")
-            replayed = receiver.stats.accepted
-            self.say("▶ replay again: the journal knows what was delivered, so nothing is sent")
-            self.run("failover", "replay", "--since", "1h", "--yes")
+            replayed = 0
+            for title, command in RUNBOOK:
+                self.say(f"▶ {title}")
+                self.run(*command.format(hook=hook_id[:8], since="1h").split(), cwd=tmp)
+                if title.startswith("4."):
+                    replayed = receiver.stats.accepted
             got = [e for e in receiver.events if e.answered < 300]
             texts = {json.loads(b)["message"]["text"] for b in receiver.bodies.values()}
             ok = (
@@ -171,8 +189,7 @@ class Demo:
                 )
             self.say(
                 f"✓ {events} events failed over, {len(listed['objects'])} listed, {replayed} "
-                "replayed and received once each with valid signatures; the second replay "
-                "sent nothing"
+                "replayed and received once each with valid signatures; step 5 sent nothing"
             )
             return ExitStatus.OK
         return ExitStatus.FAILED

@@ -1,0 +1,271 @@
+"""An outage on loopback for the runbook's tests: a sandbox with a local GCS, hooks with
+failover, a receiver whose behaviour the test sets, and docs/runbook.md read into steps.
+
+The runbook marks what a test runs: ``<!-- runbook: env -->`` before the block of
+variables a reader fills in, ``<!-- runbook: step N exit CODE -->`` and
+``<!-- runbook: case NAME exit CODE -->`` before a command, ``<!-- runbook: prints -->``
+before the output that command shows (each line must appear; ``…`` stands for anything).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNBOOK = ROOT / "docs" / "runbook.md"
+MARK = re.compile(r"^<!-- runbook: (?P<what>.+?) -->$")
+FENCE = re.compile(r"^(`{3,})")
+
+
+@dataclass
+class Step:
+    kind: str  # "step" or "case"
+    name: str  # "1" … "5", or a case's name
+    exit: int
+    command: str
+    prints: list[str] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Runbook:
+    env: dict[str, str]
+    steps: list[Step]
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+
+def read_runbook(path: Path = RUNBOOK) -> Runbook:
+    lines = path.read_text("utf-8").splitlines()
+    env: dict[str, str] = {}
+    steps: list[Step] = []
+    i = 0
+    while i < len(lines):
+        mark = MARK.match(lines[i].strip())
+        i += 1
+        if mark is None:
+            continue
+        while i < len(lines) and not FENCE.match(lines[i]):
+            i += 1
+        fence = FENCE.match(lines[i])
+        assert fence is not None, f"runbook.md:{i}: a mark with no block after it"
+        start = i + 1
+        end = next(k for k in range(start, len(lines)) if lines[k].startswith(fence.group(1)))
+        body = lines[start:end]
+        i = end + 1
+        what = mark["what"].split()
+        if what[0] == "env":
+            for line in body:
+                name, _, value = line.split("#", 1)[0].strip().partition("=")
+                env[name] = value
+        elif what[0] == "prints":
+            steps[-1].prints = [line for line in body if line.strip()]
+        else:
+            kind, name, _, code = what  # "step 3 exit 0", "case partial exit 1"
+            command = " ".join(line.rstrip("\\").strip() for line in body)
+            steps.append(Step(kind, name, int(code), command, line=start))
+    return Runbook(env, steps)
+
+
+def pattern(line: str) -> re.Pattern[str]:
+    """A printed line of the runbook as a match for one output line: ``…`` is anything."""
+    return re.compile(".*?".join(re.escape(part) for part in line.split("…")) + r"\s*")
+
+
+def missing_lines(expected: list[str], output: str) -> list[str]:
+    """The runbook's lines that no output line matches."""
+    shown = output.splitlines()
+    return [e for e in expected if not any(pattern(e).fullmatch(s) for s in shown)]
+
+
+# ---------------------------------------------------------------- the receiver
+
+
+class Endpoint:
+    """The webhook endpoint on a fixed port: ``down`` (nothing listens: connection
+    refused), or up answering each event per ``mode``: "ok" (200), "fail-first-5"
+    (500 to the first 5 distinct events, always), "slow" (200 after 0.3 s) or
+    "hold" (waits until ``release`` is set). Records each event it accepted."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.mode = "ok"
+        self.accepted: list[str] = []  # X-Webhook-Id of each 2xx
+        self.bodies: dict[str, bytes] = {}
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        self.failing: set[str] = set()
+        self.lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks"
+
+    def answer(self, webhook_id: str, body: bytes) -> int:
+        self.arrived.set()
+        if self.mode == "hold":
+            self.release.wait(60)
+        if self.mode == "slow":
+            time.sleep(0.3)
+        with self.lock:
+            failing = webhook_id in self.failing or len(self.failing) < 5
+            if self.mode == "fail-first-5" and failing:
+                self.failing.add(webhook_id)
+                return 500
+            self.accepted.append(webhook_id)
+            self.bodies[webhook_id] = body
+        return 200
+
+    def up(self, mode: str = "ok") -> Endpoint:
+        self.mode = mode
+        if self._server is not None:
+            return self
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                status = endpoint.answer(self.headers.get("x-webhook-id", ""), body)
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+        ThreadingHTTPServer.allow_reuse_address = True
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def down(self) -> None:
+        if self._server is not None:
+            self.release.set()
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def reset(self) -> None:
+        with self.lock:
+            self.accepted.clear()
+            self.bodies.clear()
+            self.failing.clear()
+        self.arrived.clear()
+        self.release.clear()
+
+
+# ---------------------------------------------------------------- the outage
+
+
+@dataclass
+class Outage:
+    env: dict[str, str]  # STREAM_*, HOOKCTL_GCS_ENDPOINT, HOOKCTL_CONFIG, PATH
+    hooks: list[str]
+    endpoint: Endpoint
+    key: Path
+
+    def hookctl(self, *args: str, data: Path | None = None, timeout: float = 120) -> str:
+        """Run hookctl for the setup; its stdout (it must succeed)."""
+        env = {**self.env, **({"HOOKCTL_DATA_DIR": str(data)} if data else {})}
+        proc = subprocess.run(
+            [sys.executable, "-m", "hookctl", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+        assert proc.returncode == 0, (args, proc.stdout, proc.stderr)
+        return proc.stdout
+
+    def shell(self, command: str, variables: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+        """A runbook command as a reader runs it: bash, the variables set, in ``cwd``
+        (its data dir there: each rehearsal its own journal)."""
+        env = {**self.env, **variables, "HOOKCTL_DATA_DIR": str(cwd / "data")}
+        return subprocess.Popen(
+            ["bash", "-u", "-o", "pipefail", "-c", command],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,  # its own process group: a test signals only it
+        )
+
+
+def base_env(tmp: Path) -> dict[str, str]:
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("STREAM_", "HOOKCTL_")) and k not in ("CI", "FORCE_COLOR")
+    }
+    return {
+        **keep,
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+        "HOOKCTL_CONFIG": str(tmp / "config.toml"),
+        "HOOKCTL_SETTLE_SECONDS": "0",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+
+@contextmanager
+def outage(tmp: Path, *, hooks: int = 1, events: dict[str, int] | None = None) -> Iterator[Outage]:
+    """A sandbox with a local GCS and ``hooks`` webhook hooks with failover, all pointing
+    at one endpoint; the endpoint is down while ``events`` (type → count, spread over the
+    hooks) are emitted, so each one lands in the bucket as Stream would write it."""
+    from hookctl.sandbox.gcs import LocalGcs
+    from hookctl.sandbox.run import build, free_port
+    from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
+
+    events = events or {"message.new": 10}
+    with LocalGcs() as gcs:
+        gcs.create_bucket("outage-failover")
+        server = build("127.0.0.1", 0, None, DEFAULT_KEY, DEFAULT_SECRET, gcs_endpoint=gcs.url)
+        server.start()
+        endpoint = Endpoint(free_port())
+        try:
+            env = {
+                **base_env(tmp),
+                "STREAM_BASE_URL": server.url,
+                "STREAM_API_KEY": DEFAULT_KEY,
+                "STREAM_API_SECRET": DEFAULT_SECRET,
+                "HOOKCTL_GCS_ENDPOINT": gcs.url,
+            }
+            scene = Outage(env, [], endpoint, tmp / "key.json")
+            setup = tmp / "setup-data"
+            scene.hookctl("sandbox", "keygen", "--out", str(scene.key), data=setup)
+            types = ",".join(events)
+            for _ in range(hooks):
+                hook = scene.hookctl(
+                    "hooks", "add", "webhook", "--url", endpoint.url, "--events", types, data=setup
+                ).strip()
+                scene.hookctl(
+                    "failover", "set", hook, "--bucket", "outage-failover",
+                    "--path", "stream/failed-events", "--credentials", str(scene.key), "--yes",
+                    data=setup,
+                )  # fmt: skip
+                scene.hooks.append(hook)
+            for event_type, count in events.items():  # the endpoint is down: all fail over
+                scene.hookctl(
+                    "sandbox", "emit", event_type, "--count", str(count), data=setup, timeout=600
+                )
+            yield scene
+        finally:
+            endpoint.down()
+            server.stop()

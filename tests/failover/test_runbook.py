@@ -1,0 +1,162 @@
+"""docs/runbook.md is run as written (issue 24 item 7): its commands, in order, against a
+sandbox with a local GCS and a local endpoint, each printing what the page says it prints
+and exiting as it says; then each of its failure cases, set up as the page describes.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.failover.rehearsal import Outage, Step, missing_lines, outage, read_runbook
+
+RUNBOOK = read_runbook()
+EVENTS = 40  # the page's rehearsal: more than --concurrency (16), so a Ctrl-C leaves some
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
+    with outage(tmp_path_factory.mktemp("outage"), events={"message.new": EVENTS}) as made:
+        yield made
+
+
+@pytest.fixture
+def endpoint_reset(scene: Outage) -> Iterator[None]:
+    scene.endpoint.reset()
+    yield
+    scene.endpoint.down()
+    scene.endpoint.reset()
+
+
+def variables(scene: Outage) -> dict[str, str]:
+    return {"HOOK": scene.hooks[0][:8], "SINCE": "1h"}
+
+
+def run(scene: Outage, step: Step, cwd: Path) -> str:
+    """Run ``step`` and check its exit code and what it prints; its output."""
+    proc = scene.shell(step.command, variables(scene), cwd)
+    out, err = proc.communicate(timeout=120)
+    return check(step, proc.returncode, out + err)
+
+
+def rerun(scene: Outage, step: Step, cwd: Path) -> str:
+    """Run ``step`` again after a failure case: the page gives its exit code, and says
+    the journal skips what was delivered; its tally differs from the first run's."""
+    proc = scene.shell(step.command, variables(scene), cwd)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == step.exit, out + err
+    return out + err
+
+
+def check(step: Step, code: int, output: str) -> str:
+    where = f"runbook.md:{step.line} ({step.kind} {step.name}: {step.command})"
+    assert code == step.exit, f"{where} exited {code}, the page says {step.exit}\n{output}"
+    missing = missing_lines(step.prints, output)
+    assert not missing, f"{where} did not print {missing}\n{output}"
+    return output
+
+
+def test_the_runbook_is_marked_for_this_test() -> None:
+    assert set(RUNBOOK.env) == {"HOOK", "SINCE"}
+    assert [s.name for s in RUNBOOK.steps if s.kind == "step"] == ["1", "2", "3", "4", "5"]
+    cases = {s.name for s in RUNBOOK.steps if s.kind == "case"}
+    assert cases == {"receiver-down", "partial", "partial-retry", "ctrl-c", "second-operator"}
+    assert all(s.prints for s in RUNBOOK.steps), [s.name for s in RUNBOOK.steps if not s.prints]
+    assert all(s.command.startswith("hookctl ") for s in RUNBOOK.steps)
+
+
+@pytest.mark.usefixtures("endpoint_reset")
+def test_the_five_steps_recover_the_outage(scene: Outage, tmp_path: Path) -> None:
+    scene.endpoint.up("ok")  # the endpoint is back; the runbook starts here
+    for step in (s for s in RUNBOOK.steps if s.kind == "step"):
+        run(scene, step, tmp_path)
+    accepted = scene.endpoint.accepted
+    assert len(accepted) == EVENTS, accepted  # every event delivered …
+    assert len(set(accepted)) == EVENTS  # … once
+    assert {json.loads(b)["type"] for b in scene.endpoint.bodies.values()} == {"message.new"}
+
+
+@pytest.mark.usefixtures("endpoint_reset")
+def test_receiver_still_down_loses_nothing(scene: Outage, tmp_path: Path) -> None:
+    run(scene, RUNBOOK.step("receiver-down"), tmp_path)  # nothing listens
+    scene.endpoint.up("ok")  # fixed: step 4 again
+    run(scene, RUNBOOK.step("4"), tmp_path)
+    assert len(set(scene.endpoint.accepted)) == len(scene.endpoint.accepted) == EVENTS
+    run(scene, RUNBOOK.step("5"), tmp_path)
+
+
+@pytest.mark.usefixtures("endpoint_reset")
+def test_partial_success_then_the_failures_file(scene: Outage, tmp_path: Path) -> None:
+    scene.endpoint.up("fail-first-5")
+    run(scene, RUNBOOK.step("partial"), tmp_path)
+    assert len(scene.endpoint.accepted) == EVENTS - 5
+    failures = (tmp_path / "failed.ndjson").read_text().splitlines()
+    assert len(failures) == 5
+    scene.endpoint.mode = "ok"
+    run(scene, RUNBOOK.step("partial-retry"), tmp_path)
+    run(scene, RUNBOOK.step("5"), tmp_path)
+    assert len(set(scene.endpoint.accepted)) == len(scene.endpoint.accepted) == EVENTS
+
+
+@pytest.mark.usefixtures("endpoint_reset")
+def test_ctrl_c_then_a_rerun_sends_the_rest_once(scene: Outage, tmp_path: Path) -> None:
+    scene.endpoint.up("slow")
+    step = RUNBOOK.step("ctrl-c")
+    proc = scene.shell(step.command, variables(scene), tmp_path)
+    assert scene.endpoint.arrived.wait(60), "no delivery started"
+    proc.send_signal(signal.SIGINT)  # to hookctl: bash -c runs it in place (exec)
+    out, err = proc.communicate(timeout=60)
+    check(step, proc.returncode, out + err)
+    stopped_at = len(scene.endpoint.accepted)
+    assert 0 < stopped_at < EVENTS, (stopped_at, out, err)
+    scene.endpoint.mode = "ok"
+    again = rerun(scene, RUNBOOK.step("4"), tmp_path)  # "run step 4 again"
+    assert f"already delivered (journal)\t{stopped_at}" in again, again
+    run(scene, RUNBOOK.step("5"), tmp_path)
+    assert len(scene.endpoint.accepted) == EVENTS  # the rest, and nothing twice
+    assert len(set(scene.endpoint.accepted)) == EVENTS
+
+
+@pytest.mark.usefixtures("endpoint_reset")
+def test_a_second_operator_is_stopped_and_named(scene: Outage, tmp_path: Path) -> None:
+    scene.endpoint.up("hold")
+    first = scene.shell(RUNBOOK.step("4").command, variables(scene), tmp_path)
+    try:
+        assert scene.endpoint.arrived.wait(60), "the first replay sent nothing"
+        run(scene, RUNBOOK.step("second-operator"), tmp_path)
+    finally:
+        scene.endpoint.release.set()
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, out + err  # the first one was not disturbed
+    assert len(set(scene.endpoint.accepted)) == len(scene.endpoint.accepted) == EVENTS
+
+
+def test_a_command_missing_from_the_cli_fails_the_check(tmp_path: Path) -> None:
+    # the check can fail: a page whose output is not what hookctl prints
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- runbook: env -->\n```sh\nHOOK=x\n```\n"
+        "<!-- runbook: step 1 exit 0 -->\n```sh\nhookctl --version\n```\n"
+        "<!-- runbook: prints -->\n```text\nhookctl 0.0.0-never\n```\n"
+    )
+    step = read_runbook(page).steps[0]
+    proc = subprocess.run(["bash", "-c", "true"], check=True)
+    with pytest.raises(AssertionError, match="did not print"):
+        check(step, proc.returncode, "hookctl 1.2.3\n")
+
+
+def test_the_demo_runs_the_runbooks_five_steps() -> None:
+    from hookctl.demo import RUNBOOK as DEMO
+
+    steps = [s for s in RUNBOOK.steps if s.kind == "step"]
+    assert len(DEMO) == len(steps)
+    for (title, command), step in zip(DEMO, steps, strict=True):
+        page = step.command.replace('"$HOOK"', "{hook}").replace('"$SINCE"', "{since}")
+        assert title.startswith(f"{step.name}. ")
+        assert shlex.split(page) == ["hookctl", *command.split()], title
