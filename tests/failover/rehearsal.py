@@ -107,6 +107,8 @@ class Endpoint:
         self.arrived = threading.Event()
         self.release = threading.Event()
         self.failing: set[str] = set()
+        self.seen: set[str] = set()
+        self.recover_after = 0  # "recovering": 503 until this many events have arrived
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -125,6 +127,9 @@ class Endpoint:
             if self.mode == "fail-first-5" and failing:
                 self.failing.add(webhook_id)
                 return 500
+            self.seen.add(webhook_id)
+            if self.mode == "recovering" and len(self.seen) <= self.recover_after:
+                return 503
             self.accepted.append(webhook_id)
             self.bodies[webhook_id] = body
         return 200
@@ -164,6 +169,7 @@ class Endpoint:
             self.accepted.clear()
             self.bodies.clear()
             self.failing.clear()
+            self.seen.clear()
         self.arrived.clear()
         self.release.clear()
 
@@ -225,10 +231,13 @@ def base_env(tmp: Path) -> dict[str, str]:
 
 
 @contextmanager
-def outage(tmp: Path, *, hooks: int = 1, events: dict[str, int] | None = None) -> Iterator[Outage]:
-    """A sandbox with a local GCS and ``hooks`` webhook hooks with failover, all pointing
-    at one endpoint; the endpoint is down while ``events`` (type → count, spread over the
-    hooks) are emitted, so each one lands in the bucket as Stream would write it."""
+def outage(
+    tmp: Path, *, events: dict[str, int] | None = None, routes: list[list[str]] | None = None
+) -> Iterator[Outage]:
+    """A sandbox with a local GCS and one webhook hook with failover per entry of
+    ``routes`` (the event types it receives; default one hook for every type), all
+    pointing at one endpoint; the endpoint is down while ``events`` (type → count) are
+    emitted, so each one lands in the bucket as Stream would write it."""
     from hookctl.sandbox.gcs import LocalGcs
     from hookctl.sandbox.run import build, free_port
     from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
@@ -250,11 +259,11 @@ def outage(tmp: Path, *, hooks: int = 1, events: dict[str, int] | None = None) -
             scene = Outage(env, [], endpoint, tmp / "key.json")
             setup = tmp / "setup-data"
             scene.hookctl("sandbox", "keygen", "--out", str(scene.key), data=setup)
-            types = ",".join(events)
-            for _ in range(hooks):
+            for types in routes or [list(events)]:
                 hook = scene.hookctl(
-                    "hooks", "add", "webhook", "--url", endpoint.url, "--events", types, data=setup
-                ).strip()
+                    "hooks", "add", "webhook", "--url", endpoint.url,
+                    "--events", ",".join(types), data=setup,
+                ).strip()  # fmt: skip
                 scene.hookctl(
                     "failover", "set", hook, "--bucket", "outage-failover",
                     "--path", "stream/failed-events", "--credentials", str(scene.key), "--yes",

@@ -9,6 +9,8 @@ import json
 import shlex
 import signal
 import subprocess
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +162,58 @@ def test_the_demo_runs_the_runbooks_five_steps() -> None:
         page = step.command.replace('"$HOOK"', "{hook}").replace('"$SINCE"', "{since}")
         assert title.startswith(f"{step.name}. ")
         assert shlex.split(page) == ["hookctl", *command.split()], title
+
+
+TYPES = ["message.new", "message.updated", "reaction.new", "reaction.deleted", "user.updated",
+         "channel.updated"]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_an_outage_of_500_events_rehearsed_from_the_runbook_alone(tmp_path: Path) -> None:
+    """The issue's "done when": 500 events failed across 3 hooks and 6 types, the endpoint
+    recovering half-way through the replay, one Ctrl-C, a rerun: every event delivered
+    once, and step 5 says the backlog is drained for every hook."""
+    counts = dict(zip(TYPES, [84, 84, 83, 83, 83, 83], strict=True))
+    routes = [TYPES[0:2], TYPES[2:4], TYPES[4:6]]  # each hook two types
+    with outage(tmp_path, events=counts, routes=routes) as scene:
+        total = sum(counts.values())
+        endpoint = scene.endpoint.up("recovering")
+        endpoint.recover_after = total // 2
+        work = tmp_path / "operator"
+        work.mkdir()
+
+        def step(name: str, hook: str) -> subprocess.Popen[str]:
+            return scene.shell(RUNBOOK.step(name).command, {"HOOK": hook, "SINCE": "1h"}, work)
+
+        outcomes = []
+        for n, hook in enumerate(scene.hooks):
+            dry = step("3", hook)
+            out, err = dry.communicate(timeout=300)
+            assert dry.returncode == 0, out + err
+            assert f"dry run: {counts[TYPES[2 * n]] + counts[TYPES[2 * n + 1]]} events" in err
+            before = len(endpoint.accepted)
+            replay = step("4", hook)
+            if n == len(scene.hooks) - 1:  # the last hook's replay: one Ctrl-C
+                while len(endpoint.accepted) < before + 40 and replay.poll() is None:
+                    threading.Event().wait(0.05)
+                replay.send_signal(signal.SIGINT)
+            out, err = replay.communicate(timeout=600)
+            outcomes.append(replay.returncode)
+            assert "Traceback" not in err, err
+        assert outcomes[0] == 1  # the endpoint still down: all failed, nothing lost
+        assert outcomes[1] == 1  # it recovered half-way: partial success
+        assert outcomes[2] == 130, outcomes  # Ctrl-C
+        delivered_before_rerun = len(endpoint.accepted)
+        assert 0 < delivered_before_rerun < total // 2  # half failed, some were stopped
+        for hook in scene.hooks:  # the rerun: step 4 again, then step 5
+            again = step("4", hook)
+            out, err = again.communicate(timeout=600)
+            assert again.returncode == 0, out + err
+            drained = step("5", hook)
+            out, err = drained.communicate(timeout=300)
+            assert drained.returncode == 0, out + err
+            assert "nothing left to replay" in err, err
+        assert len(endpoint.accepted) == total  # every event delivered …
+        assert len(set(endpoint.accepted)) == total  # … once (ids unique)
+        sent = Counter(json.loads(body)["type"] for body in endpoint.bodies.values())
+        assert sent == counts
