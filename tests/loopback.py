@@ -127,13 +127,14 @@ class _Route:
 
 
 class Loopback:
-    """A scriptable HTTP server on ``127.0.0.1`` and a free port (see the module docstring)."""
+    """A scriptable HTTP server on ``127.0.0.1`` and a free port (see the module docstring),
+    or on ``port`` (an endpoint that goes down and comes back on the same address)."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[Request] = []
         self._routes: list[_Route] = []
         self._lock = threading.Lock()
-        self._server = Server(("127.0.0.1", 0), self._handler_class())
+        self._server = Server(("127.0.0.1", port), self._handler_class())
         self._thread: threading.Thread | None = None
 
     @property

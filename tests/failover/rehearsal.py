@@ -18,9 +18,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+
+from tests.loopback import Loopback, Reply, Request
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNBOOK = ROOT / "docs" / "runbook.md"
@@ -110,7 +110,7 @@ class Endpoint:
         self.seen: set[str] = set()
         self.recover_after = 0  # "recovering": 503 until this many events have arrived
         self.lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: Loopback | None = None
 
     @property
     def url(self) -> str:
@@ -136,32 +136,19 @@ class Endpoint:
 
     def up(self, mode: str = "ok") -> Endpoint:
         self.mode = mode
-        if self._server is not None:
-            return self
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                status = endpoint.answer(self.headers.get("x-webhook-id", ""), body)
-                self.send_response(status)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        if self._server is None:
+            server = Loopback(self.port)
+            server.route("POST", "/hooks", handler=self._serve)
+            self._server = server.start()
         return self
+
+    def _serve(self, request: Request) -> Reply:
+        return Reply(self.answer(request.headers.get("x-webhook-id", ""), request.body))
 
     def down(self) -> None:
         if self._server is not None:
             self.release.set()
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
 
     def reset(self) -> None:
