@@ -238,6 +238,50 @@ def _body_and_signature(
     return body, signature
 
 
+def signed_bytes(
+    body: bytes, signature: str, *, base64_wrapped: bool = False
+) -> tuple[bytes, bool]:
+    """(the bytes Stream signed, whether they arrived compressed); an empty or non-text
+    signature, an empty body and a corrupt compressed body are UsageErrors."""
+    if not signature or not signature.strip():
+        raise UsageError("no signature given", 'pass --signature "$SIG" or --request FILE')
+    _text(signature, "the signature", "pass the X-Signature header's value (64 hex characters)")
+    if not body:
+        raise UsageError("the body is empty", "Stream never signs an empty body: check the input")
+    if not (base64_wrapped or is_gzip(body)):
+        return body, False
+    from hookctl.webhooks.compression import decode_body
+
+    body, compressed, was_base64 = decode_body(body, base64_wrapped=base64_wrapped)
+    if base64_wrapped and not was_base64 and not compressed and not _is_json(body):
+        raise UsageError(
+            "--base64: the body is neither base64 nor JSON",
+            "pass the SQS/SNS message body as received, or leave out --base64",
+        )
+    return body, compressed
+
+
+def verdict(body: bytes, signature: str, secrets: list[str]) -> tuple[int | None, str | None]:
+    """(the index of the secret that matches, None) or (None, why it is invalid)."""
+    index = verify_any(body, signature, secrets)
+    if index is not None:
+        return index, None
+    reason = "signature does not match the body"
+    if len(signature.strip()) != 64:
+        reason += f" (expected 64 hex characters, got {len(signature.strip())})"
+    return None, reason
+
+
+def check_signature(
+    body: bytes, signature: str, secrets: list[str], *, base64_wrapped: bool = False
+) -> tuple[bool, str | None, int | None, bool, bytes]:
+    """``verify-signature`` for a program (``hookctl.api.verify_signature``): (valid,
+    reason, index of the matching secret, compressed, the checked bytes)."""
+    checked, compressed = signed_bytes(body, signature, base64_wrapped=base64_wrapped)
+    index, reason = verdict(checked, signature, secrets)
+    return index is not None, reason, index, compressed, checked
+
+
 def run_verify(
     *,
     body_path: str | None,
@@ -259,18 +303,8 @@ def run_verify(
     adds ``explanation`` (``{cause, explanation, secret}``) to an invalid result.
     """
     body, signature = _body_and_signature(body_path, signature, request_path, stdin)
-    _text(signature, "the signature", "pass the X-Signature header's value (64 hex characters)")
-    compressed = False
     received = body
-    if base64_wrapped or is_gzip(body):
-        from hookctl.webhooks.compression import decode_body
-
-        body, compressed, was_base64 = decode_body(body, base64_wrapped=base64_wrapped)
-        if base64_wrapped and not was_base64 and not compressed and not _is_json(body):
-            raise UsageError(
-                "--base64: the body is neither base64 nor JSON",
-                "pass the SQS/SNS message body as received, or leave out --base64",
-            )
+    body, compressed = signed_bytes(body, signature, base64_wrapped=base64_wrapped)
     if save_body is not None:
         try:
             with open(save_body, "wb") as handle:
@@ -280,11 +314,8 @@ def run_verify(
                 f"cannot write {save_body}: {exc.strerror}", "check the path"
             ) from None
     secrets = gather_secrets(secret_envs, secret_files, profile)
-    index = verify_any(body, signature, [s for _, s in secrets])
+    index, reason = verdict(body, signature, [s for _, s in secrets])
     if index is None:
-        reason = "signature does not match the body"
-        if len(signature.strip()) != 64:
-            reason += f" (expected 64 hex characters, got {len(signature.strip())})"
         result: dict[str, Any] = {
             "valid": False,
             "reason": reason,
