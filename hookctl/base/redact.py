@@ -124,6 +124,19 @@ def mask_url_password(text: str) -> str:
     return _masked(text, _url_passwords(text))
 
 
+def mask_passwords(data: Any) -> Any:
+    """``data`` (JSON-like: dicts, lists, strings) with every URL password in its strings
+    masked; keys and other values as they are. The one rule every output passes
+    (``--json``, NDJSON, tables, files) unless ``--show-secrets``."""
+    if isinstance(data, str):
+        return mask_url_password(data)
+    if isinstance(data, dict):
+        return {key: mask_passwords(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [mask_passwords(item) for item in data]
+    return data
+
+
 def _value_password(url: str) -> tuple[int, int] | None:
     match = _URL_VALUE.match(url) if "@" in url else None
     return _password_in(url, match.start(1), match.end(1)) if match is not None else None

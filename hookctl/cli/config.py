@@ -92,6 +92,7 @@ def show(
     from hookctl.config.profiles import profile_view, settings_json
 
     actx = app_context(ctx)
+    actx.console.show_secrets = show_secrets
     if name is not None:
         data = profile_view(name, show_secrets=show_secrets)
         if as_json:

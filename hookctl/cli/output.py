@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from hookctl.base.errors import ConfirmationNeeded, UsageError
 from hookctl.base.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
-from hookctl.base.redact import bounded, redact
+from hookctl.base.redact import bounded, mask_passwords, mask_url_password, redact
 from hookctl.base.stdio import Stdin, unwritable, write_out
 from hookctl.base.validate import encodable, escape_controls
 
@@ -55,6 +55,9 @@ class Console:
         self.quiet = quiet
         self.ci = ci
         self.json_errors = False
+        # URL passwords (user:********@) are masked in everything printed on stdout; a
+        # command's --show-secrets turns this off for that command
+        self.show_secrets = False
 
     @classmethod
     def from_environment(cls, *, no_color: bool = False, quiet: bool = False) -> Console:
@@ -127,8 +130,14 @@ class Console:
     # ------------------------------------------------------------ stdout
 
     def _data(self, text: str) -> str:
-        """Data for stdout: exact when piped; on a terminal, controls are escaped."""
+        """Data for stdout: exact when piped (but for URL passwords, masked unless
+        ``show_secrets``); on a terminal, controls are escaped."""
+        if not self.show_secrets:
+            text = mask_url_password(text)
         return escape_controls(text) if self.out_tty else text
+
+    def _shown(self, data: object) -> object:
+        return data if self.show_secrets else mask_passwords(data)
 
     def write(self, text: str) -> None:
         """Raw data on stdout (no newline added), escaped where the stream cannot encode it."""
@@ -148,16 +157,16 @@ class Console:
             raise UsageError(*unwritable(problem))
 
     def json(self, data: object) -> None:
-        self._emit(self.out, json_text(data))
+        self._emit(self.out, json_text(self._shown(data)))
 
     def jsonl(self, data: object) -> None:
-        self._emit(self.out, json_text(data, indent=None))
+        self._emit(self.out, json_text(self._shown(data), indent=None))
 
     def table(
         self, columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None
     ) -> None:
         """A rich table on a terminal; tab-separated rows (with a header) when piped."""
-        texts = cells(rows, getattr(self.out, "encoding", None))
+        texts = cells(self._shown(rows), getattr(self.out, "encoding", None))  # type: ignore[arg-type]
         if not self.out_tty:
             for line in tsv_lines(columns, texts):
                 self.line(line)
@@ -187,7 +196,7 @@ class Console:
 
     def fields(self, pairs: Sequence[tuple[str, object]]) -> None:
         """Key/value lines (``key<TAB>value`` when piped)."""
-        for line in field_lines(pairs, aligned=self.out_tty):
+        for line in field_lines(self._shown(pairs), aligned=self.out_tty):  # type: ignore[arg-type]
             self.line(line)
 
     # ------------------------------------------------------------ prompts

@@ -207,14 +207,15 @@ class Journal:
     def knows(self, url: str) -> bool:
         """Whether anything was ever delivered to ``url`` (a first run skips the lookups)."""
         row = self._db.execute(
-            "SELECT 1 FROM outcomes WHERE url = ? AND state = 'delivered' LIMIT 1", (url,)
+            "SELECT 1 FROM outcomes WHERE url IN (?, ?) AND state = 'delivered' LIMIT 1",
+            _spellings(url),
         ).fetchone()
         return row is not None
 
     def delivered(self, obj: str, url: str) -> bool:
         row = self._db.execute(
-            "SELECT 1 FROM outcomes WHERE object = ? AND url = ? AND state = 'delivered'",
-            (obj, url),
+            "SELECT 1 FROM outcomes WHERE object = ? AND url IN (?, ?) AND state = 'delivered'",
+            (obj, *_spellings(url)),
         ).fetchone()
         return row is not None
 
@@ -233,7 +234,7 @@ class Journal:
         self._pending.append(
             (
                 obj,
-                url,
+                _spellings(url)[0],  # stored with its password masked
                 webhook_id,
                 event_type,
                 "delivered" if ok else "failed",
@@ -362,3 +363,12 @@ def _holder(fd: int, sidecar: Path) -> str:
         return f"pid {int(info['pid'])} on {str(info['host'])[:100]}, started {str(info['started'])[:40]}"
     except (OSError, ValueError, KeyError, TypeError):
         return "holder unknown"
+
+
+def _spellings(url: str) -> tuple[str, str]:
+    """``url`` as the journal stores it (userinfo password masked: the file is not a
+    place for credentials), then as journals before 0.2 stored it (whole), so their
+    deliveries still count."""
+    from hookctl.base.redact import split_url_password
+
+    return split_url_password(url)[0], url

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hookctl.base.errors import HookctlError
+from hookctl.base.redact import mask_passwords
 from hookctl.failover.gcs import Listed
 from hookctl.failover.select import Selection, Skipped
 from hookctl.webhooks.delivery import DeliveryResult
@@ -220,7 +221,8 @@ class FailureLog:
 
     def write(self, failure: Failure) -> None:
         try:
-            self._file.write((json.dumps(failure.as_json()) + "\n").encode("utf-8"))
+            line = json.dumps(mask_passwords(failure.as_json()))  # no credentials in files
+            self._file.write((line + "\n").encode("utf-8"))
         except OSError as exc:
             raise _unwritable(self.path, exc) from None
 

@@ -50,6 +50,7 @@ def show(
     Example: hookctl failover show 3f2a --json
     """
     actx = app_context(ctx)
+    actx.console.show_secrets = show_secrets
     if hook_id and looks_like_object(hook_id):
         actx.console.warn(
             "`failover show OBJECT` is deprecated and will be removed; "

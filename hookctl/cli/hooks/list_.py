@@ -27,6 +27,7 @@ def list_hooks(
     from hookctl.hooks.views import hook_listing
 
     actx = app_context(ctx)
+    actx.console.show_secrets = show_secrets
     # a typo is exit 2 before any request, not an empty list
     wanted = type_filter(hook_type) if hook_type is not None else None
     client = actx.client()

@@ -21,6 +21,7 @@ def show(
     from hookctl.hooks import show as V
 
     actx = app_context(ctx)
+    actx.console.show_secrets = show_secrets
     hook = actx.live_hook(hook_id)
     shown = hook if show_secrets else V.mask_hook(hook)
     if as_json:
