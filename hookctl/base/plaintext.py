@@ -27,6 +27,18 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
+def size_text(count: int) -> str:
+    """``512 bytes``, ``76 KiB``, ``1.2 MiB``, ``3.4 GiB``: a size short enough for a footer."""
+    if count < 1024:
+        return plural(count, "byte")
+    value = float(count)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
 def json_safe(text: str) -> str:
     """JSON text with DEL, C1 controls and bidi overrides as ``\\u`` escapes."""
     return _CONTROLS_JSON_MISSES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -71,7 +83,7 @@ SHORT_ID = 8  # the shortest id prefix shown, as git shows short hashes
 CAPPED_ID = 13  # an id that still does not fit: 12 characters and "…"
 SHORT_VALUE = 16  # a column whose values all fit this (a type, yes/no) is never wrapped
 TOKEN_WIDTH = 24  # nor one whose values are single words up to this (a time: 2026-04-03T12:00:00Z)
-TARGET_COLUMNS = frozenset({"target"})  # URLs: cut in the middle on one line, not folded
+TARGET_COLUMNS = frozenset({"target", "url", "location", "bucket"})  # URLs: cut in the middle
 TARGET_WIDTH = 24  # what a target column keeps (host and path end) when there is room
 HANDLE_COLUMNS = frozenset({"object"})  # names to paste: whole on one line, or cut in the middle
 HANDLE_WIDTH = 24  # the least a handle keeps when the terminal has no room for it whole

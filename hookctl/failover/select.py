@@ -130,7 +130,7 @@ def why_prefixes(since: datetime, until: datetime, days: int, *, now: datetime) 
     plural = "s" if days != 1 else ""
     if until > now:  # no --until: the window reaches a day ahead for names stamped late
         back = duration_text(max((now - since).total_seconds(), 0))
-        return f"{back} back to now and a day ahead for clock skew"
+        return f"{back} back, 1 day ahead"  # ahead: names stamped late (clock skew)
     span = duration_text((until - since).total_seconds())
     return f"{span} spans {days} UTC day{plural}"
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from hookctl.base.errors import UsageError
-from hookctl.base.plaintext import plural
+from hookctl.base.plaintext import plural, size_text
 
 if TYPE_CHECKING:
     from hookctl.failover.inventory import Inventory
@@ -88,7 +88,7 @@ def totals_rows(result: Inventory) -> list[list[Any]]:
 def summary_line(result: Inventory) -> str:
     totals = result.totals
     return (
-        f"{plural(totals.count, 'event')}, {plural(totals.bytes, 'byte')} in "
+        f"{plural(totals.count, 'event')}, {size_text(totals.bytes)} in "
         f"{plural(len(result.listing.prefixes), 'day prefix', 'day prefixes')}" + why(result)
     )
 

@@ -234,7 +234,7 @@ def test_list_table_and_relative_times(seeded: Seeded, cli: Cli) -> None:
     assert "0 events in gs://failover/stream/failed-events" in result.stderr
     assert "read 5 day prefixes" in result.stderr  # 3 days ago … tomorrow
     # the count explains itself
-    assert "(3 days back to now and a day ahead for clock skew)" in result.stderr
+    assert "read 5 day prefixes (3 days back, 1 day ahead)" in result.stderr
 
 
 def test_list_says_why_it_reads_that_many_day_prefixes(seeded: Seeded, cli: Cli) -> None:
