@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hookctl.base import aio
 from hookctl.base.errors import NotFound, UsageError
 from hookctl.base.redact import redact
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
@@ -359,7 +360,7 @@ def list_objects(
                     found.append(row)
             return finder.listing
 
-    listing = asyncio.run(main())
+    listing = aio.run(main())
     return Inventory(listing, totals, found, malformed, envelopes)
 
 
@@ -391,4 +392,4 @@ def fetch_object(source: Source, name: str, max_bytes: int = SHOW_MAX_BYTES) -> 
         async with open_bucket(source, connections=2) as gcs:
             return ObjectView(*await read_object(gcs, name, max_bytes))
 
-    return asyncio.run(main())
+    return aio.run(main())

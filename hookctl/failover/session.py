@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hookctl.base import aio
 from hookctl.base.errors import ExitStatus, HookctlError, UsageError
 from hookctl.failover.source import Source, make_finder, open_bucket
 
@@ -286,7 +287,7 @@ class ReplayJob:
                         n += 1
                 return n
 
-        return asyncio.run(main())
+        return aio.run(main())
 
     def run(
         self,
@@ -313,7 +314,7 @@ class ReplayJob:
                     await replayer.run()
                 return replayer.report()
 
-        return asyncio.run(main())
+        return aio.run(main())
 
     def follow(
         self,
@@ -373,7 +374,7 @@ class ReplayJob:
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(wake.wait(), timeout=every)
 
-        asyncio.run(main())
+        aio.run(main())
         return failed
 
 
