@@ -250,7 +250,7 @@ class Journal:
         return len(self._pending)
 
     def flush(self) -> None:
-        """Commit queued outcomes in one transaction. Replay flushes every ``concurrency``
+        """Commit queued outcomes in one transaction. Replay flushes every ``concurrency / 2``
         outcomes or 50 ms, so a kill loses at most those (they are redelivered with the
         same X-Webhook-Id, like deliveries in flight)."""
         if not self._pending:

@@ -281,14 +281,14 @@ class Replayer:
             self._failure_log.write(failure)
 
     def _flush_soon(self) -> None:
-        """Commit outcomes in batches: once ``concurrency`` are queued, else FLUSH_AFTER
-        seconds after the first. A kill -9 then re-sends at most the deliveries in flight
-        plus those not yet committed (each fewer than ``concurrency``), all with the same
-        X-Webhook-Id; it never loses one (a row is written only after the 2xx)."""
+        """Commit outcomes in batches: once half of ``concurrency`` are queued, else
+        FLUSH_AFTER seconds after the first. A kill -9 then re-sends at most the deliveries
+        in flight plus those not yet committed (1.5 × ``concurrency`` in all), all with the
+        same X-Webhook-Id; it never loses one (a row is written only after the 2xx)."""
         journal = self.journal
         if journal is None:
             return
-        if journal.pending >= self.options.concurrency:
+        if journal.pending >= max(1, self.options.concurrency // 2):
             self._flush()
         elif not self._flush_scheduled:
             self._flush_scheduled = True
