@@ -9,7 +9,10 @@ the Typer-free fast path of ``verify-signature`` uses it too.
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import stat
 import sys
 
 # No `typing` at run time: verify-signature's fast path imports this module.
@@ -33,10 +36,43 @@ def size_text(limit: int) -> str:
     return f"{limit} bytes"
 
 
-def read_capped(path: str, limit: int) -> bytes | None:
-    """At most ``limit`` bytes of the file at ``path``, or ``None`` if it holds more
-    (never reads past ``limit + 1``). ``OSError`` as ``open`` raises it."""
-    with open(path, "rb") as handle:
+MAX_CONFIG_FILE = 1024 * 1024  # a config file or a hook file (hundreds of hooks are KBs)
+
+# What a path names when it is not a file: read from, each would wait for a writer
+# forever (a FIFO) or never end (/dev/zero).
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def regular_fd(path: str | os.PathLike[str], flags: int = os.O_RDONLY) -> int:
+    """A blocking fd of the regular file at ``path``; ``OSError`` for anything else
+    (its ``strerror`` says what it is: ``not a regular file (a FIFO)``). Opened without
+    blocking: opening a FIFO for reading would wait for a writer."""
+    fd = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})", os.fspath(path))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_capped(path: str | os.PathLike[str], limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the regular file at ``path``, or ``None`` if it holds
+    more (known from its size, or after ``limit + 1`` bytes at most). ``OSError`` as
+    ``open`` raises it, and for a FIFO, a device or a directory (``regular_fd``)."""
+    with os.fdopen(regular_fd(path), "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > limit:
+            return None
         data = handle.read(limit + 1)
     return None if len(data) > limit else data
 
@@ -70,8 +106,6 @@ def unwritable(problem: str) -> tuple[str, str]:
 def discard_stdout() -> None:
     """Point stdout at ``os.devnull`` (what is buffered is dropped, the flush at exit
     succeeds); nothing if that is impossible too."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         if devnull != 1:  # fd 1 closed at start: os.open took it

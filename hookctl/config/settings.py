@@ -143,8 +143,10 @@ def load_config(path: Path | None = None) -> ConfigFile:
     import tomllib
 
     path = path or config_path()
+    from hookctl.base.stdio import MAX_CONFIG_FILE, read_capped, size_text
+
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_CONFIG_FILE)
     except FileNotFoundError:
         return ConfigFile(path)
     except OSError as exc:
@@ -152,6 +154,11 @@ def load_config(path: Path | None = None) -> ConfigFile:
             f"cannot read config file {path}: {exc.strerror}",
             "fix its permissions, or point HOOKCTL_CONFIG at another file",
         ) from None
+    if raw is None:
+        raise ConfigError(
+            f"config file {path} is larger than {size_text(MAX_CONFIG_FILE)}",
+            "point HOOKCTL_CONFIG at hookctl's config file (a few KB of TOML)",
+        )
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -31,9 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hookctl.base.errors import HookctlError, UsageError
+from hookctl.base.stdio import regular_fd
 
 # errnos that say the --journal path itself is wrong (exit 2), not that a disk failed
-_BAD_PATH = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS}
+_BAD_PATH = {
+    errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS,
+    errno.EINVAL,  # not a regular file (regular_fd): a FIFO, a device, a directory
+}  # fmt: skip
 
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Listed
@@ -123,7 +127,7 @@ class Journal:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not path.exists():
                 _create(path)  # complete or absent; never replaces one another run made
-            return os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            return regular_fd(path, os.O_RDONLY | os.O_NOFOLLOW)  # a FIFO would hang
         except (OSError, sqlite3.Error) as exc:
             # a path that cannot hold a journal is bad input (exit 2); a failing disk is not
             error = (

@@ -248,10 +248,15 @@ class Finder:
 def read_object_file(path: Path, bucket: str) -> list[Listed]:
     """Objects from a ``--failures`` NDJSON file (``replay --from-file``)."""
     items = []
+    from hookctl.base.stdio import MAX_BODY, read_capped, size_text
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        raw = read_capped(path, MAX_BODY)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    if raw is None:
+        raise UsageError(f"{path} is larger than {size_text(MAX_BODY)}", "check the path")
+    lines = raw.decode("utf-8").splitlines()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

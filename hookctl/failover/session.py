@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from hookctl.base import aio
 from hookctl.base.errors import ExitStatus, HookctlError, UsageError
+from hookctl.base.stdio import regular_fd
 from hookctl.failover.source import Source, make_finder, open_bucket
 
 if TYPE_CHECKING:
@@ -108,7 +110,7 @@ def check_modes(
         )
     if from_file is not None:
         try:
-            from_file.open("rb").close()  # before the app or the bucket is asked anything
+            os.close(regular_fd(from_file))  # before the app or the bucket is asked anything
         except OSError as exc:
             raise UsageError(f"cannot read {from_file}: {exc.strerror}", "check the path") from None
     if target is not None:

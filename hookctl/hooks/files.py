@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hookctl.base.errors import UsageError, ValidationFailed
+from hookctl.base.stdio import MAX_CONFIG_FILE, MAX_SECRET_FILE
 from hookctl.hooks import array as H
 from hookctl.hooks import url_password
 
@@ -178,11 +179,14 @@ def load(
     without production secrets) an unset ``env:`` variable is recorded in
     ``FileHook.unset`` and that secret is not compared; everything else still is."""
     env = dict(os.environ) if env is None else env
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ValidationFailed(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    text = _read_text(path, MAX_CONFIG_FILE, str(path))
     doc = _parse(path, text)
+    if "hook" not in doc and not doc:
+        # `apply --prune` of an empty file would delete every live hook: only on purpose
+        raise ValidationFailed(
+            f"{path} holds no hooks (it is empty or only comments)",
+            "a file that means 'no hooks' says so: write `hook = []` in it",
+        )
     unknown = sorted(set(doc) - {"hook"})
     if unknown:
         raise ValidationFailed(
@@ -263,13 +267,8 @@ def _resolve_secrets(
             hook.refs[secret[-1]] = value
         elif value.startswith("file:"):
             target = _confined(path, value[5:], f"{where}: {label}")
-            try:
-                text = target.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError) as exc:
-                why = getattr(exc, "strerror", None) or "not UTF-8 text"
-                raise ValidationFailed(
-                    f"{where}: {label} refers to {target}: {why}", "check the path"
-                ) from None
+            text = _read_text(target, MAX_SECRET_FILE, f"{where}: {label} refers to {target}")
+            text = text.strip()
             remember(text)
             set_at(hook.data, secret, text)
             hook.refs[secret[-1]] = value
@@ -338,3 +337,19 @@ def check(file_hooks: list[FileHook], path: Path) -> None:
     problems = array_errors([h.data for h in file_hooks])
     if problems:
         raise ValidationFailed(f"{path}: {problems[0]}", "fix the file; nothing was changed")
+
+
+def _read_text(path: Path, limit: int, what: str) -> str:
+    """A regular file of at most ``limit`` bytes as UTF-8 text; ValidationFailed (exit 2)
+    naming ``what`` for anything else (a FIFO, a device, an oversize or binary file)."""
+    from hookctl.base.stdio import read_capped, size_text
+
+    try:
+        raw = read_capped(path, limit)
+        if raw is None:
+            raise ValidationFailed(f"{what}: larger than {size_text(limit)}", "check the path")
+        return raw.decode("utf-8")
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {what}: {exc.strerror}", "check the path") from None
+    except UnicodeDecodeError:
+        raise ValidationFailed(f"{what}: not UTF-8 text", "check the path") from None

@@ -143,7 +143,7 @@ def test_a_journal_with_a_corrupted_page_is_refused(tmp_path: Path) -> None:
         (["--since", "1h", "--bucket", "bkt", "--journal", "/proc/no/such/journal"], "cannot open"),
         # no --bucket: the file is checked before the app is asked for its failover hook
         (["--from-file", "/no/such/failures.ndjson"], "cannot read /no/such/failures.ndjson"),
-        (["--from-file", "/"], "cannot read /: Is a directory"),
+        (["--from-file", "/"], "cannot read /: not a regular file (a directory)"),
     ],
 )
 def test_a_path_that_cannot_be_used_is_bad_input_before_anything_is_listed(
