@@ -65,7 +65,9 @@ def hooks_list(argv: list[str]) -> int | None:
     remember_hooks(hooks)
     if isinstance(wanted, str) and wanted:
         hooks = [h for h in hooks if h.get("hook_type") == wanted.replace("-", "_")]
-    shown = hooks if opts.get("--show-secrets") else [mask_hook(h) for h in hooks]
+    from hookctl.base.redact import mask_passwords  # the Console's rule, on this path too
+
+    shown = hooks if opts.get("--show-secrets") else mask_passwords([mask_hook(h) for h in hooks])
     encoding = getattr(sys.stdout, "encoding", None)  # as the Console prints
     if opts.get("--jsonl"):
         for hook in shown:

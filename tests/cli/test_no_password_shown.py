@@ -86,6 +86,18 @@ def test_a_planted_password_shows_nowhere(cli: Cli, sandbox: SandboxApp, tmp_pat
         assert PASSWORD.encode() not in written.read_bytes(), written
     assert "hookuser:********@" in failures.read_text()
 
+    import subprocess
+    import sys
+
+    for quick in ("--json", "--jsonl"):  # the Typer-free path of `hooks list`
+        done = subprocess.run(
+            [sys.executable, "-m", "hookctl", "hooks", "list", quick],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "hookuser:********@" in done.stdout
+        assert PASSWORD not in done.stdout + done.stderr
+
     revealed = cli("hooks", "show", hook_id, "--show-secrets", "--json")
     assert PASSWORD in revealed.stdout  # asked for: shown
     assert PASSWORD in cli("hooks", "list", "--show-secrets", "--json").stdout
