@@ -49,8 +49,10 @@ def event_types(
     *,
     all_events: bool = False,
     allow_unknown: bool = False,
+    filtering: bool = False,
 ) -> list[str]:
-    """Validated wire names to store (``[]`` = all events); notes and warnings on stderr."""
+    """Validated wire names to store (``[]`` = all events), or to filter by (``filtering``:
+    ``failover list``/``replay -e``); notes and warnings on stderr."""
     from hookctl.events.catalog import given_names, resolve_filter
 
     catalog = None
@@ -62,7 +64,7 @@ def event_types(
     resolution = resolve_filter(
         given_names(names), all_events=all_events, allow_unknown=allow_unknown, catalog=catalog
     )
-    for note in resolution.notes():
+    for note in resolution.notes(filtering=filtering):
         ctx.console.say(note)
     for warning in resolution.warnings():
         ctx.console.warn(warning)

@@ -115,13 +115,19 @@ class Resolution:
     aliases: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
 
-    def notes(self) -> list[str]:
-        out = [f"{alias} stored as its wire name {wire}" for alias, wire in self.aliases.items()]
+    def notes(self, *, filtering: bool = False) -> list[str]:
+        """What to tell the user; ``filtering``: the names select failed events to read
+        (``failover list``/``replay -e``), nothing is stored and --all-events is no option."""
+        verb = "read as" if filtering else "stored as"
+        out = [f"{alias} {verb} its wire name {wire}" for alias, wire in self.aliases.items()]
         for pattern, count in self.expanded.items():
-            out.append(
-                f"{pattern} expanded to {plural(count, 'event type')}; types Stream adds later "
-                "will not match it (use --all-events to receive everything)"
+            advice = (
+                "types not in hookctl's catalog will not match it (leave out -e for every type)"
+                if filtering
+                else "types Stream adds later will not match it (use --all-events to receive "
+                "everything)"
             )
+            out.append(f"{pattern} expanded to {plural(count, 'event type')}; {advice}")
         return out
 
     def warnings(self) -> list[str]:

@@ -50,25 +50,36 @@ class Reader:
         if body is None and problem is None:
             return None
         if body is not None:
-            try:
-                envelope = parse_envelope(body)
-            except MalformedObject as exc:
-                problem = exc.reason
-            else:
-                problem = _name_mismatch(candidate, envelope)
-            if problem is None:
-                return self._in_window(candidate, envelope)
+            checked = check_envelope(candidate, body)
+            if not isinstance(checked, str):
+                return self._in_window(candidate, checked)
+            problem = checked
         self.stats.malformed.append(Skipped(item.name, problem or "unreadable", item.generation))
         return None
 
     def _in_window(self, candidate: Candidate, envelope: Envelope) -> Envelope | None:
-        if candidate.decided or self.selection.by_envelope(
+        """The envelope when it is in the selection: the window (unless the name decided
+        it) and ``--error-class``, the one filter only an envelope can answer."""
+        selection = self.selection
+        in_window = candidate.decided or selection.by_envelope(
             envelope.event_type, envelope.original_hook_id, envelope.failed_at
-        ):
+        )
+        if in_window and selection.by_error(envelope.error_message):
             return envelope
         self.stats.selected -= 1
         self.stats.out_of_window += 1
         return None
+
+
+def check_envelope(candidate: Candidate, body: bytes) -> Envelope | str:
+    """The envelope in ``body``, or why the object is malformed: not an envelope, or an
+    envelope naming another hook than the object's name. Replay and ``failover list``
+    (when it reads envelopes) both decide malformed here."""
+    try:
+        envelope = parse_envelope(body)
+    except MalformedObject as exc:
+        return exc.reason
+    return _name_mismatch(candidate, envelope) or envelope
 
 
 def _name_mismatch(candidate: Candidate, envelope: Envelope) -> str | None:

@@ -1,36 +1,37 @@
-"""What lies in the failover bucket: ``failover list`` and ``failover object``."""
+"""What lies in the failover bucket for ``failover list`` (and ``status``): rows, states, totals.
+
+Names are listed (``select.Finder``); an envelope is downloaded only when the name
+cannot place the object in time, or when the caller asks (``envelopes``: ``--errors``,
+``--by url``, ``--error-class``, ``--state``). Each row then gets its state from
+``state.Judge``, a batch of rows at a time (one journal query per batch).
+
+One time per row: the envelope's ``failed_at`` when the envelope was read, else the
+time in the object's name; ``time_from`` says which.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from hookctl.base import aio
-from hookctl.base.errors import NotFound, UsageError
-from hookctl.base.redact import redact
-from hookctl.failover.gcs import Bucket, Listed, TooLarge
-from hookctl.failover.select import Candidate, Finder, Listing, Selection, Skipped
+from hookctl.base.errors import NotFound
+from hookctl.failover.fetch import check_envelope
+from hookctl.failover.gcs import Bucket, TooLarge
+from hookctl.failover.select import Candidate, Finder, Listing, Selection, Skipped, error_class
 from hookctl.failover.source import Source, make_finder, open_bucket
-from hookctl.stream.models import Envelope, MalformedObject, parse_envelope
+from hookctl.failover.tally import SPLITS, TOP_ERRORS, Summary, new_summary, timeline
+from hookctl.stream.models import Envelope
+
+if TYPE_CHECKING:
+    from hookctl.failover.state import Judge
 
 CONCURRENCY = 16
 NAMED_RUN = 200  # rows the name places, handed on together
-SHOW_MAX_BYTES = 20 * 1024 * 1024
-TOP_ERRORS = 10  # how many distinct error messages ``--summary --errors`` shows
-SPLITS = ("type", "hook", "url")  # ``--by``: url needs every envelope downloaded
-
-
-def shown(text: str, limit: int = 300) -> str:
-    """Text from the bucket made safe to show: secrets redacted, control characters
-    escaped (no terminal escape sequences, one line), cut short."""
-    text = "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in redact(text)
-    )
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+JUDGE_BATCH = 500  # rows judged together (one journal query)
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,12 @@ class Row:
     hook_id: str
     time: datetime
     time_from: str  # "name" or "failed_at"
-    # from the envelope, when it was downloaded (``--by url``, ``--errors``)
+    # from the envelope, when it was downloaded
     url: str | None = None
     error: str | None = None
+    problem: str | None = None  # why the envelope is malformed
+    state: str = ""  # "" until judged
+    reason: str | None = None  # why refused or malformed
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -55,96 +59,25 @@ class Row:
             "hook_id": self.hook_id,
             "time": self.time.isoformat().replace("+00:00", "Z"),
             "time_from": self.time_from,
+            "state": self.state or None,
+            "reason": self.reason,
+            "error_class": error_class(self.error) if self.error is not None else None,
         }
 
 
-@dataclass
-class Summary:
-    days: Counter[str]
-    event_types: Counter[str]
-    hooks: Counter[str]
-    count: int = 0
-    bytes: int = 0
-    # per UTC hour ("2026-04-02T13"), split by event type and by hook: the backlog's shape
-    hourly: dict[str, Counter[tuple[str, str]]] = field(
-        default_factory=lambda: {by: Counter() for by in SPLITS}
-    )
-    # counted only when envelopes were downloaded: redacted and escaped for showing
-    errors: Counter[str] = field(default_factory=Counter)
-    urls: Counter[str] = field(default_factory=Counter)
-
-    # (year, month, day, hour) → its hour and day labels: formatting a time twice per
-    # row was a fifth of a million-name summary's CPU
-    _labels: dict[tuple[int, int, int, int], tuple[str, str]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-
-    def add(self, row: Row) -> None:
-        t = row.time
-        labels = self._labels.get((t.year, t.month, t.day, t.hour))
-        if labels is None:
-            labels = (t.strftime("%Y-%m-%dT%H"), t.date().isoformat())
-            self._labels[(t.year, t.month, t.day, t.hour)] = labels
-        hour, day = labels
-        self.hourly["type"][(hour, row.event_type)] += 1
-        self.hourly["hook"][(hour, row.hook_id)] += 1
-        if row.url is not None:
-            url = shown(row.url)
-            self.hourly["url"][(hour, url)] += 1
-            self.urls[url] += 1
-        if row.error is not None:
-            self.errors[shown(row.error) or "(empty)"] += 1
-        self.days[day] += 1
-        self.event_types[row.event_type] += 1
-        self.hooks[row.hook_id] += 1
-        self.count += 1
-        self.bytes += row.size
-
-
-def timeline(summary: Summary, by: str) -> tuple[str, list[tuple[str, dict[str, int]]]]:
-    """Failed events per hour (per day when they spread over more than 72 hours), each
-    bucket split by ``by`` (``type``, ``hook`` or ``url``): ``(unit, [(bucket, {key: n})])``,
-    oldest first, empty buckets between the first and last included."""
-    counts = summary.hourly[by]
-    if not counts:
-        return "hour", []
-    hours = sorted({h for h, _ in counts})
-    first = datetime.strptime(hours[0], "%Y-%m-%dT%H").replace(tzinfo=UTC)
-    last = datetime.strptime(hours[-1], "%Y-%m-%dT%H").replace(tzinfo=UTC)
-    unit = "day" if (last - first) > timedelta(hours=72) else "hour"
-    step = timedelta(days=1) if unit == "day" else timedelta(hours=1)
-    fmt = "%Y-%m-%d" if unit == "day" else "%Y-%m-%dT%H"
-    if unit == "day":
-        first = first.replace(hour=0)
-    buckets: dict[str, dict[str, int]] = {}
-    at = first
-    while at <= last:
-        buckets[at.strftime(fmt)] = {}
-        at += step
-    for (hour, key), n in counts.items():
-        bucket = hour[:10] if unit == "day" else hour
-        buckets[bucket][key] = buckets[bucket].get(key, 0) + n
-    label = (lambda b: f"{b}:00Z") if unit == "hour" else (lambda b: b)
-    return unit, [(label(b), split) for b, split in buckets.items()]
-
-
-def new_summary() -> Summary:
-    return Summary(Counter(), Counter(), Counter())
-
-
-async def _fetch(bucket: Bucket, item: Listed, max_bytes: int) -> Envelope | Skipped | None:
-    """One object's envelope, why it is skipped, or None when it is gone."""
+async def _fetch(bucket: Bucket, candidate: Candidate, max_bytes: int) -> Envelope | str | None:
+    """One object's envelope, why it is malformed (replay's own check), or None when gone."""
+    item = candidate.item
     try:
-        return parse_envelope(await bucket.download(item, max_bytes))
+        body = await bucket.download(item, max_bytes)
     except TooLarge:
-        return Skipped(item.name, f"object is over the {max_bytes} byte limit", item.generation)
-    except MalformedObject as exc:
-        return Skipped(item.name, exc.reason, item.generation)
+        return f"object is over the {max_bytes} byte limit"
     except NotFound:  # deleted or archived since it was listed
         return None
+    return check_envelope(candidate, body)
 
 
-def _named_row(candidate: Candidate, url: str | None = None, error: str | None = None) -> Row:
+def _named_row(candidate: Candidate, problem: str | None = None) -> Row:
     """The row for an object its name places in time."""
     item, parsed = candidate.item, candidate.parsed
     assert parsed is not None
@@ -157,8 +90,7 @@ def _named_row(candidate: Candidate, url: str | None = None, error: str | None =
         parsed.hook_id,
         parsed.trusted_time,
         "name",
-        url,
-        error,
+        problem=problem,
     )
 
 
@@ -197,8 +129,11 @@ async def rows(
 ) -> AsyncIterator[Row]:
     """Objects in the selection, in listing order. Only objects whose name cannot
     place them in time (timestamp outside the folder's day) are downloaded, unless
-    ``envelopes``: then every one is, and its rows carry the URL and error message."""
+    ``envelopes``: then every one is, and its row carries the envelope's time, URL and
+    error, or (malformed) the reason. A malformed object the name cannot place goes to
+    ``malformed`` instead."""
     bucket = finder.bucket
+    selection = finder.selection
     slots = asyncio.Semaphore(CONCURRENCY)
     window: asyncio.Queue[Any] = asyncio.Queue(maxsize=CONCURRENCY * 4)
 
@@ -209,17 +144,17 @@ async def rows(
         if placed and not envelopes:
             return _named_row(candidate)
         async with slots:
-            envelope = await _fetch(bucket, item, max_bytes)
-        if not isinstance(envelope, Envelope):
-            return envelope
-        seen = (
-            (envelope.original_webhook_url, envelope.error_message) if envelopes else (None, None)
-        )
-        if placed:  # keep the name's fields, as a listing without envelopes does
-            return _named_row(candidate, *seen)
-        if not finder.selection.by_envelope(
+            envelope = await _fetch(bucket, candidate, max_bytes)
+        if isinstance(envelope, str):
+            if placed:
+                return _named_row(candidate, problem=envelope)
+            return Skipped(item.name, envelope, item.generation)
+        if envelope is None:
+            return None
+        in_window = placed or selection.by_envelope(
             envelope.event_type, envelope.original_hook_id, envelope.failed_at
-        ):
+        )
+        if not (in_window and selection.by_error(envelope.error_message)):
             finder.listing.filtered += 1
             return None
         return Row(
@@ -230,7 +165,8 @@ async def rows(
             envelope.original_hook_id,
             envelope.failed_at,
             "failed_at",
-            *seen,
+            envelope.original_webhook_url,
+            envelope.error_message,
         )
 
     producer = asyncio.create_task(_produce(finder, window, resolve, envelopes))
@@ -250,31 +186,38 @@ async def rows(
         producer.cancel()
 
 
-def split_gs_url(name: str, bucket: str | None) -> tuple[str | None, str]:
-    """``gs://BUCKET/NAME`` names its bucket, unless one was given (then NAME is checked
-    against it when read)."""
-    if name.startswith("gs://") and not bucket:
-        found, _, rest = name.removeprefix("gs://").partition("/")
-        return found, rest
-    return bucket, name
+async def judged(
+    found: AsyncIterator[Row], judge: Judge | None, batch: int = JUDGE_BATCH
+) -> AsyncIterator[Row]:
+    """``found`` with each row's state, judged ``batch`` rows at a time, order kept."""
+    from hookctl.failover.state import Subject
 
+    pending: list[Row] = []
 
-async def read_object(
-    bucket: Bucket, name: str, max_bytes: int
-) -> tuple[Listed, Envelope | None, bytes, str | None]:
-    """One object: its metadata, the parsed envelope (or why not), and the raw bytes."""
-    name = name.removeprefix(f"gs://{bucket.name}/")
-    if name.startswith("gs://"):
-        raise UsageError(f"{name} is not in bucket {bucket.name}", "pass --bucket for that bucket")
-    item = await bucket.head(name)
-    try:
-        body = await bucket.download(item, max_bytes)
-    except TooLarge:
-        return item, None, b"", f"object is over the {max_bytes} byte limit"
-    try:
-        return item, parse_envelope(body), body, None
-    except MalformedObject as exc:
-        return item, None, body, exc.reason
+    def flush() -> list[Row]:
+        assert judge is not None
+        subjects = [
+            Subject(r.name, r.generation, r.hook_id, r.event_type, r.url, r.problem)
+            for r in pending
+        ]
+        done = [
+            replace(r, state=v.state, reason=v.reason)
+            for r, v in zip(pending, judge(subjects), strict=True)
+        ]
+        pending.clear()
+        return done
+
+    async for row in found:
+        if judge is None:
+            yield row
+            continue
+        pending.append(row)
+        if len(pending) >= batch:
+            for done in flush():
+                yield done
+    if pending:
+        for done in flush():
+            yield done
 
 
 @dataclass
@@ -286,11 +229,13 @@ class Inventory:
     rows: list[Row] = field(default_factory=list)
     malformed: list[Skipped] = field(default_factory=list)
     envelopes: bool = False  # every envelope was read: urls and errors were counted
+    judge: Judge | None = None  # how states were decided (None: not judged)
 
     def as_json(self) -> dict[str, Any]:
         """``failover list --json``."""
         return {
             "objects": [r.as_json() for r in self.rows],
+            **self._states(),
             **self._skipped(),
         }
 
@@ -300,6 +245,7 @@ class Inventory:
         return {
             "count": totals.count,
             "bytes": totals.bytes,
+            "states": dict(totals.states.most_common()) if self.judge else None,
             "days": dict(sorted(totals.days.items())),
             "event_types": dict(totals.event_types.most_common()),
             "hooks": dict(totals.hooks.most_common()),
@@ -316,12 +262,18 @@ class Inventory:
                 if self.envelopes
                 else None
             ),
+            **self._states(),
             **self._skipped(),
         }
 
     def top_errors(self, n: int = TOP_ERRORS) -> list[tuple[str, int]]:
         """The ``n`` most common error messages (redacted, escaped), most common first."""
         return self.totals.errors.most_common(n)
+
+    def _states(self) -> dict[str, Any]:
+        """Where the states came from: the journal read, and whether envelopes were."""
+        judged = self.judge.as_json() if self.judge else {}
+        return {"state_source": {**judged, "envelopes_read": self.envelopes} if judged else None}
 
     def _skipped(self) -> dict[str, Any]:
         return {
@@ -340,11 +292,13 @@ def list_objects(
     on_row: Callable[[Row], None] | None = None,
     keep_rows: bool = True,
     envelopes: bool = False,
+    judge: Judge | None = None,
 ) -> Inventory:
     """List the selection in listing order: each row goes to ``on_row`` as found, and
     into the result's ``rows`` when ``keep_rows``; totals are always counted. With
     ``envelopes`` every object is downloaded (bounded concurrency) so the totals count
-    original webhook URLs and error messages too."""
+    original webhook URLs and error messages too. With a ``judge`` each row gets its
+    state, and ``--state`` (the selection's ``states``) keeps only those."""
     totals = new_summary()
     malformed: list[Skipped] = []
     found: list[Row] = []
@@ -352,7 +306,11 @@ def list_objects(
     async def main() -> Listing:
         async with open_bucket(source) as gcs:
             finder = make_finder(gcs, source, chosen, scan=scan)
-            async for row in rows(finder, max_bytes, malformed, envelopes=envelopes):
+            found_rows = rows(finder, max_bytes, malformed, envelopes=envelopes)
+            async for row in judged(found_rows, judge):
+                if not chosen.by_state(row.state):
+                    finder.listing.filtered += 1
+                    continue
                 totals.add(row)
                 if on_row is not None:
                     on_row(row)
@@ -361,35 +319,4 @@ def list_objects(
             return finder.listing
 
     listing = aio.run(main())
-    return Inventory(listing, totals, found, malformed, envelopes)
-
-
-@dataclass(frozen=True)
-class ObjectView:
-    """One object for ``failover object``: metadata, the envelope or why there is none."""
-
-    item: Listed
-    envelope: Envelope | None
-    body: bytes
-    problem: str | None
-
-    @property
-    def excerpt(self) -> str:
-        """The start of an object that is not an envelope."""
-        return self.body[:300].decode("utf-8", "replace")
-
-    def as_json(self) -> dict[str, Any]:
-        """``failover object --json``: the envelope, or why there is none."""
-        item = self.item
-        head = {"name": item.name, "generation": item.generation, "size": item.size}
-        if self.envelope is None:
-            return {**head, "malformed": self.problem, "excerpt": self.excerpt}
-        return {**head, "envelope": self.envelope.model_dump(mode="json")}
-
-
-def fetch_object(source: Source, name: str, max_bytes: int = SHOW_MAX_BYTES) -> ObjectView:
-    async def main() -> ObjectView:
-        async with open_bucket(source, connections=2) as gcs:
-            return ObjectView(*await read_object(gcs, name, max_bytes))
-
-    return aio.run(main())
+    return Inventory(listing, totals, found, malformed, envelopes, judge)

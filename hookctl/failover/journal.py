@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS outcomes (
     url TEXT NOT NULL,             -- where it was delivered
     webhook_id TEXT NOT NULL,
     event_type TEXT NOT NULL,
-    state TEXT NOT NULL,           -- delivered | failed
+    state TEXT NOT NULL,           -- delivered | failed | refused | malformed
     status INTEGER,
     error TEXT,
     tries INTEGER NOT NULL DEFAULT 1,
@@ -233,15 +233,18 @@ class Journal:
         ok: bool,
         status: int | None,
         error: str | None,
+        held: str | None = None,
     ) -> None:
-        """Queue one outcome; ``flush`` commits. A delivered row is never downgraded."""
+        """Queue one outcome; ``flush`` commits. A delivered row is never downgraded.
+        ``held``: the object was not sent, "refused" or "malformed" (``error`` says why),
+        so ``failover list``/``status`` can tell without downloading it again."""
         self._pending.append(
             (
                 obj,
                 _spellings(url)[0],  # stored with its password masked
                 webhook_id,
                 event_type,
-                "delivered" if ok else "failed",
+                held or ("delivered" if ok else "failed"),
                 status,
                 error,
                 time.time(),
@@ -287,28 +290,24 @@ def object_key(bucket: str, item: Listed) -> str:
     return f"gs://{bucket}/{item.name}#{item.generation}"
 
 
-class RunFlags(Protocol):
-    redeliver: bool
-    dry_run: bool
+class Lookups(Protocol):
+    """What the delivered rule asks: a ``Journal``, or a read-only ``ledger.JournalReader``."""
+
+    def knows(self, url: str) -> bool: ...
+    def delivered(self, obj: str, url: str) -> bool: ...
 
 
 class AlreadyDelivered:
-    """The one rule for "skip this object, it was delivered": a journal is kept, the run
-    neither redelivers nor is a dry run, and the journal has a delivered row for this
-    object generation and target. Replay applies it before downloading; the count
-    shown before a large replay applies it too, so both agree."""
+    """The one rule for "this object was delivered": the journal has a delivered row for
+    this object generation and target. Replay applies it before downloading (through
+    ``state.Admission``, with ``--redeliver`` and ``--state``); the count shown before a
+    large replay and ``failover list`` (``ledger.delivered_among``, in batches) agree."""
 
-    def __init__(self, journal: Journal | None, bucket: str, target: str) -> None:
+    def __init__(self, journal: Lookups | None, bucket: str, target: str) -> None:
         self.journal = journal
         self.bucket = bucket
         self.target = target
         self._lookups: bool | None = None
-
-    @classmethod
-    def for_run(
-        cls, journal: Journal | None, bucket: str, target: str, flags: RunFlags
-    ) -> AlreadyDelivered:
-        return cls(None if flags.redeliver or flags.dry_run else journal, bucket, target)
 
     def __call__(self, item: Listed) -> bool:
         if self._lookups is None:  # decided once: a first run to a target skips the lookups

@@ -24,7 +24,7 @@ from typing import Any
 
 from hookctl.failover.fetch import Reader
 from hookctl.failover.gcs import Bucket, Listed
-from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
+from hookctl.failover.journal import Journal, Lookups, object_key
 from hookctl.failover.layout import printable
 from hookctl.failover.outcome import (
     Counts,
@@ -38,7 +38,8 @@ from hookctl.failover.outcome import (
     reason_of,
 )
 from hookctl.failover.pipeline import Admit, Pipeline, Stages
-from hookctl.failover.select import Candidate, Finder
+from hookctl.failover.select import MALFORMED, REFUSED, Candidate, Finder
+from hookctl.failover.state import ORIGINAL, Admission
 from hookctl.failover.targets import Destinations, Refusal
 from hookctl.stream.models import Envelope, payload_body
 from hookctl.webhooks.delivery import Deliverer, Delivery, RetryPolicy
@@ -46,7 +47,6 @@ from hookctl.webhooks.delivery import Deliverer, Delivery, RetryPolicy
 MAX_BYTES = 5 * 1024 * 1024
 KEEP_FAILURES = 1000  # failures kept in memory for the report; --failures gets them all
 FLUSH_AFTER = 0.05  # seconds an outcome may wait for its journal transaction
-ORIGINAL = "original"  # journal target when each event goes to its hook's URL (no --to)
 
 
 def webhook_id(bucket: str, item: Listed) -> str:
@@ -101,6 +101,7 @@ class Replayer:
         api_secret: str,
         on_progress: Callable[[Replayer], None] | None = None,
         progress_every: float = 0.5,
+        ledger: Lookups | None = None,
     ) -> None:
         self.bucket = bucket
         self.finder = finder
@@ -116,8 +117,13 @@ class Replayer:
         self.aborted = False
         self._flush_scheduled = False
         self._failure_log: FailureLog | None = None
-        self._already_delivered = AlreadyDelivered.for_run(
-            journal, bucket.name, self.target, options
+        # a dry run has no journal to write, but asks the same one (``ledger``, read-only)
+        self._admission = Admission(
+            journal or ledger,
+            bucket.name,
+            self.target,
+            redeliver=options.redeliver,
+            states=finder.selection.states,
         )
 
     @property
@@ -181,16 +187,23 @@ class Replayer:
             candidates=self.finder.candidates,
             admit=self._admit,
             download=reader.download,
-            envelope=reader.envelope,
+            envelope=lambda candidate, body, problem: self._envelope(
+                reader, candidate, body, problem
+            ),
             deliver=lambda candidate, envelope: self._deliver(deliverer, candidate, envelope),
         )
         pipeline = Pipeline(stages, self.options.concurrency, self._stop, lambda: self.aborted)
         return pipeline.run()
 
     def _admit(self, candidate: Candidate) -> Admit:
-        """Skip what the journal says was delivered; end the listing at ``--limit``."""
-        if self._already_delivered(candidate.item):
+        """Skip what the journal says was delivered, and what ``--state`` leaves out; end
+        the listing at ``--limit``."""
+        admit = self._admission(candidate.item)
+        if admit == "delivered":
             self.stats.already_delivered += 1
+            return "skip"
+        if admit == "filtered":
+            self.stats.out_of_window += 1  # reported with the other filtered objects
             return "skip"
         if self.options.limit is not None and self.stats.selected >= self.options.limit:
             return "end"
@@ -206,7 +219,36 @@ class Replayer:
             envelope.original_hook_id, envelope.original_webhook_url, envelope.event_type
         )
 
+    def _hold(self, item: Listed, event_type: str, state: str, reason: str) -> None:
+        """Journal an object that was not sent (refused, malformed) and why: ``failover
+        status`` then knows without downloading it; a rerun still judges it afresh."""
+        if self.journal is None:
+            return
+        self.journal.record(
+            object_key(self.bucket.name, item),
+            self.target,
+            webhook_id=webhook_id(self.bucket.name, item),
+            event_type=event_type,
+            ok=False,
+            status=None,
+            error=reason,
+            held=state,
+        )
+        self._flush_soon()
+
+    def _envelope(
+        self, reader: Reader, candidate: Candidate, body: bytes | None, problem: str | None
+    ) -> Envelope | None:
+        malformed = len(self.stats.malformed)
+        envelope = reader.envelope(candidate, body, problem)
+        if len(self.stats.malformed) > malformed:
+            parsed = candidate.parsed
+            reason = self.stats.malformed[-1].reason
+            self._hold(candidate.item, parsed.event_type if parsed else "", MALFORMED, reason)
+        return envelope
+
     def _refuse(self, item: Listed, envelope: Envelope, refusal: Refusal) -> None:
+        self._hold(item, envelope.event_type, REFUSED, refusal.reason)
         self.stats.refused += 1
         self.stats.reasons[reason_key(f"refused: {refusal.reason.split(' (')[0]}")] += 1
         self._record_failure(

@@ -37,6 +37,46 @@ PAGES_AHEAD = 2  # pages buffered per range
 
 Span = tuple[str, str | None, str | None]  # prefix, first name, name to stop before
 
+# The state of a failed event (``failover.state``): what replay would do with it.
+PENDING, DELIVERED, REFUSED, MALFORMED = "pending", "delivered", "refused", "malformed"
+UNKNOWN = "unknown"  # no journal to ask: delivered or not cannot be told
+STATES = (PENDING, DELIVERED, REFUSED, MALFORMED)
+# ``--error-class``: what the envelope's error_message says went wrong for Stream.
+ERROR_CLASSES = ("5xx", "4xx", "timeout", "connection", "redirect", "refused")
+
+
+def error_class(message: str) -> str:
+    """The class of a recorded delivery error: ``HTTP 503: …`` is 5xx, ``connection
+    refused`` (nothing listening) is refused, other network failures (DNS, reset, TLS)
+    are connection; ``other`` when the message says none of these."""
+    text = message.strip().lower()
+    status = text.removeprefix("http").strip()[:3] if text.startswith("http") else ""
+    if status.isdigit():
+        return {"5": "5xx", "4": "4xx", "3": "redirect"}.get(status[0], "other")
+    if "redirect" in text:
+        return "redirect"
+    if "timed out" in text or "timeout" in text or "deadline exceeded" in text:
+        return "timeout"
+    if "refused" in text:
+        return "refused"
+    network = ("connect", "reset", "closed", "dns", "resolve", "name or service", "unreachable")
+    if any(word in text for word in network) or "tls" in text or "ssl" in text:
+        return "connection"
+    return "other"
+
+
+def parse_choices(values: list[str] | None, allowed: tuple[str, ...], flag: str) -> frozenset[str]:
+    """``--state``/``--error-class`` values: repeatable, comma-separated, each one of
+    ``allowed`` (anything else is bad input, exit 2)."""
+    names = [v.strip().lower() for value in values or [] for v in value.split(",") if v.strip()]
+    wrong = [n for n in names if n not in allowed]
+    if wrong or (values and not names):
+        raise UsageError(
+            f"{flag} {(wrong or [''])[0]!r} is not one of {', '.join(allowed)}",
+            f"e.g. {flag} {allowed[0]} (repeat it, or separate values with commas)",
+        )
+    return frozenset(names)
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -45,6 +85,8 @@ class Selection:
     event_types: frozenset[str] = frozenset()
     hook_ids: frozenset[str] = frozenset()
     shard: tuple[int, int] | None = None
+    states: frozenset[str] = frozenset()  # --state: empty is every state
+    error_classes: frozenset[str] = frozenset()  # --error-class: needs each envelope
 
     def in_window(self, when: datetime) -> bool:
         if self.since is not None and when < self.since:
@@ -68,6 +110,14 @@ class Selection:
             return False
         return self.in_window(failed_at)
 
+    def by_error(self, error_message: str) -> bool:
+        """``--error-class``: the envelope's recorded error is of a class asked for."""
+        return not self.error_classes or error_class(error_message) in self.error_classes
+
+    def by_state(self, state: str) -> bool:
+        """``--state``; pending takes unknown too (no journal: replay would send it)."""
+        return not self.states or (PENDING if state == UNKNOWN else state) in self.states
+
     def in_shard(self, name: str) -> bool:
         return self.shard is None or shard_of(name, self.shard[1]) == self.shard[0]
 
@@ -78,6 +128,8 @@ class Selection:
             "event_types": sorted(self.event_types),
             "hook_ids": sorted(self.hook_ids),
             "shard": f"{self.shard[0]}/{self.shard[1]}" if self.shard else None,
+            "states": sorted(self.states),
+            "error_classes": sorted(self.error_classes),
         }
 
 

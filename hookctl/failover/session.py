@@ -22,7 +22,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ from hookctl.failover.source import Source, make_finder, open_bucket
 if TYPE_CHECKING:
     from hookctl.failover.gcs import Bucket
     from hookctl.failover.journal import Journal
+    from hookctl.failover.ledger import JournalReader
     from hookctl.failover.outcome import ReplayReport, Stats
     from hookctl.failover.replay import Options, Replayer
     from hookctl.failover.select import Selection
@@ -102,8 +103,24 @@ def check_modes(
     follow: bool,
     target: str | None,
     archive_to: str | None,
+    states: frozenset[str] = frozenset(),
+    redeliver: bool = False,
 ) -> None:
     """Refuse flag combinations that cannot mean anything, before any I/O."""
+    from hookctl.failover.select import DELIVERED, PENDING
+
+    held = sorted(states - {PENDING, DELIVERED})
+    if held:
+        raise UsageError(
+            f"replay never sends {' or '.join(held)} events (--state {','.join(held)})",
+            "see them and why with `hookctl failover list --state "
+            f"{','.join(held)}`; replay takes --state pending or delivered",
+        )
+    if DELIVERED in states and not redeliver:
+        raise UsageError(
+            "--state delivered picks events the journal says were delivered, which replay skips",
+            "add --redeliver to send them again",
+        )
     if from_file and (since or scan or follow):
         raise UsageError(
             "--from-file replays the objects in the file", "leave out --since/--scan/--follow"
@@ -151,12 +168,9 @@ def replay_options(
         )
     destinations = None
     if target is None and get_app is not None:  # without --to the app decides (targets.py)
-        from hookctl.failover.targets import Destinations
+        from hookctl.failover.state import destinations_for
 
-        destinations = Destinations.from_app(
-            source.app if source.app is not None else get_app(),
-            bucket=source.bucket if source.from_hook else None,
-        )
+        destinations = destinations_for(source, get_app)
     return Options(
         target=target,
         destinations=destinations,
@@ -246,6 +260,7 @@ class ReplayJob:
     api_secret: str = field(default="", repr=False)
     scan: bool = False
     from_file: Path | None = None
+    ledger: JournalReader | None = None  # a dry run's read-only view of the journal
 
     def _replayer(self, gcs: Bucket, chosen: Selection, progress: Progress | None) -> Replayer:
         from hookctl.failover.replay import Replayer
@@ -267,25 +282,30 @@ class ReplayJob:
             api_key=self.api_key,
             api_secret=self.api_secret,
             on_progress=progress,
+            ledger=self.ledger,
         )
 
     def count(self) -> int:
         """Objects a run would consider (names only: nothing is downloaded), minus those
         the journal says were delivered (the same rule a run applies)."""
-        from hookctl.failover.journal import AlreadyDelivered
         from hookctl.failover.replay import target_of
+        from hookctl.failover.state import Admission
 
         async def main() -> int:
             async with open_bucket(self.source) as gcs:
                 finder = make_finder(
                     gcs, self.source, self.selection, scan=self.scan, from_file=self.from_file
                 )
-                delivered = AlreadyDelivered.for_run(
-                    self.journal, gcs.name, target_of(self.options), self.options
+                admission = Admission(
+                    self.journal or self.ledger,
+                    gcs.name,
+                    target_of(self.options),
+                    redeliver=self.options.redeliver,
+                    states=self.selection.states,
                 )
                 n = 0
                 async for candidate in finder.candidates():
-                    if not delivered(candidate.item):
+                    if admission(candidate.item) == "take":
                         n += 1
                 return n
 
@@ -331,8 +351,6 @@ class ReplayJob:
         A round that fails (exit-1 errors: GCS unreachable, a listing error) is reported
         to ``on_miss`` and retried at the next interval; after ``FOLLOW_MAX_MISSES`` in a
         row the follow gives up with a HookctlError naming the last one."""
-        from hookctl.failover.select import Selection
-
         chosen = self.selection
         since = chosen.since or datetime.now(UTC)
         failed = 0
@@ -353,9 +371,7 @@ class ReplayJob:
                     while not stop.requested:
                         now = datetime.now(UTC)
                         start, end = follow_window(since, every, now)
-                        window = Selection(
-                            start, end, chosen.event_types, chosen.hook_ids, chosen.shard
-                        )
+                        window = replace(chosen, since=start, until=end)
                         current = self._replayer(gcs, window, None)
                         try:
                             await current.run()

@@ -144,6 +144,8 @@ def selection(
     until: str | None,
     event_types: frozenset[str] = frozenset(),
     shard: tuple[int, int] | None = None,
+    states: frozenset[str] = frozenset(),
+    error_classes: frozenset[str] = frozenset(),
     need_window: bool = True,
     now: datetime | None = None,
 ) -> Selection:
@@ -156,7 +158,7 @@ def selection(
     stop: datetime | None = None
     if need_window or since or until:
         start, stop = window(since, until, now=now)
-    return Selection(start, stop, event_types, source.hook_filter, shard)
+    return Selection(start, stop, event_types, source.hook_filter, shard, states, error_classes)
 
 
 def open_bucket(source: Source, connections: int = 32) -> Bucket:

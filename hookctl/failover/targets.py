@@ -77,7 +77,9 @@ class Destinations:
         app_id = str(app.get("id") or app.get("name") or "app")
         return cls(hooks=hooks if isinstance(hooks, list) else [], app_id=app_id, bucket=bucket)
 
-    def resolve(self, hook_id: str, envelope_url: str, event_type: str) -> str | Refusal:
+    def resolve(self, hook_id: str, envelope_url: str | None, event_type: str) -> str | Refusal:
+        """The URL to send to, or why not. ``envelope_url`` None (the envelope was not
+        read: ``failover list`` from names) skips the one check that needs it."""
         if self.to is not None:
             return self.to
         hook = self.hooks.get(hook_id)
@@ -105,7 +107,7 @@ class Destinations:
             current = fill_template(template, app_id=self.app_id, event_type=event_type)
         except UsageError as exc:
             return Refusal(exc.message)
-        if envelope_url.strip() not in (template, current):
+        if envelope_url is not None and envelope_url.strip() not in (template, current):
             return Refusal(
                 f"the envelope's URL is not hook {hook_id}'s current webhook_url "
                 "(not sent: replay it with --to URL if you trust it)"

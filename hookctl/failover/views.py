@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 Buckets = list[tuple[str, dict[str, int]]]
 
 SPLIT_BY = ("type", "hook", "url")
+STATE_ORDER = ("pending", "unknown", "delivered", "refused", "malformed")
 
 
 # ---------------------------------------------------------------- failover list
@@ -42,18 +43,59 @@ def why(result: Inventory) -> str:
     return f" ({reason})" if reason else ""
 
 
+def time_header(time_from: set[str]) -> str:
+    """The time column's header says where its times come from: the envelope's failed_at,
+    the object name, or both (then name times are marked ``*``)."""
+    if time_from == {"failed_at"}:
+        return "failed at"
+    if time_from <= {"name"}:
+        return "time (name)"
+    return "failed at (* name)"
+
+
+def listing_columns(result: Inventory) -> list[str]:
+    return [
+        time_header({r.time_from for r in result.rows}),
+        "state",
+        "event type",
+        "hook",
+        "bytes",
+        "name",
+    ]
+
+
+def _time_cells(result: Inventory) -> list[str]:
+    """Each row's time; when the column mixes both sources, name times end in ``*``."""
+    mixed = len({r.time_from for r in result.rows}) > 1
+    return [
+        r.time.isoformat().replace("+00:00", "Z") + ("*" if mixed and r.time_from == "name" else "")
+        for r in result.rows
+    ]
+
+
 def listing_rows(result: Inventory) -> list[list[Any]]:
-    """``time, event type, hook, bytes, name`` for each object found."""
-    return [[r.as_json()["time"], r.event_type, r.hook_id, r.size, r.name] for r in result.rows]
+    """``time, state, event type, hook, bytes, name`` for each object found."""
+    return [
+        [t, r.state or "-", r.event_type, r.hook_id, r.size, r.name]
+        for t, r in zip(_time_cells(result), result.rows, strict=True)
+    ]
+
+
+def object_columns(result: Inventory) -> list[str]:
+    """A terminal's columns: the labelled time, the state, the short name."""
+    return [time_header({r.time_from for r in result.rows}), "state", "object"]
 
 
 def object_rows(result: Inventory, hook_ids: Iterable[str]) -> list[list[Any]]:
-    """``time, object`` for a terminal: the object's short name (``shortname.py``), which
-    holds event type and hook and is what ``failover object`` takes."""
+    """``time, state, object`` for a terminal: the object's short name (``shortname.py``),
+    which holds event type and hook and is what ``failover object`` takes."""
     from hookctl.failover.shortname import hook_prefixes, short_name
 
     prefixes = hook_prefixes([*hook_ids, *(r.hook_id for r in result.rows)])
-    return [[r.as_json()["time"], short_name(r.name, r.hook_id, prefixes)] for r in result.rows]
+    return [
+        [t, r.state or "-", short_name(r.name, r.hook_id, prefixes)]
+        for t, r in zip(_time_cells(result), result.rows, strict=True)
+    ]
 
 
 OBJECT_HINT = "OBJECT: the end of each name; `hookctl failover object OBJECT` shows one"
@@ -68,6 +110,24 @@ def listing_lines(result: Inventory, bucket: str, path: str = "") -> list[str]:
     return lines
 
 
+def state_lines(result: Inventory) -> list[str]:
+    """After a listing: the state counts, which journal said delivered (or that none
+    could), why events are refused or malformed, and what was not checked."""
+    judge, totals = result.judge, result.totals
+    if judge is None:
+        return []
+    counts = ", ".join(f"{totals.states[s]} {s}" for s in STATE_ORDER if totals.states[s])
+    lines = [f"states: {counts or 'no events'}; {judge.journal_line()}"]
+    lines += [f"{state} {n}: {why}" for (state, why), n in totals.reasons.most_common(10)]
+    lines += [f"note: {note}" for note in judge.notes()]
+    if not result.envelopes and totals.count:
+        lines.append(
+            "note: envelopes not read: a malformed object, or one naming another URL, shows "
+            "as pending until a replay or --envelopes reads it"
+        )
+    return lines
+
+
 def timeline_rows(buckets: Buckets) -> list[list[Any]]:
     """``bucket, events, key=n …`` per time bucket (the chart, for pipes)."""
     return [
@@ -76,9 +136,13 @@ def timeline_rows(buckets: Buckets) -> list[list[Any]]:
 
 
 def totals_rows(result: Inventory) -> list[list[Any]]:
-    """``by, value, events``: per day (in order), then event type, hook and URL (most first)."""
+    """``by, value, events``: per state, per day (in order), then event type, hook and URL
+    (most first)."""
     totals = result.totals
-    table: list[list[Any]] = [["day", d, n] for d, n in sorted(totals.days.items())]
+    table: list[list[Any]] = [
+        ["state", s, totals.states[s]] for s in STATE_ORDER if totals.states[s]
+    ]
+    table += [["day", d, n] for d, n in sorted(totals.days.items())]
     table += [["event type", t, n] for t, n in totals.event_types.most_common()]
     table += [["hook", h, n] for h, n in totals.hooks.most_common()]
     table += [["url", u, n] for u, n in totals.urls.most_common()]
@@ -93,7 +157,14 @@ def summary_line(result: Inventory) -> str:
     )
 
 
-def chart(unit: str, buckets: Buckets, by: str) -> list[str]:
+def backlog_name(result: Inventory) -> str:
+    """What the chart draws: every failed event, or only those still to deliver."""
+    if result.judge is None:
+        return "failed events"
+    return "pending events" if result.judge.journal is not None else "events (state unknown)"
+
+
+def chart(unit: str, buckets: Buckets, by: str, what: str = "failed events") -> list[str]:
     """A bar per bucket, one letter per split key, and a legend: the outage's shape."""
     keys = sorted(
         {k for _, s in buckets for k in s}, key=lambda k: -sum(s.get(k, 0) for _, s in buckets)
@@ -103,9 +174,8 @@ def chart(unit: str, buckets: Buckets, by: str) -> list[str]:
     peak = max(sum(s.values()) for _, s in buckets) or 1
     per_column = max(peak / 50, 1.0)  # one column per event, until the peak needs 50+
     width = peak / per_column
-    lines = [
-        f"failed events per {unit} (split by {by}; one column ≈ {per_column:.3g} {'event' if per_column == 1 else 'events'})"
-    ]
+    unit_events = "event" if per_column == 1 else "events"
+    lines = [f"{what} per {unit} (split by {by}; one column ≈ {per_column:.3g} {unit_events})"]
     for bucket, split in buckets:
         total = sum(split.values())
         bar = ""

@@ -230,7 +230,12 @@ def test_list_summary_counts_per_day_type_and_hook(seeded: Seeded, cli: Cli) -> 
 def test_list_table_and_relative_times(seeded: Seeded, cli: Cli) -> None:
     result = cli("failover", "list", *gcs_args(seeded.url), "--since", "3d")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0].split("\t")[:3] == ["TIME", "EVENT TYPE", "HOOK"]
+    assert result.stdout.splitlines()[0].split("\t")[:4] == [
+        "TIME (NAME)",
+        "STATE",
+        "EVENT TYPE",
+        "HOOK",
+    ]
     assert "0 events in gs://failover/stream/failed-events" in result.stderr
     assert "read 5 day prefixes" in result.stderr  # 3 days ago … tomorrow
     # the count explains itself

@@ -13,6 +13,7 @@ from hookctl.cli.failover.object import object_command
 from hookctl.cli.failover.replay import replay
 from hookctl.cli.failover.set import set_failover
 from hookctl.cli.failover.show import show
+from hookctl.cli.failover.status import status
 from hookctl.cli.failover.validate import validate
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.command("validate")(validate)
 app.command("set")(set_failover)
 app.command("show")(show)
 app.command("clear")(clear)
+app.command("status")(status)
 app.command("list")(list_objects)
 app.command("object")(object_command)
 app.command("replay")(replay)

@@ -8,11 +8,12 @@ from hookctl.cli.common import event_types
 from hookctl.cli.context import AppContext
 
 if TYPE_CHECKING:
-    from hookctl.cli.failover.options import Reading, Scope
+    from hookctl.cli.failover.options import Ledger, Reading, Scope
     from hookctl.failover.keys import ServiceAccountKey
     from hookctl.failover.probe import ProbeReport
     from hookctl.failover.select import Selection
     from hookctl.failover.source import Source
+    from hookctl.failover.state import Judge
     from hookctl.hooks.array import Hook
 
 
@@ -70,18 +71,49 @@ def selection_from(
     until: str | None,
     types: list[str] | None,
     need_window: bool = True,
+    states: list[str] | None = None,
+    error_classes: list[str] | None = None,
 ) -> Selection:
     from hookctl.config.settings import shard as pick_shard
+    from hookctl.failover.select import ERROR_CLASSES, STATES, parse_choices
     from hookctl.failover.source import selection as select
 
-    wanted = event_types(actx, types, allow_unknown=scope.allow_unknown) if types else []
+    wanted = (
+        event_types(actx, types, allow_unknown=scope.allow_unknown, filtering=True) if types else []
+    )
     return select(
         found,
         since=since,
         until=until,
         event_types=frozenset(wanted),
         shard=pick_shard(scope.shard, scope.shard_count),
+        states=parse_choices(states, STATES, "--state"),
+        error_classes=parse_choices(error_classes, ERROR_CLASSES, "--error-class"),
         need_window=need_window,
+    )
+
+
+def check_filters(reading: Reading) -> None:
+    """``--state``/``--error-class`` values, checked before any request (exit 2)."""
+    from hookctl.failover.select import ERROR_CLASSES, STATES, parse_choices
+
+    parse_choices(reading.state, STATES, "--state")
+    parse_choices(reading.error_class, ERROR_CLASSES, "--error-class")
+
+
+def judge_from(actx: AppContext, found: Source, ledger: Ledger) -> Judge:
+    """The states ``failover list``/``status`` show: the journal replay would read, and the
+    app's hooks when Stream credentials are set (otherwise refusals are not checked)."""
+    from hookctl.failover.state import judge_for
+
+    settings = actx.settings()
+    readable = bool(settings.api_key and settings.api_secret)
+    return judge_for(
+        found,
+        to=ledger.to,
+        journal=ledger.journal,
+        use_journal=not ledger.no_journal,
+        get_app=(lambda: actx.client().get_app()) if readable else None,
     )
 
 

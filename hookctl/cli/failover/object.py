@@ -72,7 +72,7 @@ def show_object(
 ) -> None:
     import json
 
-    from hookctl.failover.inventory import fetch_object, split_gs_url
+    from hookctl.failover.objects import fetch_object, split_gs_url
     from hookctl.failover.shortname import hook_for, parse_short, resolve
 
     bucket, name = split_gs_url(name, bucket)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -105,6 +106,26 @@ AllowUnknownTypes = Annotated[
 ]
 
 
+States = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--state",
+        metavar="STATE",
+        help="Only events in this state: pending (replay would send it; includes unknown), "
+        "delivered, refused, malformed; repeat or comma-separate. Reads every envelope.",
+    ),
+]
+ErrorClasses = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--error-class",
+        metavar="CLASS",
+        help="Only events whose recorded error is 5xx, 4xx, timeout, connection, redirect "
+        "or refused (connection refused); repeat or comma-separate. Reads every envelope.",
+    ),
+]
+
+
 @dataclass
 class Reading:
     """Which bucket a verb reads, and which events in it (``failover list``, ``replay``)."""
@@ -118,6 +139,8 @@ class Reading:
     credentials_file: Credentials = None
     credentials_env: CredentialsEnv = None
     gcs_endpoint: Endpoint = None
+    state: States = None
+    error_class: ErrorClasses = None
 
 
 @dataclass
@@ -129,3 +152,31 @@ class Scope:
     shard_count: ShardCount = None
     max_bytes: MaxBytes = 5 * 1024 * 1024
     allow_unknown: AllowUnknownTypes = False
+
+
+@dataclass
+class Ledger:
+    """Where ``failover list``/``status`` read delivery state: the journal replay keeps."""
+
+    journal: Annotated[
+        Path | None,
+        typer.Option(
+            "--journal",
+            metavar="FILE",
+            help="The replay journal to read (default: the one replay keeps in hookctl's "
+            "data dir).",
+        ),
+    ] = None
+    no_journal: Annotated[
+        bool,
+        typer.Option("--no-journal", help="Read no journal: delivery state is unknown."),
+    ] = False
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="URL",
+            help="Delivery state as `replay --to URL` records it (default: replays to each "
+            "event's own hook).",
+        ),
+    ] = None

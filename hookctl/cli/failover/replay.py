@@ -14,7 +14,7 @@ import typer
 from hookctl.base.errors import ExitStatus
 from hookctl.cli import options as O
 from hookctl.cli.context import AppContext, app_context
-from hookctl.cli.failover.common import say_notes, selection_from, source_from
+from hookctl.cli.failover.common import check_filters, say_notes, selection_from, source_from
 from hookctl.cli.failover.options import Reading, Scope
 from hookctl.cli.failover.progress import Progress
 from hookctl.cli.options import grouped
@@ -116,6 +116,8 @@ def replay(
     Example: hookctl failover replay --since 2026-04-01T00:00Z --to https://example.com/hooks --dry-run
     """
     from hookctl.config.settings import require_credentials
+    from hookctl.failover.ledger import JournalReader, default_journal
+    from hookctl.failover.select import STATES, parse_choices
     from hookctl.failover.session import (
         ReplayJob,
         Stop,
@@ -127,6 +129,7 @@ def replay(
     )
 
     actx = app_context(ctx)
+    check_filters(reading)
     check_modes(
         from_file=from_file,
         since=reading.since,
@@ -134,6 +137,8 @@ def replay(
         follow=follow,
         target=to,
         archive_to=archive_to,
+        states=parse_choices(reading.state, STATES, "--state"),
+        redeliver=redeliver,
     )
     every = parse_interval(interval) if follow else 0.0  # bad input: before any request
     found = source_from(actx, reading)
@@ -160,12 +165,20 @@ def replay(
         until=None if follow else reading.until,
         types=reading.event_type,
         need_window=not (scope.scan or from_file),
+        states=reading.state,
+        error_classes=reading.error_class,
     )
     api_key, api_secret = ("", "") if dry_run else require_credentials(actx.settings())
     say_notes(actx, found)
     book = None if (no_journal or dry_run) else open_journal(journal, wait=wait)
     if book is not None:
         ctx.call_on_close(book.close)  # flush, close, and release the one-replay lock
+    # a dry run writes no journal but plans what the run would send: it reads the same one
+    ledger = (
+        JournalReader.open(journal or default_journal()) if dry_run and not no_journal else None
+    )
+    if ledger is not None:
+        ctx.call_on_close(ledger.close)
     job = ReplayJob(
         found,
         chosen,
@@ -175,6 +188,7 @@ def replay(
         api_secret=api_secret,
         scan=scope.scan,
         from_file=from_file,
+        ledger=ledger,
     )
     stop = Stop()
     if follow:
