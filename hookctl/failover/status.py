@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hookctl.base.errors import UsageError
+from hookctl.base.plaintext import plural
 from hookctl.failover.keys import ServiceAccountKey
 from hookctl.failover.select import DELIVERED, MALFORMED, PENDING, REFUSED, UNKNOWN, Selection
 from hookctl.failover.source import GetHooks, Source, resolve_source
@@ -181,7 +182,7 @@ def status_lines(report: StatusReport, rerun: Callable[[HookStatus], str]) -> li
     if unknown:
         where = unknown[0].journal
         lines.append(
-            f"delivery state unknown for {sum(h.counts[UNKNOWN] for h in unknown)} event(s): "
+            f"delivery state unknown for {plural(sum(h.counts[UNKNOWN] for h in unknown), 'event')}: "
             + (f"no journal at {where}" if where else "no journal read (--no-journal)")
             + "; pass --journal FILE (the one replay kept), or replay: it skips nothing "
             "without one"

@@ -280,6 +280,8 @@ def test_real_outputs_match_their_schemas(
         *("failover", "replay", *read, "--since", "1h", "--journal", journal, "--json"),
         ok=(1,),  # the event of the SQS hook is refused
     )
+    status = ["failover", "status", *read, "--since", "1h", "--journal", journal, "--json"]
+    run("failover-status.json", *status, ok=(0, 1))
     run("write-result.json", "failover", "clear", hook_id, "--yes", "--json")
 
     # --- deliveries and signatures

@@ -180,7 +180,7 @@ def test_status_exit_code_follows_the_backlog_until_it_is_drained(mixed: Bucket,
     hooks = {h["hook_id"]: h for h in report["hooks"]}
     assert set(hooks) == {HOOK_A, HOOK_B}
     assert (hooks[HOOK_A]["unknown"], hooks[HOOK_A]["refused"]) == (9, 1)
-    assert "delivery state unknown for 11 event(s): no journal at" in err
+    assert "delivery state unknown for 11 events: no journal at" in err
 
     mixed.receiver.status = 503  # the endpoint is still down
     down = cli("failover", "replay", "--bucket", BUCKET, "--path", PATH, "--since", "2h",
