@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ NAMED_RUN = 200  # rows the name places, handed on together
 JUDGE_BATCH = 500  # rows judged together (one journal query)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     name: str
     generation: str
@@ -186,40 +186,6 @@ async def rows(
         producer.cancel()
 
 
-async def judged(
-    found: AsyncIterator[Row], judge: Judge | None, batch: int = JUDGE_BATCH
-) -> AsyncIterator[Row]:
-    """``found`` with each row's state, judged ``batch`` rows at a time, order kept."""
-    from hookctl.failover.state import Subject
-
-    pending: list[Row] = []
-
-    def flush() -> list[Row]:
-        assert judge is not None
-        subjects = [
-            Subject(r.name, r.generation, r.hook_id, r.event_type, r.url, r.problem)
-            for r in pending
-        ]
-        done = [
-            replace(r, state=v.state, reason=v.reason)
-            for r, v in zip(pending, judge(subjects), strict=True)
-        ]
-        pending.clear()
-        return done
-
-    async for row in found:
-        if judge is None:
-            yield row
-            continue
-        pending.append(row)
-        if len(pending) >= batch:
-            for done in flush():
-                yield done
-    if pending:
-        for done in flush():
-            yield done
-
-
 @dataclass
 class Inventory:
     """What ``failover list`` found: rows (unless streamed), totals and what was skipped."""
@@ -306,16 +272,29 @@ def list_objects(
     async def main() -> Listing:
         async with open_bucket(source) as gcs:
             finder = make_finder(gcs, source, chosen, scan=scan)
-            found_rows = rows(finder, max_bytes, malformed, envelopes=envelopes)
-            async for row in judged(found_rows, judge):
-                if not chosen.by_state(row.state):
-                    finder.listing.filtered += 1
-                    continue
-                totals.add(row)
-                if on_row is not None:
-                    on_row(row)
-                if keep_rows:
-                    found.append(row)
+            batch: list[Row] = []
+
+            def take(batch: list[Row]) -> None:
+                """Judge a batch (one journal query), then filter, count and hand on."""
+                if judge is not None:
+                    for row, verdict in zip(batch, judge(batch), strict=True):
+                        row.state, row.reason = verdict
+                for row in batch:
+                    if chosen.states and not chosen.by_state(row.state):
+                        finder.listing.filtered += 1
+                        continue
+                    totals.add(row)
+                    if on_row is not None:
+                        on_row(row)
+                    if keep_rows:
+                        found.append(row)
+
+            async for row in rows(finder, max_bytes, malformed, envelopes=envelopes):
+                batch.append(row)
+                if len(batch) >= JUDGE_BATCH:
+                    take(batch)
+                    batch = []
+            take(batch)
             return finder.listing
 
     listing = aio.run(main())

@@ -287,7 +287,12 @@ class Journal:
 
 def object_key(bucket: str, item: Listed) -> str:
     """The journal's name for one object generation."""
-    return f"gs://{bucket}/{item.name}#{item.generation}"
+    return key_of(bucket, item.name, item.generation)
+
+
+def key_of(bucket: str, name: str, generation: str) -> str:
+    """``object_key`` from a name and generation (``failover list`` judges rows)."""
+    return f"gs://{bucket}/{name}#{generation}"
 
 
 class Lookups(Protocol):

@@ -82,6 +82,16 @@ class JournalReader:
                 return {}
             raise _unreadable(self.path, str(exc)) from None
 
+    def has_target(self, url: str) -> bool:
+        """Whether any outcome is journaled for ``url`` (else no lookup can find one)."""
+        try:
+            row = self._db.execute("SELECT 1 FROM outcomes WHERE url = ? LIMIT 1", (url,))
+            return row.fetchone() is not None
+        except sqlite3.OperationalError as exc:  # a journal no run wrote to has no table
+            if "no such table" in str(exc):
+                return False
+            raise _unreadable(self.path, str(exc)) from None
+
     def knows(self, url: str) -> bool:
         """``journal.Lookups``: a dry run asks the journal as the run would."""
         try:

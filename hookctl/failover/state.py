@@ -19,12 +19,12 @@ from the name's hook and event type, and malformed cannot be seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
+from hookctl.base.errors import ExitStatus, HookctlError
 from hookctl.failover.gcs import Listed
-from hookctl.failover.journal import AlreadyDelivered, Lookups, object_key
+from hookctl.failover.journal import AlreadyDelivered, Lookups, key_of
 from hookctl.failover.select import DELIVERED, MALFORMED, PENDING, REFUSED, UNKNOWN
 from hookctl.failover.targets import Refusal
 
@@ -33,25 +33,30 @@ if TYPE_CHECKING:
     from hookctl.failover.source import Source
     from hookctl.failover.targets import Destinations
 
+LINE = 80  # a line of talk fits an 80-column terminal
 ORIGINAL = "original"  # the journal's target when each event goes to its own hook's URL
 
 
-@dataclass(frozen=True)
-class Subject:
-    """One object to judge: what its name says, and its envelope's URL or problem when read."""
+class Facts(Protocol):
+    """What an object is judged on: its name's hook and type, and its envelope's URL or
+    why it is malformed when the envelope was read (``inventory.Row`` has these)."""
 
-    name: str
-    generation: str
-    hook_id: str
-    event_type: str
-    url: str | None = None  # the envelope's original_webhook_url (None: not read)
-    problem: str | None = None  # why the envelope is malformed (None: readable or not read)
+    @property
+    def name(self) -> str: ...
+    @property
+    def generation(self) -> str: ...
+    @property
+    def hook_id(self) -> str: ...
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...  # the envelope's original_webhook_url (None: not read)
+    @property
+    def problem(self) -> str | None: ...  # why the envelope is malformed
 
 
-@dataclass(frozen=True)
-class Verdict:
-    state: str
-    reason: str | None = None
+Verdict = tuple[str, str | None]  # the state, and why (refused, malformed, last failure)
+_UNSEEN: Any = object()
 
 
 class Judge:
@@ -65,53 +70,85 @@ class Judge:
         journal_path: Path | None,
         destinations: Destinations | None,
         to: str | None = None,
+        unchecked: str | None = None,
     ) -> None:
         self.bucket = bucket
         self.journal = journal
         self.journal_path = journal_path
         self.destinations = destinations  # None: the app's hooks were not read
         self.to = to
+        self.unchecked = unchecked  # why the app's hooks could not be read
+        self._journal_used: bool | None = None
+        self._refusals: dict[tuple[str, str], str | None] = {}
 
     @property
     def target(self) -> str:
         return self.to or ORIGINAL
 
-    def __call__(self, subjects: Sequence[Subject]) -> list[Verdict]:
-        keys = [object_key(self.bucket, Listed(s.name, s.generation, 0)) for s in subjects]
-        known = self.journal.outcomes_among(keys, self.target) if self.journal else {}
-        return [self._one(s, known.get(key)) for s, key in zip(subjects, keys, strict=True)]
+    def __call__(self, batch: Sequence[Facts]) -> list[Verdict]:
+        """Each object's state and why, in order: one journal query for the batch, and
+        one destination check per hook and event type while envelopes are unread (the
+        verdict of a million names costs a dictionary lookup each)."""
+        if self._journal_used is None:  # decided once: a journal with no row for the target
+            self._journal_used = self.journal is not None and self.journal.has_target(self.target)
+        known: dict[str, Outcome] = {}
+        keys: list[str] = []
+        if self._journal_used:
+            assert self.journal is not None
+            keys = [key_of(self.bucket, f.name, f.generation) for f in batch]
+            known = self.journal.outcomes_among(keys, self.target)
+        if not known:
+            return [self._one(f, None) for f in batch]
+        return [self._one(f, known.get(key)) for f, key in zip(batch, keys, strict=True)]
 
-    def _one(self, subject: Subject, journaled: Outcome | None) -> Verdict:
+    def _one(self, facts: Facts, journaled: Outcome | None) -> Verdict:
         state, error = journaled or ("", None)
         if state == DELIVERED:
-            return Verdict(DELIVERED)
-        if subject.problem is not None:
-            return Verdict(MALFORMED, subject.problem)
-        if self.destinations is not None:
-            url = self.destinations.resolve(subject.hook_id, subject.url, subject.event_type)
-            if isinstance(url, Refusal):
-                return Verdict(REFUSED, url.reason)
-        read = subject.url is not None  # the envelope was read here: its verdict stands
+            return DELIVERED, None
+        if facts.problem is not None:
+            return MALFORMED, facts.problem
+        refusal = self._refusal(facts.hook_id, facts.url, facts.event_type)
+        if refusal is not None:
+            return REFUSED, refusal
+        read = facts.url is not None  # the envelope was read here: its verdict stands
         if state in (REFUSED, MALFORMED) and not read:
-            return Verdict(state, f"{error} (when last replayed)")
+            return state, f"{error} (when last replayed)"
         if self.journal is None:
-            return Verdict(UNKNOWN)
-        return Verdict(PENDING, f"last replay failed: {error}" if state == "failed" else None)
+            return UNKNOWN, None
+        return PENDING, (f"last replay failed: {error}" if state == "failed" else None)
 
-    def journal_line(self) -> str:
-        """Which journal the delivered state comes from, or why it is unknown."""
+    def _refusal(self, hook_id: str, url: str | None, event_type: str) -> str | None:
+        """Why replay would refuse it (``Destinations.resolve``), or None; from names
+        alone (``url`` None) the answer depends on hook and type only, so it is kept."""
+        if self.destinations is None:
+            return None
+        if url is None:
+            cached = self._refusals.get((hook_id, event_type), _UNSEEN)
+            if cached is not _UNSEEN:
+                return cast("str | None", cached)
+        found = self.destinations.resolve(hook_id, url, event_type)
+        why = found.reason if isinstance(found, Refusal) else None
+        if url is None:
+            self._refusals[(hook_id, event_type)] = why
+        return why
+
+    def journal_line(self, width: int = LINE) -> str:
+        """Which journal the delivered state comes from, or why it is unknown, in
+        ``width`` columns (the path cut in the middle when it must be: ``--json``
+        carries it whole)."""
         if self.journal is not None:
-            return f"delivery state from the journal {self.journal_path}"
-        if self.journal_path is None:
+            head = "delivery state from the journal "
+        elif self.journal_path is None:
             return "delivery state unknown: no journal (--no-journal)"
-        return f"delivery state unknown: no journal at {self.journal_path} (no replay kept one)"
+        else:
+            head = "delivery state unknown: no journal at "
+        assert self.journal_path is not None
+        return head + shown_path(self.journal_path, width - len(head))
 
     def notes(self) -> list[str]:
         if self.destinations is None:
-            return [
-                "refusals not checked: no Stream credentials to read the app's hooks "
-                "(replay sends each event only to its hook's current URL)"
-            ]
+            why = self.unchecked or "no Stream credentials to read the app's hooks"
+            return [f"refusals not checked: {why}"]
         return []
 
     def close(self) -> None:
@@ -125,6 +162,18 @@ class Judge:
             "target": self.to,
             "refusals_checked": self.destinations is not None,
         }
+
+
+def shown_path(path: Path, width: int) -> str:
+    """``path`` for a line of talk: the home directory as ``~``, cut in the middle to
+    ``width`` characters when longer."""
+    from hookctl.base.plaintext import cut_middle
+
+    text = str(path)
+    home = str(Path.home())
+    if home not in ("", "/") and text.startswith(home + "/"):
+        text = "~" + text[len(home) :]
+    return cut_middle(text, max(width, 8))
 
 
 def destinations_for(source: Source, get_app: Callable[[], dict[str, Any]]) -> Destinations:
@@ -155,11 +204,24 @@ def judge_for(
     path = (journal or default_journal()) if use_journal else None
     reader = JournalReader.open(path) if path is not None else None
     destinations: Destinations | None = None
+    unchecked: str | None = None
     if to is not None:
         destinations = Destinations(to=to)
     elif get_app is not None or source.app is not None:
-        destinations = destinations_for(source, get_app or (lambda: {}))
-    return Judge(source.bucket, journal=reader, journal_path=path, destinations=destinations, to=to)
+        try:
+            destinations = destinations_for(source, get_app or (lambda: {}))
+        except HookctlError as exc:  # Stream unreachable: list what is known, and say so
+            if exc.exit_code == ExitStatus.USAGE:
+                raise
+            unchecked = f"cannot read the app's hooks ({exc.message})"
+    return Judge(
+        source.bucket,
+        journal=reader,
+        journal_path=path,
+        destinations=destinations,
+        to=to,
+        unchecked=unchecked,
+    )
 
 
 Admit = Literal["take", "delivered", "filtered"]

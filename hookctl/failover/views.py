@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 Buckets = list[tuple[str, dict[str, int]]]
 
 SPLIT_BY = ("type", "hook", "url")
+LINE = 80  # lines of talk fit an 80-column terminal
 STATE_ORDER = ("pending", "unknown", "delivered", "refused", "malformed")
 
 
@@ -110,21 +111,24 @@ def listing_lines(result: Inventory, bucket: str, path: str = "") -> list[str]:
     return lines
 
 
+def fit(line: str, width: int = LINE) -> str:
+    """A line of talk cut to ``width`` columns (the whole text is in ``--json``)."""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def state_lines(result: Inventory) -> list[str]:
-    """After a listing: the state counts, which journal said delivered (or that none
-    could), why events are refused or malformed, and what was not checked."""
+    """After a listing, each line within 80 columns: the state counts, which journal
+    said delivered (or that none could), why events are refused or malformed, and what
+    was not checked."""
     judge, totals = result.judge, result.totals
     if judge is None:
         return []
     counts = ", ".join(f"{totals.states[s]} {s}" for s in STATE_ORDER if totals.states[s])
-    lines = [f"states: {counts or 'no events'}; {judge.journal_line()}"]
-    lines += [f"{state} {n}: {why}" for (state, why), n in totals.reasons.most_common(10)]
-    lines += [f"note: {note}" for note in judge.notes()]
+    lines = [fit(f"states: {counts or 'no events'}"), judge.journal_line(LINE)]
+    lines += [fit(f"{state} {n}: {why}") for (state, why), n in totals.reasons.most_common(10)]
+    lines += [fit(f"note: {note}") for note in judge.notes()]
     if not result.envelopes and totals.count:
-        lines.append(
-            "note: envelopes not read: a malformed object, or one naming another URL, shows "
-            "as pending until a replay or --envelopes reads it"
-        )
+        lines.append("note: names only; --envelopes also finds malformed events and other URLs")
     return lines
 
 

@@ -91,7 +91,7 @@ def seeded(
 
 
 def object_column(out: str) -> list[str]:
-    return [line.split("│")[1].strip() for line in out.splitlines() if "│" in line]
+    return [line.split("│")[-1].strip() for line in out.splitlines() if "│" in line]
 
 
 def test_failover_list_names_fit_and_paste_into_failover_object(
@@ -115,6 +115,11 @@ def test_failover_list_names_fit_and_paste_into_failover_object(
     assert len(set(shown)) == 2, shown  # rows tell apart
     assert all(s.endswith("7a68478e-a") for s in shown), shown  # twin hooks: 10 characters
     assert "failover object OBJECT" in out, out  # the footer speaks of the column
+    header = next(line for line in out.splitlines() if "OBJECT" in line)
+    assert "TIME (NAME)" in header, header  # the time says where it comes from
+    assert "STATE" in header, header  # and the state sits beside the name
+    rows = [line for line in out.splitlines() if "│" in line]
+    assert all("unknown" in row for row in rows), rows  # no journal yet: not guessed
     assert "hooks show" not in out, out
     # every hook's objects, each pasted back: the short name finds its object
     for hook in (HOOK_B, HOOK_C):
@@ -149,7 +154,8 @@ def test_piped_list_keeps_full_names(seeded: tuple[datetime, list[str]], cli: Cl
     result = cli("failover", "list", "--hook", HOOK_C, "--since", f"{when:%Y-%m-%dT%H:%M:%SZ}")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0].split("\t") == [
-        "TIME",
+        "TIME (NAME)",
+        "STATE",
         "EVENT TYPE",
         "HOOK",
         "BYTES",

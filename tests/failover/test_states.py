@@ -133,7 +133,7 @@ def test_list_shows_each_events_state_and_says_which_journal_it_read(
     # names only: the envelope naming another URL is not known yet, and the note says so
     assert seen["a-other-url"] == ("unknown", None)
     assert "delivery state unknown: no journal at" in before.stderr
-    assert "envelopes not read" in before.stderr
+    assert "note: names only; --envelopes also finds malformed" in before.stderr
     source = json.loads(before.stdout)["state_source"]
     assert (source["journal_found"], source["envelopes_read"]) == (False, False)
 
@@ -256,3 +256,21 @@ def test_list_with_a_filter_shows_exactly_what_replay_with_it_sends(
     again = cli("failover", "replay", *mixed.args(), "--state", "delivered")
     assert again.exit_code == 2
     assert "--redeliver" in again.stderr
+
+
+def test_list_and_status_answer_when_stream_cannot_be_reached(
+    mixed: Bucket, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incident may come with Stream unreachable: the bucket and the journal still say
+    what is pending; only refusals (which need the app's hooks) go unchecked, and it says so."""
+    from hookctl.sandbox.run import free_port
+
+    monkeypatch.setenv("STREAM_BASE_URL", f"http://127.0.0.1:{free_port()}")  # nothing there
+    monkeypatch.setenv("HOOKCTL_TIMEOUT", "2")
+    listed = cli("failover", "list", *mixed.args(), "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert {o["state"] for o in json.loads(listed.stdout)["objects"]} == {"unknown"}
+    assert "note: refusals not checked: cannot read the app's hooks" in listed.stderr
+    status = cli("failover", "status", *mixed.args())
+    assert status.exit_code == 1, status.stderr  # unknown is not "nothing pending"
+    assert "refusals not checked: cannot read the app's hooks" in status.stderr
