@@ -266,7 +266,7 @@ def test_list_and_status_answer_when_stream_cannot_be_reached(
     from hookctl.sandbox.run import free_port
 
     monkeypatch.setenv("STREAM_BASE_URL", f"http://127.0.0.1:{free_port()}")  # nothing there
-    monkeypatch.setenv("HOOKCTL_TIMEOUT", "2")
+    monkeypatch.setenv("HOOKCTL_TIMEOUT", "0.5")
     listed = cli("failover", "list", *mixed.args(), "--json")
     assert listed.exit_code == 0, listed.stderr
     assert {o["state"] for o in json.loads(listed.stdout)["objects"]} == {"unknown"}
