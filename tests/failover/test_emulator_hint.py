@@ -67,8 +67,9 @@ def assert_names_the_variable(stderr: str) -> None:
         ("failover", "list", "--since", "1h", "--summary"),
         ("failover", "replay", "--since", "1h", "--dry-run"),
         ("failover", "object", f"{PATH}/2026/04/03/1775217600-message.new-{HOOK}.json"),
+        ("failover", "status", "--since", "1h"),
     ],
-    ids=["list", "summary", "replay", "object"],
+    ids=["list", "summary", "replay", "object", "status"],
 )
 def test_a_sandbox_key_without_the_variable_is_named_before_any_request(
     cli: Cli,

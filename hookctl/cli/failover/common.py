@@ -53,13 +53,63 @@ def source_from(actx: AppContext, where: Reading) -> Source:
         timeout=actx.timeout,
     )
     found.app = seen.get("app")  # replay's destinations reuse it: one GET per run
-    if found.endpoint is None:  # a forgotten HOOKCTL_GCS_ENDPOINT: said now, not after DNS
+    check_emulator(actx, found)
+    return found
+
+
+def sources_from(actx: AppContext, where: Reading) -> tuple[list[Source], list[str]]:
+    """``failover status``: ``--bucket``, ``--hook``, or every hook with GCS failover (the
+    app read once), and notes on hooks left out."""
+    from hookctl.failover.status import failover_sources
+
+    creds, creds_env = where.credentials_file, where.credentials_env
+    key = read_key(actx, creds, creds_env) if (creds or creds_env) else None
+    seen: dict[str, Hook] = {}
+
+    def hooks() -> list[Hook]:
+        client = actx.client()
+        seen["app"] = client.get_app()
+        return client.hooks_of(seen["app"])
+
+    sources, notes = failover_sources(
+        hooks,
+        hook=where.hook,
+        bucket=where.bucket,
+        path=where.path,
+        key=key,
+        endpoint=endpoint(where.gcs_endpoint),
+        timeout=actx.timeout,
+    )
+    for source in sources:
+        source.app = seen.get("app")
+        notes += [n for n in source.notes if n not in notes]
+        check_emulator(actx, source)
+    return sources, notes
+
+
+def check_emulator(actx: AppContext, found: Source) -> None:
+    """A forgotten HOOKCTL_GCS_ENDPOINT: said now (exit 2), not after DNS."""
+    if found.endpoint is None:
         from hookctl.failover.emulator import check_bucket, check_key
 
         check_key(found.key, None, actx.settings().base_url)
         if found.from_hook:
             check_bucket(found.bucket, None, actx.settings().base_url)
-    return found
+
+
+def reading_selection(actx: AppContext, found: Source, scope: Scope, where: Reading) -> Selection:
+    """The selection ``failover list`` and ``status`` read: window, types, states, classes."""
+    return selection_from(
+        actx,
+        found,
+        scope,
+        since=where.since,
+        until=where.until,
+        types=where.event_type,
+        need_window=not scope.scan,
+        states=where.state,
+        error_classes=where.error_class,
+    )
 
 
 def selection_from(

@@ -11,8 +11,8 @@ from hookctl.cli.context import AppContext, app_context
 from hookctl.cli.failover.common import (
     check_filters,
     judge_from,
+    reading_selection,
     say_notes,
-    selection_from,
     source_from,
 )
 from hookctl.cli.failover.options import Ledger, Reading, Scope
@@ -87,17 +87,7 @@ def list_objects(
 
     actx = app_context(ctx)
     found = source_from(actx, reading)
-    chosen = selection_from(
-        actx,
-        found,
-        scope,
-        since=reading.since,
-        until=reading.until,
-        types=reading.event_type,
-        need_window=not scope.scan,
-        states=reading.state,
-        error_classes=reading.error_class,
-    )
+    chosen = reading_selection(actx, found, scope, reading)
     judge = judge_from(actx, found, ledger)
     ctx.call_on_close(judge.close)
     say_notes(actx, found)

@@ -9,10 +9,9 @@ from hookctl.cli import options as O
 from hookctl.cli.context import app_context
 from hookctl.cli.failover.common import (
     check_filters,
-    endpoint,
     judge_from,
-    read_key,
-    selection_from,
+    reading_selection,
+    sources_from,
 )
 from hookctl.cli.failover.options import Ledger, Reading, Scope
 from hookctl.cli.options import grouped
@@ -35,7 +34,6 @@ def status(
     """
     from hookctl.failover.status import (
         check_status,
-        failover_sources,
         status_columns,
         status_lines,
         status_rows,
@@ -43,38 +41,8 @@ def status(
 
     check_filters(reading)
     actx = app_context(ctx)
-    creds, creds_env = reading.credentials_file, reading.credentials_env
-    key = read_key(actx, creds, creds_env) if (creds or creds_env) else None
-    seen: dict[str, dict[str, object]] = {}
-
-    def hooks() -> list[dict[str, object]]:
-        client = actx.client()
-        seen["app"] = client.get_app()
-        return client.hooks_of(seen["app"])
-
-    sources, notes = failover_sources(
-        hooks,
-        hook=reading.hook,
-        bucket=reading.bucket,
-        path=reading.path,
-        key=key,
-        endpoint=endpoint(reading.gcs_endpoint),
-        timeout=actx.timeout,
-    )
-    for source in sources:
-        source.app = seen.get("app")
-        notes += [n for n in source.notes if n not in notes]
-    chosen = selection_from(
-        actx,
-        sources[0],
-        scope,
-        since=reading.since,
-        until=reading.until,
-        types=reading.event_type,
-        need_window=not scope.scan,
-        states=reading.state,
-        error_classes=reading.error_class,
-    )
+    sources, notes = sources_from(actx, reading)
+    chosen = reading_selection(actx, sources[0], scope, reading)
     report = check_status(
         sources,
         chosen,
