@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hookctl.cli.common import event_types
 from hookctl.cli.context import AppContext
@@ -31,28 +31,35 @@ def endpoint(flag: str | None) -> str | None:
     return gcs_endpoint(flag)
 
 
+class _Where:
+    """What ``source_from``/``sources_from`` pass on: the key, the endpoint, and the app's
+    hooks read at most once (``app``: as read, so replay's destinations reuse it)."""
+
+    def __init__(self, actx: AppContext, where: Reading) -> None:
+        creds, creds_env = where.credentials_file, where.credentials_env
+        self.actx = actx
+        self.app: Hook | None = None
+        self.args: dict[str, Any] = {
+            "hook": where.hook,
+            "bucket": where.bucket,
+            "path": where.path,
+            "key": read_key(actx, creds, creds_env) if (creds or creds_env) else None,
+            "endpoint": endpoint(where.gcs_endpoint),
+            "timeout": actx.timeout,
+        }
+
+    def hooks(self) -> list[Hook]:
+        client = self.actx.client()
+        self.app = client.get_app()
+        return client.hooks_of(self.app)
+
+
 def source_from(actx: AppContext, where: Reading) -> Source:
     from hookctl.failover.source import resolve_source
 
-    creds, creds_env = where.credentials_file, where.credentials_env
-    key = read_key(actx, creds, creds_env) if (creds or creds_env) else None
-    seen: dict[str, Hook] = {}  # the app, as read for its hooks
-
-    def hooks() -> list[Hook]:
-        client = actx.client()
-        seen["app"] = client.get_app()
-        return client.hooks_of(seen["app"])
-
-    found = resolve_source(
-        hooks,
-        hook=where.hook,
-        bucket=where.bucket,
-        path=where.path,
-        key=key,
-        endpoint=endpoint(where.gcs_endpoint),
-        timeout=actx.timeout,
-    )
-    found.app = seen.get("app")  # replay's destinations reuse it: one GET per run
+    given = _Where(actx, where)
+    found = resolve_source(given.hooks, **given.args)
+    found.app = given.app  # replay's destinations reuse it: one GET per run
     check_emulator(actx, found)
     return found
 
@@ -62,26 +69,10 @@ def sources_from(actx: AppContext, where: Reading) -> tuple[list[Source], list[s
     app read once), and notes on hooks left out."""
     from hookctl.failover.status import failover_sources
 
-    creds, creds_env = where.credentials_file, where.credentials_env
-    key = read_key(actx, creds, creds_env) if (creds or creds_env) else None
-    seen: dict[str, Hook] = {}
-
-    def hooks() -> list[Hook]:
-        client = actx.client()
-        seen["app"] = client.get_app()
-        return client.hooks_of(seen["app"])
-
-    sources, notes = failover_sources(
-        hooks,
-        hook=where.hook,
-        bucket=where.bucket,
-        path=where.path,
-        key=key,
-        endpoint=endpoint(where.gcs_endpoint),
-        timeout=actx.timeout,
-    )
+    given = _Where(actx, where)
+    sources, notes = failover_sources(given.hooks, **given.args)
     for source in sources:
-        source.app = seen.get("app")
+        source.app = given.app
         notes += [n for n in source.notes if n not in notes]
         check_emulator(actx, source)
     return sources, notes
