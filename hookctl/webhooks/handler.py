@@ -77,6 +77,7 @@ class ReceiverHandler(BaseHTTPRequestHandler):
             self.receiver.problem(f"{self._peer()}: {gone}")
             self.close_connection = True
             return
+        self.receiver.answering()
         try:
             self._reply(self.receiver.handle(dict(self.headers.items()), body))
             self.busy = False

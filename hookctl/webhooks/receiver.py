@@ -129,6 +129,7 @@ class Receiver:
         self.seen: set[str] = set()
         self.done = threading.Event()
         self.stop_after: int | None = None
+        self._answering = 0  # requests handed to handle() and not yet answered
         if save_dir is not None:
             save_dir.mkdir(parents=True, exist_ok=True)
         self._server = ReceiverServer((host, port), handler_for(self))
@@ -180,11 +181,20 @@ class Receiver:
         if self.on_problem is not None:
             self.on_problem(line)
 
-    def answered(self) -> None:
-        """After a reply went out: stop once ``stop_after`` events were accepted. Not
-        before the last one was answered: stopping closes the connection, and its sender
-        would see the delivery fail (and retry into a closed port) though it was counted."""
+    def answering(self) -> None:
+        """A request is about to be handled and answered (``answered`` follows)."""
         with self.lock:
+            self._answering += 1
+
+    def answered(self) -> None:
+        """After a reply went out: stop once ``stop_after`` events were accepted and no
+        other request is still being answered. Stopping ends the process and closes the
+        connections: a sender whose event was counted but not yet answered (two in flight
+        at once) would see the delivery fail and retry into a closed port."""
+        with self.lock:
+            self._answering -= 1
+            if self._answering > 0:
+                return
             if self.stop_after is not None and self.stats.accepted >= self.stop_after:
                 self.done.set()
 

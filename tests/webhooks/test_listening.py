@@ -85,6 +85,47 @@ def test_count_ends_serving_only_after_the_last_event_was_answered() -> None:
     assert done_when_seen == [False]  # still serving while the event was being answered
 
 
+def test_count_waits_for_every_event_still_being_answered() -> None:
+    """Two events in flight for `--count 2`: the second was counted and answered while
+    the first was counted but not yet answered. Stopping on the count alone ended the
+    process mid-reply: the first sender read a 200 with no body, retried into a closed
+    port and reported "connection refused" for an event listen had printed."""
+    first_counted, second_answered = threading.Event(), threading.Event()
+
+    def hold_the_first(event: Received) -> None:
+        if event.webhook_id == "w1":
+            first_counted.set()
+            assert second_answered.wait(5)  # w1's answer goes out after w2's
+
+    receiver = open_receiver([], host="127.0.0.1", port=0, count=2, on_event=hold_the_first)
+    receiver.start()
+    statuses: dict[str, int] = {}
+
+    def post(webhook_id: str) -> None:
+        request = urllib.request.Request(
+            f"{receiver.url}/", data=b'{"type":"message.new"}', headers={"X-Webhook-Id": webhook_id}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.read() == b'{"ok": true}'  # the whole answer, not just its status
+            statuses[webhook_id] = response.status
+
+    try:
+        first = threading.Thread(target=post, args=("w1",))
+        first.start()
+        assert first_counted.wait(5)
+        post("w2")
+        assert receiver.stats.accepted == 2  # the count is reached …
+        done_before_w1_answered = receiver.done.is_set()
+        second_answered.set()
+        first.join(5)
+        assert receiver.done.wait(5)  # … and serving ends once w1 was answered too
+    finally:
+        second_answered.set()
+        receiver.stop()
+    assert done_before_w1_answered is False
+    assert statuses == {"w1": 200, "w2": 200}
+
+
 def test_event_and_summary_lines() -> None:
     event = Received("w9", "2", "reaction.new", False, 500, True, 10, 0.0, compressed=True)
     assert event_line(event) == (
