@@ -326,6 +326,12 @@ def sandbox_with_gcs() -> Iterator[dict[str, str]]:
             server.stop()
 
 
+# A slow test: a GCS rehearsal is eight cold hookctl processes against a sandbox writing
+# to fake-gcs-server (~5 CPU-s, ~18 s on a loaded machine). The default run keeps the
+# same path as a reader runs it: test_runbook's five steps list and replay what a sandbox
+# emitted into a local GCS, and every command of these blocks parses against the CLI
+# (test_every_command_example_parses_against_the_cli); CI's slow step runs the blocks.
+@pytest.mark.slow
 @pytest.mark.parametrize("page", GCS_PAGES, ids=[str(p.relative_to(ROOT)) for p in GCS_PAGES])
 def test_runnable_failover_blocks_run_against_the_sandbox_and_a_local_gcs(
     page: Path, sandbox_with_gcs: dict[str, str], tmp_path: Path

@@ -3,7 +3,9 @@ and anchor resolves.
 
 .ci/run builds the site too; this test makes the same check part of the test suite, so a
 change that adds a page without a nav entry, or renames a heading a link points at, fails
-where every contributor runs the tests (and says which page and link).
+where contributors run the tests (and says which page and link). It is a slow test (a
+mkdocs process, ~5 s on a loaded machine): CI runs it in the slow step, and .ci/run's own
+`mkdocs build --strict` step builds the site again; the default run does not pay for it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_docs_site_builds_strictly(tmp_path: Path) -> None:
     pytest.importorskip("mkdocs", reason="the docs extra is not installed")
     pytest.importorskip("material", reason="the docs extra is not installed")

@@ -171,19 +171,22 @@ class Outage:
     endpoint: Endpoint
     key: Path
 
-    def hookctl(self, *args: str, data: Path | None = None, timeout: float = 120) -> str:
-        """Run hookctl for the setup; its stdout (it must succeed)."""
-        env = {**self.env, **({"HOOKCTL_DATA_DIR": str(data)} if data else {})}
-        proc = subprocess.run(
-            [sys.executable, "-m", "hookctl", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
-        assert proc.returncode == 0, (args, proc.stdout, proc.stderr)
-        return proc.stdout
+    def hookctl(self, *args: str, data: Path | None = None) -> str:
+        """Run hookctl for the setup, in this process (the setup is not what is tested:
+        the runbook's own commands run as a reader runs them, in ``shell``); its stdout
+        (it must succeed)."""
+        from typer.testing import CliRunner
+
+        from hookctl.cli import app
+
+        env: dict[str, str | None] = {
+            k: None for k in os.environ if k.startswith(("STREAM_", "HOOKCTL_"))
+        }
+        env.update(self.env)
+        env.update({"HOOKCTL_DATA_DIR": str(data)} if data else {})
+        result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, (args, result.stdout, result.stderr)
+        return result.stdout
 
     def shell(self, command: str, variables: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
         """A runbook command as a reader runs it: bash, the variables set, in ``cwd``
@@ -258,9 +261,7 @@ def outage(
                 )  # fmt: skip
                 scene.hooks.append(hook)
             for event_type, count in events.items():  # the endpoint is down: all fail over
-                scene.hookctl(
-                    "sandbox", "emit", event_type, "--count", str(count), data=setup, timeout=600
-                )
+                scene.hookctl("sandbox", "emit", event_type, "--count", str(count), data=setup)
             yield scene
         finally:
             endpoint.down()
