@@ -118,12 +118,15 @@ def _run(argv: list[str], stdout: str, env: dict[str, str]) -> tuple[int, str]:
     command = [sys.executable, "-m", "hookctl", *argv]
     full_env = {**os.environ, **env}
     if stdout == "pipe":
-        proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env
-        )
-        assert proc.stdout is not None
+        # The reader is gone before the process starts: closed after Popen, a fast
+        # verdict (~20 ms) could land in the pipe's buffer first on a loaded machine.
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            proc = subprocess.Popen(command, stdout=write_end, stderr=subprocess.PIPE, env=full_env)
+        finally:
+            os.close(write_end)
         assert proc.stderr is not None
-        proc.stdout.close()  # the reader is gone before anything is written
         err = proc.stderr.read().decode()
         return proc.wait(timeout=30), err
     if stdout == "closed":
