@@ -33,7 +33,9 @@ PAGE_SIZE = 1000
 TRIES = 5
 
 
-@dataclass(frozen=True)
+# not frozen: a frozen dataclass sets each field through object.__setattr__, three times
+# the cost, and one is built per listed name (a million-name listing). Treat as immutable.
+@dataclass(slots=True, unsafe_hash=True)
 class Listed:
     name: str
     generation: str

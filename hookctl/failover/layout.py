@@ -47,7 +47,7 @@ _RELATIVE = re.compile(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>s|m|h|d|w)$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: see gcs.Listed (hot path)
 class ObjectName:
     """A failover object name, parsed."""
 
@@ -73,8 +73,7 @@ class ObjectName:
     def __post_init__(self) -> None:
         start = (self.day.toordinal() - _EPOCH_ORDINAL) * 86400
         trusted = start <= self.timestamp < start + 86400
-        when = datetime.fromtimestamp(self.timestamp, UTC) if trusted else None
-        object.__setattr__(self, "trusted_time", when)
+        self.trusted_time = datetime.fromtimestamp(self.timestamp, UTC) if trusted else None
 
     @property
     def time_in_folder(self) -> bool:
@@ -101,6 +100,7 @@ class NameParser:
         self.hook_ids = sorted({h for h in hook_ids if h}, key=len, reverse=True)
         self.event_types = frozenset(event_types)
         self._splits: dict[str, tuple[str, str] | None] = {}
+        self._days: dict[tuple[str, str, str], date] = {}
 
     def parse(self, name: str) -> ObjectName | None:
         parsed = self.explain(name)
@@ -116,11 +116,16 @@ class NameParser:
             if _UNICODE_DIGITS.match(name):
                 return "date folder or timestamp has non-ASCII digits"
             return "name outside Stream's failover layout"
-        try:
-            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
-        except ValueError:
-            return f"folder {match['y']}/{match['m']}/{match['d']} is not a calendar day"
-        middle = match["middle"]
+        prefix, y, m, d, ts, middle = match.groups()  # one call, not six lookups (hot path)
+        day = self._days.get((y, m, d))  # a listing repeats few folders
+        if day is None:
+            try:
+                day = date(int(y), int(m), int(d))
+            except ValueError:
+                return f"folder {y}/{m}/{d} is not a calendar day"
+            if len(self._days) >= _SPLITS_KEPT:
+                self._days.clear()
+            self._days[(y, m, d)] = day
         split = self._splits.get(middle)  # a backlog repeats few {event_type}-{hook_id}
         if split is None:
             split = self._split(middle)
@@ -130,7 +135,7 @@ class NameParser:
         if split is None:
             return "name has no {event_type}-{hook_id} part"
         event_type, hook_id = split
-        return ObjectName(name, match["prefix"], day, int(match["ts"]), event_type, hook_id)
+        return ObjectName(name, prefix, day, int(ts), event_type, hook_id)
 
     def _split(self, middle: str) -> tuple[str, str] | None:
         for hook_id in self.hook_ids:

@@ -137,7 +137,7 @@ def _iso(when: datetime | None) -> str | None:
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z") if when else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     item: Listed
     parsed: ObjectName | None
@@ -221,26 +221,29 @@ class Finder:
 
     def _judge(self, page: list[Listed]) -> Iterator[Candidate]:
         """The page's objects that may be in the selection, with their parsed names."""
-        for item in page:
-            self.listing.listed += 1
-            if self.exclude_prefix and item.name.startswith(self.exclude_prefix):
+        listing, selection, explain = self.listing, self.selection, self.parser.explain
+        exclude, sharded, base = self.exclude_prefix, selection.shard is not None, self.base
+        for item in page:  # (hot path: once per listed name, hence the locals)
+            listing.listed += 1
+            name = item.name
+            if exclude and name.startswith(exclude):
                 continue
-            if not self.selection.in_shard(item.name):
-                self.listing.other_shard += 1
+            if sharded and not selection.in_shard(name):
+                listing.other_shard += 1
                 continue
-            parsed = self.parser.explain(item.name)
-            if isinstance(parsed, ObjectName) and not parsed.prefix.startswith(self.base):
-                parsed = f"name is outside the failover path {self.base!r}"
+            parsed = explain(name)
             if isinstance(parsed, str):
-                self.listing.unrecognised.append(
-                    Skipped(printable(item.name), parsed, item.generation)
-                )
+                listing.unrecognised.append(Skipped(printable(name), parsed, item.generation))
                 continue
-            verdict = True if self.from_file else self.selection.by_name(parsed)
+            if not parsed.prefix.startswith(base):
+                reason = f"name is outside the failover path {base!r}"
+                listing.unrecognised.append(Skipped(printable(name), reason, item.generation))
+                continue
+            verdict = True if self.from_file else selection.by_name(parsed)
             if verdict is False:
-                self.listing.filtered += 1
+                listing.filtered += 1
                 continue
-            yield Candidate(item, parsed, decided=verdict is True)
+            yield Candidate(item, parsed, verdict is True)
 
     async def _pages(self) -> AsyncIterator[list[Listed]]:
         if self.from_file is not None:
