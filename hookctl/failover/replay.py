@@ -281,7 +281,8 @@ class Replayer:
             return
         self.stats.in_flight += 1
         try:
-            result = await deliverer.deliver(Delivery(url, body, envelope.event_type, hook_id))
+            # the pipeline bounds deliveries at --concurrency: no second semaphore
+            result = await deliverer.send(Delivery(url, body, envelope.event_type, hook_id))
         finally:
             self.stats.in_flight -= 1
         if self.journal is not None:

@@ -32,7 +32,7 @@ from hookctl import __version__
 from hookctl.base.retry import backoff, network_reason
 from hookctl.base.retry import retry_after as parse_retry_after
 from hookctl.webhooks.compression import compress
-from hookctl.webhooks.signing import sign
+from hookctl.webhooks.signing import signer
 
 USER_AGENT = f"hookctl/{__version__} (Stream-style webhook delivery)"
 
@@ -193,7 +193,7 @@ class Deliverer:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.api_key = api_key
-        self._secret = api_secret
+        self._sign = signer(api_secret)
         self.policy = policy or RetryPolicy()
         self.concurrency = max(1, concurrency)
         self._semaphore = asyncio.Semaphore(self.concurrency)
@@ -243,9 +243,14 @@ class Deliverer:
 
     async def deliver(self, delivery: Delivery) -> DeliveryResult:
         async with self._semaphore:
-            if self._limiter.interval:  # --rate 0: not even a coroutine call
-                await self._limiter.wait()
-            return await self._deliver(delivery)
+            return await self.send(delivery)
+
+    async def send(self, delivery: Delivery) -> DeliveryResult:
+        """``deliver`` for a caller that itself keeps at most ``concurrency`` deliveries
+        in flight (replay's pipeline): the rate limit holds, without a second semaphore."""
+        if self._limiter.interval:  # --rate 0: not even a coroutine call
+            await self._limiter.wait()
+        return await self._deliver(delivery)
 
     async def _deliver(self, delivery: Delivery) -> DeliveryResult:
         assert self._session is not None, "use `async with Deliverer(...)`"
@@ -254,7 +259,7 @@ class Deliverer:
         attempts: list[Attempt] = []
         counts = {"status": 0, "network": 0, "timeout": 0}
         excerpt = ""
-        signature = sign(delivery.body, self._secret)
+        signature = self._sign(delivery.body)
         data = delivery.body
         extra: dict[str, str] = {}
         if delivery.compress:
