@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from hookctl.cli import app
 from hookctl.config.completion import setup
 from tests.conftest import SandboxApp
 
@@ -62,8 +64,22 @@ def clean_home(tmp_path: Path, sandbox: SandboxApp) -> tuple[Path, dict[str, str
 
 
 def run(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    """``argv`` in a real process with only ``env``: the shells, and each Tab's hookctl."""
     return subprocess.run(
         argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+    )
+
+
+def hookctl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``hookctl ARGS`` with only ``env`` (nothing else of this process's environment), run
+    in this process: ``completion install`` and ``hooks list`` only write files under the
+    clean home, so a process of their own would add ~0.3 CPU-s each and test nothing more.
+    The shells, and the hookctl each Tab starts, are real processes (``run``)."""
+    only: dict[str, str | None] = {name: None for name in os.environ}
+    only.update(env)
+    result = CliRunner().invoke(app, list(args), env=only, catch_exceptions=False)
+    return subprocess.CompletedProcess(
+        ["hookctl", *args], result.exit_code, result.stdout, result.stderr
     )
 
 
@@ -87,7 +103,7 @@ def test_bash_loads_what_install_writes_and_tab_completes(
 
     # Without --yes and no terminal: the script is written, nothing says ✓, and the
     # one line that would load it is printed, exactly.
-    plain = run(env, "hookctl", "completion", "install", "bash")
+    plain = hookctl(env, "completion", "install", "bash")
     assert plain.returncode == 0, plain.stderr
     assert "✓" not in plain.stderr
     assert "will not load" in plain.stderr
@@ -97,18 +113,18 @@ def test_bash_loads_what_install_writes_and_tab_completes(
     assert not (home / ".bashrc").exists()
     assert "NOT LOADED" in run(env, "bash", "-i", "-c", TAB).stdout  # as a user found it
 
-    installed = run(env, "hookctl", "completion", "install", "bash", "--yes")
+    installed = hookctl(env, "completion", "install", "bash", "--yes")
     assert installed.returncode == 0, installed.stderr
     assert "✓ added `source ~/.local/share/bash-completion/completions/hookctl`" in (
         installed.stderr
     )
     rc = (home / ".bashrc").read_text()
     assert rc.count("source ~/.local/share/bash-completion/completions/hookctl") == 1
-    again = run(env, "hookctl", "completion", "install", "bash", "--yes")
+    again = hookctl(env, "completion", "install", "bash", "--yes")
     assert "✓ bash completion written" in again.stderr  # now it loads: nothing added twice
     assert (home / ".bashrc").read_text() == rc
 
-    assert run(env, "hookctl", "hooks", "list").returncode == 0  # fills the id cache
+    assert hookctl(env, "hooks", "list").returncode == 0  # fills the id cache
     shell = run(env, "bash", "-i", "-c", TAB)
     assert shell.returncode == 0, shell.stdout + shell.stderr
     commands, ids, events, failover_events = replies(shell.stdout)
@@ -123,11 +139,11 @@ def test_bash_loads_what_install_writes_and_tab_completes(
 def test_zsh_loads_what_install_writes(sandbox: SandboxApp, tmp_path: Path) -> None:
     home, env = clean_home(tmp_path, sandbox)
     loaded = "(( ${+_comps[hookctl]} )) && print LOADED || print NOT-LOADED"
-    told = json.loads(run(env, "hookctl", "completion", "install", "zsh", "--json").stdout)
+    told = json.loads(hookctl(env, "completion", "install", "zsh", "--json").stdout)
     assert told["loads"] is False
     assert told["line"] == "fpath+=(~/.zfunc); autoload -Uz compinit && compinit"
     assert run(env, "zsh", "-i", "-c", loaded).stdout.strip() == "NOT-LOADED"
-    installed = run(env, "hookctl", "completion", "install", "zsh", "--yes")
+    installed = hookctl(env, "completion", "install", "zsh", "--yes")
     assert installed.returncode == 0, installed.stderr
     assert run(env, "zsh", "-i", "-c", loaded).stdout.strip() == "LOADED"
     assert (home / ".zfunc" / "_hookctl").is_file()
@@ -144,10 +160,10 @@ def test_fish_completes_from_what_install_writes(sandbox: SandboxApp, tmp_path: 
     sandbox.set_hooks(
         [{"id": HOOK_ID, "hook_type": "webhook", "webhook_url": "https://e.io/h", "enabled": True}]
     )
-    installed = run(env, "hookctl", "completion", "install", "fish")
+    installed = hookctl(env, "completion", "install", "fish")
     assert installed.returncode == 0, installed.stderr
     assert "✓ fish completion written" in installed.stderr
-    assert run(env, "hookctl", "hooks", "list").returncode == 0
+    assert hookctl(env, "hooks", "list").returncode == 0
 
     def tab(line: str) -> list[str]:
         out = run(env, "fish", "-c", f"complete -C '{line}'").stdout
