@@ -25,17 +25,19 @@ from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
 Say = Callable[[str], None]
 BUCKET = "demo-failover"
 PATH = "stream/failed-events"
-# docs/runbook.md's five steps, as the demo runs them ({hook}, {since} filled in); a test
-# checks that they are the page's commands, so the tour rehearses the real runbook.
+# docs/runbook.md's five steps, as the demo runs them ({hook}, {since} filled in), with the
+# exit code each has there (step 1: 1, something is pending); a test checks that they are
+# the page's commands, so the tour rehearses the real runbook.
 RUNBOOK = (
-    ("1. find the window", "failover list --hook {hook} --since {since} --summary"),
-    ("2. look at the backlog", "failover list --hook {hook} --since {since} --summary --errors"),
-    ("3. dry run", "failover replay --hook {hook} --since {since} --dry-run"),
+    ("1. find the window", "failover status --since {since}", 1),
+    ("2. look at the backlog", "failover list --hook {hook} --since {since} --summary --errors", 0),
+    ("3. dry run", "failover replay --hook {hook} --since {since} --dry-run", 0),
     (
         "4. replay at a safe rate",
         "failover replay --hook {hook} --since {since} --rate 20 --failures failed.ndjson --yes",
+        0,
     ),
-    ("5. confirm the backlog is drained", "failover replay --hook {hook} --since {since} --yes"),
+    ("5. confirm the backlog is drained", "failover status --since {since}", 0),
 )
 
 
@@ -51,6 +53,7 @@ class Demo:
         input_text: str | None = None,
         quiet: bool = False,
         cwd: Path | None = None,
+        expect: int = 0,
     ) -> str:
         if not quiet:
             self.say(f"$ hookctl {shlex.join(args)}")
@@ -67,7 +70,7 @@ class Demo:
             self.show(f"  {line}")
         for line in [] if quiet else proc.stderr.rstrip().splitlines():
             self.say(f"  {line}")
-        if proc.returncode != 0:
+        if proc.returncode != expect:
             raise HookctlError(
                 f"demo step `hookctl {shlex.join(args)}` exited {proc.returncode}",
                 "see its output above",
@@ -166,9 +169,10 @@ class Demo:
             self.say("▶ the endpoint is back; now the runbook (docs/runbook.md), step by step")
             receiver = Receiver([DEFAULT_SECRET], port=port, keep_bodies=True).start()
             replayed = 0
-            for title, command in RUNBOOK:
+            for title, command, code in RUNBOOK:
                 self.say(f"▶ {title}")
-                self.run(*command.format(hook=hook_id[:8], since="1h").split(), cwd=tmp)
+                argv = command.format(hook=hook_id[:8], since="1h").split()
+                self.run(*argv, cwd=tmp, expect=code)
                 if title.startswith("4."):
                     replayed = receiver.stats.accepted
             got = [e for e in receiver.events if e.answered < 300]
@@ -189,7 +193,7 @@ class Demo:
                 )
             self.say(
                 f"✓ {events} events failed over, {len(listed['objects'])} listed, {replayed} "
-                "replayed and received once each with valid signatures; step 5 sent nothing"
+                "replayed and received once each with valid signatures; nothing pending"
             )
             return ExitStatus.OK
         return ExitStatus.FAILED

@@ -32,14 +32,15 @@ def _groups(command: str) -> list[str]:
     return groups
 
 
-def continued(command: str, width: int = WIDTH) -> list[str]:
-    """``command`` as lines of at most ``width`` columns, split between tokens."""
+def continued(command: str, width: int = WIDTH, first: str = FIRST) -> list[str]:
+    """``command`` as lines of at most ``width`` columns, split between tokens; the
+    first line starts with ``first``."""
     tokens = _groups(command)
     lines: list[str] = []
-    line = FIRST
+    line = first
     for token in tokens:
         candidate = f"{line}{token}" if line.endswith(" ") else f"{line} {token}"
-        if len(candidate) + 2 > width and line.strip() not in ("", FIRST.strip()):
+        if len(candidate) + 2 > width and line.strip() not in ("", first.strip()):
             lines.append(line.rstrip() + " \\")
             line = CONTINUED + token
         else:

@@ -10,7 +10,7 @@ send them, so no rerun drains them (they need ``--to`` or a look at the object).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,54 +151,78 @@ def age_text(seconds: int | None) -> str:
     return f"{minutes}m" if minutes else f"{secs}s"
 
 
-def status_columns(report: StatusReport) -> list[str]:
-    """The table's header; ``unknown`` only when some hook has no journal to ask."""
-    unknown = ["unknown"] if any(h.counts.get(UNKNOWN) for h in report.hooks) else []
-    states = ["pending", *unknown, "delivered", "refused", "malformed"]
-    return ["hook", "bucket", *states, "oldest pending"]
+def _states(report: StatusReport) -> list[str]:
+    """The state columns; ``unknown`` only when some hook has no journal to ask."""
+    unknown = [UNKNOWN] if any(h.counts.get(UNKNOWN) for h in report.hooks) else []
+    return [PENDING, *unknown, DELIVERED, REFUSED, MALFORMED]
 
 
-def status_rows(report: StatusReport) -> list[list[Any]]:
-    """One row per hook, in ``status_columns`` order."""
-    unknown = any(h.counts.get(UNKNOWN) for h in report.hooks)
+def status_columns(report: StatusReport, *, terminal: bool = False) -> list[str]:
+    """The table's header. On a terminal (80 columns) without the bucket, and the age
+    column is ``oldest``; piped, every column, whole."""
+    if terminal:
+        return ["hook", *_states(report), "oldest"]
+    return ["hook", "bucket", *_states(report), "oldest pending"]
+
+
+def status_rows(
+    report: StatusReport, *, terminal: bool = False, known: Iterable[str] = ()
+) -> list[list[Any]]:
+    """One row per hook, in ``status_columns`` order. On a terminal a hook is its shortest
+    prefix (8+ characters) no other of the app's hooks (``known``) starts with."""
+    from hookctl.failover.shortname import hook_prefixes
+
+    states = _states(report)
+    ids = [h.hook_id for h in report.hooks if h.hook_id]
+    prefixes = hook_prefixes([*known, *ids]) if terminal else {}
     rows = []
     for h in report.hooks:
-        states = [PENDING, *([UNKNOWN] if unknown else []), DELIVERED, REFUSED, MALFORMED]
-        rows.append(
-            [
-                h.hook_id or "-",
-                f"gs://{h.bucket}/{h.path}".rstrip("/"),
-                *[h.counts.get(state, 0) for state in states],
-                age_text(h.oldest_age_s),
-            ]
-        )
+        hook = prefixes.get(h.hook_id, h.hook_id) if h.hook_id else "-"
+        bucket = [] if terminal else [f"gs://{h.bucket}/{h.path}".rstrip("/")]
+        counts = [h.counts.get(state, 0) for state in states]
+        rows.append([hook, *bucket, *counts, age_text(h.oldest_age_s)])
     return rows
 
 
 def status_lines(report: StatusReport, rerun: Callable[[HookStatus], str]) -> list[str]:
-    """What to do next: nothing, replay (``rerun`` names the command), or find the journal."""
-    lines = [f"note: {n}" for n in report.notes]
+    """What to do next, each line within 80 columns: nothing, replay (``rerun`` gives
+    the command, printed to paste: split with ``\\`` when long), or find the journal."""
+    from hookctl.base.helpwrap import continued
+    from hookctl.failover.state import LINE, shown_path
+
+    def fit(line: str) -> str:
+        return line if len(line) <= LINE else line[: LINE - 1] + "…"
+
+    def command(text: str) -> list[str]:
+        return continued(text, LINE, first="  ")
+
+    lines = [fit(f"note: {n}") for n in report.notes]
     unknown = [h for h in report.hooks if h.counts.get(UNKNOWN)]
     if unknown:
+        head = (
+            f"delivery state unknown for "
+            f"{plural(sum(h.counts[UNKNOWN] for h in unknown), 'event')}: "
+        )
         where = unknown[0].journal
-        lines.append(
-            f"delivery state unknown for {plural(sum(h.counts[UNKNOWN] for h in unknown), 'event')}: "
-            + (f"no journal at {where}" if where else "no journal read (--no-journal)")
-            + "; pass --journal FILE (the one replay kept), or replay: it skips nothing "
-            "without one"
-        )
-    pending = [h for h in report.hooks if h.counts.get(PENDING)]
-    for h in pending:
-        lines.append(
-            f"{h.counts[PENDING]} pending for hook {h.hook_id or '-'}, oldest "
-            f"{age_text(h.oldest_age_s)} ago: {rerun(h)}"
-        )
+        if where:
+            head += "no journal at "
+            lines.append(head + shown_path(Path(where), LINE - len(head)))
+            lines.append("no replay kept one there: replay them, or pass --journal FILE")
+        else:
+            lines.append(fit(head + "no journal read (--no-journal)"))
+    for h in report.hooks:
+        if h.counts.get(PENDING):
+            lines.append(
+                fit(
+                    f"{h.counts[PENDING]} pending for hook {h.hook_id or '-'}, oldest "
+                    f"{age_text(h.oldest_age_s)} ago; replay them:"
+                )
+            )
+            lines += command(rerun(h))
     held = sum(h.counts.get(REFUSED, 0) + h.counts.get(MALFORMED, 0) for h in report.hooks)
     if held:
-        lines.append(
-            f"{held} refused or malformed: replay will not send them "
-            "(`hookctl failover list --state refused,malformed` says why)"
-        )
+        lines.append(f"{held} refused or malformed: replay never sends them; to see why:")
+        lines += command("hookctl failover list --state refused,malformed")
     if report.ok:
         delivered = sum(h.counts.get(DELIVERED, 0) for h in report.hooks)
         lines.append(f"nothing pending in the window ({delivered} delivered)")

@@ -192,3 +192,18 @@ def test_replay_progress_line_fits_80_columns(
     drawn = [ANSI.sub("", part) for line in out.split("\n") for part in line.split("\r")]
     assert any("delivered" in part and "/s" in part for part in drawn), out  # it was drawn
     assert max(len(part) for part in drawn) <= 80, [p for p in drawn if len(p) > 80]
+
+
+def test_failover_status_fits_80_columns(seeded: tuple[datetime, list[str]]) -> None:
+    """Three hooks with events of unknown state (no replay yet): the table and every
+    line after it fit, and the replay command to paste is whole once unfolded."""
+    when, _ = seeded
+    since = f"{when:%Y-%m-%dT%H:%M:%SZ}"
+    code, out = on_a_terminal("failover", "status", "--since", since, columns=80, stderr=True)
+    assert code == 1, out  # unknown is not "nothing pending"
+    lines = [ANSI.sub("", line) for line in out.splitlines()]
+    assert max(len(line) for line in lines) <= 80, [line for line in lines if len(line) > 80]
+    assert "delivery state unknown for 4 events: no journal at" in out, out
+    table = [line for line in lines if "│" in line]
+    assert [row.split("│")[0].strip() for row in table] == ["7a68478e-a", "7a68478e-b", "3e6efc16"]
+    assert not any("…" in row for row in table), table  # no header or count cut short

@@ -169,10 +169,11 @@ def test_the_demo_runs_the_runbooks_five_steps() -> None:
 
     steps = [s for s in RUNBOOK.steps if s.kind == "step"]
     assert len(DEMO) == len(steps)
-    for (title, command), step in zip(DEMO, steps, strict=True):
+    for (title, command, code), step in zip(DEMO, steps, strict=True):
         page = step.command.replace('"$HOOK"', "{hook}").replace('"$SINCE"', "{since}")
         assert title.startswith(f"{step.name}. ")
         assert shlex.split(page) == ["hookctl", *command.split()], title
+        assert code == step.exit, title
 
 
 TYPES = ["message.new", "message.updated", "reaction.new", "reaction.deleted", "user.updated",
@@ -216,14 +217,17 @@ def test_an_outage_of_500_events_rehearsed_from_the_runbook_alone(tmp_path: Path
         assert outcomes[2] == 130, outcomes  # Ctrl-C
         delivered_before_rerun = len(endpoint.accepted)
         assert 0 < delivered_before_rerun < total // 2  # half failed, some were stopped
-        for hook in scene.hooks:  # the rerun: step 4 again, then step 5
+        pending = step("5", scene.hooks[0])  # step 5 before the rerun: not drained
+        out, err = pending.communicate(timeout=300)
+        assert pending.returncode == 1, out + err
+        for hook in scene.hooks:  # the rerun: step 4 again for each hook
             again = step("4", hook)
             out, err = again.communicate(timeout=600)
             assert again.returncode == 0, out + err
-            drained = step("5", hook)
-            out, err = drained.communicate(timeout=300)
-            assert drained.returncode == 0, out + err
-            assert "nothing left to replay" in err, err
+        drained = step("5", scene.hooks[0])  # every hook: nothing pending
+        out, err = drained.communicate(timeout=300)
+        assert drained.returncode == 0, out + err
+        assert f"nothing pending in the window ({total} delivered)" in err, err
         assert len(endpoint.accepted) == total  # every event delivered …
         assert len(set(endpoint.accepted)) == total  # … once (ids unique)
         sent = Counter(json.loads(body)["type"] for body in endpoint.bodies.values())

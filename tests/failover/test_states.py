@@ -192,7 +192,9 @@ def test_status_exit_code_follows_the_backlog_until_it_is_drained(mixed: Bucket,
     assert hooks[HOOK_B]["pending"] == 2
     assert hooks[HOOK_A]["oldest_pending_age_s"] >= 89 * 60
     assert f"2 pending for hook {HOOK_B}" in err
-    assert f"hookctl failover replay --hook {HOOK_B} --since 2h" in err
+    pasted = err.replace(" \\\n    ", " ")  # the command, folded to fit, as a shell reads it
+    assert f"  hookctl failover replay --hook {HOOK_B} --since 2h\n" in pasted, err
+    assert max(len(line) for line in err.splitlines()) <= 80, err  # fits a terminal
     listed = cli("failover", "list", *mixed.args(), "--hook", HOOK_B, "--json")
     reasons = {o["reason"] for o in json.loads(listed.stdout)["objects"]}
     assert reasons == {"last replay failed: HTTP 503: Service Unavailable"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+from typing import TYPE_CHECKING
+
 import typer
 
 from hookctl.base.errors import ExitStatus
@@ -15,6 +18,9 @@ from hookctl.cli.failover.common import (
 )
 from hookctl.cli.failover.options import Ledger, Reading, Scope
 from hookctl.cli.options import grouped
+
+if TYPE_CHECKING:
+    from hookctl.failover.status import HookStatus
 
 
 @grouped
@@ -51,20 +57,23 @@ def status(
         max_bytes=scope.max_bytes,
         notes=notes,
     )
-    window = f"--since {reading.since}" if reading.since else "--scan"
+    window = ["--since", reading.since] if reading.since else ["--scan"]
     if reading.until:
-        window += f" --until {reading.until}"
+        window += ["--until", reading.until]
 
-    def rerun(hook: object) -> str:
-        who = getattr(hook, "hook_id", None)
+    def rerun(hook: HookStatus) -> str:
         first = sources[0]
-        target = f"--hook {who}" if who else f"--bucket {first.bucket} --path {first.path}"
-        return f"replay them: hookctl failover replay {target} {window}"
+        who = ["--hook", hook.hook_id] if hook.hook_id else ["--bucket", first.bucket]
+        where = [] if hook.hook_id else ["--path", first.path]
+        return shlex.join(["hookctl", "failover", "replay", *who, *where, *window])
 
     if as_json:
         actx.console.json(report.as_json())
     else:
-        actx.console.table(status_columns(report), status_rows(report))
+        terminal = actx.console.out_tty  # 80 columns: hook prefixes, no bucket
+        known = sources[0].known_hooks
+        rows = status_rows(report, terminal=terminal, known=known)
+        actx.console.table(status_columns(report, terminal=terminal), rows)
     for line in status_lines(report, rerun):
         actx.console.say(line)
     raise typer.Exit(ExitStatus.of(report.ok))
