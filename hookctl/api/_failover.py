@@ -83,7 +83,8 @@ class ReplayProgress:
 class ReplayResult:
     """How a replay ended. ``complete``: everything selected was delivered (a dry run:
     readable) and it was not stopped. ``counts`` and ``report`` are
-    ``failover replay --json``'s ``counts`` and whole object."""
+    ``failover replay --json``'s ``counts`` and whole object; ``failed_by_reason``
+    counts failed deliveries only (refusals are in ``report["reasons"]["refused"]``)."""
 
     complete: bool
     stopped: bool

@@ -21,7 +21,15 @@ from hookctl.base import aio
 from hookctl.base.errors import NotFound
 from hookctl.failover.fetch import check_envelope
 from hookctl.failover.gcs import Bucket, TooLarge
-from hookctl.failover.select import Candidate, Finder, Listing, Selection, Skipped, error_class
+from hookctl.failover.select import (
+    Candidate,
+    Finder,
+    Listing,
+    Selection,
+    Skipped,
+    error_class,
+    time_text,
+)
 from hookctl.failover.source import Source, make_finder, open_bucket
 from hookctl.failover.tally import SPLITS, TOP_ERRORS, Summary, new_summary, timeline
 from hookctl.stream.models import Envelope
@@ -57,7 +65,7 @@ class Row:
             "size": self.size,
             "event_type": self.event_type,
             "hook_id": self.hook_id,
-            "time": self.time.isoformat().replace("+00:00", "Z"),
+            "time": time_text(self.time),
             "time_from": self.time_from,
             "state": self.state or None,
             "reason": self.reason,
@@ -92,6 +100,20 @@ def _named_row(candidate: Candidate, problem: str | None = None) -> Row:
         "name",
         problem=problem,
     )
+
+
+def _unreadable(
+    finder: Finder, candidate: Candidate, why: str, *, placed: bool
+) -> Row | Skipped | None:
+    """A malformed object: a row with its reason when its name places it, else skipped;
+    none under ``--error-class`` (it has no recorded error, so no class matches)."""
+    item = candidate.item
+    if placed and finder.selection.error_classes:
+        finder.listing.filtered += 1
+        return None
+    if placed:
+        return _named_row(candidate, problem=why)
+    return Skipped(item.name, why, item.generation)
 
 
 async def _produce(
@@ -146,9 +168,7 @@ async def rows(
         async with slots:
             envelope = await _fetch(bucket, candidate, max_bytes)
         if isinstance(envelope, str):
-            if placed:
-                return _named_row(candidate, problem=envelope)
-            return Skipped(item.name, envelope, item.generation)
+            return _unreadable(finder, candidate, envelope, placed=placed)
         if envelope is None:
             return None
         in_window = placed or selection.by_envelope(

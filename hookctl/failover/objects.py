@@ -7,11 +7,14 @@ same one ``failover list`` and ``replay --dry-run`` show once they have read the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hookctl.base import aio
 from hookctl.base.errors import UsageError
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
+from hookctl.failover.layout import parse_name
+from hookctl.failover.select import time_text
 from hookctl.failover.source import Source, open_bucket
 from hookctl.stream.models import Envelope, MalformedObject, parse_envelope
 
@@ -59,10 +62,26 @@ class ObjectView:
         """The start of an object that is not an envelope."""
         return self.body[:300].decode("utf-8", "replace")
 
+    @property
+    def time(self) -> tuple[datetime | None, str]:
+        """The event's one time and where it is from, as ``failover list`` labels it: the
+        envelope's ``failed_at``, else the time in the object's name (None: neither)."""
+        if self.envelope is not None:
+            return self.envelope.failed_at, "failed_at"
+        parsed = parse_name(self.item.name)
+        return (parsed.name_time if parsed else None), "name"
+
     def as_json(self) -> dict[str, Any]:
         """``failover object --json``: the envelope, or why there is none."""
         item = self.item
-        head = {"name": item.name, "generation": item.generation, "size": item.size}
+        when, source = self.time
+        head = {
+            "name": item.name,
+            "generation": item.generation,
+            "size": item.size,
+            "time": time_text(when) if when else None,
+            "time_from": source if when else None,
+        }
         if self.envelope is None:
             return {**head, "malformed": self.problem, "excerpt": self.excerpt}
         return {**head, "envelope": self.envelope.model_dump(mode="json")}

@@ -18,7 +18,7 @@ from typing import Any
 from hookctl.base.errors import HookctlError
 from hookctl.base.redact import mask_passwords
 from hookctl.failover.gcs import Listed
-from hookctl.failover.select import Selection, Skipped
+from hookctl.failover.select import Listing, Selection, Skipped, time_text
 from hookctl.webhooks.delivery import DeliveryResult
 
 
@@ -79,12 +79,15 @@ class PlanSample:
     failed_at: datetime
     url: str
     bytes: int
+    hook_id: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "event_type": self.event_type,
-            "failed_at": self.failed_at.isoformat().replace("+00:00", "Z"),
+            "failed_at": time_text(self.failed_at),
+            "time": time_text(self.failed_at),  # as failover list --json rows have it
+            "time_from": "failed_at",
             "url": self.url,
             "bytes": self.bytes,
         }
@@ -104,7 +107,9 @@ class Stats:
     gone: int = 0
     in_flight: int = 0
     bytes: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)  # why deliveries failed
+    refusals: Counter[str] = field(default_factory=Counter)  # why objects were not sent
+    archive_errors: Counter[str] = field(default_factory=Counter)  # delivered, not archived
     failures: list[Failure] = field(default_factory=list)  # the first KEEP_FAILURES
     malformed: list[Skipped] = field(default_factory=list)
     plan: dict[tuple[str, str], PlanRow] = field(default_factory=dict)
@@ -120,6 +125,7 @@ class Stats:
         return self.delivered + self.failed
 
 
+BROKEN_DOWN = ("failed", "refused", "malformed", "archived")  # counters with a breakdown
 REASON_LIMIT = 200  # characters of a failed_by_reason key (README: "Output")
 
 
@@ -178,6 +184,9 @@ class ReplayReport:
     complete: bool  # everything selected was delivered (dry run: readable); not stopped
     plan: list[PlanRow] | None = None  # dry runs only
     first: list[PlanSample] | None = None  # dry runs only
+    # each counter's breakdown under the counter's own name: failed, refused, malformed,
+    # archived (why a delivered event was not archived); ``failed_by_reason`` is "failed"
+    reasons: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -190,6 +199,7 @@ class ReplayReport:
             "list_calls": self.list_calls,
             "counts": asdict(self.counts),
             "failed_by_reason": self.failed_by_reason,
+            "reasons": {key: self.reasons.get(key, {}) for key in BROKEN_DOWN},
             "failures": [f.as_json() for f in self.failures],
             "malformed": [m.as_json() for m in self.malformed],
             "unrecognised": [u.as_json() for u in self.unrecognised],
@@ -201,6 +211,59 @@ class ReplayReport:
         if self.first is not None:
             out["first"] = [f.as_json() for f in self.first]
         return out
+
+
+def build_report(
+    stats: Stats,
+    listing: Listing,
+    *,
+    bucket: str,
+    list_calls: int,
+    selection: Selection,
+    target: str | None,
+    dry_run: bool,
+    complete: bool,
+) -> ReplayReport:
+    """The report of a run from its counters and its listing."""
+    malformed = Counter(reason_key(m.reason) for m in stats.malformed)
+    return ReplayReport(
+        bucket=bucket,
+        selection=selection,
+        target=target,
+        dry_run=dry_run,
+        stopped=stats.stopped,
+        prefixes=len(listing.prefixes),
+        list_calls=list_calls,
+        counts=Counts(
+            listed=listing.listed,
+            selected=stats.selected,
+            delivered=stats.delivered,
+            failed=stats.failed,
+            refused=stats.refused,
+            already_delivered=stats.already_delivered,
+            malformed=len(stats.malformed),
+            unrecognised=len(listing.unrecognised),
+            filtered=listing.filtered + stats.out_of_window,
+            other_shards=listing.other_shard,
+            archived=stats.archived,
+            gone=stats.gone,
+        ),
+        failed_by_reason=dict(stats.reasons.most_common()),
+        reasons={
+            "failed": dict(stats.reasons.most_common()),
+            "refused": dict(stats.refusals.most_common()),
+            "malformed": dict(malformed.most_common()),
+            "archived": dict(stats.archive_errors.most_common()),
+        },
+        failures=list(stats.failures),
+        malformed=list(stats.malformed),
+        unrecognised=list(listing.unrecognised),
+        bytes=stats.bytes,
+        elapsed_s=round(stats.elapsed, 3),
+        complete=complete,
+        plan=sorted(stats.plan.values(), key=lambda r: (r.url, r.event_type)) if dry_run else None,
+        first=list(stats.first) if dry_run else None,
+    )
 
 
 class FailureLog:

@@ -27,13 +27,13 @@ from hookctl.failover.gcs import Bucket, Listed
 from hookctl.failover.journal import Journal, Lookups, object_key
 from hookctl.failover.layout import printable
 from hookctl.failover.outcome import (
-    Counts,
     Failure,
     FailureLog,
     PlanRow,
     PlanSample,
     ReplayReport,
     Stats,
+    build_report,
     reason_key,
     reason_of,
 )
@@ -250,7 +250,7 @@ class Replayer:
     def _refuse(self, item: Listed, envelope: Envelope, refusal: Refusal) -> None:
         self._hold(item, envelope.event_type, REFUSED, refusal.reason)
         self.stats.refused += 1
-        self.stats.reasons[reason_key(f"refused: {refusal.reason.split(' (')[0]}")] += 1
+        self.stats.refusals[reason_key(refusal.reason.split(" (")[0])] += 1
         self._record_failure(
             Failure(
                 item,
@@ -350,46 +350,21 @@ class Replayer:
         try:
             await self.bucket.move(item, destination)
         except Exception as exc:  # delivered is delivered: the journal has it; report only
-            self.stats.reasons[reason_key(f"archive failed: {exc}")] += 1
+            self.stats.archive_errors[reason_key(f"archive failed: {exc}")] += 1
             return
         self.stats.archived += 1
 
     def report(self) -> ReplayReport:
         """What the run did: the stable ``--json`` shape is ``ReplayReport.as_json``."""
-        stats, listing = self.stats, self.finder.listing
-        return ReplayReport(
+        return build_report(
+            self.stats,
+            self.finder.listing,
             bucket=self.bucket.name,
+            list_calls=self.bucket.list_calls,
             selection=self.finder.selection,
             target=self.options.target,
             dry_run=self.options.dry_run,
-            stopped=stats.stopped,
-            prefixes=len(listing.prefixes),
-            list_calls=self.bucket.list_calls,
-            counts=Counts(
-                listed=listing.listed,
-                selected=stats.selected,
-                delivered=stats.delivered,
-                failed=stats.failed,
-                refused=stats.refused,
-                already_delivered=stats.already_delivered,
-                malformed=len(stats.malformed),
-                unrecognised=len(listing.unrecognised),
-                filtered=listing.filtered + stats.out_of_window,
-                other_shards=listing.other_shard,
-                archived=stats.archived,
-                gone=stats.gone,
-            ),
-            failed_by_reason=dict(stats.reasons.most_common()),
-            failures=list(stats.failures),
-            malformed=list(stats.malformed),
-            unrecognised=list(listing.unrecognised),
-            bytes=stats.bytes,
-            elapsed_s=round(stats.elapsed, 3),
             complete=self.complete,
-            plan=sorted(stats.plan.values(), key=lambda r: (r.url, r.event_type))
-            if self.options.dry_run
-            else None,
-            first=list(stats.first) if self.options.dry_run else None,
         )
 
     @property
@@ -407,7 +382,14 @@ class Replayer:
         row.bytes += size
         if len(self.stats.first) < self.options.plan_sample:
             self.stats.first.append(
-                PlanSample(item.name, envelope.event_type, envelope.failed_at, url, size)
+                PlanSample(
+                    item.name,
+                    envelope.event_type,
+                    envelope.failed_at,
+                    url,
+                    size,
+                    envelope.original_hook_id,
+                )
             )
 
 

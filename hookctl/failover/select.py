@@ -134,7 +134,17 @@ class Selection:
 
 
 def _iso(when: datetime | None) -> str | None:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z") if when else None
+    return time_text(when) if when else None
+
+
+# One time per event (issue 24 item 6), labelled the same in ``failover list``, ``object``
+# and ``replay --dry-run``: the envelope's failed_at where it was read, else the name's.
+TIME_LABELS = {"failed_at": "failed at", "name": "time (name)"}
+
+
+def time_text(when: datetime) -> str:
+    """An event's time as every command shows it: ISO 8601 in UTC, ending in ``Z``."""
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(slots=True)

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 from hookctl.base.errors import UsageError
 from hookctl.base.plaintext import plural
 from hookctl.failover.keys import ServiceAccountKey
-from hookctl.failover.select import DELIVERED, MALFORMED, PENDING, REFUSED, UNKNOWN, Selection
+from hookctl.failover.select import (
+    DELIVERED,
+    MALFORMED,
+    PENDING,
+    REFUSED,
+    UNKNOWN,
+    Selection,
+    time_text,
+)
 from hookctl.failover.source import GetHooks, Source, resolve_source
 from hookctl.failover.tally import Summary
 
@@ -230,7 +238,7 @@ def status_lines(report: StatusReport, rerun: Callable[[HookStatus], str]) -> li
 
 
 def _iso(when: datetime | None) -> str | None:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z") if when else None
+    return time_text(when) if when else None
 
 
 def check_status(

@@ -8,10 +8,11 @@ are decided here, so they can be tested without a terminal.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hookctl.base.errors import UsageError
-from hookctl.base.plaintext import plural, size_text
+from hookctl.base.plaintext import cut_middle, plural, size_text
 
 if TYPE_CHECKING:
     from hookctl.failover.inventory import Inventory
@@ -47,11 +48,13 @@ def why(result: Inventory) -> str:
 def time_header(time_from: set[str]) -> str:
     """The time column's header says where its times come from: the envelope's failed_at,
     the object name, or both (then name times are marked ``*``)."""
+    from hookctl.failover.select import TIME_LABELS
+
     if time_from == {"failed_at"}:
-        return "failed at"
+        return TIME_LABELS["failed_at"]
     if time_from <= {"name"}:
-        return "time (name)"
-    return "failed at (* name)"
+        return TIME_LABELS["name"]
+    return f"{TIME_LABELS['failed_at']} (* name)"
 
 
 def listing_columns(result: Inventory) -> list[str]:
@@ -67,10 +70,11 @@ def listing_columns(result: Inventory) -> list[str]:
 
 def _time_cells(result: Inventory) -> list[str]:
     """Each row's time; when the column mixes both sources, name times end in ``*``."""
+    from hookctl.failover.select import time_text
+
     mixed = len({r.time_from for r in result.rows}) > 1
     return [
-        r.time.isoformat().replace("+00:00", "Z") + ("*" if mixed and r.time_from == "name" else "")
-        for r in result.rows
+        time_text(r.time) + ("*" if mixed and r.time_from == "name" else "") for r in result.rows
     ]
 
 
@@ -209,34 +213,57 @@ def plan_rows(report: ReplayReport) -> list[list[Any]]:
     return [[r.url, r.event_type, r.count, r.bytes] for r in report.plan or []]
 
 
-def plan_lines(report: ReplayReport) -> list[str]:
-    """A dry run's closing sentence, then its first objects."""
-    sel = report.selection.as_json()
+def plan_lines(report: ReplayReport, known_hooks: Iterable[str] = ()) -> list[str]:
+    """A dry run's closing sentence, then its first objects: each with the time
+    ``failover list --envelopes`` and ``failover object`` show for it (the envelope's
+    failed_at, labelled the same) and its short name (hooks told apart among
+    ``known_hooks``, so it pastes into ``failover object``), within 80 columns."""
+    from hookctl.failover.select import TIME_LABELS, time_text
+    from hookctl.failover.shortname import hook_prefixes, short_name
+
+    sel = report.selection
+
+    def edge(when: datetime | None, none: str) -> str:
+        return time_text(when.replace(microsecond=0)) if when else none
+
     lines = [
         f"dry run: {plural(sum(r.count for r in report.plan or []), 'event')} between "
-        f"{sel['since'] or 'the start'} and {sel['until'] or 'now'}; nothing was sent"
+        f"{edge(sel.since, 'the start')} and {edge(sel.until, 'now')}",
+        "nothing was sent (without --dry-run, these are)",
     ]
-    for first in report.first or []:
-        sample = first.as_json()
-        lines.append(f"  {sample['failed_at']}  {first.event_type}  {first.name}")
+    first = report.first or []
+    if first:
+        lines.append(f"first to send ({TIME_LABELS['failed_at']}, object):")
+    prefixes = hook_prefixes([*known_hooks, *(f.hook_id for f in first)])
+    for sample in first:
+        when = time_text(sample.failed_at)
+        short = short_name(sample.name, sample.hook_id, prefixes)  # "…" pastes as a wildcard
+        lines.append(f"  {when}  {cut_middle(short, LINE - 4 - len(when))}")
     return lines
 
 
 def outcome_rows(report: ReplayReport) -> list[list[Any]]:
-    """``outcome, events``: each count, failures split by reason, archived if any."""
-    counts = report.counts
+    """``outcome, events``: each count, with its breakdown by reason right under it
+    (failed, refused, malformed; archived, when any, with why some were not)."""
+    counts, reasons = report.counts, report.reasons
+
+    def under(counter: str) -> list[list[Any]]:
+        return [[f"  {reason}", n] for reason, n in reasons.get(counter, {}).items()]
+
     rows: list[list[Any]] = [
         ["delivered", counts.delivered],
         ["failed", counts.failed],
+        *under("failed"),
         ["refused (not sent)", counts.refused],
-        *[[f"  {reason}", n] for reason, n in report.failed_by_reason.items()],
+        *under("refused"),
         ["already delivered (journal)", counts.already_delivered],
         ["malformed", counts.malformed],
+        *under("malformed"),
         ["unrecognised names", counts.unrecognised],
         ["filtered out", counts.filtered],
     ]
-    if counts.archived:
-        rows.append(["archived", counts.archived])
+    if counts.archived or reasons.get("archived"):
+        rows += [["archived", counts.archived], *under("archived")]
     return rows
 
 
@@ -254,6 +281,39 @@ def outcome_line(report: ReplayReport) -> str:
         f"{counts.delivered} delivered, {counts.failed} failed of {counts.selected} "
         f"selected in {report.elapsed_s:.1f}s" + (" (stopped early)" if report.stopped else "")
     )
+
+
+def next_lines(
+    report: ReplayReport, *, journal: bool, failures: str | None, limit: int | None = None
+) -> list[str]:
+    """What to do after the tally, each line within 80 columns: run it again (the
+    journal skips what was delivered), retry only the failures (``--from-file``), or
+    nothing: the window is drained."""
+    counts = report.counts
+    if counts.selected == 0 and not report.stopped:
+        return []  # outcome_line said nothing is left, or nothing matched
+    rerun = (
+        f"rerun it (the journal skips the {counts.delivered} delivered)"
+        if journal
+        else "rerun it (no journal: every event is sent again)"
+    )
+    lines = []
+    if report.stopped:
+        lines.append(fit(f"next: {rerun}"))
+    elif counts.failed:
+        lines.append(fit(f"next: fix the endpoint, then {rerun}"))
+        if failures:
+            lines.append(fit(f"  or retry only the {counts.failed} failed: --from-file {failures}"))
+    held = counts.refused + counts.malformed
+    if held:
+        lines.append(fit(f"{held} refused or malformed are never sent: the warnings above say why"))
+    if report.stopped or counts.failed:
+        return lines
+    if limit is not None and counts.selected >= limit:
+        lines.append(fit(f"next: --limit {limit} ended this run; {rerun}"))
+    else:
+        lines.append("next: nothing left to send; `hookctl failover status` confirms it")
+    return lines
 
 
 def round_line(done: Round) -> str:

@@ -13,15 +13,10 @@ import pytest
 
 from hookctl.base.errors import UsageError
 from hookctl.config.settings import gcs_endpoint, shard
+from hookctl.failover.follow import FOLLOW_LOOKBACK, follow_since, follow_window, parse_interval
 from hookctl.failover.gcs import Listed
 from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
-from hookctl.failover.session import (
-    FOLLOW_LOOKBACK,
-    Stop,
-    follow_since,
-    follow_window,
-    parse_interval,
-)
+from hookctl.failover.session import Stop
 from hookctl.failover.source import resolve_source
 
 DAY_START = datetime(2026, 4, 3, tzinfo=UTC)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from hookctl.base.plaintext import cut_middle
 from hookctl.failover.layout import envelope, object_name
 from hookctl.webhooks.receiver import Receiver
 from tests.conftest import Cli, SandboxApp
@@ -139,6 +140,13 @@ def test_list_shows_each_events_state_and_says_which_journal_it_read(
 
     replay = cli("failover", "replay", *mixed.args(), "--rate", "0", "--json")
     assert replay.exit_code == 1, replay.stderr  # some were refused or malformed
+    report = json.loads(replay.stdout)
+    # each breakdown under the counter it explains (issue 24 item 4), none under "failed"
+    reasons = report["reasons"]
+    assert sum(reasons["refused"].values()) == report["counts"]["refused"] == 3
+    assert any("does not receive call.created" in r for r in reasons["refused"])
+    assert sum(reasons["malformed"].values()) == report["counts"]["malformed"] == 1
+    assert reasons["failed"] == report["failed_by_reason"] == {}
 
     after = cli("failover", "list", *mixed.args(), "--envelopes", "--json")
     assert after.exit_code == 0, after.stderr
@@ -276,3 +284,35 @@ def test_list_and_status_answer_when_stream_cannot_be_reached(
     status = cli("failover", "status", *mixed.args())
     assert status.exit_code == 1, status.stderr  # unknown is not "nothing pending"
     assert "refusals not checked: cannot read the app's hooks" in status.stderr
+
+
+def test_one_labelled_time_per_event_in_list_object_and_dry_run(mixed: Bucket, cli: Cli) -> None:
+    """Issue 24 item 6: the envelope's failure time (3 s after the name's here), labelled
+    "failed at" alike in `list --envelopes`, `object` and `replay --dry-run`, and the same
+    `time`/`time_from` in their --json."""
+    name = mixed.names["b502"]
+    only = ("--hook", HOOK_B, "--error-class", "5xx")
+    listed = cli("failover", "list", *mixed.args(), *only, "--envelopes")
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.stdout.splitlines()[0].split("\t")[0] == "FAILED AT"
+    row = next(line.split("\t") for line in listed.stdout.splitlines() if name in line)
+    when = row[0]
+    assert when.endswith("Z")
+    shown = cli("failover", "object", name, "--bucket", BUCKET, "--gcs-endpoint", mixed.gcs)
+    assert shown.exit_code == 0, shown.stderr
+    assert f"failed at\t{when}" in shown.stdout.splitlines(), shown.stdout
+    as_json = cli("failover", "object", name, "--bucket", BUCKET, "--gcs-endpoint", mixed.gcs,
+                  "--json")  # fmt: skip
+    assert (json.loads(as_json.stdout)["time"], json.loads(as_json.stdout)["time_from"]) == (
+        when,
+        "failed_at",
+    )
+    dry = cli("failover", "replay", *mixed.args(), *only, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "first to send (failed at, object):" in dry.stderr, dry.stderr
+    short = name.rsplit("/", 1)[-1].removesuffix(".json")
+    # twin hooks (their ids differ in the last character): the whole id, cut in the middle
+    # to fit 80 columns, as failover list's OBJECT column cuts it ("…" pastes as a wildcard)
+    assert f"  {when}  {cut_middle(short, 56)}" in dry.stderr.splitlines(), dry.stderr
+    closing = dry.stderr.split("dry run:", 1)[1].splitlines()
+    assert max(len(line) for line in closing) <= 80, dry.stderr

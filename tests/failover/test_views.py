@@ -12,6 +12,7 @@ from hookctl.failover.outcome import Counts, PlanRow, ReplayReport
 from hookctl.failover.select import Selection
 from hookctl.failover.views import (
     check_list_options,
+    next_lines,
     outcome_line,
     outcome_rows,
     plan_lines,
@@ -64,18 +65,60 @@ def test_nothing_selected_says_why() -> None:
     assert outcome_line(_report(_counts(), stopped=True)).startswith("0 delivered")
 
 
-def test_outcome_rows_split_failures_by_reason_and_show_archived_only_when_any() -> None:
-    report = _report(_counts(failed=3), failed_by_reason={"http 500": 2, "timeout": 1})
+def test_each_breakdown_sits_under_the_counter_it_explains() -> None:
+    """Issue 24 item 4: "connection refused 10" read as "10 refused" when it was printed
+    under "refused (not sent) 0"; each reason now follows its own counter."""
+    reasons = {
+        "failed": {"connection refused": 2, "HTTP 503": 1},
+        "refused": {"hook h no longer exists": 1},
+        "malformed": {"not valid JSON": 1},
+        "archived": {},
+    }
+    report = _report(_counts(failed=3, refused=1, malformed=1), reasons=reasons)
     rows = outcome_rows(report)
-    assert rows[:5] == [
+    assert rows[:8] == [
         ["delivered", 0],
         ["failed", 3],
-        ["refused (not sent)", 0],
-        ["  http 500", 2],
-        ["  timeout", 1],
+        ["  connection refused", 2],
+        ["  HTTP 503", 1],
+        ["refused (not sent)", 1],
+        ["  hook h no longer exists", 1],
+        ["already delivered (journal)", 0],
+        ["malformed", 1],
     ]
+    assert rows[8] == ["  not valid JSON", 1]
     assert "archived" not in [r[0] for r in rows]
     assert outcome_rows(_report(_counts(archived=2)))[-1] == ["archived", 2]
+    unarchived = _report(_counts(delivered=2), reasons={"archived": {"archive failed: 403": 2}})
+    assert outcome_rows(unarchived)[-2:] == [["archived", 0], ["  archive failed: 403", 2]]
+
+
+def test_the_closing_lines_say_what_to_do_next() -> None:
+    partial = _report(_counts(selected=40, delivered=35, failed=5))
+    assert next_lines(partial, journal=True, failures="failed.ndjson") == [
+        "next: fix the endpoint, then rerun it (the journal skips the 35 delivered)",
+        "  or retry only the 5 failed: --from-file failed.ndjson",
+    ]
+    stopped = _report(_counts(selected=40, delivered=12), stopped=True)
+    assert next_lines(stopped, journal=True, failures=None) == [
+        "next: rerun it (the journal skips the 12 delivered)"
+    ]
+    assert next_lines(stopped, journal=False, failures=None) == [
+        "next: rerun it (no journal: every event is sent again)"
+    ]
+    done = _report(_counts(selected=40, delivered=39, refused=1))
+    assert next_lines(done, journal=True, failures=None) == [
+        "1 refused or malformed are never sent: the warnings above say why",
+        "next: nothing left to send; `hookctl failover status` confirms it",
+    ]
+    limited = _report(_counts(selected=5, delivered=5))
+    assert next_lines(limited, journal=True, failures=None, limit=5) == [
+        "next: --limit 5 ended this run; rerun it (the journal skips the 5 delivered)"
+    ]
+    assert next_lines(_report(_counts()), journal=True, failures=None) == []  # said already
+    big = _report(_counts(selected=10**6, delivered=10**6 - 1, failed=1))
+    lines = next_lines(big, journal=True, failures="/very/long/" * 20 + "failed.ndjson")
+    assert max(len(line) for line in lines) <= 80, lines
 
 
 def test_a_dry_run_plan_is_rows_and_a_closing_sentence() -> None:
@@ -83,7 +126,10 @@ def test_a_dry_run_plan_is_rows_and_a_closing_sentence() -> None:
     report = _report(_counts(), plan=plan, first=[], dry_run=True)
     assert plan_rows(report) == [["https://a.example/h", "message.new", 2, 300]]
     assert plan_lines(report)[0].startswith("dry run: 2 events between 2026-04-01")
-    assert plan_lines(report)[0].endswith("and now; nothing was sent")
+    assert plan_lines(report)[:2] == [
+        "dry run: 2 events between 2026-04-01T00:00:00Z and now",
+        "nothing was sent (without --dry-run, these are)",
+    ]
 
 
 def test_timeline_rows_total_each_bucket_and_list_its_split_sorted() -> None:

@@ -73,6 +73,7 @@ def show_object(
     import json
 
     from hookctl.failover.objects import fetch_object, split_gs_url
+    from hookctl.failover.select import TIME_LABELS, time_text
     from hookctl.failover.shortname import hook_for, parse_short, resolve
 
     bucket, name = split_gs_url(name, bucket)
@@ -92,10 +93,17 @@ def show_object(
     if as_json:
         actx.console.json(view.as_json())
     item, envelope = view.item, view.envelope
+    when, source = view.time
+    time_field = [(TIME_LABELS[source], time_text(when))] if when else []
     if envelope is None:
         if not as_json:
             actx.console.fields(
-                [("name", item.name), ("size", item.size), ("malformed", view.problem)]
+                [
+                    ("name", item.name),
+                    ("size", item.size),
+                    *time_field,
+                    ("malformed", view.problem),
+                ]
             )
             actx.console.line(view.excerpt)
         raise typer.Exit(ExitStatus.FAILED)
@@ -109,7 +117,7 @@ def show_object(
             ("event_type", envelope.event_type),
             ("hook", envelope.original_hook_id),
             ("url", envelope.original_webhook_url),
-            ("failed_at", envelope.model_dump(mode="json")["failed_at"]),
+            *time_field,
             ("error", envelope.error_message),
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -116,15 +116,14 @@ def replay(
     Example: hookctl failover replay --since 2026-04-01T00:00Z --to https://example.com/hooks --dry-run
     """
     from hookctl.config.settings import require_credentials
+    from hookctl.failover.follow import follow_since, parse_interval
     from hookctl.failover.ledger import JournalReader, default_journal
     from hookctl.failover.select import STATES, parse_choices
     from hookctl.failover.session import (
         ReplayJob,
         Stop,
         check_modes,
-        follow_since,
         open_journal,
-        parse_interval,
         replay_options,
     )
 
@@ -202,7 +201,18 @@ def replay(
                 yes=yes,
             )
     report = run_once(actx, job, stop)
-    render_report(actx, report, as_json=as_json)
+    render_report(
+        actx,
+        report,
+        as_json=as_json,
+        journal=book is not None,
+        failures=str(failures) if failures else None,
+        limit=limit,
+        known_hooks=[
+            *found.known_hooks,
+            *(options.destinations.hooks if options.destinations else []),
+        ],
+    )
     if report.stopped:
         raise typer.Exit(ExitStatus.INTERRUPTED)
     raise typer.Exit(ExitStatus.of(report.complete))
@@ -258,8 +268,18 @@ def run_follow(actx: AppContext, job: ReplayJob, every: float, stop: Stop) -> Ex
     return ExitStatus.of(failed == 0)
 
 
-def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> None:
+def render_report(
+    actx: AppContext,
+    report: ReplayReport,
+    *,
+    as_json: bool,
+    journal: bool = False,
+    failures: str | None = None,
+    limit: int | None = None,
+    known_hooks: Sequence[str] = (),
+) -> None:
     from hookctl.failover.views import (
+        next_lines,
         outcome_line,
         outcome_rows,
         plan_lines,
@@ -275,8 +295,12 @@ def render_report(actx: AppContext, report: ReplayReport, *, as_json: bool) -> N
         return
     if report.plan is not None:
         console.table(["url", "event type", "events", "bytes"], plan_rows(report))
-        for line in plan_lines(report):
+        for line in plan_lines(report, known_hooks):
             console.say(line)
         return
     console.table(["outcome", "events"], outcome_rows(report))
-    console.say(outcome_line(report))
+    for line in [
+        outcome_line(report),
+        *next_lines(report, journal=journal, failures=failures, limit=limit),
+    ]:
+        console.say(line)
