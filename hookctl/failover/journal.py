@@ -21,11 +21,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import socket
 import sqlite3
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -293,6 +295,21 @@ def object_key(bucket: str, item: Listed) -> str:
 def key_of(bucket: str, name: str, generation: str) -> str:
     """``object_key`` from a name and generation (``failover list`` judges rows)."""
     return f"gs://{bucket}/{name}#{generation}"
+
+
+def webhook_id(bucket: str, item: Listed) -> str:
+    """``uuid5(NAMESPACE_URL, object_key)``, per object generation, so a receiver that
+    deduplicates sees a replay once; built without a ``UUID`` (a test checks it agrees)."""
+    digest = _URL_NAMESPACE.copy()
+    digest.update(object_key(bucket, item).encode())
+    raw = bytearray(digest.digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_URL_NAMESPACE = hashlib.sha1(uuid.NAMESPACE_URL.bytes, usedforsecurity=False)
 
 
 class Lookups(Protocol):

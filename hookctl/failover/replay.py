@@ -15,8 +15,6 @@ journal says was delivered to the same target.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 
 from hookctl.failover.fetch import Reader
 from hookctl.failover.gcs import Bucket, Listed
-from hookctl.failover.journal import Journal, Lookups, object_key
+from hookctl.failover.journal import Journal, Lookups, object_key, webhook_id
 from hookctl.failover.layout import printable
 from hookctl.failover.outcome import (
     Failure,
@@ -47,23 +45,6 @@ from hookctl.webhooks.delivery import Deliverer, Delivery, RetryPolicy
 MAX_BYTES = 5 * 1024 * 1024
 KEEP_FAILURES = 1000  # failures kept in memory for the report; --failures gets them all
 FLUSH_AFTER = 0.05  # seconds an outcome may wait for its journal transaction
-
-
-def webhook_id(bucket: str, item: Listed) -> str:
-    """Deterministic per object generation: a receiver that deduplicates sees a replay once.
-
-    ``uuid.uuid5(NAMESPACE_URL, "gs://bucket/name#generation")``, computed without building
-    a ``UUID`` object (a test checks it is the same string): it runs once per event."""
-    digest = _URL_NAMESPACE.copy()
-    digest.update(f"gs://{bucket}/{item.name}#{item.generation}".encode())
-    raw = bytearray(digest.digest()[:16])
-    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-_URL_NAMESPACE = hashlib.sha1(uuid.NAMESPACE_URL.bytes, usedforsecurity=False)
 
 
 @dataclass
@@ -281,10 +262,14 @@ class Replayer:
             return
         self.stats.in_flight += 1
         try:
-            # the pipeline bounds deliveries at --concurrency: no second semaphore
-            result = await deliverer.send(Delivery(url, body, envelope.event_type, hook_id))
+            # the pipeline bounds deliveries at --concurrency: no second semaphore; one
+            # still waiting for its --rate slot at a stop is not sent (a rerun sends it)
+            delivery = Delivery(url, body, envelope.event_type, hook_id)
+            result = await deliverer.send(delivery, wanted=lambda: not self._stop.is_set())
         finally:
             self.stats.in_flight -= 1
+        if result is None:
+            return
         if self.journal is not None:
             self.journal.record(
                 object_key(self.bucket.name, item),

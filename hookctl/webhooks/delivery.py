@@ -243,13 +243,22 @@ class Deliverer:
 
     async def deliver(self, delivery: Delivery) -> DeliveryResult:
         async with self._semaphore:
-            return await self.send(delivery)
+            if self._limiter.interval:
+                await self._limiter.wait()
+            return await self._deliver(delivery)
 
-    async def send(self, delivery: Delivery) -> DeliveryResult:
+    async def send(
+        self, delivery: Delivery, wanted: Callable[[], bool] | None = None
+    ) -> DeliveryResult | None:
         """``deliver`` for a caller that itself keeps at most ``concurrency`` deliveries
-        in flight (replay's pipeline): the rate limit holds, without a second semaphore."""
+        in flight (replay's pipeline): the rate limit holds, without a second semaphore.
+        ``wanted``: asked once the rate slot comes; false (a stop was asked for while
+        this delivery waited its turn, e.g. Ctrl-C at ``--rate 1``) sends nothing and
+        returns None."""
         if self._limiter.interval:  # --rate 0: not even a coroutine call
             await self._limiter.wait()
+            if wanted is not None and not wanted():
+                return None
         return await self._deliver(delivery)
 
     async def _deliver(self, delivery: Delivery) -> DeliveryResult:
