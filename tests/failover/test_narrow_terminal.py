@@ -194,6 +194,7 @@ def test_replay_progress_line_fits_80_columns(
     assert max(len(part) for part in drawn) <= 80, [p for p in drawn if len(p) > 80]
 
 
+@pytest.mark.slow  # a real process on a pseudo-terminal; test_states checks the lines in-process
 def test_failover_status_fits_80_columns(seeded: tuple[datetime, list[str]]) -> None:
     """Three hooks with events of unknown state (no replay yet): the table and every
     line after it fit, and the replay command to paste is whole once unfolded."""
