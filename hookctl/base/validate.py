@@ -22,8 +22,10 @@ TEMPLATE = re.compile(r"\{\{\s*\.(?P<name>[A-Za-z]+)\s*\}\}")
 # What an event type may be where it can fill a {{.EventType}}: Stream's names are all
 # lower-case ASCII words joined by "." "_" "-" ("message.new"); never "..", "@", "?", "#".
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
-# Letters (incl. IDN), digits, hyphens, dots, underscores: what a DNS name may hold.
-_HOST_LABEL = re.compile(r"^[\w-]+$")
+# Letters (incl. IDN), digits, hyphens, underscores: what a DNS label may hold; a hyphen
+# never first or last (RFC 952/1123: "-bad-.com" is a name no resolver looks up).
+_HOST_LABEL = re.compile(r"^\w(?:[\w-]{0,61}\w)?$")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
 # RFC 3986 userinfo: unreserved / pct-encoded / sub-delims / ":"
 _USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*$")
@@ -97,6 +99,8 @@ def url_problem(value: object, *, templates: bool = False) -> str | None:
         problem = userinfo_problem(parts.netloc.rpartition("@")[0])
         if problem:
             return problem
+    if _BAD_ESCAPE.search(plain):
+        return "has a '%' that is not a percent escape (%XX, two hex digits; %25 for a '%')"
     return _host_problem(parts.hostname or "") or _port_problem(plain, parts)
 
 
@@ -138,8 +142,11 @@ def _host_problem(host: str) -> str | None:
         return "has no host"
     if not (host.startswith("[") or ":" in host):  # not an IPv6 literal
         labels = host.rstrip(".").split(".")
-        if any(not label or not _HOST_LABEL.match(label) for label in labels):
-            return f"has an invalid host {host!r}"
+        if len(host) > 253 or any(not _HOST_LABEL.match(label) for label in labels):
+            return (
+                f"has an invalid host {printable(host, 80)} (a DNS name: letters, digits "
+                "and '-' inside labels of at most 63 characters)"
+            )
         return None
     import ipaddress
 
@@ -191,6 +198,8 @@ def shown_url(value: object, limit: int = 200) -> str:
         if at and ":" in userinfo:
             user = userinfo.partition(":")[0]
             value = f"{scheme}://{user}:********@{host}"
+    elif isinstance(value, str) and "@" in value:  # no scheme: user:p@ss@host
+        value = "********@" + value.rpartition("@")[2]
     return printable(value, limit)
 
 

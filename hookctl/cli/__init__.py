@@ -37,8 +37,10 @@ class HookctlGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from hookctl.cli.helptext import apply
+        from hookctl.cli.strict import harden
 
         apply(self)  # examples as preformatted lines: never wrapped inside a token
+        harden(self)  # repeated, empty and non-ASCII-number values: exit 2 (cli/strict.py)
 
     def get_params(self, ctx: Any) -> Any:
         params = super().get_params(ctx)
@@ -149,7 +151,10 @@ def _no_such_command(exc: ClickUsageError, where: str) -> tuple[str, str] | None
 def _bad_value(exc: ClickUsageError, where: str) -> tuple[str, str] | None:
     """An option's bad value (ours or Typer's pydantic check) as hookctl's one message."""
     from hookctl.base.badvalue import BadValue, bad_value
+    from hookctl.cli.strict import StrictValue
 
+    if isinstance(exc, StrictValue):
+        return exc.hookctl_message, exc.hookctl_hint
     param = getattr(exc, "param", None)
     if not isinstance(exc, BadParameter) or param is None or not getattr(param, "opts", None):
         return None

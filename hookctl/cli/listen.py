@@ -32,7 +32,10 @@ def listen(
         ),
     ] = None,
     status: Annotated[
-        int, typer.Option("--status", help="Status to answer (e.g. 500 to exercise retries).")
+        int,
+        typer.Option(
+            "--status", min=100, max=599, help="Status to answer (e.g. 500 to exercise retries)."
+        ),
     ] = 200,
     fail_rate: Annotated[
         float,

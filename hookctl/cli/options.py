@@ -29,10 +29,13 @@ class Finite:
         return f"{allowed(self.low, self.high)}{unit}"
 
     def __call__(self, value: Any) -> float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise typer.BadParameter(f"{value!r} is not a number; give {self._bounds()}") from None
+        from hookctl.base.numbers import ascii_problem, decimal
+
+        number = value if isinstance(value, float) else decimal(str(value))
+        if number is None:
+            why = ascii_problem(str(value))
+            said = f"{value!a} is not a number" + (f": it {why}" if why else "")
+            raise typer.BadParameter(f"{said}; give {self._bounds()}")
         if math.isnan(number):
             raise typer.BadParameter(f"{value!r} is not a number (NaN); give {self._bounds()}")
         if not self.low <= number <= self.high:  # also inf and 1e308

@@ -70,10 +70,10 @@ def timeout_setting(flag: float | None, env: Env | None = None) -> tuple[float, 
 
 def _seconds(name: str, raw: str, low: float, high: float, example: str) -> float:
     """``raw`` as seconds in ``low..high``, else a ConfigError naming ``name`` (exit 2)."""
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
+    from hookctl.base.numbers import decimal
+
+    read = decimal(raw)
+    value = -1.0 if read is None else read  # ASCII only: not "1_0", not "١٢"
     if not low <= value <= high:  # also refuses nan and inf
         raise ConfigError(
             f"{name}={raw!r} is not a number of seconds between {low:g} and {high:g}",
@@ -99,23 +99,57 @@ def settle_setting(shared_lock: bool, env: Env | None = None) -> tuple[float, st
 
 def gcs_endpoint_setting(flag: str | None, env: Env | None = None) -> tuple[str | None, str]:
     """A GCS-compatible endpoint (emulators, tests): ``--gcs-endpoint``, then
-    ``HOOKCTL_GCS_ENDPOINT``, then ``STORAGE_EMULATOR_HOST``; ``None`` is Google's."""
+    ``HOOKCTL_GCS_ENDPOINT``, then ``STORAGE_EMULATOR_HOST``; ``None`` is Google's.
+    ``HOST:PORT`` (the emulator convention) means ``http://HOST:PORT``. Not checked here
+    (``config show`` shows what was set): ``gcs_endpoint`` checks before any use."""
     env = _env(env)
     for value, source in (
         (flag, "flag --gcs-endpoint"),
         (env.get("HOOKCTL_GCS_ENDPOINT"), "env HOOKCTL_GCS_ENDPOINT"),
         (env.get("STORAGE_EMULATOR_HOST"), "env STORAGE_EMULATOR_HOST"),
     ):
-        if value:
-            return (value if value.startswith("http") else f"http://{value}"), source
+        if value is not None and (value or source.startswith("flag")):
+            return (f"http://{value}" if _host_port(value) else value), source
     return None, ""
 
 
+def _host_port(value: str) -> bool:
+    """``127.0.0.1:4443``, ``[::1]:4443``, ``gcs:4443``: what STORAGE_EMULATOR_HOST holds."""
+    import re
+
+    return re.fullmatch(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}", value) is not None
+
+
 def gcs_endpoint(flag: str | None = None, env: Env | None = None) -> str | None:
-    return gcs_endpoint_setting(flag, env)[0]
+    """The endpoint to use, checked by the one URL validator (exit 2 naming its source):
+    ``ftp://…``, ``file:///…``, ``http://[::1``, port 99999 or ``notaurl`` never reach
+    google-cloud-storage."""
+    from hookctl.base.validate import shown_url, url_problem
+
+    value, source = gcs_endpoint_setting(flag, env)
+    if value is None:
+        return None
+    problem = url_problem(value)
+    if problem:
+        what = source.removeprefix("flag ").removeprefix("env ")
+        raise UsageError(
+            f"{what} {shown_url(value)} is not a GCS endpoint: it {problem}",
+            f"give an http(s) URL like http://127.0.0.1:4443 (or HOST:PORT) in {what}, "
+            "or unset it to use Google's",
+        )
+    return value
 
 
 def _shard_raw(env: Env, count: int | None) -> tuple[str | None, str]:
+    """The shard the environment names; a variable that is set but empty is an error,
+    never "no shard" (every task would replay the whole backlog)."""
+    cloud_run = ("CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_COUNT")
+    for name in (*cloud_run, "JOB_COMPLETION_INDEX"):
+        if name in env and not env[name].strip():
+            raise UsageError(
+                f"{name} is set but empty",
+                "give it a value (or unset it), or pass --shard I/N",
+            )
     if env.get("CLOUD_RUN_TASK_COUNT") and env.get("CLOUD_RUN_TASK_INDEX"):
         return (
             f"{env['CLOUD_RUN_TASK_INDEX']}/{env['CLOUD_RUN_TASK_COUNT']}",

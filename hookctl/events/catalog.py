@@ -85,6 +85,11 @@ def given_names(values: list[str] | str | None, *, flag: str = "--events") -> li
             "give event types, e.g. message.new; for every event use --all-events "
             "(`hooks events set ID --all`)",
         )
+    twice = duplicates(names)
+    if twice:
+        raise UsageError(
+            f"{flag} names {', '.join(twice)} more than once", "give each event type once"
+        )
     return names
 
 
@@ -100,6 +105,17 @@ def complete(incomplete: str) -> list[tuple[str, str]]:
         for e in load_catalog().events
         if e.name.startswith(last) and e.name not in given
     ]
+
+
+def duplicates(names: list[str]) -> list[str]:
+    """The names given more than once, in first-seen order."""
+    seen: set[str] = set()
+    twice: dict[str, None] = {}
+    for name in names:
+        if name in seen:
+            twice[name] = None
+        seen.add(name)
+    return list(twice)
 
 
 def is_pattern(name: str) -> bool:

@@ -236,6 +236,12 @@ def apply_overrides(payload: dict[str, Any], overrides: list[str]) -> dict[str, 
             raise UsageError(f"--set {item!r} is not PATH=VALUE", "e.g. --set message.text=hello")
         node: Any = out
         keys = path.split(".")
+        if "" in keys:
+            raise UsageError(
+                f"--set {item!r}: the path {path!r} has an empty key (a leading, trailing or "
+                "doubled '.')",
+                "e.g. --set message.text=hello",
+            )
         for key in keys[:-1]:
             if not isinstance(node, dict):
                 raise UsageError(

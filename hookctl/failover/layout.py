@@ -318,12 +318,11 @@ def window(
 
 def parse_shard(text: str) -> tuple[int, int]:
     """``2/8`` → (2, 8): shard 2 of shards 0…7 (0-based, like CLOUD_RUN_TASK_INDEX)."""
+    from hookctl.base.numbers import whole
+
     index, slash, count = text.partition("/")
-    try:
-        i, n = int(index), int(count)
-    except ValueError:
-        i, n = -1, 0
-    if not slash or n < 1 or not 0 <= i < n:
+    i, n = whole(index), whole(count)  # ASCII digits only: not "1_0", not "١"
+    if not slash or i is None or n is None or n < 1 or not 0 <= i < n:
         raise UsageError(
             f"--shard {text!r} is not INDEX/COUNT with 0 <= INDEX < COUNT",
             "e.g. --shard 0/8 … --shard 7/8 (the same numbering as CLOUD_RUN_TASK_INDEX)",

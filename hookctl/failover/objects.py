@@ -12,6 +12,7 @@ from typing import Any
 
 from hookctl.base import aio
 from hookctl.base.errors import UsageError
+from hookctl.base.validate import printable
 from hookctl.failover.gcs import Bucket, Listed, TooLarge
 from hookctl.failover.layout import parse_name
 from hookctl.failover.select import time_text
@@ -26,6 +27,11 @@ def split_gs_url(name: str, bucket: str | None) -> tuple[str | None, str]:
     against it when read)."""
     if name.startswith("gs://") and not bucket:
         found, _, rest = name.removeprefix("gs://").partition("/")
+        if not rest:
+            raise UsageError(
+                f"{printable(name)[:200]} names a bucket, not an object",
+                "give gs://BUCKET/NAME (see `hookctl failover list` for names)",
+            )
         return found, rest
     return bucket, name
 

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hookctl.base.errors import NotFound
+from hookctl.base.numbers import TIMEOUT_MS_MAX as TIMEOUT_MS_MAX  # for --timeout-ms
 from hookctl.base.redact import mask_url_password, url_password
 
 Hook = dict[str, Any]
 MASK = "********"
-# the largest pending-message timeout_ms hookctl sends (Stream documents no limit; a
-# 32-bit signed millisecond count, ~24.8 days, is the bound a server is sure to hold)
-TIMEOUT_MS_MAX = 2**31 - 1
 SECRET_KEYS = ("sqs_secret", "sns_secret")
 # Secrets inside failover_config: the GCS key, and the S3 credentials of getstream 7.0's model.
 FAILOVER_SECRETS = ("gcs_credentials", "s3_secret", "s3_api_key")

@@ -312,7 +312,7 @@ def _confined(path: Path, ref: str, where: str) -> Path:
 
 
 def check(file_hooks: list[FileHook], path: Path) -> None:
-    from hookctl.events.catalog import resolve
+    from hookctl.events.catalog import duplicates, resolve
     from hookctl.stream.models import array_errors, hook_errors
 
     for hook in file_hooks:
@@ -326,6 +326,13 @@ def check(file_hooks: list[FileHook], path: Path) -> None:
                 url_hint(why, "fix the file; nothing was changed"),
             )
         names = hook.data.get("event_types") or []
+        twice = duplicates([str(n) for n in names])
+        if twice:
+            raise ValidationFailed(
+                f"{hook.where(path, 'event_types')}: event_types names "
+                f"{', '.join(twice)} more than once",
+                "give each event type once; nothing was changed",
+            )
         if names:
             try:
                 resolve([str(n) for n in names])

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from hookctl.base.errors import ValidationFailed
+from hookctl.base.numbers import TIMEOUT_MS_MAX
 from hookctl.base.plaintext import plural
 
 HOOK_TYPES = ("webhook", "sqs", "sns", "pending_message")
@@ -129,7 +130,7 @@ class FailoverConfig(BaseModel):
 class _Hook(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    id: str | None = None
+    id: str | None = Field(default=None, min_length=1)  # "" is not "no id"
     enabled: bool | None = None
     event_types: list[str] | None = None
     product: Literal["chat", "video", "moderation", "feeds", "all"] | None = None
@@ -225,7 +226,7 @@ class Callback(BaseModel):
 class PendingMessageHook(_Hook):
     hook_type: Literal["pending_message"]
     webhook_url: str | None = None
-    timeout_ms: int = Field(gt=0)
+    timeout_ms: int = Field(gt=0, le=TIMEOUT_MS_MAX)  # the --timeout-ms range
     callback: Callback | None = None
 
     @field_validator("webhook_url")
