@@ -9,7 +9,8 @@ refuses, with one ``error:``/``hint:`` and exit 2:
 - a single-value option or flag given more than once (``multiple`` options such as
   ``--event-type``/``--set`` may repeat; so may ``-v``-style counters);
 - an empty value, for an option or an argument: empty is never "not given" (only
-  ``--path``, where ``""`` names the bucket root, may be empty);
+  ``--path``, where ``""`` names the bucket root, may be empty, and event lists, which
+  the command refuses with its own sentence);
 - a number not written in ASCII digits (``hookctl.base.numbers``), for every int or
   float option.
 """
@@ -21,8 +22,9 @@ from typing import Any
 
 from typer._click.exceptions import BadParameter
 
-# Options whose empty value means something: --path "" is the bucket's root.
-EMPTY_ALLOWED = frozenset({"path"})
+# Values whose emptiness is judged by the command itself: --path "" is the bucket's root;
+# an empty event list gets its own sentence (it would mean ALL events, see catalog.given_names).
+EMPTY_ALLOWED = frozenset({"path", "events", "types"})
 
 
 class StrictValue(BadParameter):

@@ -85,11 +85,6 @@ def given_names(values: list[str] | str | None, *, flag: str = "--events") -> li
             "give event types, e.g. message.new; for every event use --all-events "
             "(`hooks events set ID --all`)",
         )
-    twice = duplicates(names)
-    if twice:
-        raise UsageError(
-            f"{flag} names {', '.join(twice)} more than once", "give each event type once"
-        )
     return names
 
 

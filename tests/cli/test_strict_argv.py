@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,7 +87,10 @@ def test_the_walk_finds_the_options_the_issue_names() -> None:
     assert len(NUMBERS) >= 15
 
 
-@pytest.mark.parametrize("case", [c for c in VALUED if c[1].name != "path"], ids=_id)
+# --path "" is the bucket root; an empty --events has its own sentence (test_widening.py)
+@pytest.mark.parametrize(
+    "case", [c for c in VALUED if c[1].name not in ("path", "events")], ids=_id
+)
 def test_an_empty_value_is_refused_never_not_given(cli: Cli, case: tuple[list[str], Any]) -> None:
     path, param = case
     option = max(param.opts, key=len)
@@ -129,8 +133,6 @@ def test_path_may_be_empty_it_names_the_bucket_root() -> None:
         (["listen", "--status", "99"], "--status"),
         (["trigger", "message.new", "--to", "http://127.0.0.1:9/", "--set", "a..b=1"], "a..b"),
         (["trigger", "message.new", "--to", "http://127.0.0.1:9/", "--set", ".a=1"], "empty key"),
-        (["hooks", "add", "webhook", "--url", "https://a.io/", "--events", "message.new,message.new"],
-         "more than once"),
         (["hooks", "add", "webhook", "--url", "https://-bad-.com/"], "invalid host"),
         (["hooks", "add", "webhook", "--url", "https://ex.com/%zz"], "percent escape"),
         (["hooks", "update", "h1", "--url", "https://a.io/", "--url", "https://b.io/"],
@@ -184,3 +186,35 @@ def test_numbers_from_the_environment_are_ascii_too(
     result = cli("config", "show", "--sources")
     assert result.exit_code == 2, result.output
     assert variable in result.stderr
+
+
+@pytest.mark.usefixtures("sandbox")
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ('id = ""\nhook_type = "webhook"\nwebhook_url = "https://a.io/x"\n', "id"),
+        (
+            'hook_type = "webhook"\nwebhook_url = "https://a.io/x"\n'
+            'event_types = ["message.new", "message.new"]\n',
+            "more than once",
+        ),
+        (
+            'hook_type = "pending_message"\nwebhook_url = "https://a.io/x"\ntimeout_ms = -5\n',
+            "timeout_ms",
+        ),
+        (
+            'hook_type = "pending_message"\nwebhook_url = "https://a.io/x"\n'
+            "timeout_ms = 100000000000000000000\n",
+            "timeout_ms",
+        ),
+        ('hook_type = "webhook"\nwebhook_url = "https://-bad-.com/x"\n', "invalid host"),
+    ],
+)
+def test_hook_files_take_the_ranges_and_names_flags_take(
+    cli: Cli, tmp_path: Path, fields: str, says: str
+) -> None:
+    hook_file = tmp_path / "hooks.toml"
+    hook_file.write_text("[[hook]]\n" + fields)
+    result = cli("hooks", "apply", str(hook_file), "--check")
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr.splitlines()[0], result.stderr
