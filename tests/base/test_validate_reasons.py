@@ -9,6 +9,7 @@ from hookctl.base.errors import UsageError
 from hookctl.base.validate import MAX_URL_LENGTH, check_url, text_problem, url_problem
 
 BASE = "https://example.com/"
+DNS = "(a DNS name: letters, digits and '-' inside labels of at most 63 characters)"
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,18 @@ BASE = "https://example.com/"
         ("ftp://example.com/x", "must start with http:// or https://"),
         ("https:///nohost", "has no host"),
         ("https://[::1/x", "cannot be parsed (Invalid IPv6 URL)"),
-        ("https://ex@mple!.com/x", "has an invalid host 'mple!.com'"),
+        ("https://ex@mple!.com/x", f"has an invalid host 'mple!.com' {DNS}"),
+        ("https://-bad-.com/x", f"has an invalid host '-bad-.com' {DNS}"),
+        ("https://a..b.com/x", f"has an invalid host 'a..b.com' {DNS}"),
+        ("https://" + "a" * 64 + ".com/x", f"has an invalid host '{'a' * 64}.com' {DNS}"),
+        (
+            "https://ex.com/%zz",
+            "has a '%' that is not a percent escape (%XX, two hex digits; %25 for a '%')",
+        ),
+        (
+            "https://ex.com/%4",
+            "has a '%' that is not a percent escape (%XX, two hex digits; %25 for a '%')",
+        ),
         ("https://example.com:abc/x", "has an invalid port 'abc' (1-65535)"),
         ("https://example.com:0/x", "has an invalid port 0 (1-65535)"),
         ("https://example.com:65536/x", "has an invalid port '65536' (1-65535)"),
@@ -34,6 +46,15 @@ BASE = "https://example.com/"
 )
 def test_each_refused_url_says_why(url: object, reason: str) -> None:
     assert url_problem(url) == reason
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://" + "a" * 63 + ".com/x", "https://a-b.c_d.com/x", "https://example.com./x",
+     "https://ex.com/%41%2f"],
+)  # fmt: skip
+def test_dns_names_at_their_limits_and_percent_escapes_pass(url: str) -> None:
+    assert url_problem(url) is None
 
 
 @pytest.mark.parametrize("port", [1, 65535])

@@ -218,3 +218,27 @@ def test_hook_files_take_the_ranges_and_names_flags_take(
     result = cli("hooks", "apply", str(hook_file), "--check")
     assert result.exit_code == 2, result.output
     assert says in result.stderr.splitlines()[0], result.stderr
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"CLOUD_RUN_TASK_INDEX": "", "CLOUD_RUN_TASK_COUNT": "4"},
+        {"CLOUD_RUN_TASK_INDEX": "2", "CLOUD_RUN_TASK_COUNT": ""},
+        {"JOB_COMPLETION_INDEX": ""},
+    ],
+)
+def test_an_empty_shard_variable_stops_the_replay(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    """Before, an empty index was "no shard": every task replayed the whole backlog."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = cli(
+        "failover", "replay", "--bucket", "my-bucket", "--to", "http://127.0.0.1:9/",
+        "--since", "1h", "--dry-run", "--gcs-endpoint", "http://127.0.0.1:9",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    empty = next(name for name, value in env.items() if not value)
+    assert result.stderr.startswith(f"error: {empty} is set but empty\n"), result.stderr
+    assert result.stdout == ""

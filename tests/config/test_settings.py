@@ -218,6 +218,24 @@ def test_shard_precedence_and_errors() -> None:
         shard_setting(None, None, {"CLOUD_RUN_TASK_INDEX": "9", "CLOUD_RUN_TASK_COUNT": "4"})
 
 
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"CLOUD_RUN_TASK_INDEX": "", "CLOUD_RUN_TASK_COUNT": "4"}, "CLOUD_RUN_TASK_INDEX"),
+        ({"CLOUD_RUN_TASK_INDEX": "1", "CLOUD_RUN_TASK_COUNT": ""}, "CLOUD_RUN_TASK_COUNT"),
+        ({"CLOUD_RUN_TASK_INDEX": " ", "CLOUD_RUN_TASK_COUNT": "4"}, "CLOUD_RUN_TASK_INDEX"),
+        ({"JOB_COMPLETION_INDEX": ""}, "JOB_COMPLETION_INDEX"),
+    ],
+)
+def test_an_empty_shard_variable_is_an_error_never_no_shard(
+    env: dict[str, str], named: str
+) -> None:
+    """Every task of a job whose index came through empty replayed the whole backlog."""
+    with pytest.raises(UsageError, match=f"^{named} is set but empty$"):
+        shard_setting(None, 4 if "JOB_COMPLETION_INDEX" in env else None, env)
+    assert shard_setting("1/4", None, env) == ((1, 4), "flag --shard")  # the flag still wins
+
+
 def test_timeout_precedence() -> None:
     assert timeout_setting(2.5, {"HOOKCTL_TIMEOUT": "30"}) == (2.5, "flag --timeout")
     assert timeout_setting(None, {"HOOKCTL_TIMEOUT": "30"}) == (30.0, "env HOOKCTL_TIMEOUT")
