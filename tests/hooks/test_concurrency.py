@@ -13,24 +13,7 @@ from hookctl.base.errors import ConflictError
 from hookctl.hooks.array import Edit, add_edit, update_edit
 from hookctl.hooks.writer import rebase
 from tests.conftest import SandboxApp
-
-# One process adding ``n`` hooks one after another, each a full ``hookctl`` run of its own
-# (argv, the Typer app, a fresh client, the safe write) inside one interpreter: the
-# processes race each other as hard as cold starts do, harder (no start-up gap between
-# adds), without paying ~0.5 s of interpreter and import start-up per hook.
-WARM = """
-import sys
-from hookctl.entry import main
-
-w, n = int(sys.argv[1]), int(sys.argv[2])
-for i in range(1, n + 1):
-    sys.argv = ["hookctl", "-q", "hooks", "add", "webhook", "--url", f"https://p{w}.example.com/{i}"]
-    try:
-        main()
-    except SystemExit as exc:
-        if exc.code:
-            raise
-"""
+from tests.hooks.warm import warm_adds
 
 # One cold `python -m hookctl` process per hook, ``n`` in a row.
 COLD = (
@@ -56,7 +39,7 @@ def test_parallel_processes_adding_hooks_keep_every_hook(
         if cold:
             cmd = ["bash", "-c", COLD.format(n=hooks_each, py=sys.executable, w=w)]
         else:
-            cmd = [sys.executable, "-c", WARM, str(w), str(hooks_each)]
+            cmd = warm_adds(f"https://p{w}.example.com/{{i}}", 1, hooks_each)
         return subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, timeout=600).returncode
 
     with ThreadPoolExecutor(processes) as pool:

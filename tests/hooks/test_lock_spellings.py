@@ -24,6 +24,7 @@ from hookctl.hooks.lock import local_lock_name, parse_lock_url
 from hookctl.sandbox.gcs import create_bucket
 from tests.conftest import SandboxApp
 from tests.gcs import fake_gcs_server
+from tests.hooks.warm import warm_adds
 from tests.proxy import Behaviour, proxy
 
 BUCKET = "team-locks"
@@ -52,23 +53,8 @@ def _delay_writes(method: str, _n: int) -> None:
         time.sleep(random.uniform(0.1, 0.5))
 
 
-# One writer adding ADDS hooks one after another, each a full ``hookctl`` run (argv, the
-# Typer app, a fresh client, the lock, the safe write) inside one interpreter: the writers
-# race as hard as cold starts do, without ~0.5 s of start-up per hook (as in
-# test_concurrency.py). The cold variant, one ``python -m hookctl`` per hook, is slow.
-WARM = """
-import sys
-from hookctl.entry import main
-
-w, n = int(sys.argv[1]), int(sys.argv[2])
-for i in range(n):
-    sys.argv = ["hookctl", "-q", "hooks", "add", "webhook", "--url", f"https://w{w}.example.com/{i}"]
-    try:
-        main()
-    except SystemExit as exc:
-        if exc.code:
-            raise
-"""
+# The default run's writers are warm (tests/hooks/warm.py: each process runs its ADDS
+# hooks add in one interpreter); the cold variant, a ``python -m hookctl`` per hook, is slow.
 
 
 @pytest.mark.parametrize(
@@ -99,7 +85,7 @@ def test_writers_through_two_spellings_of_one_server_lose_nothing(
                 env["HOOKCTL_SETTLE_SECONDS"] = "0"  # the lock alone must keep every write
             if not cold:
                 proc = subprocess.run(
-                    [sys.executable, "-c", WARM, str(w), str(ADDS)],
+                    warm_adds(f"https://w{w}.example.com/{{i}}", 0, ADDS - 1),
                     env=env, capture_output=True, text=True, timeout=300, check=False,
                 )  # fmt: skip
                 return [proc.stderr] if proc.returncode != 0 else []
