@@ -188,6 +188,13 @@ def normalise_path(path: str | None) -> str:
     """``/stream//failed-events/`` -> ``stream/failed-events``; ``..`` is refused."""
     if not path:
         return ""
+    from hookctl.failover.layout import printable
+
+    if printable(path) != path:  # a control character or bad UTF-8: no object matches it
+        raise ValidationFailed(
+            f"path prefix {printable(path)[:200]!r} contains a control character",
+            "give a plain prefix such as stream/failed-events",
+        )
     parts = [p for p in path.strip().split("/") if p and p != "."]
     if any(p == ".." for p in parts):
         raise ValidationFailed(

@@ -114,3 +114,12 @@ def _unreadable(path: Path, why: str) -> UsageError:
         f"cannot read the replay journal {path}: {why[:200]}",
         "pass --journal with the file replay wrote (or leave it out for the default one)",
     )
+
+
+def check_journal_choice(journal: Path | None, no_journal: bool) -> None:
+    """``--journal FILE --no-journal`` asks for two things: refuse it (exit 2)."""
+    if journal is not None and no_journal:
+        raise UsageError(
+            "--journal and --no-journal contradict each other",
+            "give one: --journal FILE to use that journal, --no-journal to keep none",
+        )

@@ -257,7 +257,7 @@ class Finder:
 
     async def _pages(self) -> AsyncIterator[list[Listed]]:
         if self.from_file is not None:
-            yield read_object_file(self.from_file, self.bucket.name)
+            yield read_object_file(self.from_file, self.bucket.name, self.path)
             return
         spans: list[Span]
         if self.scan:
@@ -310,8 +310,11 @@ class Finder:
                 task.cancel()
 
 
-def read_object_file(path: Path, bucket: str) -> list[Listed]:
-    """Objects from a ``--failures`` NDJSON file (``replay --from-file``)."""
+def read_object_file(path: Path, bucket: str, failover_path: str = "") -> list[Listed]:
+    """Objects from a ``--failures`` NDJSON file (``replay --from-file``). A line that
+    names an object outside the failover path (``../../x``, another prefix), a name GCS
+    could not hold, or a size or generation that is not a number is exit 2 naming the
+    line: the file is an input like any other, and nothing in it is sent on trust."""
     items = []
     from hookctl.base.stdio import MAX_BODY, read_capped, size_text
 
@@ -321,7 +324,11 @@ def read_object_file(path: Path, bucket: str) -> list[Listed]:
         raise UsageError(f"cannot read {path}: {exc.strerror}", "check the path") from None
     if raw is None:
         raise UsageError(f"{path} is larger than {size_text(MAX_BODY)}", "check the path")
-    lines = raw.decode("utf-8").splitlines()
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text", _FAILURES_HINT) from None
+    base = base_prefix(failover_path)
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -332,13 +339,37 @@ def read_object_file(path: Path, bucket: str) -> list[Listed]:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             raise UsageError(
-                f"{path}:{number}: not a failover object line",
-                "give a file written by `hookctl failover replay --failures FILE`",
+                f"{path}:{number}: not a failover object line", _FAILURES_HINT
             ) from None
         if row.get("bucket") not in (None, bucket):
             raise UsageError(
                 f"{path}:{number}: object is in bucket {row['bucket']}, not {bucket}",
                 f"pass --bucket {row['bucket']}",
             )
-        items.append(Listed(name, str(row.get("generation") or ""), int(row.get("size") or 0)))
+        items.append(_file_entry(row, name, base, f"{path}:{number}"))
     return items
+
+
+_FAILURES_HINT = "give a file written by `hookctl failover replay --failures FILE`"
+
+
+def _file_entry(row: dict[str, Any], name: str, base: str, where: str) -> Listed:
+    from hookctl.base.numbers import whole
+    from hookctl.failover.layout import name_problem
+
+    problem = name_problem(name)
+    if problem is None and not name.startswith(base):
+        problem = f"name is outside the failover path {base!r}"
+    if problem is not None:
+        raise UsageError(f"{where}: {printable(name)[:200]}: {problem}", _FAILURES_HINT)
+    numbers = []
+    for key in ("size", "generation"):
+        value = row.get(key)
+        if value in (None, ""):
+            numbers.append(0 if key == "size" else "")
+            continue
+        read = value if type(value) is int and value >= 0 else whole(str(value))
+        if read is None or read < 0:
+            raise UsageError(f"{where}: {key} {str(value)[:40]!r} is not a number", _FAILURES_HINT)
+        numbers.append(read if key == "size" else str(read))
+    return Listed(name, str(numbers[1]), int(numbers[0]))

@@ -102,8 +102,19 @@ def check_modes(
     archive_to: str | None,
     states: frozenset[str] = frozenset(),
     redeliver: bool = False,
+    until: str | None = None,
+    journal: Path | None = None,
+    no_journal: bool = False,
 ) -> None:
     """Refuse flag combinations that cannot mean anything, before any I/O."""
+    from hookctl.failover.ledger import check_journal_choice
+
+    check_journal_choice(journal, no_journal)
+    if follow and until is not None:
+        raise UsageError(
+            "--follow polls until stopped: it has no --until",
+            "leave out --until, or leave out --follow to replay a window once",
+        )
     from hookctl.failover.select import DELIVERED, PENDING
 
     held = sorted(states - {PENDING, DELIVERED})
@@ -131,14 +142,46 @@ def check_modes(
         from hookctl.base.validate import check_url
 
         check_url(target, what="--to")
-    if archive_to is not None and not archive_to.strip("/"):
+    if archive_to is not None:
+        archive_prefix(archive_to)
+
+
+def archive_prefix(archive_to: str) -> str:
+    """``--archive-to`` as a plain object-name prefix (``/a/b/`` -> ``a/b``): never empty,
+    no ``.``/``..`` or empty segment, nothing GCS could not name."""
+    from hookctl.failover.layout import name_problem, printable
+
+    prefix = archive_to.strip("/")
+    if not prefix:
         raise UsageError("--archive-to needs a prefix", "e.g. --archive-to stream/replayed")
+    problem = name_problem(prefix)
+    if problem is not None:
+        raise UsageError(
+            f"--archive-to {printable(archive_to)[:200]!r} is not an object-name prefix: "
+            + problem.removeprefix("name ").replace("name", "prefix"),
+            "give a plain prefix inside the bucket, e.g. --archive-to stream/replayed",
+        )
+    return prefix
+
+
+def overlap_problem(archive: str, path: str) -> str | None:
+    """Why archiving under ``archive`` would hide or re-list the backlog under ``path``
+    (both plain prefixes), or None. The bucket root as the failover path holds every
+    prefix; listing then leaves the archive out by name (ReplayJob's exclude)."""
+    if not path:
+        return None
+    if archive == path:
+        return "is the failover path itself"
+    if path.startswith(archive + "/"):
+        return f"contains the failover path {path!r} (the backlog would read as archived)"
+    if archive.startswith(path + "/"):
+        return f"lies inside the failover path {path!r} (a --scan would replay the archive)"
+    return None
 
 
 def replay_options(
     source: Source,
     *,
-    scan: bool = False,
     target: str | None = None,
     dry_run: bool = False,
     redeliver: bool = False,
@@ -155,13 +198,12 @@ def replay_options(
     itself would replay the archive)."""
     from hookctl.failover.replay import Options
 
-    if (
-        archive_to
-        and not scan
-        and archive_to.strip("/") + "/" == (source.path + "/" if source.path else "")
-    ):
+    archive = archive_prefix(archive_to) if archive_to is not None else None
+    overlap = overlap_problem(archive, source.path.strip("/")) if archive else None
+    if overlap:
         raise UsageError(
-            "--archive-to must differ from the failover path", "e.g. --archive-to replayed"
+            f"--archive-to {archive!r} {overlap}",
+            "archive beside the failover path, e.g. --archive-to replayed",
         )
     destinations = None
     if target is None and get_app is not None:  # without --to the app decides (targets.py)
@@ -173,7 +215,7 @@ def replay_options(
         destinations=destinations,
         dry_run=dry_run,
         redeliver=redeliver,
-        archive_to=archive_to.strip("/") if archive_to else None,
+        archive_to=archive,
         limit=limit,
         concurrency=concurrency,
         rate=rate or None,

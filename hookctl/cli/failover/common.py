@@ -145,8 +145,10 @@ def check_filters(reading: Reading) -> None:
 def judge_from(actx: AppContext, found: Source, ledger: Ledger) -> Judge:
     """The states ``failover list``/``status`` show: the journal replay would read, and the
     app's hooks when Stream credentials are set (otherwise refusals are not checked)."""
+    from hookctl.failover.ledger import check_journal_choice
     from hookctl.failover.state import judge_for
 
+    check_journal_choice(ledger.journal, ledger.no_journal)
     settings = actx.settings()
     readable = bool(settings.api_key and settings.api_secret)
     return judge_for(

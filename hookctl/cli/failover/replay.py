@@ -138,12 +138,14 @@ def replay(
         archive_to=archive_to,
         states=parse_choices(reading.state, STATES, "--state"),
         redeliver=redeliver,
+        until=reading.until,
+        journal=journal,
+        no_journal=no_journal,
     )
     every = parse_interval(interval) if follow else 0.0  # bad input: before any request
     found = source_from(actx, reading)
     options = replay_options(
         found,
-        scan=scope.scan,
         target=to,
         dry_run=dry_run,
         redeliver=redeliver,
