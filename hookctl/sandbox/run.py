@@ -285,6 +285,10 @@ def stop_detached(data_dir: Path, port: int | None) -> list[dict[str, object]]:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
         for _ in range(100):
+            # Started by this very process (the Python API, a test): once it exits it
+            # stays a zombie that ``kill(pid, 0)`` still finds, until it is reaped here.
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
             try:
                 os.kill(pid, 0)
             except OSError:

@@ -16,7 +16,7 @@ import pytest
 from hookctl.sandbox.server import SandboxServer
 from hookctl.sandbox.state import SandboxState
 from hookctl.webhooks.signing import make_jwt, server_token
-from tests.conftest import SandboxApp
+from tests.conftest import Cli, SandboxApp
 
 
 def call(
@@ -170,3 +170,17 @@ def test_detached_sandbox_start_status_stop(tmp_path: Path) -> None:
     pid = status[0]["pid"]
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_stop_reaps_a_detached_sandbox_started_by_the_same_process(cli: Cli) -> None:
+    """In one process (the Python API, the in-process CLI in tests) the stopped sandbox
+    stayed a zombie: `stop` waited out its 5 s for a process that had already exited,
+    and left it unreaped."""
+    started = cli("sandbox", "start", "--detach", "--port", "0")
+    assert started.exit_code == 0, started.stderr
+    [status] = json.loads(cli("sandbox", "status", "--json").stdout)
+    stopped = cli("sandbox", "stop")
+    assert stopped.exit_code == 0, stopped.stderr
+    with pytest.raises(ChildProcessError):  # reaped by `stop`: no zombie left behind
+        os.waitpid(status["pid"], os.WNOHANG)
+    assert json.loads(cli("sandbox", "status", "--json").stdout) == []
