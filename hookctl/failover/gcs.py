@@ -40,6 +40,23 @@ class Listed:
     name: str
     generation: str
     size: int
+    # the X-Webhook-Id an archived copy carries from its original (``--archive-to``
+    # writes it in the copy's metadata), so a replay of the archive sends the same id
+    webhook_id: str | None = None
+
+
+WEBHOOK_ID_KEY = "hookctl-webhook-id"
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def carried_id(item: dict[str, Any]) -> str | None:
+    """The X-Webhook-Id in an object's metadata, only if it is a UUID (a bucket writer can
+    set metadata: anything else is ignored, and the id is derived from the object)."""
+    metadata = item.get("metadata")
+    if type(metadata) is not dict:
+        return None
+    value = metadata.get(WEBHOOK_ID_KEY)
+    return value if type(value) is str and _UUID.fullmatch(value) else None
 
 
 class TooLarge(Exception):
@@ -158,6 +175,7 @@ class Bucket:
         params: dict[str, str] | None = None,
         what: str,
         max_bytes: int | None = None,
+        json_body: dict[str, Any] | None = None,
     ) -> bytes:
         assert self._session is not None
         budget = Budget(self.timeout)
@@ -174,7 +192,7 @@ class Bucket:
                     else aiohttp.ClientTimeout(total=max(budget.remaining(), 0.05))
                 )
                 async with self._session.request(
-                    method, url, params=params, headers=headers, timeout=timeout
+                    method, url, params=params, headers=headers, timeout=timeout, json=json_body
                 ) as response:
                     if response.status < 300:
                         if max_bytes is None:
@@ -215,7 +233,7 @@ class Bucket:
             params = {
                 "prefix": prefix,
                 "maxResults": str(PAGE_SIZE),
-                "fields": "items(name,generation,size),nextPageToken",
+                "fields": "items(name,generation,size,metadata),nextPageToken",
             }
             if start is not None:
                 params["startOffset"] = start
@@ -255,20 +273,29 @@ class Bucket:
             await self._request(
                 "GET",
                 self._object_url(name),
-                params={"fields": "name,generation,size"},
+                params={"fields": "name,generation,size,metadata"},
                 what=f"reading {name}",
             )
         )
-        return Listed(data["name"], str(data.get("generation", "")), int(data.get("size", 0)))
+        return Listed(
+            data["name"],
+            str(data.get("generation", "")),
+            int(data.get("size", 0)),
+            carried_id(data),
+        )
 
-    async def move(self, item: Listed, destination: str) -> None:
-        """Copy to ``destination`` then delete this generation (``--archive-to``)."""
+    async def move(self, item: Listed, destination: str, webhook_id: str | None = None) -> None:
+        """Copy to ``destination`` then delete this generation (``--archive-to``); the copy
+        carries ``webhook_id`` in its metadata (``carried_id`` reads it back)."""
         copy = (
             f"{self._object_url(item.name)}/copyTo/b/{quote(self.name, safe='')}"
             f"/o/{quote(destination, safe='')}"
         )
         params = {"sourceGeneration": item.generation} if item.generation else {}
-        await self._request("POST", copy, params=params, what=f"archiving {item.name}")
+        body = {"metadata": {WEBHOOK_ID_KEY: webhook_id}} if webhook_id else None
+        await self._request(
+            "POST", copy, params=params, what=f"archiving {item.name}", json_body=body
+        )
         delete = {"ifGenerationMatch": item.generation} if item.generation else {}
         with contextlib.suppress(NotFound):  # already moved by an earlier run
             await self._request(
@@ -291,7 +318,7 @@ def listed(item: dict[str, Any]) -> Listed:
         and size.isdigit()
         and len(size) < 20
     ):
-        return Listed(name, generation, int(size))
+        return Listed(name, generation, int(size), carried_id(item) if "metadata" in item else None)
     generation = str(generation)
     try:
         number = max(0, int(size)) if isinstance(size, (int, str)) else 0
@@ -301,6 +328,7 @@ def listed(item: dict[str, Any]) -> Listed:
         name if isinstance(name, str) else "",
         generation if generation.isascii() and generation.isdigit() else "",
         number,
+        carried_id(item),
     )
 
 

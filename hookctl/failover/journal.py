@@ -299,7 +299,10 @@ def key_of(bucket: str, name: str, generation: str) -> str:
 
 def webhook_id(bucket: str, item: Listed) -> str:
     """``uuid5(NAMESPACE_URL, object_key)``, per object generation, so a receiver that
-    deduplicates sees a replay once; built without a ``UUID`` (a test checks it agrees)."""
+    deduplicates sees a replay once; built without a ``UUID`` (a test checks it agrees).
+    An archived copy keeps its original's id (``Listed.webhook_id``, from its metadata)."""
+    if item.webhook_id is not None:
+        return item.webhook_id
     digest = _URL_NAMESPACE.copy()
     digest.update(object_key(bucket, item).encode())
     raw = bytearray(digest.digest()[:16])

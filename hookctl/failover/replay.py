@@ -333,7 +333,7 @@ class Replayer:
         relative = item.name[len(parsed.prefix) :] if parsed else item.name
         destination = f"{self.options.archive_to.strip('/')}/{relative}"
         try:
-            await self.bucket.move(item, destination)
+            await self.bucket.move(item, destination, webhook_id(self.bucket.name, item))
         except Exception as exc:  # delivered is delivered: the journal has it; report only
             self.stats.archive_errors[reason_key(f"archive failed: {exc}")] += 1
             return

@@ -722,6 +722,17 @@ def test_archive_moves_only_delivered_objects(gcs: str, cli: Cli, receiver: Rece
         "--json",
     )
     assert len(json.loads(listed.stdout)["objects"]) == 5
+    # the archive replayed (another job, a --scan, a mistake) sends the same X-Webhook-Ids:
+    # receivers de-duplicate it (before: 10 requests with 10 distinct ids)
+    again = cli(
+        "failover", "replay", "--bucket", BUCKET, "--path", "stream/replayed",
+        "--gcs-endpoint", gcs, "--to", receiver.url, "--since", "2h", "--no-journal", "--json",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    ids = [e.webhook_id for e in receiver.events]
+    assert len(ids) == 10
+    assert len(set(ids[:5])) == 5
+    assert set(ids[5:]) == set(ids[:5])
 
 
 def test_list_summary_draws_the_backlog_per_hour(seeded: Seeded, cli: Cli) -> None:

@@ -111,3 +111,21 @@ def test_a_failover_path_with_a_control_character_is_refused(cli: Cli, path: str
         result = cli(*args)
         assert result.exit_code == 2, result.output
         assert "contains a control character" in result.stderr.splitlines()[0]
+
+
+def test_only_a_uuid_in_an_objects_metadata_is_taken_as_its_webhook_id() -> None:
+    """A bucket writer can set metadata: a value that is not a UUID is ignored and the id
+    is derived from the object, as for any other object."""
+    from hookctl.failover.gcs import Listed, listed
+    from hookctl.failover.journal import webhook_id
+
+    good = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    row = {"name": "a/b.json", "generation": "1", "size": "2"}
+    assert listed({**row, "metadata": {"hookctl-webhook-id": good}}).webhook_id == good
+    derived = webhook_id("bk", Listed("a/b.json", "1", 2))
+    for bad in (good.upper(), good + "x", "../x", 5, None, ["x"], "0" * 36):
+        item = listed({**row, "metadata": {"hookctl-webhook-id": bad}})
+        assert item.webhook_id is None
+        assert webhook_id("bk", item) == derived
+    assert listed({**row, "metadata": "x"}).webhook_id is None
+    assert webhook_id("bk", listed({**row, "metadata": {"hookctl-webhook-id": good}})) == good
