@@ -2,7 +2,9 @@
 
 Each example picks a command template and fills its slots with hostile values (random
 text, lone surrogates as non-UTF-8 argv arrives, huge and deeply nested JSON/TOML files,
-non-UTF-8 and corrupt-gzip files, out-of-range numbers and dates). Every run must exit
+non-UTF-8 and corrupt-gzip files, out-of-range numbers and dates; and the classes of issue
+23 item 10: empty strings, non-ASCII digits, ``_`` in numbers, repeated options, 100 KB
+values). Every run must exit
 0, 1 or 2 with no traceback and no "unexpected failure", and a command that failed must
 leave the sandbox's hooks as they were. Bounded (a few hundred examples) for CI.
 """
@@ -28,6 +30,7 @@ HOOK = {"id": "h1", "hook_type": "webhook", "webhook_url": "https://a.io/x", "en
 
 NUMBERS = [
     "inf", "-inf", "nan", "-1", "0", "99999", "1e309", "9" * 40, "0x10", "", " ", ",", "1.5",
+    "1_0", "1_000", "١٢", "１２", "٣/٤", "0/4_0", "1" * 100_000,
 ]  # fmt: skip
 DATES = [
     "9999999999w", "9999-12-31", "0000-00-00", "1969-12-31T23:59:59Z", "2026-13-45",
@@ -36,6 +39,7 @@ DATES = [
 WEIRD = [
     "\udcff", "a\udcffb", "\x00", "\n", "💥", "\u202e", "[" * 500, "{" * 500, "-", "--",
     "--help-me", "=", "x" * 5000, "%s%n", "../../etc/passwd", "file:/etc/passwd",
+    "", "x" * 100_000, "https://" + "a" * 100_000, ":@" * 50_000, "https://u:p@" + "/" * 100_000,
 ]  # fmt: skip
 
 values = st.one_of(
@@ -131,6 +135,19 @@ TEMPLATES: list[list[str]] = [
     [V],
     ["hooks", V],
     [V, V, V],
+    # repeated single-value options: exit 2 whatever the values (cli/strict.py)
+    ["hooks", "update", "h1", "--url", V, "--url", V],
+    ["hooks", "add", "pending-message", "--timeout-ms", V, "--timeout-ms", V, "--url", V],
+    ["failover", "list", "--since", V, "--since", V, "--hook", "h1"],
+    ["failover", "replay", "--since", "1h", "--shard", V, "--shard", V, "--to", DEAD, "--yes"],
+    ["failover", "replay", "--since", "1h", "--shard", V, "--hook", "h1", "--dry-run"],
+    ["failover", "replay", "--since", "1h", "--archive-to", V, "--hook", "h1", "--dry-run"],
+    ["failover", "object", V, "--bucket", V, "--gcs-endpoint", "http://127.0.0.1:9"],
+    ["listen", "--status", V, "--status", V],
+    ["sandbox", "start", "--port", V, "--port", V],
+    ["verify-signature", "--signature", V, "--signature", V, "--body", F, "--secret-env", "S"],
+    ["--timeout", V, "--timeout", V, "hooks", "list"],
+    ["hooks", "list", "--json", "--json"],
 ]
 
 
