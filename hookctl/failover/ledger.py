@@ -33,7 +33,7 @@ Outcome = tuple[str, str | None]  # the journal's state for an object, and its e
 
 
 def outcomes_among(db: sqlite3.Connection, keys: Sequence[str], target: str) -> dict[str, Outcome]:
-    """What the journal says about each of ``keys`` (``journal.object_key``) for
+    """What the journal says about each of ``keys`` (``ids.object_key``) for
     ``target``: delivered, failed, refused or malformed, and the error; one query per
     ``BATCH`` keys. Keys the journal never saw are absent."""
     found: dict[str, Outcome] = {}

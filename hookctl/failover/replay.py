@@ -22,7 +22,8 @@ from typing import Any
 
 from hookctl.failover.fetch import Reader
 from hookctl.failover.gcs import Bucket, Listed
-from hookctl.failover.journal import Journal, Lookups, object_key, webhook_id
+from hookctl.failover.ids import object_key, webhook_id
+from hookctl.failover.journal import Journal, Lookups
 from hookctl.failover.layout import printable
 from hookctl.failover.outcome import (
     Failure,

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from hookctl.base.errors import ExitStatus, HookctlError
 from hookctl.failover.gcs import Listed
-from hookctl.failover.journal import AlreadyDelivered, Lookups, key_of
+from hookctl.failover.ids import key_of
+from hookctl.failover.journal import AlreadyDelivered, Lookups
 from hookctl.failover.select import DELIVERED, MALFORMED, PENDING, REFUSED, UNKNOWN
 from hookctl.failover.targets import Refusal
 

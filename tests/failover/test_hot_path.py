@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hookctl.failover.gcs import Auth, Bucket, Listed, TooLarge
-from hookctl.failover.journal import webhook_id
+from hookctl.failover.ids import webhook_id
 from hookctl.stream.models import parse_envelope, payload_body
 from tests.loopback import Loopback, Reply
 

@@ -66,7 +66,7 @@ def test_an_archive_beside_the_path_is_still_accepted() -> None:
     """``stream/failedx`` shares a string prefix with ``stream/failed``, not a folder; the
     bucket root as the failover path leaves the archive out of listings by name.
     (test_replay's archive test runs ``stream/replayed`` beside ``stream/failed-events``.)"""
-    from hookctl.failover.session import archive_prefix, overlap_problem
+    from hookctl.failover.archive import archive_prefix, overlap_problem
 
     for archive in ("replayed", "stream/replayed", "stream/failedx", "/a/b/"):
         assert overlap_problem(archive_prefix(archive), "stream/failed") is None
@@ -117,7 +117,7 @@ def test_only_a_uuid_in_an_objects_metadata_is_taken_as_its_webhook_id() -> None
     """A bucket writer can set metadata: a value that is not a UUID is ignored and the id
     is derived from the object, as for any other object."""
     from hookctl.failover.gcs import Listed, listed
-    from hookctl.failover.journal import webhook_id
+    from hookctl.failover.ids import webhook_id
 
     good = "0f8fad5b-d9cb-469f-a165-70867728950e"
     row = {"name": "a/b.json", "generation": "1", "size": "2"}

@@ -15,7 +15,8 @@ from hookctl.base.errors import UsageError
 from hookctl.config.settings import gcs_endpoint, shard
 from hookctl.failover.follow import FOLLOW_LOOKBACK, follow_since, follow_window, parse_interval
 from hookctl.failover.gcs import Listed
-from hookctl.failover.journal import AlreadyDelivered, Journal, object_key
+from hookctl.failover.ids import object_key
+from hookctl.failover.journal import AlreadyDelivered, Journal
 from hookctl.failover.session import Stop
 from hookctl.failover.source import resolve_source
 
