@@ -66,3 +66,17 @@ def test_hooks_verbs_are_registered_by_the_noun_not_the_root() -> None:
     root = (HOOKCTL / "cli" / "__init__.py").read_text()
     assert "hooks.app.command" not in root
     assert "hooks.app.add_typer" not in root
+
+
+def test_the_package_keeps_its_shape() -> None:
+    """The bounds issue 25 set: no module over 400 lines (a sign to split by
+    responsibility), only entry points at the package root, and the CLI a thin share."""
+    modules = sorted(HOOKCTL.rglob("*.py"))
+    lines = {
+        path.relative_to(HOOKCTL).as_posix(): len(path.read_text().splitlines()) for path in modules
+    }
+    assert {name: n for name, n in lines.items() if n > 400} == {}
+    root = {path.name for path in HOOKCTL.glob("*.py")}
+    assert root <= {"__init__.py", "__main__.py", "entry.py", "quick.py", "demo.py"}, root
+    cli = sum(n for name, n in lines.items() if name.startswith("cli/"))
+    assert cli <= 0.25 * sum(lines.values()), f"cli/ holds {cli} of {sum(lines.values())} lines"
