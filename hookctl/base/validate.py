@@ -245,16 +245,31 @@ def encodable(text: str, encoding: str | None) -> str:
             return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+# Stream's API keys are about a dozen characters; the key travels in every request's
+# query string, so a pasted file or a whole .env must stop here, not in the HTTP library.
+MAX_API_KEY = 256
+
+
+def api_key_problem(api_key: str) -> str | None:
+    """Why ``api_key`` cannot be an API key: empty, too long, whitespace or controls."""
+    if not api_key.strip():
+        return "is empty"
+    if len(api_key) > MAX_API_KEY:
+        return f"is {len(api_key):,} characters long (Stream API keys are about 12)"
+    if not api_key.isascii():
+        return "contains non-ASCII characters"
+    return text_problem(api_key)
+
+
 def check_profile_values(*, api_key: str | None, base_url: str | None) -> None:
-    """``config add``: a non-empty printable API key and, if given, a valid base URL."""
+    """``config add``: a short printable API key and, if given, a valid base URL."""
     if api_key is not None:
-        if not api_key.strip():
-            raise UsageError(
-                "--api-key is empty", "give the app's API key (from Stream's dashboard)"
-            )
-        problem = text_problem(api_key)
+        problem = api_key_problem(api_key)
         if problem:
-            raise UsageError(f"--api-key {printable(api_key)} {problem}", "give the app's API key")
+            raise UsageError(
+                f"--api-key {printable(api_key, 40)} {problem}",
+                "give the app's API key (from Stream's dashboard)",
+            )
     if base_url is not None:
         check_url(base_url, what="--base-url")
 

@@ -347,6 +347,15 @@ def require_credentials(resolved: Settings) -> tuple[str, str]:
         )
     assert resolved.api_key is not None
     assert resolved.api_secret is not None
+    from hookctl.base.validate import api_key_problem
+
+    problem = api_key_problem(resolved.api_key)
+    if problem:
+        where = resolved.sources.get("api_key", "its source")
+        raise ConfigError(
+            f"the API key from {where} {problem}",
+            "give the app's API key (from Stream's dashboard) there",
+        )
     from hookctl.base.redact import remember
 
     remember(resolved.api_secret)

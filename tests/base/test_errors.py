@@ -88,6 +88,36 @@ def test_missing_credentials_says_how_to_provide_them(cli: Cli) -> None:
 
 
 @pytest.mark.usefixtures("sandbox")
+@pytest.mark.parametrize(
+    ("where", "key", "reason"),
+    [
+        ("flag", "x" * 100_000, "is 100,000 characters long"),
+        ("env", "two words", "contains a space"),
+        ("env", "ключ", "non-ASCII"),
+    ],
+)
+def test_a_key_that_cannot_be_one_is_refused_before_any_request(
+    cli: Cli,
+    sandbox: SandboxApp,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    key: str,
+    reason: str,
+) -> None:
+    """A pasted file as --api-key reached httpx ("URL component 'query' too long") as an
+    unexpected failure; now the key is checked where it enters, whatever its source."""
+    before = sandbox.hooks()
+    if where == "flag":
+        result = cli("--api-key", key, "hooks", "list")
+    else:
+        monkeypatch.setenv("STREAM_API_KEY", key)
+        result = cli("hooks", "list")
+    assert_clean_error(result, 2, f"the API key from {where}", reason)
+    assert key not in result.stderr
+    assert sandbox.hooks() == before
+
+
+@pytest.mark.usefixtures("sandbox")
 def test_unknown_snapshot(cli: Cli) -> None:
     assert_clean_error(cli("hooks", "restore", "1999", "--yes"), 1, "no snapshot '1999'")
 
