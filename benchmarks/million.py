@@ -14,6 +14,11 @@ per second), served by ``benchmarks/gcs_standin.py`` from its index. Alternating
 
 Targets (issue 27): peak RSS < 150 MB, and time within 1.2x of the bare listing.
 
+hookctl reads the app's hooks from a sandbox running in this process (one webhook,
+the corpus's hook): a user has Stream credentials, so ``list --summary`` checks
+refusals as it would for them. (Before, the rows had credentials but no base URL:
+each run spent its time failing to reach Stream and checked no refusals.)
+
 Usage: python benchmarks/million.py [--events 1000000] [--days 12] [--repeat 1]
        [--skip dry-run,get]
 """
@@ -31,10 +36,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import BUCKET, PATH, START, Corpus
-from replay import gcs_args, hookctl_env, load, run_measured, wait_http
+from corpus import BUCKET, HOOK, PATH, START, Corpus
+from replay import KEY, SECRET, gcs_args, hookctl_env, load, run_measured, wait_http
 
-from hookctl.sandbox.run import free_port
+from hookctl.sandbox.run import build, free_port
+from hookctl.sandbox.server import SandboxServer
 
 HERE = Path(__file__).parent
 
@@ -80,6 +86,15 @@ asyncio.run(main())
 """
 
 
+def start_sandbox() -> SandboxServer:
+    """A sandbox whose app has the corpus's hook (a webhook taking every type)."""
+    sandbox = build("127.0.0.1", 0, None, KEY, SECRET)
+    hook = {"id": HOOK, "hook_type": "webhook", "enabled": True}
+    hook |= {"webhook_url": "http://127.0.0.1:9/x", "event_types": []}
+    sandbox.state.update(KEY, {"event_hooks": [hook]})
+    return sandbox.start()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -106,6 +121,8 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    sandbox = start_sandbox()
+    env = {**hookctl_env(tmp), "STREAM_BASE_URL": sandbox.url}
     (tmp / "bare.py").write_text(BARE)
     window = ["--since", START.isoformat(), "--until", corpus.until().isoformat()]
     hookctl = [sys.executable, "-m", "hookctl", "failover"]
@@ -145,7 +162,7 @@ def main() -> None:
         for round_ in range(args.repeat):
             order = list(rows) if round_ % 2 == 0 else list(reversed(rows))
             for label in order:
-                out, elapsed, peak, cpu = run_measured(rows[label][0], hookctl_env(tmp), tmp)
+                out, elapsed, peak, cpu = run_measured(rows[label][0], env, tmp)
                 data = json.loads(out)
                 counted = (
                     data.get("listed")
@@ -153,6 +170,8 @@ def main() -> None:
                     or data.get("counts", {}).get("selected")
                 )
                 assert counted == args.events, (label, counted)
+                source = data.get("state_source") or {}
+                assert source.get("refusals_checked", True), (label, "refusals not checked")
                 times[label].append(elapsed)
                 peaks[label].append(peak)
                 cpus[label].append(cpu)
@@ -170,6 +189,7 @@ def main() -> None:
                 f"CPU {statistics.median(cpus[label]):6.1f} s  peak RSS {max(peaks[label]):5.0f} MB"
             )
     finally:
+        sandbox.stop()
         store.terminate()
         store.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
