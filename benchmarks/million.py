@@ -86,6 +86,12 @@ asyncio.run(main())
 """
 
 
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds a running process has used (the store's share of a row)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_sandbox() -> SandboxServer:
     """A sandbox whose app has the corpus's hook (a webhook taking every type)."""
     sandbox = build("127.0.0.1", 0, None, KEY, SECRET)
@@ -159,10 +165,13 @@ def main() -> None:
         times: dict[str, list[float]] = {k: [] for k in rows}
         peaks: dict[str, list[float]] = {k: [] for k in rows}
         cpus: dict[str, list[float]] = {k: [] for k in rows}
+        store_cpus: dict[str, list[float]] = {k: [] for k in rows}
         for round_ in range(args.repeat):
             order = list(rows) if round_ % 2 == 0 else list(reversed(rows))
             for label in order:
+                store_before = proc_cpu(store.pid)
                 out, elapsed, peak, cpu = run_measured(rows[label][0], env, tmp)
+                store_cpu = proc_cpu(store.pid) - store_before
                 data = json.loads(out)
                 counted = (
                     data.get("listed")
@@ -175,18 +184,23 @@ def main() -> None:
                 times[label].append(elapsed)
                 peaks[label].append(peak)
                 cpus[label].append(cpu)
+                store_cpus[label].append(store_cpu)
                 print(
-                    f"  {label:<15} {elapsed:7.1f} s  CPU {cpu:6.1f} s  peak RSS "
-                    f"{peak:5.0f} MB  {load()}",
+                    f"  {label:<15} {elapsed:7.1f} s  CPU {cpu:6.1f} s (store {store_cpu:5.1f} s)"
+                    f"  peak RSS {peak:5.0f} MB  {load()}",
                     flush=True,
                 )
         base = statistics.median(times["bare list"])
-        print("\nmedians:")
+        base_cpu = statistics.median(cpus["bare list"])
+        print("\nmedians (range):")
         for label in rows:
-            t = statistics.median(times[label])
+            t, c = statistics.median(times[label]), statistics.median(cpus[label])
             print(
-                f"  {label:<15} {t:7.1f} s  {t / base:5.2f}x bare list  "
-                f"CPU {statistics.median(cpus[label]):6.1f} s  peak RSS {max(peaks[label]):5.0f} MB"
+                f"  {label:<15} {t:7.1f} s ({min(times[label]):.1f}-{max(times[label]):.1f})"
+                f"  {t / base:5.2f}x bare list  CPU {c:6.1f} s "
+                f"({min(cpus[label]):.1f}-{max(cpus[label]):.1f}) {c / base_cpu:5.2f}x"
+                f"  store CPU {statistics.median(store_cpus[label]):5.1f} s"
+                f"  peak RSS {max(peaks[label]):5.0f} MB"
             )
     finally:
         sandbox.stop()

@@ -2,8 +2,9 @@
 
   names     ``failover list --summary``'s work per listed name: a page of listing JSON
             parsed into ``Listed`` entries, each name checked and split
-            (``select.Finder``), made a row (``inventory.rows``) and counted
-            (``Summary.add``), over 100,000 names of ``benchmarks/corpus.py``'s
+            (``select.Finder``), made a row (``inventory.row_batches``), judged
+            (``state.Judge``, no journal, the app's hooks known) and counted
+            (``Summary.add_all``), over 100,000 names of ``benchmarks/corpus.py``'s
             million-name backlog. What a bare listing does per name is ~1 µs (the
             JSON parse); everything above that is hookctl's judging and counting.
   pipeline  ``failover/pipeline.py``'s own cost per replayed object (20,000 objects at
@@ -30,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, os.getcwd())  # the tree run from, before an installed hookctl
 sys.path.insert(1, str(Path(__file__).parent))
-from corpus import PATH, START, Corpus
+from corpus import HOOK, PATH, START, Corpus
 
 N_NAMES = 100_000
 N_EVENTS = 20_000
@@ -39,6 +40,13 @@ N_EVENTS = 20_000
 def names() -> float:
     from hookctl.failover import gcs, inventory
     from hookctl.failover.select import Finder, Selection
+    from hookctl.failover.state import Judge
+    from hookctl.failover.targets import Destinations
+
+    hook = {"id": HOOK, "hook_type": "webhook", "enabled": True, "webhook_url": "http://h/x"}
+    destinations = Destinations.from_app(
+        {"event_hooks": [{**hook, "event_types": []}]}, bucket=None
+    )
 
     corpus = Corpus(1_000_000, 12)
     pages = []
@@ -58,8 +66,11 @@ def names() -> float:
         finder._pages = listing  # type: ignore[method-assign]
         totals, malformed = inventory.new_summary(), []  # type: ignore[var-annotated]
         started = time.process_time()
-        async for row in inventory.rows(finder, 10**6, malformed):
-            totals.add(row)
+        judge = Judge("bench", journal=None, journal_path=None, destinations=destinations)
+        async for batch in inventory.row_batches(finder, 10**6, malformed):
+            for row, verdict in zip(batch, judge(batch), strict=True):
+                row.state, row.reason = verdict
+            totals.add_all(batch)
         assert totals.count == N_NAMES, totals.count
         return (time.process_time() - started) / N_NAMES
 

@@ -18,7 +18,7 @@ INTERVAL_MAX = 86_400.0  # --follow polls at least daily
 
 def parse_interval(text: str) -> float:
     """``--interval``: ``30s``, ``2m`` … or plain seconds; at least one second."""
-    from hookctl.failover.layout import parse_duration
+    from hookctl.failover.timewindow import parse_duration
 
     try:
         seconds = parse_duration(text)

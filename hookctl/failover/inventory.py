@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from hookctl.failover.state import Judge
 
 CONCURRENCY = 16
-NAMED_RUN = 200  # rows the name places, handed on together
+NAMED_RUN = 500  # rows the name places, handed on together (at least; a page's worth)
 JUDGE_BATCH = 500  # rows judged together (one journal query)
 
 
@@ -122,24 +122,36 @@ async def _produce(
     resolve: Callable[[Candidate], Coroutine[Any, Any, Row | Skipped | None]],
     envelopes: bool,
 ) -> None:
-    """Feed ``rows``' window in listing order. A name that places the object needs no
-    download: its row is made here, with no task, and consecutive rows travel as one
-    list (hot path: a million names list in about the time of the bare listing).
-    Downloads are tasks, in order; None ends the window."""
+    """Feed ``row_batches``' window in listing order. A name that places the object
+    needs no download: its row is made here, with no task, and consecutive rows travel
+    as one list (hot path: once per listed name, a page at a time). Downloads are
+    tasks, in order; None ends the window."""
     named: list[Row] = []
     try:
-        async for candidate in finder.candidates():
-            parsed = candidate.parsed
-            if not envelopes and candidate.decided and parsed and parsed.trusted_time:
-                named.append(_named_row(candidate))
-                if len(named) >= NAMED_RUN:
+        async for batch in finder.batches():
+            for candidate in batch:
+                parsed = candidate.parsed
+                if not envelopes and candidate.decided and parsed and parsed.trusted_time:
+                    item = candidate.item
+                    named.append(
+                        Row(
+                            item.name,
+                            item.generation,
+                            item.size,
+                            parsed.event_type,
+                            parsed.hook_id,
+                            parsed.trusted_time,
+                            "name",
+                        )
+                    )
+                    continue
+                if named:
                     await window.put(named)
                     named = []
-                continue
-            if named:
+                await window.put(asyncio.create_task(resolve(candidate)))
+            if len(named) >= NAMED_RUN:
                 await window.put(named)
                 named = []
-            await window.put(asyncio.create_task(resolve(candidate)))
         if named:
             await window.put(named)
     finally:
@@ -149,11 +161,20 @@ async def _produce(
 async def rows(
     finder: Finder, max_bytes: int, malformed: list[Skipped], *, envelopes: bool = False
 ) -> AsyncIterator[Row]:
-    """Objects in the selection, in listing order. Only objects whose name cannot
-    place them in time (timestamp outside the folder's day) are downloaded, unless
-    ``envelopes``: then every one is, and its row carries the envelope's time, URL and
-    error, or (malformed) the reason. A malformed object the name cannot place goes to
-    ``malformed`` instead."""
+    """``row_batches``, a row at a time."""
+    async for batch in row_batches(finder, max_bytes, malformed, envelopes=envelopes):
+        for row in batch:
+            yield row
+
+
+async def row_batches(
+    finder: Finder, max_bytes: int, malformed: list[Skipped], *, envelopes: bool = False
+) -> AsyncIterator[list[Row]]:
+    """Objects in the selection, in listing order, in runs. Only objects whose name
+    cannot place them in time (timestamp outside the folder's day) are downloaded,
+    unless ``envelopes``: then every one is, and its row carries the envelope's time,
+    URL and error, or (malformed) the reason. A malformed object the name cannot place
+    goes to ``malformed`` instead."""
     bucket = finder.bucket
     selection = finder.selection
     slots = asyncio.Semaphore(CONCURRENCY)
@@ -193,14 +214,13 @@ async def rows(
     try:
         while (entry := await window.get()) is not None:
             if isinstance(entry, list):
-                for row in entry:
-                    yield row
+                yield entry
                 continue
             result = await entry
             if isinstance(result, Skipped):
                 malformed.append(result)
             elif result is not None:
-                yield result
+                yield [result]
         await producer
     finally:
         producer.cancel()
@@ -299,18 +319,19 @@ def list_objects(
                 if judge is not None:
                     for row, verdict in zip(batch, judge(batch), strict=True):
                         row.state, row.reason = verdict
-                for row in batch:
-                    if chosen.states and not chosen.by_state(row.state):
-                        finder.listing.filtered += 1
-                        continue
-                    totals.add(row)
-                    if on_row is not None:
+                if chosen.states:
+                    kept = [row for row in batch if chosen.by_state(row.state)]
+                    finder.listing.filtered += len(batch) - len(kept)
+                    batch = kept
+                totals.add_all(batch)
+                if on_row is not None:
+                    for row in batch:
                         on_row(row)
-                    if keep_rows:
-                        found.append(row)
+                if keep_rows:
+                    found.extend(batch)
 
-            async for row in rows(finder, max_bytes, malformed, envelopes=envelopes):
-                batch.append(row)
+            async for run in row_batches(finder, max_bytes, malformed, envelopes=envelopes):
+                batch.extend(run)
                 if len(batch) >= JUDGE_BATCH:
                     take(batch)
                     batch = []

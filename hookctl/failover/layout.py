@@ -43,13 +43,11 @@ _UNICODE_DIGITS = re.compile(r"^(?:.*/)?\d{4}/\d{2}/\d{2}/\d{1,12}-[^/]+\.json$"
 _UUID_TAIL = re.compile(
     r"-(?P<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
-_RELATIVE = re.compile(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>s|m|h|d|w)$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: see gcs.Listed (hot path)
 class ObjectName:
-    """A failover object name, parsed."""
+    """A failover object name, parsed (``NameParser`` builds these)."""
 
     name: str
     prefix: str  # gcs_path with its trailing slash, or ""
@@ -57,6 +55,10 @@ class ObjectName:
     timestamp: int  # Unix seconds from the name
     event_type: str
     hook_id: str
+    # The name's time when it falls inside its folder's day (then it can be trusted),
+    # else None. Decided by the parser on integers (``trusted_at``): listing asks it
+    # several times a name.
+    trusted_time: datetime | None = field(default=None, repr=False, compare=False)
 
     @property
     def name_time(self) -> datetime | None:
@@ -66,18 +68,19 @@ class ObjectName:
         except (ValueError, OverflowError, OSError):
             return None
 
-    # The name's time when it falls inside its folder's day (then it can be trusted).
-    # Decided on integers when the name is parsed: listing asks it several times a name.
-    trusted_time: datetime | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        start = (self.day.toordinal() - _EPOCH_ORDINAL) * 86400
-        trusted = start <= self.timestamp < start + 86400
-        self.trusted_time = datetime.fromtimestamp(self.timestamp, UTC) if trusted else None
-
     @property
     def time_in_folder(self) -> bool:
         return self.trusted_time is not None
+
+
+def day_start(day: date) -> int:
+    """The Unix second a UTC day starts at."""
+    return (day.toordinal() - _EPOCH_ORDINAL) * 86400
+
+
+def trusted_at(timestamp: int, start: int) -> datetime | None:
+    """The name's time if it lies in the folder's day (which starts at ``start``), else None."""
+    return datetime.fromtimestamp(timestamp, UTC) if start <= timestamp < start + 86400 else None
 
 
 def parse_name(
@@ -101,6 +104,9 @@ class NameParser:
         self.event_types = frozenset(event_types)
         self._splits: dict[str, tuple[str, str] | None] = {}
         self._days: dict[tuple[str, str, str], date] = {}
+        # folder (the name up to its last "/") → (prefix, day, the day's first second),
+        # or None when the folder is not a clean one of Stream's (the full check decides)
+        self._folders: dict[str, tuple[str, date, int] | None] = {}
 
     def parse(self, name: str) -> ObjectName | None:
         parsed = self.explain(name)
@@ -108,6 +114,43 @@ class NameParser:
 
     def explain(self, name: str) -> ObjectName | str:
         """The parsed name, or why it is outside Stream's failover layout."""
+        if type(name) is str and name.isascii():  # the usual name: no full check
+            parsed = self._usual(name)
+            if parsed is not None:
+                return parsed
+        return self._explain(name)
+
+    def _usual(self, name: str) -> ObjectName | None:
+        """``_explain``'s answer for an ASCII name it would place, with string operations
+        and the folder's verdict remembered (hot path: once per listed name, ~3x faster
+        than the full check); None when unsure, and ``_explain`` decides. It accepts a
+        subset of what ``_explain`` places, with the same result (a property test)."""
+        slash = name.rfind("/")
+        if slash < 0:
+            return None
+        folder = name[:slash]
+        known = self._folders.get(folder, _UNSEEN_FOLDER)
+        if known is _UNSEEN_FOLDER:
+            known = self._folders[folder] = _clean_folder(folder)
+            if len(self._folders) >= _SPLITS_KEPT:
+                self._folders.clear()
+        if known is None or len(name) > MAX_NAME or _CONTROL_CHAR.search(name):
+            return None
+        ts, dash, rest = name[slash + 1 :].partition("-")
+        if not (dash and 0 < len(ts) <= 12 and ts.isdigit() and rest.endswith(".json")):
+            return None
+        middle = rest[:-5]
+        split = self._splits.get(middle)
+        if split is None:
+            return None  # a middle the full check has not split (yet)
+        prefix, day, start = known
+        timestamp = int(ts)
+        event_type, hook_id = split
+        trusted = trusted_at(timestamp, start)
+        return ObjectName(name, prefix, day, timestamp, event_type, hook_id, trusted)
+
+    def _explain(self, name: str) -> ObjectName | str:
+        """``explain`` for any name: every check, in order."""
         problem = name_problem(name)
         if problem is not None:
             return problem
@@ -135,7 +178,9 @@ class NameParser:
         if split is None:
             return "name has no {event_type}-{hook_id} part"
         event_type, hook_id = split
-        return ObjectName(name, prefix, day, int(ts), event_type, hook_id)
+        timestamp = int(ts)
+        trusted = trusted_at(timestamp, day_start(day))
+        return ObjectName(name, prefix, day, timestamp, event_type, hook_id, trusted)
 
     def _split(self, middle: str) -> tuple[str, str] | None:
         for hook_id in self.hook_ids:
@@ -156,7 +201,25 @@ class NameParser:
 
 
 MAX_NAME = 1024  # GCS's limit, in UTF-8 bytes
-_SPLITS_KEPT = 4096  # distinct name middles remembered by a NameParser
+_SPLITS_KEPT = 4096  # distinct name middles (and folders) remembered by a NameParser
+_UNSEEN_FOLDER: Any = object()
+_FOLDER = re.compile(r"^(?P<prefix>(?:.*/)?)(?P<y>[0-9]{4})/(?P<m>[0-9]{2})/(?P<d>[0-9]{2})$")
+
+
+def _clean_folder(folder: str) -> tuple[str, date, int] | None:
+    """(prefix, day, the day's first second) for a folder ``_explain`` accepts whatever
+    file name follows it: ASCII, no empty, ``.`` or ``..`` segment, ``…/yyyy/mm/dd``
+    naming a calendar day; None for any other. (Control characters are looked for in
+    the whole name, each time.)"""
+    match = _FOLDER.match(folder)
+    if match is None or not folder.isascii() or not _BAD_SEGMENTS.isdisjoint(folder.split("/")):
+        return None
+    prefix, y, m, d = match.groups()
+    try:
+        day = date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+    return prefix, day, day_start(day)
 
 
 def name_problem(name: object) -> str | None:
@@ -250,70 +313,6 @@ def name_ranges(
         else:
             merged.append((first, last))
     return merged
-
-
-def parse_duration(text: str) -> float:
-    """Seconds in ``30s``, ``2m``, ``1h`` … or plain (finite) seconds; ValueError otherwise."""
-    value = text.strip().lower()
-    relative = _RELATIVE.match(value)
-    seconds = float(relative["n"]) * _UNITS[relative["unit"]] if relative else float(value)
-    if not math.isfinite(seconds):
-        raise ValueError(text)
-    return seconds
-
-
-def parse_when(text: str, *, now: datetime, end: bool = False) -> datetime:
-    """``2026-04-01``, ``2026-04-01T12:00``, ``…Z``, ``…+02:00``, or relative ``30m``/``6h``/``3d``.
-
-    Times without an offset are UTC. A bare date as ``--until`` means the end of
-    that day (``--until 2026-04-03`` includes the 3rd).
-    """
-    value = text.strip()
-    relative = _RELATIVE.match(value.lower())
-    if relative:
-        return now - timedelta(seconds=float(relative["n"]) * _UNITS[relative["unit"]])
-    if value.lower() == "now":
-        return now
-    try:
-        if len(value) == 10 and value[4] == "-":
-            day = date.fromisoformat(value)
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return start + DAY if end else start
-        parsed = datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"cannot read the time {text!r}",
-            "use an ISO date or time (2026-04-01, 2026-04-01T12:00Z, 2026-04-01T14:00+02:00) "
-            "or a relative time (30m, 6h, 3d)",
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def window(
-    since: str | None, until: str | None, *, now: datetime | None = None
-) -> tuple[datetime, datetime]:
-    now = now or datetime.now(UTC)
-    if since is None:
-        raise UsageError(
-            "say which failed events to look at with --since",
-            "e.g. --since 6h, --since 2026-04-01 (or --from-file, or --scan for the whole bucket)",
-        )
-    start = parse_when(since, now=now)
-    # No --until: no end. A day past now keeps names stamped slightly ahead (clock skew,
-    # or the sandbox's next-free-second names) and lists at most one more prefix.
-    stop = parse_when(until, now=now, end=True) if until else now + DAY
-    if stop <= start:
-        raise UsageError(
-            f"--until {until} is not after --since {since}",
-            "give a window that moves forward in time",
-        )
-    if (stop - start).days > 3660:
-        raise UsageError(
-            "the window spans more than ten years of daily prefixes", "narrow --since/--until"
-        )
-    return start, stop
 
 
 def parse_shard(text: str) -> tuple[int, int]:

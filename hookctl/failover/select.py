@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,15 +224,22 @@ class Finder:
         return self.parser.parse(name)
 
     async def candidates(self) -> AsyncIterator[Candidate]:
-        async for page in self._pages():  # a page at a time: one await per page, not per name
-            for candidate in self._judge(page):
+        async for batch in self.batches():
+            for candidate in batch:
                 yield candidate
+
+    async def batches(self) -> AsyncIterator[list[Candidate]]:
+        """The candidates a page at a time (one await per page, not per name: a
+        million-name ``list --summary`` takes them so)."""
+        async for page in self._pages():
+            yield self._judge(page)
         self.listing.complete = True
 
-    def _judge(self, page: list[Listed]) -> Iterator[Candidate]:
+    def _judge(self, page: list[Listed]) -> list[Candidate]:
         """The page's objects that may be in the selection, with their parsed names."""
         listing, selection, explain = self.listing, self.selection, self.parser.explain
         exclude, sharded, base = self.exclude_prefix, selection.shard is not None, self.base
+        found: list[Candidate] = []
         for item in page:  # (hot path: once per listed name, hence the locals)
             listing.listed += 1
             name = item.name
@@ -253,7 +260,8 @@ class Finder:
             if verdict is False:
                 listing.filtered += 1
                 continue
-            yield Candidate(item, parsed, verdict is True)
+            found.append(Candidate(item, parsed, verdict is True))
+        return found
 
     async def _pages(self) -> AsyncIterator[list[Listed]]:
         if self.from_file is not None:

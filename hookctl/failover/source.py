@@ -151,8 +151,8 @@ def selection(
 ) -> Selection:
     """What a job looks at in ``source``: a time window (needed unless the job scans the
     whole path or reads a file of names), event types, the hook filter and a shard."""
-    from hookctl.failover.layout import window
     from hookctl.failover.select import Selection
+    from hookctl.failover.timewindow import window
 
     start: datetime | None = None
     stop: datetime | None = None

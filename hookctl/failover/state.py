@@ -81,6 +81,7 @@ class Judge:
         self.unchecked = unchecked  # why the app's hooks could not be read
         self._journal_used: bool | None = None
         self._refusals: dict[tuple[str, str], str | None] = {}
+        self._by_name: dict[tuple[str, str], Verdict] = {}  # (hook, type) → verdict, names only
 
     @property
     def target(self) -> str:
@@ -98,8 +99,17 @@ class Judge:
             assert self.journal is not None
             keys = [key_of(self.bucket, f.name, f.generation) for f in batch]
             known = self.journal.outcomes_among(keys, self.target)
-        if not known:
-            return [self._one(f, None) for f in batch]
+        if not known:  # names alone (no envelope, no journal row): a verdict per hook and type
+            verdicts, by_name = [], self._by_name
+            for f in batch:
+                if f.url is None and f.problem is None:
+                    verdict = by_name.get((f.hook_id, f.event_type))
+                    if verdict is None:
+                        verdict = by_name[(f.hook_id, f.event_type)] = self._one(f, None)
+                    verdicts.append(verdict)
+                else:
+                    verdicts.append(self._one(f, None))
+            return verdicts
         return [self._one(f, known.get(key)) for f, key in zip(batch, keys, strict=True)]
 
     def _one(self, facts: Facts, journaled: Outcome | None) -> Verdict:

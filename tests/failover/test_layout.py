@@ -18,10 +18,9 @@ from hookctl.failover.layout import (
     object_name,
     parse_name,
     parse_shard,
-    parse_when,
     shard_of,
-    window,
 )
+from hookctl.failover.timewindow import parse_when, window
 
 CATALOG = load_catalog().names
 NOW = datetime(2026, 4, 3, 15, 30, tzinfo=UTC)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hookctl.base.errors import UsageError
-from hookctl.failover.layout import MAX_NAME, day_prefixes, name_problem, printable, window
+from hookctl.failover.layout import MAX_NAME, day_prefixes, name_problem, printable
+from hookctl.failover.timewindow import window
 
 NOW = datetime(2026, 4, 10, 12, tzinfo=UTC)
 

@@ -143,6 +143,35 @@ def test_the_parser_places_or_explains_every_name(name: str) -> None:
     assert ".." not in parsed.name.split("/")
 
 
+@given(NAMES)
+@example(f"{PATH}/2026/11/20/1795132800-message.new-{HOOK}.json")  # the day's first second
+@example(f"{PATH}/2026/11/20/1795219199-message.new-{HOOK}.json")  # its last
+@example(f"{PATH}/2026/11/20/1795219200-message.new-{HOOK}.json")  # the next day's first
+@example(f"{PATH}/2026/11/20/1795132799-message.new-{HOOK}.json")  # the day before
+@example(f"{PATH}/2026/11/20/0001795132800-message.new-{HOOK}.json")  # 13 digits
+@example(f"{PATH}/2026/02/30/1795132800-message.new-{HOOK}.json")
+@example(f"2026/11/20/1795132800-message.new-{HOOK}.json")
+@example(f"{PATH}/2026/11/20/1795132800-.json")
+@example(f"{PATH}/2026/11/20/1795132800-message.new-{HOOK}.JSON")
+@example(f"{PATH}/../2026/11/20/1795132800-message.new-{HOOK}.json")
+@example(f"{PATH}//2026/11/20/1795132800-message.new-{HOOK}.json")
+@example(f"{PATH}\x7f/2026/11/20/1795132800-message.new-{HOOK}.json")
+@example(f"{'p' * 1000}/2026/11/20/1795132800-message.new-{HOOK}.json")  # over 1024 bytes
+def test_the_fast_name_path_answers_as_the_full_check(name: str) -> None:
+    """The per-name fast path (``NameParser._usual``, ASCII names in a folder seen
+    before) places exactly what the full check places, the same way, or defers."""
+    parser = NameParser([HOOK], CATALOG)
+    for middle in (f"message.new-{HOOK}", "message.new-h"):  # middles seen in clean names
+        assert not isinstance(parser._explain(f"{PATH}/2026/11/20/1795132800-{middle}.json"), str)
+    full = parser._explain(name)  # the full check first: it remembers the name's middle
+    fast = parser._usual(name) if name.isascii() else None
+    if fast is not None:
+        assert isinstance(full, ObjectName)
+        assert fast == full
+        assert fast.trusted_time == full.trusted_time
+    assert parser.explain(name) == full
+
+
 class ListingServer:
     """GCS's JSON API as a Loopback route, listing whatever names a test puts in ``names``
     (escaped with ``\\uXXXX`` as a JSON server may), and serving one envelope for any
