@@ -5,7 +5,8 @@ The file holds one ``[[hook]]`` table per hook with the API's field names, an
 written: export puts references in their place (``env:VAR`` or ``file:PATH``,
 relative to the file) and apply resolves them. ``load`` parses, types and checks a
 file (errors name its line) and resolves those references; matching the result to
-the live hooks is ``hookctl.hooks.plan``. Pure functions, no I/O besides reading the
+the live hooks is ``hookctl.hooks.plan``. A hook that leaves ``enabled`` out is
+enabled (as ``hooks add`` makes it). Pure functions, no I/O besides reading the
 file and the referenced secrets.
 """
 
@@ -226,6 +227,11 @@ def load(
         )
         out.append(hook)
     check(out, path)
+    for hook in out:
+        # left out means on, as `hooks add` makes it; never left to the server, which
+        # may store an absent bool as false (a Go zero value): apply, diff and --check
+        # then agree on what the file asks for
+        hook.data.setdefault("enabled", True)
     return out
 
 

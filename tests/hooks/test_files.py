@@ -410,3 +410,30 @@ def test_a_bad_json_hook_file_is_one_clear_error(
     assert says in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert sandbox.hooks() == before
+
+
+def test_a_hook_without_enabled_is_applied_enabled_and_check_is_clean(
+    cli: Cli, sandbox: SandboxApp, tmp_path: Path
+) -> None:
+    """A file's hook that leaves out `enabled` is on, as `hooks add` makes it: the server
+    is never left to pick (the sandbox, like a Go zero value, stores an absent `enabled`
+    as false), so apply creates a hook that fires and `--check` right after is clean."""
+    path = tmp_path / "h.toml"
+    path.write_text(
+        '[[hook]]\nhook_type = "webhook"\nwebhook_url = "https://example.com/no-enabled"\n'
+        'event_types = ["message.new"]\n'
+    )
+    plan = cli("hooks", "diff", str(path), "--json")
+    assert plan.exit_code == 0, plan.stderr
+    assert json.loads(plan.stdout)["changes"][0]["op"] == "add"
+    applied = cli("hooks", "apply", str(path), "--yes")
+    assert applied.exit_code == 0, applied.stderr
+    made = [h for h in sandbox.hooks() if h.get("webhook_url", "").endswith("/no-enabled")]
+    assert [h["enabled"] for h in made] == [True]
+    check = cli("hooks", "apply", str(path), "--check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+    # a hook disabled by hand is drift for a file that leaves `enabled` out
+    assert cli("hooks", "disable", made[0]["id"], "--yes").exit_code == 0
+    drift = cli("hooks", "apply", str(path), "--check")
+    assert drift.exit_code == 1
+    assert "enabled: false -> true" in drift.stdout
