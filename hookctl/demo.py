@@ -25,16 +25,16 @@ from hookctl.sandbox.state import DEFAULT_KEY, DEFAULT_SECRET
 Say = Callable[[str], None]
 BUCKET = "demo-failover"
 PATH = "stream/failed-events"
-# docs/runbook.md's five steps, as the demo runs them ({hook}, {since} filled in), with the
-# exit code each has there (step 1: 1, something is pending); a test checks that they are
-# the page's commands, so the tour rehearses the real runbook.
+# docs/runbook.md's five steps, as the demo runs them ({since} filled in), with the exit
+# code each has there (step 1: 1, something is pending); a test checks that they are the
+# page's commands, so the tour rehearses the real runbook.
 RUNBOOK = (
     ("1. find the window", "failover status --since {since}", 1),
-    ("2. look at the backlog", "failover list --hook {hook} --since {since} --summary --errors", 0),
-    ("3. dry run", "failover replay --hook {hook} --since {since} --dry-run", 0),
+    ("2. look at the backlog", "failover list --since {since} --summary --errors", 0),
+    ("3. dry run", "failover replay --since {since} --dry-run", 0),
     (
         "4. replay at a safe rate",
-        "failover replay --hook {hook} --since {since} --rate 20 --failures failed.ndjson --yes",
+        "failover replay --since {since} --rate 20 --failures failed.ndjson --yes",
         0,
     ),
     ("5. confirm the backlog is drained", "failover status --since {since}", 0),
@@ -171,7 +171,7 @@ class Demo:
             replayed = 0
             for title, command, code in RUNBOOK:
                 self.say(f"▶ {title}")
-                argv = command.format(hook=hook_id[:8], since="1h").split()
+                argv = command.format(since="1h").split()
                 self.run(*argv, cwd=tmp, expect=code)
                 if title.startswith("4."):
                     replayed = receiver.stats.accepted

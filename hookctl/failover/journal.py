@@ -150,8 +150,9 @@ class Journal:
                     holder = _holder(fd, self._sidecar)
                     raise JournalBusy(
                         f"the replay journal {self.path} is in use by another replay ({holder})",
-                        "wait for it to finish, pass --wait to queue behind it, or use "
-                        "another --journal",
+                        "agree who replays: that one sends every event once; --wait queues "
+                        "behind it and sends only what it left (another --journal would send "
+                        "everything again)",
                     ) from None
                 time.sleep(poll)
         try:

@@ -5,7 +5,8 @@ directly; otherwise the app's hooks are fetched (once, through the callable the
 caller passes, so nothing talks to Stream when it is not needed) and the hook's
 ``failover_config`` gives bucket, prefix and key, with these fallbacks:
 
-1. ``--hook`` picks the hook; without it, the only hook with failover;
+1. ``--hook`` picks the hook; without it, the only hook with failover (or every hook
+   with failover, when they all share one bucket and path);
 2. a key given by the caller wins over the hook's stored key;
 3. a stored key that is not usable here becomes a note, and Application Default
    Credentials are used instead.
@@ -99,7 +100,8 @@ def resolve_source(
 
 
 def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str, Any]:
-    """The hook whose failover_config to read: ``--hook``, or the only hook with failover."""
+    """The hook whose failover_config to read: ``--hook``, or the only hook with failover,
+    or the first of several that all fail over to one bucket and path."""
     from hookctl.hooks.array import get
 
     if hook_id:
@@ -118,8 +120,28 @@ def pick_failover(hooks: list[dict[str, Any]], hook_id: str | None) -> dict[str,
             "no hook of this app has failover configured",
             "pass --bucket (and --path) to read a bucket directly",
         )
-    ids = ", ".join(str(h.get("id")) for h in with_failover)
-    raise UsageError(f"{len(with_failover)} hooks have failover ({ids})", "pick one with --hook ID")
+    places: dict[tuple[str, str], list[str]] = {}
+    for item in with_failover:
+        config = item["failover_config"]
+        where = ("", str(item.get("id")))  # not GCS: a place of its own
+        if isinstance(config, dict) and config.get("type", "gcs") == "gcs":
+            where = (str(config.get("gcs_bucket", "")), normalise_path(config.get("gcs_path")))
+        places.setdefault(where, []).append(str(item.get("id")))
+    if len(places) == 1:
+        # one bucket and path for every hook with failover: one listing reads all their
+        # events, each replayed to its own hook (as with one hook, the bucket's events of
+        # any other hook are refused, never sent)
+        return _gcs_only(with_failover[0])
+    shown = "; ".join(
+        f"{f'gs://{b}/{p}'.rstrip('/') if b else 'not GCS'}: {', '.join(ids)}"
+        for (b, p), ids in places.items()
+    )
+    raise UsageError(
+        f"{len(with_failover)} hooks fail over to {len(places)} places ({shown}), and one "
+        "run reads one bucket",
+        "pass --hook ID, once per hook (the journal skips what was delivered); "
+        "`hookctl failover status` prints the command for each hook with events to deliver",
+    )
 
 
 def _gcs_only(hook: dict[str, Any]) -> dict[str, Any]:

@@ -143,10 +143,10 @@ class Judge:
             self._refusals[(hook_id, event_type)] = why
         return why
 
-    def journal_line(self, width: int = LINE) -> str:
+    def journal_line(self, width: int | None = LINE) -> str:
         """Which journal the delivered state comes from, or why it is unknown, in
         ``width`` columns (the path cut in the middle when it must be: ``--json``
-        carries it whole)."""
+        carries it whole); ``None`` (off a terminal): the path whole."""
         if self.journal is not None:
             head = "delivery state from the journal "
         elif self.journal_path is None:
@@ -154,6 +154,8 @@ class Judge:
         else:
             head = "delivery state unknown: no journal at "
         assert self.journal_path is not None
+        if width is None:
+            return head + str(self.journal_path)
         return head + shown_path(self.journal_path, width - len(head))
 
     def notes(self) -> list[str]:

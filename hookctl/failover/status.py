@@ -159,18 +159,20 @@ def age_text(seconds: int | None) -> str:
     return f"{minutes}m" if minutes else f"{secs}s"
 
 
-def _states(report: StatusReport) -> list[str]:
-    """The state columns; ``unknown`` only when some hook has no journal to ask."""
-    unknown = [UNKNOWN] if any(h.counts.get(UNKNOWN) for h in report.hooks) else []
-    return [PENDING, *unknown, DELIVERED, REFUSED, MALFORMED]
+def _states() -> list[str]:
+    """The table's state columns. ``pending`` counts what replay would send, events of
+    unknown state (no journal) included, as ``--state pending`` selects them: a hook
+    whose events were never replayed reads "100 pending", not "0 pending, 100 unknown"
+    (which reads as drained). The line after the table says how many are unknown."""
+    return [PENDING, DELIVERED, REFUSED, MALFORMED]
 
 
-def status_columns(report: StatusReport, *, terminal: bool = False) -> list[str]:
+def status_columns(*, terminal: bool = False) -> list[str]:
     """The table's header. On a terminal (80 columns) without the bucket, and the age
     column is ``oldest``; piped, every column, whole."""
     if terminal:
-        return ["hook", *_states(report), "oldest"]
-    return ["hook", "bucket", *_states(report), "oldest pending"]
+        return ["hook", *_states(), "oldest"]
+    return ["hook", "bucket", *_states(), "oldest pending"]
 
 
 def status_rows(
@@ -180,53 +182,71 @@ def status_rows(
     prefix (8+ characters) no other of the app's hooks (``known``) starts with."""
     from hookctl.failover.shortname import hook_prefixes
 
-    states = _states(report)
     ids = [h.hook_id for h in report.hooks if h.hook_id]
     prefixes = hook_prefixes([*known, *ids]) if terminal else {}
     rows = []
     for h in report.hooks:
         hook = prefixes.get(h.hook_id, h.hook_id) if h.hook_id else "-"
         bucket = [] if terminal else [f"gs://{h.bucket}/{h.path}".rstrip("/")]
-        counts = [h.counts.get(state, 0) for state in states]
+        counts = [h.outstanding, *(h.counts.get(s, 0) for s in (DELIVERED, REFUSED, MALFORMED))]
         rows.append([hook, *bucket, *counts, age_text(h.oldest_age_s)])
     return rows
 
 
-def status_lines(report: StatusReport, rerun: Callable[[HookStatus], str]) -> list[str]:
-    """What to do next, each line within 80 columns: nothing, replay (``rerun`` gives
-    the command, printed to paste: split with ``\\`` when long), or find the journal."""
+def one_bucket(report: StatusReport) -> bool:
+    """Every hook in the report fails over to the same bucket and path: one replay
+    without ``--hook`` reads them all."""
+    return len({(h.bucket, h.path) for h in report.hooks}) == 1 and all(
+        h.hook_id for h in report.hooks
+    )
+
+
+def status_lines(
+    report: StatusReport,
+    rerun: Callable[[HookStatus | None], str],
+    *,
+    path_width: int | None = None,
+) -> list[str]:
+    """What to do next: nothing, or the replay command to paste (split with ``\\`` to
+    fit 80 columns; ``rerun(None)``: one command for every hook, when they share a
+    bucket), or where the journal was looked for. Lines are wrapped between words,
+    never cut, so whatever they name can be copied; ``path_width`` (on a terminal)
+    cuts the journal's path in the middle to fit, off a terminal it is whole."""
+    import textwrap
+
     from hookctl.base.helpwrap import continued
     from hookctl.failover.state import LINE, shown_path
 
-    def fit(line: str) -> str:
-        return line if len(line) <= LINE else line[: LINE - 1] + "…"
+    def wrap(text: str) -> list[str]:
+        return textwrap.wrap(text, LINE, break_long_words=False, break_on_hyphens=False)
 
     def command(text: str) -> list[str]:
         return continued(text, LINE, first="  ")
 
-    lines = [fit(f"note: {n}") for n in report.notes]
+    lines = [line for n in report.notes for line in wrap(f"note: {n}")]
     unknown = [h for h in report.hooks if h.counts.get(UNKNOWN)]
     if unknown:
-        head = (
-            f"delivery state unknown for "
-            f"{plural(sum(h.counts[UNKNOWN] for h in unknown), 'event')}: "
-        )
+        count = plural(sum(h.counts[UNKNOWN] for h in unknown), "event")
         where = unknown[0].journal
         if where:
-            head += "no journal at "
-            lines.append(head + shown_path(Path(where), LINE - len(head)))
-            lines.append("no replay kept one there: replay them, or pass --journal FILE")
+            lines.append(f"{count} counted as pending: delivery state unknown, no journal at")
+            path = Path(where)
+            lines.append("  " + (shown_path(path, path_width - 2) if path_width else str(path)))
+            lines.append("(no replay kept one there yet; one kept elsewhere: --journal FILE)")
         else:
-            lines.append(fit(head + "no journal read (--no-journal)"))
-    for h in report.hooks:
-        if h.counts.get(PENDING):
-            lines.append(
-                fit(
-                    f"{h.counts[PENDING]} pending for hook {h.hook_id or '-'}, oldest "
-                    f"{age_text(h.oldest_age_s)} ago; replay them:"
-                )
-            )
+            lines += wrap(f"{count} counted as pending: no journal read (--no-journal)")
+    waiting = [h for h in report.hooks if h.outstanding]
+    together = len(waiting) > 1 and one_bucket(report)
+    for h in waiting:
+        lines += wrap(
+            f"{h.outstanding} pending for hook {h.hook_id or '-'} (oldest "
+            f"{age_text(h.oldest_age_s)} ago){'' if together else ':'}"
+        )
+        if not together:
             lines += command(rerun(h))
+    if len(waiting) > 1 and one_bucket(report):
+        lines.append(f"replay all {plural(report.outstanding, 'event')} (one bucket, every hook):")
+        lines += command(rerun(None))
     held = sum(h.counts.get(REFUSED, 0) + h.counts.get(MALFORMED, 0) for h in report.hooks)
     if held:
         lines.append(f"{held} refused or malformed: replay never sends them; to see why:")

@@ -7,8 +7,9 @@ are decided here, so they can be tested without a terminal.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hookctl.base.errors import UsageError
@@ -120,15 +121,18 @@ def fit(line: str, width: int = LINE) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def state_lines(result: Inventory) -> list[str]:
+def state_lines(result: Inventory, *, terminal: bool = True) -> list[str]:
     """After a listing, each line within 80 columns: the state counts, which journal
     said delivered (or that none could), why events are refused or malformed, and what
-    was not checked."""
+    was not checked. Off a ``terminal`` the journal's path is whole (to be copied)."""
     judge, totals = result.judge, result.totals
     if judge is None:
         return []
     counts = ", ".join(f"{totals.states[s]} {s}" for s in STATE_ORDER if totals.states[s])
-    lines = [fit(f"states: {counts or 'no events'}"), judge.journal_line(LINE)]
+    lines = [
+        fit(f"states: {counts or 'no events'}"),
+        judge.journal_line(LINE if terminal else None),
+    ]
     lines += [fit(f"{state} {n}: {why}") for (state, why), n in totals.reasons.most_common(10)]
     lines += [fit(f"note: {note}") for note in judge.notes()]
     if not result.envelopes and totals.count:
@@ -226,9 +230,15 @@ def plan_lines(report: ReplayReport, known_hooks: Iterable[str] = ()) -> list[st
     def edge(when: datetime | None, none: str) -> str:
         return time_text(when.replace(microsecond=0)) if when else none
 
+    count = plural(sum(r.count for r in report.plan or []), "event")
+    if sel.until is None or sel.until > datetime.now(UTC):
+        # no --until: the window's end is a day ahead of the clock (for names stamped
+        # ahead of it); printing that end read as events failing until tomorrow
+        window = f"since {edge(sel.since, 'the start')}"
+    else:
+        window = f"between {edge(sel.since, 'the start')} and {edge(sel.until, 'now')}"
     lines = [
-        f"dry run: {plural(sum(r.count for r in report.plan or []), 'event')} between "
-        f"{edge(sel.since, 'the start')} and {edge(sel.until, 'now')}",
+        f"dry run: {count} failed {window}",
         "nothing was sent (without --dry-run, these are)",
     ]
     first = report.first or []
@@ -286,24 +296,27 @@ def outcome_line(report: ReplayReport) -> str:
 def next_lines(
     report: ReplayReport, *, journal: bool, failures: str | None, limit: int | None = None
 ) -> list[str]:
-    """What to do after the tally, each line within 80 columns: run it again (the
+    """What to do after the tally, each line within 80 columns (but a --failures path,
+    which is whole to be copied): run it again (the
     journal skips what was delivered), retry only the failures (``--from-file``), or
     nothing: the window is drained."""
     counts = report.counts
     if counts.selected == 0 and not report.stopped:
         return []  # outcome_line said nothing is left, or nothing matched
-    rerun = (
-        f"rerun it (the journal skips the {counts.delivered} delivered)"
-        if journal
-        else "rerun it (no journal: every event is sent again)"
-    )
+    if not journal:
+        rerun = "rerun it (no journal: every event is sent again)"
+    elif counts.delivered:
+        rerun = f"rerun it (the journal skips the {counts.delivered} delivered)"
+    else:
+        rerun = "rerun it"
     lines = []
     if report.stopped:
         lines.append(fit(f"next: {rerun}"))
     elif counts.failed:
         lines.append(fit(f"next: fix the endpoint, then {rerun}"))
-        if failures:
-            lines.append(fit(f"  or retry only the {counts.failed} failed: --from-file {failures}"))
+        if failures:  # the path whole, on its own line: it is there to be copied
+            lines.append(f"  or retry only the {counts.failed} failed:")
+            lines.append(f"    hookctl failover replay --from-file {shlex.quote(failures)}")
     held = counts.refused + counts.malformed
     if held:
         lines.append(fit(f"{held} refused or malformed are never sent: the warnings above say why"))

@@ -23,6 +23,10 @@ def test_a_hard_link_or_another_spelling_cannot_bypass_the_lock(tmp_path: Path) 
             with pytest.raises(JournalBusy) as caught:
                 Journal(path)
             assert f"in use by another replay (pid {os.getpid()} on " in caught.value.message
+            # never "use another --journal" as a way out: that journal knows nothing
+            # delivered, so every event would arrive twice
+            assert "--wait queues behind it" in str(caught.value.hint)
+            assert "another --journal would send everything again" in str(caught.value.hint)
     finally:
         held.close()
     again = Journal(tmp_path / "other-dir" / "link.sqlite3")  # free once the holder closed

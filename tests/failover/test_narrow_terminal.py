@@ -204,7 +204,11 @@ def test_failover_status_fits_80_columns(seeded: tuple[datetime, list[str]]) -> 
     assert code == 1, out  # unknown is not "nothing pending"
     lines = [ANSI.sub("", line) for line in out.splitlines()]
     assert max(len(line) for line in lines) <= 80, [line for line in lines if len(line) > 80]
-    assert "delivery state unknown for 4 events: no journal at" in out, out
+    assert "4 events counted as pending: delivery state unknown, no journal at" in out, out
+    assert (
+        f"replay all 4 events (one bucket, every hook):\n  hookctl failover replay --since {since}\n"
+        in "\n".join(lines) + "\n"
+    ), out
     table = [line for line in lines if "│" in line]
     assert [row.split("│")[0].strip() for row in table] == ["7a68478e-a", "7a68478e-b", "3e6efc16"]
     assert not any("…" in row for row in table), table  # no header or count cut short

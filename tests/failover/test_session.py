@@ -105,6 +105,32 @@ def test_a_hook_with_an_unusable_key_falls_back_with_a_note() -> None:
         resolve_source(lambda: hooks, hook=None, bucket=None, path="p", key=None, endpoint=None)
 
 
+def test_hooks_sharing_one_bucket_are_read_in_one_run_and_two_buckets_name_each() -> None:
+    """Several hooks with failover and no --hook: one bucket and path for all is one run
+    over every hook's events (an on-call engineer's one command); two places is exit 2
+    naming each place and its hooks, with what to run instead."""
+
+    def hook(hook_id: str, bucket: str, path: str = "stream/failed") -> dict[str, Any]:
+        return {"id": hook_id, "failover_config": {"gcs_bucket": bucket, "gcs_path": path}}
+
+    shared = [hook("h1", "b1"), {"id": "h0"}, hook("h2", "b1", "/stream/failed/")]
+    found = resolve_source(
+        lambda: shared, hook=None, bucket=None, path=None, key=None, endpoint=None
+    )
+    assert (found.bucket, found.path, found.hook_filter) == ("b1", "stream/failed", frozenset())
+    apart = [*shared, hook("h3", "b2")]
+    with pytest.raises(UsageError) as raised:
+        resolve_source(lambda: apart, hook=None, bucket=None, path=None, key=None, endpoint=None)
+    assert raised.value.message == (
+        "3 hooks fail over to 2 places (gs://b1/stream/failed: h1, h2; gs://b2/stream/failed: "
+        "h3), and one run reads one bucket"
+    )
+    assert "--hook ID, once per hook" in str(raised.value.hint)
+    assert "`hookctl failover status` prints the command" in str(raised.value.hint)
+    one = resolve_source(lambda: apart, hook="h3", bucket=None, path=None, key=None, endpoint=None)
+    assert (one.bucket, one.hook_filter) == ("b2", frozenset({"h3"}))
+
+
 def test_already_delivered_is_one_rule_for_count_and_run(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "j.sqlite3")
     sent, other = Listed("p/a.json", "1", 10), Listed("p/b.json", "1", 10)

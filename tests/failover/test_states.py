@@ -188,7 +188,17 @@ def test_status_exit_code_follows_the_backlog_until_it_is_drained(mixed: Bucket,
     hooks = {h["hook_id"]: h for h in report["hooks"]}
     assert set(hooks) == {HOOK_A, HOOK_B}
     assert (hooks[HOOK_A]["unknown"], hooks[HOOK_A]["refused"]) == (9, 1)
-    assert "delivery state unknown for 11 events: no journal at" in err
+    assert "11 events counted as pending: delivery state unknown, no journal at" in err
+    table = cli("failover", "status", "--since", "2h", "--gcs-endpoint", mixed.gcs)
+    rows = {r.split("\t")[0]: r.split("\t") for r in table.stdout.splitlines()}
+    assert rows["HOOK"][2:6] == ["PENDING", "DELIVERED", "REFUSED", "MALFORMED"]
+    assert rows[HOOK_A][2:6] == ["9", "0", "1", "0"]  # never replayed: 9 to send, not "0"
+    journal = report["hooks"][0]["journal"]
+    assert f"\n  {journal}\n" in table.stderr  # whole off a terminal: it can be copied
+    assert "…" not in table.stderr, table.stderr
+    pasted = table.stderr.replace(" \\\n    ", " ")
+    assert "replay all 11 events (one bucket, every hook):\n" in pasted, table.stderr
+    assert "  hookctl failover replay --since 2h\n" in pasted, table.stderr
 
     mixed.receiver.status = 503  # the endpoint is still down
     down = cli("failover", "replay", "--bucket", BUCKET, "--path", PATH, "--since", "2h",
@@ -201,15 +211,21 @@ def test_status_exit_code_follows_the_backlog_until_it_is_drained(mixed: Bucket,
     assert hooks[HOOK_A]["oldest_pending_age_s"] >= 89 * 60
     assert f"2 pending for hook {HOOK_B}" in err
     pasted = err.replace(" \\\n    ", " ")  # the command, folded to fit, as a shell reads it
-    assert f"  hookctl failover replay --hook {HOOK_B} --since 2h\n" in pasted, err
+    assert "replay all 9 events (one bucket, every hook):\n" in pasted, err
+    assert "  hookctl failover replay --since 2h\n" in pasted, err  # both hooks share it
     assert max(len(line) for line in err.splitlines()) <= 80, err  # fits a terminal
+    code, _, err = status("--hook", HOOK_B)
+    pasted = err.replace(" \\\n    ", " ")
+    assert f"  hookctl failover replay --hook {HOOK_B} --since 2h\n" in pasted, err
     listed = cli("failover", "list", *mixed.args(), "--hook", HOOK_B, "--json")
     reasons = {o["reason"] for o in json.loads(listed.stdout)["objects"]}
     assert reasons == {"last replay failed: HTTP 503: Service Unavailable"}
 
     mixed.receiver.status = 200
-    up = cli("failover", "replay", *mixed.args(), "--rate", "0")
+    # the command status printed, as pasted: no --hook, every hook of the one bucket
+    up = cli("failover", "replay", "--since", "2h", "--gcs-endpoint", mixed.gcs, "--rate", "0")
     assert up.exit_code == 1, up.stderr  # refused and malformed are never sent
+    assert "delivered\t9\n" in up.stdout, up.stdout
     code, report, err = status()
     assert code == 0, err
     assert "nothing pending in the window (9 delivered)" in err

@@ -97,7 +97,12 @@ def test_the_closing_lines_say_what_to_do_next() -> None:
     partial = _report(_counts(selected=40, delivered=35, failed=5))
     assert next_lines(partial, journal=True, failures="failed.ndjson") == [
         "next: fix the endpoint, then rerun it (the journal skips the 35 delivered)",
-        "  or retry only the 5 failed: --from-file failed.ndjson",
+        "  or retry only the 5 failed:",
+        "    hookctl failover replay --from-file failed.ndjson",
+    ]
+    down = _report(_counts(selected=40, failed=40))  # nothing delivered: no "skips the 0"
+    assert next_lines(down, journal=True, failures=None) == [
+        "next: fix the endpoint, then rerun it"
     ]
     stopped = _report(_counts(selected=40, delivered=12), stopped=True)
     assert next_lines(stopped, journal=True, failures=None) == [
@@ -117,19 +122,35 @@ def test_the_closing_lines_say_what_to_do_next() -> None:
     ]
     assert next_lines(_report(_counts()), journal=True, failures=None) == []  # said already
     big = _report(_counts(selected=10**6, delivered=10**6 - 1, failed=1))
-    lines = next_lines(big, journal=True, failures="/very/long/" * 20 + "failed.ndjson")
-    assert max(len(line) for line in lines) <= 80, lines
+    long = "/very/long/" * 20 + "failed 1.ndjson"
+    lines = next_lines(big, journal=True, failures=long)
+    # the path is whole, quoted for a shell, on its own line: it is there to be copied
+    assert lines[-1] == f"    hookctl failover replay --from-file '{long}'"
+    assert max(len(line) for line in lines[:-1]) <= 80, lines
 
 
 def test_a_dry_run_plan_is_rows_and_a_closing_sentence() -> None:
     plan = [PlanRow("https://a.example/h", "message.new", 2, 300)]
     report = _report(_counts(), plan=plan, first=[], dry_run=True)
     assert plan_rows(report) == [["https://a.example/h", "message.new", 2, 300]]
-    assert plan_lines(report)[0].startswith("dry run: 2 events between 2026-04-01")
     assert plan_lines(report)[:2] == [
-        "dry run: 2 events between 2026-04-01T00:00:00Z and now",
+        "dry run: 2 events failed since 2026-04-01T00:00:00Z",
         "nothing was sent (without --dry-run, these are)",
     ]
+    # the default end, a day past the clock (for names stamped ahead of it), is not
+    # printed: "between 18:02 today and 19:02 tomorrow" read as failures until tomorrow
+    ahead = Selection(
+        since=datetime(2026, 4, 1, tzinfo=UTC), until=datetime(2999, 1, 1, tzinfo=UTC)
+    )
+    ahead_report = _report(_counts(), plan=plan, first=[], dry_run=True, selection=ahead)
+    assert plan_lines(ahead_report)[0] == "dry run: 2 events failed since 2026-04-01T00:00:00Z"
+    past = Selection(
+        since=datetime(2026, 4, 1, tzinfo=UTC), until=datetime(2026, 4, 2, 6, tzinfo=UTC)
+    )
+    past_report = _report(_counts(), plan=plan, first=[], dry_run=True, selection=past)
+    assert plan_lines(past_report)[0] == (
+        "dry run: 2 events failed between 2026-04-01T00:00:00Z and 2026-04-02T06:00:00Z"
+    )
 
 
 def test_timeline_rows_total_each_bucket_and_list_its_split_sorted() -> None:

@@ -122,7 +122,7 @@ def list_objects(
         actx.console.table(listing_columns(result), listing_rows(result))
         for line in listing_lines(result, found.bucket, found.path):
             actx.console.say(line)
-    for line in state_lines(result):
+    for line in state_lines(result, terminal=actx.console.err_tty):
         actx.console.say(line)
 
 
@@ -139,7 +139,7 @@ def render_summary(actx: AppContext, result: Inventory, *, as_json: bool, by: st
 
     if as_json:
         actx.console.json(result.summary_json())
-        for line in state_lines(result):
+        for line in state_lines(result, terminal=actx.console.err_tty):
             actx.console.say(line)
         return
     unit, buckets = timeline(result.totals, by)
@@ -153,5 +153,5 @@ def render_summary(actx: AppContext, result: Inventory, *, as_json: bool, by: st
     if result.envelopes:
         actx.console.table(["events", "error message"], [[n, m] for m, n in result.top_errors()])
     actx.console.say(summary_line(result))
-    for line in state_lines(result):
+    for line in state_lines(result, terminal=actx.console.err_tty):
         actx.console.say(line)

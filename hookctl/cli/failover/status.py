@@ -33,11 +33,13 @@ def status(
     as_json: O.Json = False,
 ) -> None:
     """Per hook with failover: events pending, delivered, refused and malformed in the
-    window, and the oldest pending one's age. Exit 0 when nothing is pending, 1 when
-    something is (or delivery state is unknown: no journal), 2 on bad input.
+    window, and the oldest pending one's age. Pending counts events of unknown delivery
+    state (no journal yet): replay would send them. Exit 0 when nothing is pending, 1
+    when something is, 2 on bad input.
 
     Example: hookctl failover status --since 24h
     """
+    from hookctl.failover.state import LINE
     from hookctl.failover.status import (
         check_status,
         status_columns,
@@ -61,11 +63,16 @@ def status(
     if reading.until:
         window += ["--until", reading.until]
 
-    def rerun(hook: HookStatus) -> str:
+    def rerun(hook: HookStatus | None) -> str:
+        """The replay command for ``hook``'s events; None: every hook's (one bucket)."""
         first = sources[0]
-        who = ["--hook", hook.hook_id] if hook.hook_id else ["--bucket", first.bucket]
-        where = [] if hook.hook_id else ["--path", first.path]
-        return shlex.join(["hookctl", "failover", "replay", *who, *where, *window])
+        if hook is None:
+            who: list[str] = []
+        elif hook.hook_id:
+            who = ["--hook", hook.hook_id]
+        else:
+            who = ["--bucket", first.bucket, "--path", first.path]
+        return shlex.join(["hookctl", "failover", "replay", *who, *window])
 
     if as_json:
         actx.console.json(report.as_json())
@@ -73,7 +80,8 @@ def status(
         terminal = actx.console.out_tty  # 80 columns: hook prefixes, no bucket
         known = sources[0].known_hooks
         rows = status_rows(report, terminal=terminal, known=known)
-        actx.console.table(status_columns(report, terminal=terminal), rows)
-    for line in status_lines(report, rerun):
+        actx.console.table(status_columns(terminal=terminal), rows)
+    width = LINE if actx.console.err_tty else None  # off a terminal the path is whole
+    for line in status_lines(report, rerun, path_width=width):
         actx.console.say(line)
     raise typer.Exit(ExitStatus.of(report.ok))
