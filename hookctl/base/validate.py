@@ -19,16 +19,17 @@ from hookctl.base.errors import UsageError
 
 MAX_URL_LENGTH = 2048
 TEMPLATE = re.compile(r"\{\{\s*\.(?P<name>[A-Za-z]+)\s*\}\}")
+TEMPLATE_NAMES = frozenset({"AppID", "EventType"})
 # What an event type may be where it can fill a {{.EventType}}: Stream's names are all
 # lower-case ASCII words joined by "." "_" "-" ("message.new"); never "..", "@", "?", "#".
-EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}\Z")  # \Z, not $: no trailing newline
 # Letters (incl. IDN), digits, hyphens, underscores: what a DNS label may hold; a hyphen
 # never first or last (RFC 952/1123: "-bad-.com" is a name no resolver looks up).
-_HOST_LABEL = re.compile(r"^\w(?:[\w-]{0,61}\w)?$")
+_HOST_LABEL = re.compile(r"^\w(?:[\w-]{0,61}\w)?\Z")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
 # RFC 3986 userinfo: unreserved / pct-encoded / sub-delims / ":"
-_USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*$")
+_USERINFO = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*\Z")
 USERINFO_PROBLEM = "has a character in its user:password that must be percent-encoded"
 USERINFO_HINT = (
     "percent-encode those characters in the user name and the password (%40 for an @, "
@@ -84,11 +85,9 @@ def url_problem(value: object, *, templates: bool = False) -> str | None:
     if problem:
         return problem
     plain = TEMPLATE.sub("x", value) if templates else value
-    if "{{" in plain or "}}" in plain:
-        return "has a malformed {{.Template}} placeholder" if templates else "contains {{"
-    part = template_part(value) if templates else None
-    if part not in (None, "path"):
-        return f"has a {{{{.Template}}}} in its {part}: templates may only fill the path"
+    problem = _template_problem(value, plain) if templates else None
+    if problem or "{{" in plain or "}}" in plain:
+        return problem or "contains {{"
     try:
         parts = urlsplit(plain)
     except ValueError as exc:  # e.g. an unbalanced [ in the host
@@ -102,6 +101,34 @@ def url_problem(value: object, *, templates: bool = False) -> str | None:
     if _BAD_ESCAPE.search(plain):
         return "has a '%' that is not a percent escape (%XX, two hex digits; %25 for a '%')"
     return _host_problem(parts.hostname or "") or _port_problem(plain, parts)
+
+
+def _template_problem(value: str, plain: str) -> str | None:
+    """What is wrong with the ``{{.Template}}`` placeholders of a hook URL, or None."""
+    unknown = {m["name"] for m in TEMPLATE.finditer(value)} - TEMPLATE_NAMES
+    if unknown:  # Stream fills two names; any other stays in the URL as text, or fails there
+        return (
+            f"has {{{{.{sorted(unknown)[0]}}}}}: the templates Stream fills are "
+            "{{.AppID}} and {{.EventType}} (case matters)"
+        )
+    if "{{" in plain or "}}" in plain:
+        return "has a malformed {{.Template}} placeholder"
+    part = template_part(value)
+    if part not in (None, "path"):
+        return f"has a {{{{.Template}}}} in its {part}: templates may only fill the path"
+    return None
+
+
+def check_listen_host(host: str) -> None:
+    """``--host`` of ``listen`` and ``sandbox start``: a name or an address a URL can carry
+    (not "bad host", a bidi control or 300 letters, which the socket layer turns into a
+    TypeError or a lookup error under a wrong hint). UsageError otherwise."""
+    bracketed = f"[{host}]" if ":" in host else host
+    if url_problem(f"http://{bracketed}:1/"):
+        raise UsageError(
+            f"--host {printable(host, 80)} is not a host name or IP address to listen on",
+            "e.g. --host 127.0.0.1 (or 0.0.0.0 for every interface)",
+        )
 
 
 def template_part(url: str) -> str | None:

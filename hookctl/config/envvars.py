@@ -129,7 +129,7 @@ def gcs_endpoint(flag: str | None = None, env: Env | None = None) -> str | None:
     value, source = gcs_endpoint_setting(flag, env)
     if value is None:
         return None
-    problem = url_problem(value)
+    problem = url_problem(value) or _userinfo(value)
     if problem:
         what = source.removeprefix("flag ").removeprefix("env ")
         raise UsageError(
@@ -138,6 +138,16 @@ def gcs_endpoint(flag: str | None = None, env: Env | None = None) -> str | None:
             "or unset it to use Google's",
         )
     return value
+
+
+def _userinfo(url: str) -> str | None:
+    """A ``user:password@`` in a GCS endpoint: the client would send it beside the key's
+    token (aiohttp refuses the pair with a ValueError). Credentials come from a key."""
+    from urllib.parse import urlsplit
+
+    if "@" in urlsplit(url).netloc:
+        return "holds a user:password@ (GCS credentials come from a key, never the URL)"
+    return None
 
 
 def _shard_raw(env: Env, count: int | None) -> tuple[str | None, str]:

@@ -53,7 +53,7 @@ from hookctl.config.envvars import timeout_setting as timeout_setting
 
 DEFAULT_BASE_URL = "https://chat.stream-io-api.com"
 PROFILE_FIELDS = ("api_key", "api_secret", "base_url", "lock_url")
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")  # \Z: "$" allows a final "\n"
 ENV_FOR = {
     "api_key": "STREAM_API_KEY",
     "api_secret": "STREAM_API_SECRET",

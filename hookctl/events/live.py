@@ -25,6 +25,7 @@ from hookctl.base.errors import HookctlError
 from hookctl.events.catalog import Catalog, EventType, load_catalog
 
 MAX_AGE = 24 * 3600.0
+MAX_CACHE = 16 * 1024 * 1024  # bytes: Stream's list is ~20 KB
 Fetch = Callable[[], list[dict[str, Any]]]
 
 
@@ -55,14 +56,20 @@ def age_text(seconds: float) -> str:
 
 
 def to_catalog(events: list[dict[str, Any]], *, source: str, date: str) -> Catalog:
-    """A Catalog from the live list; aliases (Feeds model names) come from the bundle."""
+    """A Catalog from the live list; aliases (Feeds model names) come from the bundle.
+    Names that are not plain event types (``EVENT_TYPE``) are dropped: a tampered cache
+    or server must not make ``x@host#`` a known type that then fills a URL template."""
+    from hookctl.base.validate import EVENT_TYPE
+
     bundled = load_catalog()
     out = []
     for raw in events:
         name = raw.get("name") if isinstance(raw, dict) else None
-        if not isinstance(name, str) or not name:
+        if not isinstance(name, str) or not EVENT_TYPE.match(name):
             continue
         products = raw.get("products") or []
+        if not isinstance(products, list):
+            products = []
         known = bundled.get(name)
         product = (
             str(products[0])
@@ -81,11 +88,22 @@ def to_catalog(events: list[dict[str, Any]], *, source: str, date: str) -> Catal
 
 
 def _read(path: Path) -> dict[str, Any] | None:
+    """The cached list, or None when there is none hookctl could have written: not a
+    regular file (a FIFO would block), over ``MAX_CACHE`` bytes, or another shape
+    (``fetched_at`` that is not a finite time: NaN, 1e309, text)."""
+    from hookctl.base.stdio import read_capped
+
     try:
-        doc = json.loads(path.read_text())
+        data = read_capped(path, MAX_CACHE)
+        doc = json.loads(data) if data is not None else None
     except (OSError, ValueError):
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
+        return None
+    fetched = doc.get("fetched_at", 0)
+    if isinstance(fetched, bool) or not isinstance(fetched, int | float):
+        return None
+    if not 0 <= fetched < 2**33:  # also refuses NaN and infinity
         return None
     return doc
 

@@ -25,6 +25,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -339,8 +340,14 @@ _HOLDER_XATTR = "user.hookctl.replay"
 
 
 def _write_sidecar(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    """Who holds the lock, for ``_holder``. Opened without blocking (a FIFO there would
+    wait for a reader forever: it fails with ENXIO instead) and written only if it is a
+    regular file; every caller ignores an OSError (the sidecar is a courtesy)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    fd = os.open(path, flags, 0o600)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
         os.ftruncate(fd, 0)
         os.pwrite(fd, data, 0)
     finally:
@@ -354,7 +361,7 @@ def _holder(fd: int, sidecar: Path) -> str:
         raw = os.getxattr(fd, _HOLDER_XATTR)
     except OSError:
         try:
-            with open(sidecar, "rb") as handle:
+            with os.fdopen(regular_fd(sidecar), "rb") as handle:  # never a FIFO's wait
                 raw = handle.read(4096)
         except OSError:
             raw = b""

@@ -184,6 +184,11 @@ def check_bucket(name: str) -> str:
     return name
 
 
+# A failover name adds ~/2026/04/01/1775217600-<event type, up to 128>-<uuid>.json to the
+# prefix: 512 bytes leaves room for that under GCS's 1,024-byte object name limit.
+MAX_PATH_BYTES = 512
+
+
 def normalise_path(path: str | None) -> str:
     """``/stream//failed-events/`` -> ``stream/failed-events``; ``..`` is refused."""
     if not path:
@@ -198,10 +203,17 @@ def normalise_path(path: str | None) -> str:
     parts = [p for p in path.strip().split("/") if p and p != "."]
     if any(p == ".." for p in parts):
         raise ValidationFailed(
-            f"path prefix {path!r} contains '..'",
+            f"path prefix {path[:200]!r} contains '..'",
             "give a plain prefix such as stream/failed-events",
         )
-    return "/".join(parts)
+    joined = "/".join(parts)
+    if len(joined.encode()) > MAX_PATH_BYTES:  # GCS names are at most 1024 bytes
+        raise ValidationFailed(
+            f"path prefix is {len(joined.encode())} bytes long (at most {MAX_PATH_BYTES}): "
+            "the names Stream writes under it would pass GCS's 1,024-byte limit",
+            "give a short prefix such as stream/failed-events",
+        )
+    return joined
 
 
 def key_summary(credentials: str | None) -> dict[str, str]:

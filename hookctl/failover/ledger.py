@@ -12,6 +12,7 @@ same target (``--to URL``, or each event's own hook URL).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,6 +59,12 @@ class JournalReader:
         A file that is not a hookctl journal is bad input (exit 2)."""
         if not path.exists():
             return None
+        from hookctl.base.stdio import regular_fd
+
+        try:  # a FIFO would block SQLite's open, /dev/zero its reads: a regular file only
+            os.close(regular_fd(path))
+        except OSError as exc:
+            raise _unreadable(path, exc.strerror or str(exc)) from None
         try:
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         except sqlite3.Error as exc:

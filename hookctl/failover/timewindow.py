@@ -13,16 +13,19 @@ from datetime import UTC, date, datetime, timedelta
 from hookctl.base.errors import UsageError
 
 DAY = timedelta(days=1)
-_RELATIVE = re.compile(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>s|m|h|d|w)$")
+_RELATIVE = re.compile(r"^(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>s|m|h|d|w)\Z")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def parse_duration(text: str) -> float:
-    """Seconds in ``30s``, ``2m``, ``1h`` … or plain (finite) seconds; ValueError otherwise."""
-    value = text.strip().lower()
+    """Seconds in ``30s``, ``2m``, ``1h`` … or plain (finite) seconds in ASCII; ValueError
+    otherwise (``float()`` alone would read ``1_0``, ``١٢`` or ``５`` as seconds)."""
+    from hookctl.base.numbers import decimal
+
+    value = text.lower()
     relative = _RELATIVE.match(value)
-    seconds = float(relative["n"]) * _UNITS[relative["unit"]] if relative else float(value)
-    if not math.isfinite(seconds):
+    seconds = float(relative["n"]) * _UNITS[relative["unit"]] if relative else decimal(value)
+    if seconds is None or not math.isfinite(seconds):
         raise ValueError(text)
     return seconds
 

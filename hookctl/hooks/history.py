@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hookctl.base.errors import NotFound
+from hookctl.base.errors import NotFound, UsageError
 from hookctl.config.settings import private_dir, write_private
 
 KEEP = 200
+MAX_SNAPSHOT = 64 * 1024 * 1024  # bytes: far above any app's hooks array, far below "all RAM"
 
 
 def app_slug(base_url: str, api_key: str) -> str:
@@ -77,28 +78,52 @@ class History:
             old.unlink(missing_ok=True)
 
     def _read(self, path: Path) -> Snapshot:
-        doc = json.loads(path.read_text())
-        return Snapshot(
-            doc["id"], doc["created_at"], doc.get("operation", ""), doc["event_hooks"], path
-        )
+        """The snapshot in ``path``; ValueError (or OSError) when it is not one: a FIFO, a
+        device, a directory, an oversize file, or JSON of another shape (the data dir is
+        only as trustworthy as whoever else can write it, and a restore must be exact)."""
+        from hookctl.base.stdio import read_capped
+
+        data = read_capped(path, MAX_SNAPSHOT)  # OSError for a FIFO: never a wait
+        if data is None:
+            raise ValueError(f"it is larger than {MAX_SNAPSHOT // 2**20} MB")
+        doc = json.loads(data)
+        if not isinstance(doc, dict):
+            raise ValueError("it is not a JSON object")
+        hooks, operation = doc.get("event_hooks"), doc.get("operation", "")
+        if not isinstance(hooks, list) or not all(isinstance(h, dict) for h in hooks):
+            raise ValueError("its event_hooks is not a list of hooks")
+        fields = (doc.get("id"), doc.get("created_at"), operation)
+        if not all(isinstance(f, str) for f in fields):
+            raise ValueError("its id, created_at or operation is not text")
+        return Snapshot(doc["id"], doc["created_at"], operation, hooks, path)
+
+    def _load(self, path: Path) -> Snapshot:
+        try:
+            return self._read(path)
+        except (OSError, ValueError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise UsageError(
+                f"snapshot {path.stem} is unreadable ({why[:200]}): nothing was restored",
+                f"pick another with `hookctl hooks history`, or move {path} aside",
+            ) from None
 
     def list(self) -> list[Snapshot]:
-        """Newest first; unreadable files are skipped."""
+        """Newest first; unreadable files (and anything that is not a file) are skipped."""
         out = []
         for path in self._paths():
             try:
                 out.append(self._read(path))
-            except (OSError, ValueError, KeyError):
+            except (OSError, ValueError):
                 continue
         return out
 
     def load(self, snapshot_id: str) -> Snapshot:
         paths = self._paths()
         if snapshot_id == "latest" and paths:
-            return self._read(paths[0])
+            return self._load(paths[0])
         matches = [p for p in paths if p.stem.startswith(snapshot_id)]
         if len(matches) == 1:
-            return self._read(matches[0])
+            return self._load(matches[0])
         if len(matches) > 1:
             raise NotFound(
                 f"snapshot id {snapshot_id!r} is ambiguous ({len(matches)} match)",

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+MAX_CACHE = 1024 * 1024  # bytes: ids of thousands of hooks; Tab never reads more
+
 
 def path() -> Path:
     from hookctl.config.settings import data_dir
@@ -30,9 +32,23 @@ def remember_hooks(hooks: list[dict[str, Any]]) -> None:
 
 
 def hook_ids(incomplete: str) -> list[tuple[str, str]]:
-    """(id, hook type) of the cached hooks whose id starts with ``incomplete``."""
+    """(id, hook type) of the cached hooks whose id starts with ``incomplete``.
+
+    The shell runs this on Tab: whatever the file holds (a FIFO, /dev/zero, 50 MB,
+    JSON of another shape), the answer is a list at once, possibly empty, never a
+    wait or a traceback in the middle of the command line."""
+    from hookctl.base.stdio import read_capped
+
     try:
-        rows = json.loads(path().read_text())
+        data = read_capped(path(), MAX_CACHE)
+        rows = json.loads(data) if data is not None else []
     except (OSError, ValueError):
         return []
-    return [(i, t) for i, t in rows if str(i).startswith(incomplete)]
+    if not isinstance(rows, list):
+        return []
+    pairs = [row for row in rows if isinstance(row, list) and len(row) == 2]
+    return [
+        (i, t)
+        for i, t in pairs
+        if isinstance(i, str) and isinstance(t, str) and i.startswith(incomplete)
+    ]

@@ -50,20 +50,14 @@ class StartPlan:
             raise UsageError(
                 "--bucket needs --gcs", "the sandbox creates buckets only in its own GCS"
             )
-        from hookctl.base.validate import check_url, url_problem
+        from hookctl.base.validate import check_listen_host, check_url
         from hookctl.failover.keys import check_bucket
 
         for bucket in self.buckets:  # the names `failover set` accepts, no others
             check_bucket(bucket)
         if self.gcs_endpoint is not None:
             check_url(self.gcs_endpoint, what="--gcs-endpoint")
-        # the host to listen on: a name or an address a URL can carry (not "bad host")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        if url_problem(f"http://{host}:1/"):
-            raise UsageError(
-                f"--host {self.host!a} is not a host name or IP address to listen on",
-                "e.g. --host 127.0.0.1 (or 0.0.0.0 for every interface)",
-            )
+        check_listen_host(self.host)  # a name or an address a URL can carry
 
     def child_args(self) -> list[str]:
         """The options a detached child gets besides host, port, key, secret and state."""

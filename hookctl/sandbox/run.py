@@ -261,17 +261,57 @@ def start_detached(
     raise HookctlError(f"the sandbox did not answer on {url} within {wait:.0f}s", f"see {log_path}")
 
 
+MAX_RECORD = 64 * 1024  # bytes: a record is ~150
+
+
+def _record(path: Path) -> dict[str, object] | None:
+    """The record ``start_detached`` wrote, or None for anything else: not a regular file
+    (a FIFO would block), oversize, another JSON shape, or a pid no sandbox can have
+    (``kill(-1)`` signals every process of the user, ``kill(0)`` our own group)."""
+    from hookctl.base.stdio import read_capped
+
+    try:
+        data = read_capped(path, MAX_RECORD)
+        info = json.loads(data) if data is not None else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict):
+        return None
+    pid, url = info.get("pid"), info.get("url")
+    if type(pid) is not int or not 1 < pid < 2**31 or not isinstance(url, str):
+        return None
+    return info if url.startswith("http://") and url.rpartition(":")[2].isdigit() else None
+
+
+def _is_sandbox_process(pid: int) -> bool | None:
+    """Whether ``pid`` runs ``hookctl sandbox`` (Linux's /proc), None where unknown. A
+    record outlives a sandbox killed with -9 or a reboot, and its pid is then reused."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None if not Path("/proc/self/cmdline").exists() else False
+    return any(b"hookctl" in arg for arg in argv) and b"sandbox" in argv
+
+
 def running(data_dir: Path) -> list[dict[str, object]]:
-    """Detached sandboxes recorded in the data dir that are still alive."""
+    """Detached sandboxes recorded in the data dir that are still alive; records of
+    anything else (a dead or reused pid, a file hookctl did not write) are removed."""
     out = []
     for path in sorted(_runtime_dir(data_dir).glob("*.json")):
+        info = _record(path)
         try:
-            info = json.loads(path.read_text())
-            os.kill(int(info["pid"]), 0)
-        except (OSError, ValueError, KeyError):
-            path.unlink(missing_ok=True)
+            if info is None:
+                raise ProcessLookupError
+            pid = int(str(info["pid"]))
+            os.kill(pid, 0)
+            alive = healthy(str(info["url"]), pid=pid)
+            if not alive and _is_sandbox_process(pid) is False:
+                raise ProcessLookupError  # another program has that pid now
+        except OSError:
+            with contextlib.suppress(OSError):  # a directory there stays (and is ignored)
+                path.unlink()
             continue
-        info["alive"] = healthy(str(info["url"]))
+        info["alive"] = alive
         out.append(info)
     return out
 

@@ -62,9 +62,10 @@ def open_receiver(
 ) -> Receiver:
     """A receiver bound to ``host:port`` (not yet serving) that stops after ``count``
     unique events; a URL to forward to is checked first."""
-    from hookctl.base.validate import check_url
+    from hookctl.base.validate import check_listen_host, check_url
     from hookctl.webhooks.receiver import Receiver
 
+    check_listen_host(host)
     forward_to = answering.get("forward_to")
     if forward_to is not None:
         check_url(forward_to, what="--forward-to")

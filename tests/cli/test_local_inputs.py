@@ -1,0 +1,88 @@
+"""argv and environment values the adversarial pass of issue 23 found accepted or
+mishandled (local inputs): each is exit 2 with one line naming it, before anything runs.
+
+Before: `--interval 1_0` (or Arabic-Indic, full-width digits, a trailing space) was
+read by float() and polled; a profile, event type or host label ending in a newline
+passed their `$`-anchored patterns; `{{.Secret}}` or `{{.eventtype}}` in a hook URL was
+stored and would reach Stream unfilled; a GCS endpoint holding `user:password@` was an
+"unexpected failure" from aiohttp; `listen --host` with a bidi control was an
+"unexpected failure" (TypeError) and "bad host" got the hint "pick another --port";
+a 100 KB `--path` prefix was stored although no object name under it fits GCS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hookctl.base.errors import HookctlError, UsageError
+from tests.conftest import Cli, SandboxApp
+
+
+@pytest.mark.parametrize("text", ["1_0", "١٢", "５", "5 ", " 5", "30s\n", "1e309", "nan"])
+def test_an_interval_is_ascii_seconds_or_a_unit(text: str) -> None:
+    from hookctl.failover.follow import parse_interval
+
+    with pytest.raises(UsageError, match="--interval"):
+        parse_interval(text)
+    assert parse_interval("45") == 45.0
+    assert parse_interval("2m") == 120.0
+
+
+def test_a_profile_name_with_a_final_newline_is_refused(cli: Cli, isolated_env: Path) -> None:
+    result = cli("config", "add", "main\n", "--api-key", "k", "--secret-stdin", input="s\n")
+    assert result.exit_code == 2, result.output
+    assert "profile name 'main\\n' is not allowed" in result.stderr
+    assert not (isolated_env / "config" / "config.toml").exists()
+
+
+def test_an_event_type_with_a_final_newline_is_no_event_type() -> None:
+    from hookctl.base.validate import EVENT_TYPE
+    from hookctl.events.samples import fill_template
+
+    assert EVENT_TYPE.match("message.new\n") is None
+    with pytest.raises(UsageError, match="cannot fill"):
+        fill_template("https://e.com/{{.EventType}}", app_id="1", event_type="message.new\n")
+
+
+@pytest.mark.parametrize("url", ["https://e.com/{{.Secret}}", "https://e.com/{{.eventtype}}"])
+def test_a_template_stream_does_not_fill_is_refused(
+    cli: Cli, sandbox: SandboxApp, url: str
+) -> None:
+    for args in (("hooks", "add", "webhook", "--url", url, "--dry-run"),):
+        result = cli(*args)
+        assert result.exit_code == 2, result.output
+        assert "{{.AppID}} and {{.EventType}}" in result.stderr
+    assert cli("hooks", "add", "webhook", "--url", "https://e.com/{{.EventType}}/{{.AppID}}",
+               "--dry-run").exit_code == 0  # fmt: skip
+    assert sandbox.hooks() == []
+
+
+def test_a_gcs_endpoint_with_a_password_is_refused_without_showing_it() -> None:
+    from hookctl.config.envvars import gcs_endpoint
+
+    for env in ({"HOOKCTL_GCS_ENDPOINT": "http://u:hunter2@127.0.0.1:9"},
+                {"STORAGE_EMULATOR_HOST": "http://u:hunter2@127.0.0.1:9/"}):  # fmt: skip
+        with pytest.raises(UsageError) as caught:
+            gcs_endpoint(None, env)
+        assert "user:password@" in caught.value.message
+        assert "hunter2" not in caught.value.message + caught.value.hint
+
+
+@pytest.mark.parametrize("host", ["\u202eabc", "bad host", "a" * 300, "-x-"])
+def test_listen_refuses_a_host_no_socket_can_take(cli: Cli, host: str) -> None:
+    result = cli("listen", "--port", "0", "--count", "1", "--host", host)
+    assert result.exit_code == 2, result.output
+    assert "is not a host name or IP address to listen on" in result.stderr
+    assert "--port" not in result.stderr
+    assert "unexpected" not in result.output
+
+
+def test_a_failover_path_too_long_for_gcs_names_is_refused() -> None:
+    from hookctl.failover.keys import normalise_path
+
+    assert normalise_path("/stream//failed/") == "stream/failed"
+    with pytest.raises(HookctlError, match="at most 512") as caught:
+        normalise_path("a" * 100_000)
+    assert len(caught.value.message) < 200
