@@ -413,11 +413,16 @@ def test_replay_a_big_day_across_pages_with_a_limit(
 def test_dry_run_shows_the_plan_and_sends_nothing(
     seeded: Seeded, cli: Cli, receiver: Receiver
 ) -> None:
-    code, report, _ = replay(
+    code, report, err = replay(
         cli, seeded, receiver, "--since", "2026-04-02", "--until", "2026-04-02", "--dry-run"
     )
     assert code == 0
     assert receiver.stats.requests == 0
+    # the progress line of a plan counts what it read: no "delivered 0 … — 0/s" that reads
+    # as a replay going nowhere
+    progress = [line for line in err.splitlines() if line.startswith("dry run: listed ")]
+    assert progress, err
+    assert not any("/s" in line or "delivered" in line for line in progress), progress
     plan = {(r["url"], r["event_type"]): r["count"] for r in report["plan"]}
     assert plan == {(receiver.url, t): 2 for t in SMALL_TYPES}
     assert len(report["first"]) == 6

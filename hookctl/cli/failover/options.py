@@ -64,7 +64,7 @@ HookOpt = Annotated[
     typer.Option(
         "--hook",
         help="The hook whose failover bucket to read, and only its events "
-        "(default: the only hook with failover).",
+        "(default: every hook with failover; needed when they fail over to different buckets).",
         autocompletion=hook_ids,
     ),
 ]

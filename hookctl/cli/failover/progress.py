@@ -51,6 +51,9 @@ def status_line(replayer: Replayer, width: int | None = None) -> str:
     line and the redraw then leaves its first half behind): counters that are 0 go first
     (delivered and failed stay), then the line is cut."""
     stats, listing = replayer.stats, replayer.finder.listing
+    if replayer.options.dry_run:  # a plan: nothing is delivered, so no rate or ETA
+        line = f"dry run: listed {listing.listed}, read {stats.downloaded} (nothing is sent)"
+        return line if width is None or len(line) < width else line[: max(width - 2, 0)] + "…"
     rate = stats.done / stats.elapsed if stats.elapsed > 0 else 0.0
     remaining = stats.selected - stats.done
     eta = ""
