@@ -17,30 +17,46 @@ if TYPE_CHECKING:
 
 
 def read_secret(ctx: AppContext, *, env_var: str | None, from_stdin: bool, label: str) -> str:
-    """A secret from an env var, stdin, or a hidden prompt — never from argv."""
-    from hookctl.base.redact import remember
-
+    """A secret from an env var, stdin, or a hidden prompt — never from argv. Two sources
+    at once, or a value with a control character, space or stray byte (a NUL from a
+    binary file, a pasted line break), is exit 2: it would be stored as given."""
+    if env_var and from_stdin:
+        raise UsageError(
+            "--secret-env and --secret-stdin both give the secret",
+            "pass one of them",
+        )
     if env_var:
-        value = require_env(env_var)
-        remember(value)
-        return value
+        return _checked_secret(require_env(env_var), label, f"environment variable {env_var}")
     if from_stdin:
         value = ctx.console.stdin.readline().strip()
         if not value:
             raise UsageError(
                 f"no {label} on stdin", 'pipe the secret in, e.g. `printf %s "$S" | ...`'
             )
-        remember(value)
-        return value
+        return _checked_secret(value, label, "stdin")
     if ctx.console.can_prompt():
         value = getpass.getpass(f"{label}: ", stream=ctx.console.err)
         if value:
-            remember(value)
-            return value
+            return _checked_secret(value, label, "the prompt")
     raise UsageError(
         f"{label} is required",
         "pass --secret-env VAR or --secret-stdin (it is never read from the command line)",
     )
+
+
+def _checked_secret(value: str, label: str, source: str) -> str:
+    """``value``, remembered for redaction, unless it cannot be a secret (never shown)."""
+    from hookctl.base.redact import remember
+    from hookctl.base.validate import text_problem
+
+    remember(value)
+    problem = text_problem(value)
+    if problem:
+        raise UsageError(
+            f"the {label} from {source} {problem}: nothing was changed",
+            "give the secret exactly as issued, one line without spaces",
+        )
+    return value
 
 
 def event_types(

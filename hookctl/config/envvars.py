@@ -198,8 +198,8 @@ def shard_setting(
         return parse_shard(raw), source
     except UsageError:
         raise UsageError(
-            f"{source.removeprefix('env ')} gives shard {raw!r}, not INDEX/COUNT with "
-            "0 <= INDEX < COUNT",
+            f"{source.removeprefix('env ')} gives shard {raw[:80]!r}, not INDEX/COUNT with "
+            "0 <= INDEX < COUNT <= 100,000",
             "fix the variables, or pass --shard I/N",
         ) from None
 

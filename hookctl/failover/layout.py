@@ -315,15 +315,19 @@ def name_ranges(
     return merged
 
 
+MAX_SHARDS = 100_000  # Cloud Run runs at most 10,000 tasks, a Kubernetes indexed Job 100,000
+
+
 def parse_shard(text: str) -> tuple[int, int]:
-    """``2/8`` → (2, 8): shard 2 of shards 0…7 (0-based, like CLOUD_RUN_TASK_INDEX)."""
+    """``2/8`` → (2, 8): shard 2 of shards 0…7 (0-based, like CLOUD_RUN_TASK_INDEX). At
+    most ``MAX_SHARDS``: a count of 10^20 left every task a share of nothing, exit 0."""
     from hookctl.base.numbers import whole
 
     index, slash, count = text.partition("/")
     i, n = whole(index), whole(count)  # ASCII digits only: not "1_0", not "١"
-    if not slash or i is None or n is None or n < 1 or not 0 <= i < n:
+    if not slash or i is None or n is None or not 1 <= n <= MAX_SHARDS or not 0 <= i < n:
         raise UsageError(
-            f"--shard {text!r} is not INDEX/COUNT with 0 <= INDEX < COUNT",
+            f"--shard {text[:80]!r} is not INDEX/COUNT with 0 <= INDEX < COUNT <= {MAX_SHARDS:,}",
             "e.g. --shard 0/8 … --shard 7/8 (the same numbering as CLOUD_RUN_TASK_INDEX)",
         )
     return i, n

@@ -322,8 +322,10 @@ def read_object_file(path: Path, bucket: str, failover_path: str = "") -> list[L
     """Objects from a ``--failures`` NDJSON file (``replay --from-file``). A line that
     names an object outside the failover path (``../../x``, another prefix), a name GCS
     could not hold, or a size or generation that is not a number is exit 2 naming the
-    line: the file is an input like any other, and nothing in it is sent on trust."""
-    items = []
+    line: the file is an input like any other, and nothing in it is sent on trust.
+    An object named twice (``cat`` of two failures files) is taken once: each copy would
+    be sent, the copies concurrently, so even the journal could not stop the repeat."""
+    items: dict[tuple[str, object], Listed] = {}
     from hookctl.base.stdio import MAX_BODY, read_capped, size_text
 
     try:
@@ -350,12 +352,14 @@ def read_object_file(path: Path, bucket: str, failover_path: str = "") -> list[L
                 f"{path}:{number}: not a failover object line", _FAILURES_HINT
             ) from None
         if row.get("bucket") not in (None, bucket):
+            other = printable(str(row["bucket"]))[:80]
             raise UsageError(
-                f"{path}:{number}: object is in bucket {row['bucket']}, not {bucket}",
-                f"pass --bucket {row['bucket']}",
+                f"{path}:{number}: object is in bucket {other}, not {bucket}",
+                f"pass --bucket {other}",
             )
-        items.append(_file_entry(row, name, base, f"{path}:{number}"))
-    return items
+        entry = _file_entry(row, name, base, f"{path}:{number}")
+        items.setdefault((entry.name, entry.generation), entry)
+    return list(items.values())
 
 
 _FAILURES_HINT = "give a file written by `hookctl failover replay --failures FILE`"

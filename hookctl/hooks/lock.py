@@ -49,19 +49,20 @@ def parse_lock_url(url: str, api_key: str) -> tuple[str, str]:
     """``gs://BUCKET/PATH`` -> (bucket, object name). A PATH ending in ``/`` (or none) is a
     folder: the object is ``PATH/hookctl-<app>.lock``, one lease per app."""
     from hookctl.base.errors import UsageError
+    from hookctl.base.validate import shown_url
     from hookctl.failover.keys import check_bucket
 
+    hint = "e.g. gs://my-team-locks/hookctl/ (see `hookctl config show --sources`)"
     if not url.startswith("gs://"):
-        raise UsageError(
-            f"{LOCK_URL} {url!r} is not a gs://BUCKET/PATH URL",
-            "e.g. gs://my-team-locks/hookctl/ (see `hookctl config show --sources`)",
-        )
+        raise UsageError(f"{LOCK_URL} {shown_url(url)} is not a gs://BUCKET/PATH URL", hint)
     bucket, _, path = url[5:].partition("/")
+    if "@" in bucket:  # never echo what looks like user:password (the bucket check would)
+        raise UsageError(f"{LOCK_URL} {shown_url(url)} holds a user:password@", hint)
     check_bucket(bucket)
     if not path or path.endswith("/"):
         path += f"hookctl-{app_lock_id(api_key)}.lock"
     if any(part in ("", ".", "..") for part in path.split("/")):
-        raise UsageError(f"{LOCK_URL} {url!r} has an empty or relative path segment", None)
+        raise UsageError(f"{LOCK_URL} {shown_url(url)} has an empty or relative path segment", hint)
     return bucket, path
 
 

@@ -86,3 +86,58 @@ def test_a_failover_path_too_long_for_gcs_names_is_refused() -> None:
     with pytest.raises(HookctlError, match="at most 512") as caught:
         normalise_path("a" * 100_000)
     assert len(caught.value.message) < 200
+
+
+@pytest.mark.parametrize("secret", ["a\x00b", "two words", "tab\there", "\u202esecret"])
+def test_a_secret_that_cannot_be_one_is_refused_without_showing_it(
+    cli: Cli, isolated_env: Path, secret: str
+) -> None:
+    """Before: `config add --secret-stdin` stored a NUL byte, a space or a bidi control."""
+    result = cli("config", "add", "p", "--api-key", "k", "--secret-stdin", input=secret + "\n")
+    assert result.exit_code == 2, result.output
+    assert "the API secret from stdin contains" in result.stderr
+    assert secret not in result.output
+    assert not (isolated_env / "config" / "config.toml").exists()
+
+
+def test_two_sources_for_one_secret_are_refused(
+    cli: Cli, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `--secret-env S --secret-stdin` silently took the variable."""
+    monkeypatch.setenv("S", "from-env")
+    result = cli("config", "add", "p", "--api-key", "k", "--secret-env", "S", "--secret-stdin",
+                 input="from-stdin\n")  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--secret-env and --secret-stdin" in result.stderr
+    assert not (isolated_env / "config" / "config.toml").exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["gs://u:hunter2@bucket/x", "s3://u:hunter2@bucket/x", "gs://bkt//x", "gs://bkt/../x"]
+)
+def test_a_bad_lock_url_is_named_masked_and_with_a_hint(url: str) -> None:
+    """Before: `gs://u:PW@bucket/x` was echoed whole by the bucket-name check, and a
+    relative path segment had no hint."""
+    from hookctl.hooks.lock import parse_lock_url
+
+    with pytest.raises(UsageError) as caught:
+        parse_lock_url(url, "key")
+    assert "hunter2" not in caught.value.message
+    assert caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("flag", "env"),
+    [
+        ("0/100001", {}),
+        ("0/99999999999999999999", {}),
+        (None, {"CLOUD_RUN_TASK_INDEX": "0", "CLOUD_RUN_TASK_COUNT": "99999999999999999999"}),
+    ],
+)
+def test_a_shard_count_no_job_can_have_is_refused(flag: str | None, env: dict[str, str]) -> None:
+    """Before: a count of 10^20 was taken, and each task replayed almost nothing, exit 0."""
+    from hookctl.config.envvars import shard
+
+    with pytest.raises(UsageError, match="100,000"):
+        shard(flag, None, env)
+    assert shard("99999/100000", None, {}) == (99999, 100000)

@@ -450,6 +450,26 @@ def test_failures_file_feeds_from_file(
     assert retry["counts"]["delivered"] == 6 == receiver.stats.accepted
 
 
+def test_an_object_named_twice_in_a_from_file_is_sent_once(
+    seeded: Seeded, cli: Cli, receiver: Receiver, tmp_path: Path
+) -> None:
+    """Two failures files joined with `cat` name the same objects twice. Before, each
+    copy was downloaded and sent (here 12 requests for 6 events, with and without a
+    journal: the copies are in flight at once)."""
+    receiver.status = 503
+    failures = tmp_path / "failed.ndjson"
+    window = ("--since", "2026-04-04", "--until", "2026-04-04", "--no-journal")
+    replay(cli, seeded, receiver, *window, "--failures", str(failures), "--max-attempts", "1")
+    joined = tmp_path / "joined.ndjson"
+    joined.write_text(failures.read_text() * 2)
+    receiver.status = 200
+    sent_before = receiver.stats.requests
+    code, report, err = replay(cli, seeded, receiver, "--from-file", str(joined), "--no-journal")
+    assert code == 0, err
+    assert report["counts"]["delivered"] == 6
+    assert receiver.stats.requests - sent_before == 6
+
+
 def test_failures_beyond_the_in_memory_cap_all_reach_the_failures_file(
     seeded: Seeded,
     cli: Cli,
