@@ -337,12 +337,17 @@ def measure(
             assert s1["repeated"] == s0["repeated"], f"{side}: repeated X-Webhook-Id"
             rows.setdefault(f"flight_{side}", []).append((s1["seen"] - s0["seen"]) / got)
     m = {k: statistics.median(v) for k, v in rows.items()}
+    # each round's own ratios (its hookctl run against its script run): the spread
+    cpu_pairs = [h / s for h, s in zip(rows["cpu_h"], rows["cpu_s"], strict=True)]
+    thr_pairs = [r / lim for r, lim in zip(rows["rate"], rows["limit"], strict=True)]
     print(
         f"{mode:<8}{concurrency:>5}{m['rate']:>10.0f}{m['limit']:>9.0f}"
         f"{m['list']:>9.0f}{m['deliver']:>9.0f}{m['rate'] / m['limit']:>8.2f}"
         f"{m['cpu_h']:>9.3f}{m['cpu_s']:>9.3f}{m['cpu_h'] / m['cpu_s']:>7.2f}"
         f"{m['cpu_h'] / m['cpu_job']:>7.2f}"
-        f"{m['flight_hookctl']:>8.1f}{m['flight_script']:>8.1f}{max(peaks):>7.0f} MB  {load()}",
+        f"{m['flight_hookctl']:>8.1f}{m['flight_script']:>8.1f}{max(peaks):>7.0f} MB  {load()}"
+        f"  rounds: cpu÷s {min(cpu_pairs):.2f}-{max(cpu_pairs):.2f}, "
+        f"thr÷lim {min(thr_pairs):.2f}-{max(thr_pairs):.2f}",
         flush=True,
     )
 
