@@ -15,6 +15,7 @@ from typing import Any
 
 _GOOGLE = "https://storage.googleapis.com"
 _BOUNDARY = "hookctl-lease-boundary"
+_MAX_ANSWER = 1024 * 1024  # a lease and its metadata are a few hundred bytes
 
 
 class LeaseHeld(Exception):
@@ -48,8 +49,11 @@ class LeaseObject:
         if self._http is None:
             import httpx
 
+            from hookctl.stream.deadline import deadline_transport
+
             self._http = httpx.Client(
-                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
+                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0)),
+                transport=deadline_transport(),
             )
         return self._http
 
@@ -77,10 +81,28 @@ class LeaseObject:
         headers = self._headers()
         if content_type:
             headers["Content-Type"] = content_type
+        from hookctl.stream.deadline import AnswerTooLarge, read_capped, within
+
+        client = self._client()
         try:
-            return self._client().request(
-                method, self.endpoint + path, params=params, content=content, headers=headers
-            )
+            # the whole exchange within the timeout, and a lease is a few hundred bytes:
+            # a lock server that drips bytes or answers without end cannot hold a write
+            with within(self.timeout):
+                request = client.build_request(
+                    method, self.endpoint + path, params=params, content=content, headers=headers
+                )
+                response = client.send(request, stream=True)
+                try:
+                    body = read_capped(response, _MAX_ANSWER)
+                finally:
+                    response.close()
+            return httpx.Response(response.status_code, headers={}, content=body)
+        except AnswerTooLarge:
+            raise HookctlError(
+                f"the shared lock {self.url} at {self.endpoint} answered more than "
+                f"{_MAX_ANSWER} bytes",
+                "check the lock URL and the GCS endpoint setting; nothing was written",
+            ) from None
         except httpx.HTTPError as exc:
             raise HookctlError(
                 f"cannot reach the shared lock {self.url} at {self.endpoint}: {type(exc).__name__}",
@@ -112,7 +134,7 @@ class LeaseObject:
         if response.status_code == 412:
             raise LeaseHeld()
         self._raise_for(response, "write")
-        return str(response.json()["generation"])
+        return _generation(response, self.url)
 
     def read(self) -> tuple[str, dict[str, object]] | None:
         """(generation, content as a JSON object) as stored now, or None if there is none."""
@@ -122,7 +144,7 @@ class LeaseObject:
         if meta.status_code == 404:
             return None
         self._raise_for(meta, "read")
-        generation = str(meta.json()["generation"])
+        generation = _generation(meta, self.url)
         media = self._request(
             "GET", self._object_path(), params={"alt": "media", "generation": generation}
         )
@@ -179,3 +201,22 @@ def _refresh(credentials: Any, timeout: float) -> None:
             f"cannot get a token for the shared lock bucket: {type(exc).__name__}",
             "check GOOGLE_APPLICATION_CREDENTIALS; nothing was written",
         ) from None
+
+
+def _generation(response: Any, url: str) -> str:
+    """The ``generation`` of an object's metadata, as digits, or a HookctlError."""
+    import json
+
+    from hookctl.base.errors import HookctlError
+
+    try:
+        generation = json.loads(response.content).get("generation")
+    except (ValueError, RecursionError, AttributeError):
+        generation = None
+    text = str(generation) if isinstance(generation, (str, int)) else ""
+    if not (text.isascii() and text.isdigit()):
+        raise HookctlError(
+            f"the shared lock {url}: GCS answered without an object generation",
+            "check the lock URL and the GCS endpoint setting; nothing was written",
+        )
+    return text

@@ -18,6 +18,7 @@ from hookctl import __version__
 from hookctl.base.errors import ApiError, ConnectionFailed
 from hookctl.base.retry import Budget, backoff, network_reason, rate_limit_reset, retry_after
 from hookctl.hooks.array import writable
+from hookctl.stream.deadline import AnswerTooLarge, deadline_transport, read_capped, within
 from hookctl.webhooks.signing import server_token
 
 API_PREFIX = "/api/v2"
@@ -81,7 +82,7 @@ class StreamClient:
                 "User-Agent": f"hookctl/{__version__}",
             },
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            transport=transport,
+            transport=transport or deadline_transport(),
         )
 
     def close(self) -> None:
@@ -119,13 +120,25 @@ class StreamClient:
             response: httpx.Response | None = None
             left = max(budget.remaining(), 0.05)
             try:
-                response = self._http.request(
-                    method,
-                    url,
-                    content=content,
-                    headers=headers,
-                    timeout=httpx.Timeout(left, connect=min(left, 5.0)),
-                )
+                # the whole exchange, body included, within what is left of the budget:
+                # a server that drips bytes or streams without end is cut off at the
+                # deadline, and an answer over MAX_ANSWER bytes (decoded) is not read
+                with within(left):
+                    request = self._http.build_request(
+                        method,
+                        url,
+                        content=content,
+                        headers=headers,
+                        timeout=httpx.Timeout(left, connect=min(left, 5.0)),
+                    )
+                    streamed = self._http.send(request, stream=True)
+                    try:
+                        answer = read_capped(streamed)
+                    finally:
+                        streamed.close()
+                response = streamed  # only once its body is read
+            except AnswerTooLarge as exc:
+                raise self._too_large(method, url, exc.limit) from None
             except httpx.TransportError as exc:
                 self._note(f"{method} {url} -> {type(exc).__name__}")
                 final = self._transport_failure(
@@ -140,16 +153,16 @@ class StreamClient:
                     idempotent and response.status_code >= 500
                 )
                 if response.is_success:
-                    return self._json(response)
+                    return self._json(response, answer)
                 if not retryable or attempt == attempts:
-                    raise self._error(response)
+                    raise self._error(response, answer)
             wait = retry_delay(response, attempt, cap=MAX_WAIT)
             if not budget.allows_wait(wait):
                 self._note(
                     f"not retrying: waiting {wait:.1f}s would pass the {budget.seconds:g}s timeout"
                 )
                 if response is not None:
-                    raise self._error(response)
+                    raise self._error(response, answer)
                 raise self._no_answer(budget)
             self._note(f"retrying in {wait:.1f}s (attempt {attempt + 1} of {attempts})")
             self._sleep(wait)
@@ -198,9 +211,16 @@ class StreamClient:
         if self._log:
             self._log(line)
 
-    def _json(self, response: httpx.Response) -> Any:
+    def _too_large(self, method: str, url: str, limit: int) -> ConnectionFailed:
+        return ConnectionFailed(
+            f"Stream at {self.base_url} answered {method} {url} with more than {limit} bytes",
+            "check --base-url: it must point at Stream's API or the hookctl sandbox",
+            sent=method != "GET",
+        )
+
+    def _json(self, response: httpx.Response, answer: bytes) -> Any:
         try:
-            return response.json()
+            return _loads(answer)
         except ValueError:
             raise ApiError(
                 f"Stream at {self.base_url} answered {response.status_code} with a body that is not JSON",
@@ -208,10 +228,10 @@ class StreamClient:
                 status=response.status_code,
             ) from None
 
-    def _error(self, response: httpx.Response) -> ApiError:
+    def _error(self, response: httpx.Response, answer: bytes) -> ApiError:
         status = response.status_code
         try:
-            body = response.json()
+            body = _loads(answer)
         except ValueError:
             body = {}
         if not isinstance(body, dict):
@@ -344,3 +364,11 @@ class StreamClient:
                 "the sandbox may still be working on it: see its log (`hookctl sandbox status`), "
                 "or ask for fewer events (--count) and raise --timeout",
             ) from None
+
+
+def _loads(answer: bytes) -> Any:
+    """An answer's JSON; ``ValueError`` for anything else (nesting too deep included)."""
+    try:
+        return json.loads(answer)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
