@@ -139,6 +139,12 @@ class StreamClient:
                 response = streamed  # only once its body is read
             except AnswerTooLarge as exc:
                 raise self._too_large(method, url, exc.limit) from None
+            except httpx.DecodingError:  # a Content-Encoding the body does not match
+                raise ApiError(
+                    f"Stream at {self.base_url} answered {method} {url} with a body "
+                    "that does not decode",
+                    "check --base-url: it must point at Stream's API or the hookctl sandbox",
+                ) from None
             except httpx.TransportError as exc:
                 self._note(f"{method} {url} -> {type(exc).__name__}")
                 final = self._transport_failure(

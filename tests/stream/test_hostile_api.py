@@ -97,3 +97,18 @@ def test_the_shared_lock_store_keeps_its_timeout_and_reads_a_generation() -> Non
             lease = LeaseObject("locks", "app.lock", endpoint=peer.url, timeout=1)
             with pytest.raises(HookctlError, match="without an object generation"):
                 lease.read()
+
+
+def test_an_answer_that_does_not_decode_is_one_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Content-Encoding: gzip`` on a body that is not gzip was an 'unexpected failure'
+    (httpx's DecodingError is not a transport error)."""
+    with RawPeer(answer("200 OK", b"not gzip", {"Content-Encoding": "gzip"})) as peer:
+        monkeypatch.setenv("STREAM_BASE_URL", peer.url)
+        monkeypatch.setenv("STREAM_API_KEY", "k")
+        monkeypatch.setenv("STREAM_API_SECRET", "s" * 32)
+        result = cli("hooks", "list")
+    assert result.exit_code == 1, result.output
+    assert "a body that does not decode" in result.stderr, result.stderr
+    assert "unexpected failure" not in result.stderr
