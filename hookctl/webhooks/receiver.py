@@ -297,7 +297,7 @@ def _decode(received: bytes, limit: int) -> tuple[bytes, bool, bool]:
 def _event_type(body: bytes, corrupt: bool) -> str:
     try:
         return str(json.loads(body).get("type", "?"))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return "(corrupt gzip)" if corrupt else "(not JSON)"
 
 
