@@ -25,6 +25,7 @@ GROUPS = ("hooks", "events", "failover", "config", "sandbox", "completion")  # h
 _VALUE = {"--body", "--signature", "--request", "--save-body", "--profile", "-p"}
 _REPEAT = {"--secret-env", "--secret-file"}
 _FLAGS = {"--json", "--base64", "--explain"}  # verify-signature only
+_SIGN_FLAGS = {"--allow-empty"}  # sign only
 
 
 def _usage(command: str, message: str) -> None:
@@ -35,17 +36,18 @@ def _usage(command: str, message: str) -> None:
 
 
 def _parse(command: str, args: list[str]) -> dict[str, Any]:
-    allowed = _VALUE | _REPEAT | (_FLAGS if command == "verify-signature" else set())
+    flags = _FLAGS if command == "verify-signature" else _SIGN_FLAGS
+    allowed = _VALUE | _REPEAT | flags
     if command == "sign":
         allowed -= {"--signature", "--request", "--save-body"}
     out: dict[str, Any] = {"--secret-env": [], "--secret-file": []}
-    out.update(dict.fromkeys(_FLAGS, False))
+    out.update(dict.fromkeys(_FLAGS | _SIGN_FLAGS, False))
     i = 0
     while i < len(args):
         name, eq, inline = args[i].partition("=")
         if name not in allowed:
             _usage(command, f"no such option: {args[i]}")
-        if name in _FLAGS:
+        if name in flags:
             if out[name]:
                 _usage(command, f"{name} is given more than once")
             out[name] = True
@@ -83,6 +85,7 @@ def _fast(argv: list[str]) -> int:
                     secret_files=opts["--secret-file"],
                     profile=opts.get("--profile"),
                     stdin=Stdin.from_process(),
+                    allow_empty=bool(opts["--allow-empty"]),
                 )
             )
             return ExitStatus.OK

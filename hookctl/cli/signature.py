@@ -108,6 +108,14 @@ def sign_body(
     body: Body = None,
     secret_env: SecretEnvs = None,
     secret_file: SecretFiles = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="Sign an empty (or whitespace-only) body too; Stream never sends one, "
+            "so without this flag it is a usage error (exit 2).",
+        ),
+    ] = False,
 ) -> None:
     """Print the X-Signature Stream would send for a body.
 
@@ -123,5 +131,6 @@ def sign_body(
             secret_files=secret_file or [],
             profile=actx.profile,
             stdin=actx.console.stdin,
+            allow_empty=allow_empty,
         )
     )

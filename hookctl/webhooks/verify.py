@@ -358,7 +358,17 @@ def run_sign(
     secret_files: list[str],
     profile: str | None = None,
     stdin: Stdin,
+    allow_empty: bool = False,
 ) -> str:
+    """The X-Signature of a body; an empty or whitespace-only body (usually a missing
+    pipe or file) is a usage error unless ``allow_empty``: Stream never sends one."""
     body = read_input(body_path, stdin)
+    if not allow_empty and not body.strip():
+        what = "empty" if not body else "only whitespace"
+        raise UsageError(
+            f"the body in {body_path or 'stdin'} is {what}",
+            "Stream never signs an empty body: check the input (pass --allow-empty to "
+            "sign it anyway)",
+        )
     _, secret = gather_secrets(secret_envs, secret_files, profile)[0]
     return sign(body, secret)
