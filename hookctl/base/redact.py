@@ -124,12 +124,23 @@ def mask_url_password(text: str) -> str:
     return _masked(text, _url_passwords(text))
 
 
+def mask_known(text: str) -> str:
+    """``text`` with every remembered secret (the API secret in use, hooks' secrets, a
+    key's private key) masked: data on stdout can hold text others wrote (a receiver's
+    answer shown by ``ping``, an envelope shown by ``failover object``) that echoes one."""
+    if _known:
+        for secret in sorted(_known, key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, MASK)
+    return text
+
+
 def mask_passwords(data: Any) -> Any:
-    """``data`` (JSON-like: dicts, lists, strings) with every URL password in its strings
-    masked; keys and other values as they are. The one rule every output passes
-    (``--json``, NDJSON, tables, files) unless ``--show-secrets``."""
+    """``data`` (JSON-like: dicts, lists, strings) with every URL password and every
+    remembered secret in its strings masked; keys and other values as they are. The one
+    rule every output passes (``--json``, NDJSON, tables, files) unless ``--show-secrets``."""
     if isinstance(data, str):
-        return mask_url_password(data)
+        return mask_url_password(mask_known(data))
     if isinstance(data, dict):
         return {key: mask_passwords(value) for key, value in data.items()}
     if isinstance(data, (list, tuple)):
@@ -225,10 +236,7 @@ def redact(text: str) -> str:
     including ones whose text a bucket writer or a server chose."""
     if not text:
         return text
-    for secret in sorted(_known, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, MASK)
-    text = _PEM.sub(MASK, text)
+    text = _PEM.sub(MASK, mask_known(text))
     return mask_url_password(_mask_named(text))
 
 

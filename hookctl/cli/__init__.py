@@ -266,6 +266,9 @@ def root(
     """
     console = Console.from_environment(no_color=no_color, quiet=quiet)
     console.json_errors = bool(ctx.meta.get("hookctl.json_errors"))
+    from hookctl.config.envvars import remember_env_secret
+
+    remember_env_secret()
     ctx.obj = AppContext(
         console,
         api_key=api_key,

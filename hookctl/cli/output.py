@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from hookctl.base.errors import ConfirmationNeeded, UsageError
 from hookctl.base.plaintext import cells, field_lines, fit_table, json_text, tsv_lines
-from hookctl.base.redact import bounded, mask_passwords, mask_url_password, redact
+from hookctl.base.redact import bounded, mask_known, mask_passwords, mask_url_password, redact
 from hookctl.base.stdio import Stdin, unwritable, write_out
 from hookctl.base.validate import encodable, escape_controls
 
@@ -133,7 +133,7 @@ class Console:
         """Data for stdout: exact when piped (but for URL passwords, masked unless
         ``show_secrets``); on a terminal, controls are escaped."""
         if not self.show_secrets:
-            text = mask_url_password(text)
+            text = mask_url_password(mask_known(text))
         return escape_controls(text) if self.out_tty else text
 
     def _shown(self, data: object) -> object:

@@ -30,6 +30,14 @@ def _env(env: Env | None) -> Env:
     return os.environ if env is None else env
 
 
+def remember_env_secret(env: Mapping[str, str] | None = None) -> None:
+    """Mask ``STREAM_API_SECRET`` wherever it shows up, even in a command that never
+    resolves settings (an envelope or a receiver's answer can echo it)."""
+    from hookctl.base.redact import remember
+
+    remember((os.environ if env is None else env).get("STREAM_API_SECRET"))
+
+
 def secret_from_env(env: Mapping[str, str] | None = None) -> str | None:
     """``STREAM_API_SECRET``, for ``verify-signature``'s fast path (no config file read).
 
