@@ -63,7 +63,7 @@ class Console:
     def from_environment(cls, *, no_color: bool = False, quiet: bool = False) -> Console:
         env = os.environ
         err_tty = _isatty(sys.stderr)
-        if no_color or "NO_COLOR" in env:
+        if no_color or env.get("NO_COLOR"):  # no-color.org: set and not empty
             color = False
         elif env.get("FORCE_COLOR"):
             color = True

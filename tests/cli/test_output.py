@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 
 import pytest
 
@@ -69,3 +71,47 @@ def test_verify_signature_reads_the_body_from_the_consoles_stdin(
         stdin=Stdin.of(body),
     )
     assert result["valid"] is True
+
+
+def _on_a_terminal(env_extra: dict[str, str]) -> bytes:
+    """``hookctl hooks show x`` (exit 2: no credentials) with stdout and stderr on a pty."""
+    import pty
+    import shutil
+    import subprocess
+
+    exe = shutil.which("hookctl", path=os.path.dirname(sys.executable))
+    assert exe is not None
+    drop = ("NO_COLOR", "FORCE_COLOR", "STREAM_API_KEY", "STREAM_API_SECRET", "HOOKCTL_PROFILE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(TERM="xterm", **env_extra)
+    controller, terminal = pty.openpty()
+    try:
+        subprocess.run(
+            [exe, "hooks", "show", "x"],
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=terminal,
+            env=env,
+            timeout=30,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+    out = b""
+    try:
+        while chunk := os.read(controller, 4096):
+            out += chunk
+    except OSError:  # the pty's other side is closed: all was read
+        pass
+    finally:
+        os.close(controller)
+    return out
+
+
+@pytest.mark.parametrize(("no_color", "coloured"), [("1", False), ("", True)])
+def test_no_color_set_and_not_empty_turns_colour_off(no_color: str, coloured: bool) -> None:
+    """no-color.org: NO_COLOR counts when present *and not empty*; an empty NO_COLOR
+    (as `NO_COLOR= cmd` in a script leaves it) kept colour off before."""
+    out = _on_a_terminal({"NO_COLOR": no_color})
+    assert b"error: " in out
+    assert (b"\x1b[" in out) is coloured, out
