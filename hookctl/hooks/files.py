@@ -319,9 +319,17 @@ def _confined(path: Path, ref: str, where: str) -> Path:
 
 def check(file_hooks: list[FileHook], path: Path) -> None:
     from hookctl.events.catalog import duplicates, resolve
+    from hookctl.hooks.typos import misspelt
     from hookctl.stream.models import array_errors, hook_errors
 
     for hook in file_hooks:
+        for key in hook.data:
+            meant = misspelt(key)  # carried to Stream, ignored there: the field is lost
+            if meant:
+                raise ValidationFailed(
+                    f"{hook.where(path, key)}: unknown field {key!r}: did you mean {meant!r}?",
+                    f"spell it {meant}; nothing was changed",
+                )
         errors = hook_errors(hook.data)  # types first: `enabled = "yes"` is an error
         if errors:
             key, why = errors[0]
