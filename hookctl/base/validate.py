@@ -62,6 +62,16 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+def invisible_problem(value: str) -> str | None:
+    """Why ``value`` would not read as what it is: a bidi or other invisible formatting
+    character (``\u202e`` shows ``abc`` as ``cba``), or None. For object-name prefixes,
+    where spaces are legal but such characters only disguise a name."""
+    for ch in value:
+        if unicodedata.category(ch) == "Cf":
+            return f"contains {_describe(ch)}"
+    return None
+
+
 def _describe(ch: str) -> str:
     if ch == " ":
         return "a space"

@@ -14,7 +14,9 @@ def archive_prefix(archive_to: str) -> str:
     prefix = archive_to.strip("/")
     if not prefix:
         raise UsageError("--archive-to needs a prefix", "e.g. --archive-to stream/replayed")
-    problem = name_problem(prefix)
+    from hookctl.base.validate import invisible_problem
+
+    problem = name_problem(prefix) or invisible_problem(prefix)
     if problem is not None:
         raise UsageError(
             f"--archive-to {printable(archive_to)[:200]!r} is not an object-name prefix: "

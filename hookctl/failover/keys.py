@@ -193,11 +193,18 @@ def normalise_path(path: str | None) -> str:
     """``/stream//failed-events/`` -> ``stream/failed-events``; ``..`` is refused."""
     if not path:
         return ""
+    from hookctl.base.validate import invisible_problem
+    from hookctl.base.validate import printable as shown
     from hookctl.failover.layout import printable
 
     if printable(path) != path:  # a control character or bad UTF-8: no object matches it
         raise ValidationFailed(
             f"path prefix {printable(path)[:200]!r} contains a control character",
+            "give a plain prefix such as stream/failed-events",
+        )
+    if invisible_problem(path):  # a bidi control: the prefix shown is not the one used
+        raise ValidationFailed(
+            f"path prefix {shown(path, 200)} {invisible_problem(path)}",
             "give a plain prefix such as stream/failed-events",
         )
     parts = [p for p in path.strip().split("/") if p and p != "."]

@@ -141,3 +141,17 @@ def test_a_shard_count_no_job_can_have_is_refused(flag: str | None, env: dict[st
     with pytest.raises(UsageError, match="100,000"):
         shard(flag, None, env)
     assert shard("99999/100000", None, {}) == (99999, 100000)
+
+
+@pytest.mark.parametrize("prefix", ["\u202eabc", "stream/fa\u200biled"])
+def test_a_prefix_with_an_invisible_character_is_refused(prefix: str) -> None:
+    """Before: `failover set --path` and `--archive-to` took a bidi control (the prefix
+    then reads as another one in every listing)."""
+    from hookctl.failover.archive import archive_prefix
+    from hookctl.failover.keys import normalise_path
+
+    with pytest.raises(HookctlError, match="invisible character"):
+        normalise_path(prefix)
+    with pytest.raises(UsageError, match="invisible character"):
+        archive_prefix(prefix)
+    assert normalise_path("stream/é x") == "stream/é x"
