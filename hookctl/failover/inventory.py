@@ -132,18 +132,7 @@ async def _produce(
             for candidate in batch:
                 parsed = candidate.parsed
                 if not envelopes and candidate.decided and parsed and parsed.trusted_time:
-                    item = candidate.item
-                    named.append(
-                        Row(
-                            item.name,
-                            item.generation,
-                            item.size,
-                            parsed.event_type,
-                            parsed.hook_id,
-                            parsed.trusted_time,
-                            "name",
-                        )
-                    )
+                    named.append(_named_row(candidate))
                     continue
                 if named:
                     await window.put(named)
