@@ -30,6 +30,8 @@ from hookctl.failover.keys import ServiceAccountKey
 
 GOOGLE = "https://storage.googleapis.com"
 PAGE_SIZE = 1000
+MAX_METADATA = 16 * 1024 * 1024  # a page of 1,000 names is ~0.5 MB
+_CHECK_ENDPOINT = "check --gcs-endpoint (or STORAGE_EMULATOR_HOST)"
 TRIES = 5
 
 
@@ -243,14 +245,7 @@ class Bucket:
                 params["pageToken"] = token
             self.list_calls += 1
             url = f"{self.base}/storage/v1/b/{quote(self.name, safe='')}/o"
-            raw = await self._request("GET", url, params=params, what="listing")
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                raise HookctlError(
-                    f"the listing of gs://{self.name}/{prefix} from {self.base} is not JSON",
-                    "check --gcs-endpoint (or STORAGE_EMULATOR_HOST)",
-                ) from None
+            data = await self._metadata(url, params, f"listing gs://{self.name}/{prefix}")
             items = data.get("items") if isinstance(data, dict) else None
             yield [listed(item) for item in items or [] if isinstance(item, dict)]
             token = data.get("nextPageToken") if isinstance(data, dict) else None
@@ -269,20 +264,33 @@ class Bucket:
         return await self._request("GET", url, what=f"downloading {item.name}", max_bytes=max_bytes)
 
     async def head(self, name: str) -> Listed:
-        data = json.loads(
-            await self._request(
-                "GET",
-                self._object_url(name),
-                params={"fields": "name,generation,size,metadata"},
-                what=f"reading {name}",
+        fields = {"fields": "name,generation,size,metadata"}
+        data = await self._metadata(self._object_url(name), fields, f"reading {name}")
+        if not isinstance(data, dict) or data.get("name") != name:
+            raise HookctlError(
+                f"GCS at {self.base} answered reading {name} without that object's metadata",
+                _CHECK_ENDPOINT,
             )
-        )
-        return Listed(
-            data["name"],
-            str(data.get("generation", "")),
-            int(data.get("size", 0)),
-            carried_id(data),
-        )
+        return listed(data)
+
+    async def _metadata(self, url: str, params: dict[str, str], what: str) -> Any:
+        """A JSON answer about objects (a listing page, one object's metadata), read up
+        to MAX_METADATA bytes (inflated): a bomb or endless body from a misbehaving
+        endpoint, or text that is not JSON, is one error naming the endpoint."""
+        try:
+            raw = await self._request("GET", url, params=params, what=what, max_bytes=MAX_METADATA)
+        except TooLarge:
+            raise HookctlError(
+                f"GCS at {self.base} answered more than {MAX_METADATA} bytes while {what}",
+                _CHECK_ENDPOINT,
+            ) from None
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
+            raise HookctlError(
+                f"GCS at {self.base} answered {what} with a body that is not JSON",
+                _CHECK_ENDPOINT,
+            ) from None
 
     async def move(self, item: Listed, destination: str, webhook_id: str | None = None) -> None:
         """Copy to ``destination`` then delete this generation (``--archive-to``); the copy

@@ -1,0 +1,70 @@
+"""A GCS endpoint that answers wrongly (adversarial pass, network half).
+
+`failover object` read the object's metadata with `json.loads(...)["name"]`: an
+answer that was not JSON, not an object or without the name was an "unexpected
+failure" (JSONDecodeError, TypeError, KeyError, ValueError for 100,000 digits); a
+listing nested too deeply was exit 2 ("check the arguments you passed"); a listing or
+metadata answer that inflates to 1 GB was read whole (20 s and 1 GB with --timeout 2).
+Now each is exit 1 and one line naming the endpoint.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Cli
+from tests.rawpeer import RawPeer, answer, gzip_bomb
+
+OBJECT = "gs://failover/stream/2026/06/01/1780304400-message.new-h1.json"
+LIST = ["failover", "list", "--bucket", "failover", "--path", "stream"]
+LIST += ["--since", "2026-06-01", "--until", "2026-06-01"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        b"",
+        b"null",
+        b"[1]",
+        b"{not json",
+        b'{"name": 5}',
+        b'{"name": "other-object"}',
+        b'{"name":"x","size":' + b"9" * 100_000 + b"}",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=[
+        "empty-object",
+        "empty",
+        "null",
+        "list",
+        "not-json",
+        "name-int",
+        "other-name",
+        "huge-int",
+        "nested",
+    ],
+)
+def test_failover_object_with_metadata_that_is_not_the_objects(cli: Cli, body: bytes) -> None:
+    with RawPeer(answer("200 OK", body)) as gcs:
+        result = cli("failover", "object", OBJECT, "--gcs-endpoint", gcs.url)
+    assert result.exit_code == 1, result.output
+    assert "unexpected failure" not in result.stderr
+    assert gcs.url in result.stderr, result.stderr
+
+
+def test_a_listing_nested_too_deeply_is_not_a_usage_error(cli: Cli) -> None:
+    with RawPeer(answer("200 OK", b"[" * 100_000 + b"]" * 100_000)) as gcs:
+        result = cli(*LIST, "--gcs-endpoint", gcs.url)
+    assert result.exit_code == 1, result.output
+    assert "with a body that is not JSON" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", ["list", "object"])
+def test_an_answer_that_inflates_past_the_limit_is_not_read(cli: Cli, command: str) -> None:
+    bomb = answer("200 OK", gzip_bomb(40), {"Content-Encoding": "gzip"})
+    args = LIST if command == "list" else ["failover", "object", OBJECT]
+    with RawPeer(bomb) as gcs:
+        result = cli(*args, "--gcs-endpoint", gcs.url)
+    assert result.exit_code == 1, result.output
+    assert "answered more than 16777216 bytes" in result.stderr, result.stderr
