@@ -36,16 +36,65 @@ def bounded_retry(timeout: float = TIMEOUT) -> Any:
 
 
 def timed_request(timeout: float) -> Any:
-    """A google-auth transport whose every request waits at most ``timeout`` seconds
-    (its default is 120 s)."""
-    from google.auth.transport.requests import Request
+    """A google-auth transport whose every request, its whole answer included, ends
+    within ``timeout`` seconds (google-auth's own waits up to 120 s, and requests bounds
+    each socket read: a token endpoint that drips its answer a byte at a time held a
+    token fetch for ever). Built on the Stream client's bounded exchange (httpx)."""
+    import google.auth.exceptions
+    import httpx
+    from google.auth import transport
 
-    class _TimedRequest(Request):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            kwargs["timeout"] = min(float(kwargs.get("timeout") or timeout), timeout)
-            return super().__call__(*args, **kwargs)  # type: ignore[no-untyped-call]
+    from hookctl.stream.deadline import AnswerTooLarge, deadline_transport, read_capped, within
 
+    class _Answer(transport.Response):
+        def __init__(self, status: int, headers: dict[str, str], data: bytes) -> None:
+            self._status, self._headers, self._data = status, headers, data
+
+        @property
+        def status(self) -> int:
+            return self._status
+
+        @property
+        def headers(self) -> dict[str, str]:
+            return self._headers
+
+        @property
+        def data(self) -> bytes:
+            return self._data
+
+    class _TimedRequest(transport.Request):
+        def __init__(self) -> None:
+            self._client = httpx.Client(transport=deadline_transport())
+
+        def __call__(
+            self,
+            url: str,
+            method: str = "GET",
+            body: bytes | None = None,
+            headers: dict[str, str] | None = None,
+            timeout: float | None = None,
+            **_: Any,
+        ) -> _Answer:
+            wait = min(float(timeout or timeout_), timeout_)
+            try:
+                with within(wait):
+                    asked = self._client.build_request(
+                        method, url, content=body, headers=headers, timeout=wait
+                    )
+                    answer = self._client.send(asked, stream=True)
+                    try:
+                        data = read_capped(answer, _TOKEN_ANSWER)
+                    finally:
+                        answer.close()
+            except (httpx.HTTPError, AnswerTooLarge) as exc:
+                raise google.auth.exceptions.TransportError(exc) from exc  # type: ignore[no-untyped-call]
+            return _Answer(answer.status_code, dict(answer.headers), data)
+
+    timeout_ = timeout
     return _TimedRequest()
+
+
+_TOKEN_ANSWER = 1024 * 1024  # a token answer is a few hundred bytes
 
 
 def refresh_token(

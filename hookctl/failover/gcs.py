@@ -231,6 +231,8 @@ class Bucket:
     ) -> AsyncIterator[list[Listed]]:
         """Every object under ``prefix`` (names in ``[start, end)`` if given), by page, in order."""
         token: str | None = None
+        seen: set[str] = set()  # a page token served twice, or a page that does not go
+        last = ""  # past the previous one, would make the listing loop for ever
         while True:
             params = {
                 "prefix": prefix,
@@ -247,7 +249,16 @@ class Bucket:
             url = f"{self.base}/storage/v1/b/{quote(self.name, safe='')}/o"
             data = await self._metadata(url, params, f"listing gs://{self.name}/{prefix}")
             items = data.get("items") if isinstance(data, dict) else None
-            yield [listed(item) for item in items or [] if isinstance(item, dict)]
+            page = [listed(item) for item in items or [] if isinstance(item, dict)]
+            if (token in seen) or (page and last and page[0].name <= last):
+                raise HookctlError(
+                    f"GCS at {self.base} served a page of gs://{self.name}/{prefix} again "
+                    "(the listing would never end)",
+                    _CHECK_ENDPOINT,
+                )
+            seen.add(token or "")
+            last = page[-1].name if page else last
+            yield page
             token = data.get("nextPageToken") if isinstance(data, dict) else None
             if not isinstance(token, str):
                 token = None

@@ -10,10 +10,15 @@ Now each is exit 1 and one line naming the endpoint.
 
 from __future__ import annotations
 
+import json
+import socket
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import Cli
-from tests.rawpeer import RawPeer, answer, gzip_bomb
+from tests.gcs import service_account_key
+from tests.rawpeer import RawPeer, answer, drip, gzip_bomb
 
 OBJECT = "gs://failover/stream/2026/06/01/1780304400-message.new-h1.json"
 LIST = ["failover", "list", "--bucket", "failover", "--path", "stream"]
@@ -68,3 +73,37 @@ def test_an_answer_that_inflates_past_the_limit_is_not_read(cli: Cli, command: s
         result = cli(*args, "--gcs-endpoint", gcs.url)
     assert result.exit_code == 1, result.output
     assert "answered more than 16777216 bytes" in result.stderr, result.stderr
+
+
+def test_a_listing_that_serves_the_same_page_again_ends(cli: Cli) -> None:
+    """A next-page token served twice (or a page that does not go past the last) kept
+    `failover list` asking for ever, each page well within the timeout."""
+    name = "stream/2026/06/01/1780304400-message.new-h1.json"
+    page = {"items": [{"name": name, "generation": "1", "size": "10"}], "nextPageToken": "t"}
+    same = answer("200 OK", json.dumps(page).encode(), {"Connection": "close"})
+    served = []
+
+    def pages_then_refuse(conn: socket.socket) -> None:  # 50 pages: ends a test without the fix
+        served.append(1)
+        (same if len(served) <= 50 else answer("404 Gone", b"{}"))(conn)
+
+    with RawPeer(pages_then_refuse) as gcs:
+        result = cli(*LIST, "--gcs-endpoint", gcs.url)
+    assert result.exit_code == 1, result.output
+    assert "again (the listing would never end)" in result.stderr, result.stderr
+
+
+def test_a_token_endpoint_that_drips_is_cut_off_at_the_timeout(cli: Cli, tmp_path: Path) -> None:
+    """google-auth's transport (requests) bounded each socket read: a token endpoint
+    sending a byte every 200 ms held the token fetch until it stopped (for ever)."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{"
+    with RawPeer(drip(head)) as token:
+        key = tmp_path / "key.json"
+        key.write_text(json.dumps(service_account_key(token.url + "/token")))
+        result = cli(
+            "--timeout", "1", *LIST, "--credentials", str(key), "--gcs-endpoint", token.url
+        )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert f"the token endpoint {token.url}/token did not answer within 1s" in result.stderr, (
+        result.stderr
+    )
