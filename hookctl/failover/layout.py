@@ -189,8 +189,8 @@ class NameParser:
             if middle.endswith(f"-{hook_id}") and len(middle) > len(hook_id) + 1:
                 return middle[: -len(hook_id) - 1], hook_id
         dash = middle.rfind("-")
-        while dash > 0:  # the longest catalog event type followed by "-"
-            if middle[:dash] in self.event_types:
+        while dash > 0:  # the longest catalog event type followed by "-" and a hook id
+            if middle[:dash] in self.event_types and dash < len(middle) - 1:
                 return middle[:dash], middle[dash + 1 :]
             dash = middle.rfind("-", 0, dash)
         uuid_tail = _UUID_TAIL.search(middle)
