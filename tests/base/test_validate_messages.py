@@ -18,6 +18,7 @@ from hookctl.base.validate import (
     check_url,
     encodable,
     escape_controls,
+    invisible_problem,
     printable,
     shown_url,
     template_part,
@@ -318,3 +319,17 @@ def test_encodable_escapes_only_what_the_stream_cannot_carry(
 )
 def test_escape_controls_makes_what_a_terminal_acts_on_visible(text: str, out: str) -> None:
     assert escape_controls(text) == out
+
+
+@pytest.mark.parametrize(
+    ("prefix", "problem"),
+    [
+        ("stream/failed events", None),  # a space is legal in an object-name prefix
+        ("stream/\u00e9v\u00e9nements", None),
+        ("stream/x\x07", None),  # a control character is text_problem's to name
+        ("stream/\u202ecba", "contains a control or invisible character ('\\u202e')"),
+        ("a\u200bb\u2066", "contains a control or invisible character ('\\u200b')"),
+    ],
+)
+def test_a_prefix_with_an_invisible_character_is_named(prefix: str, problem: str | None) -> None:
+    assert invisible_problem(prefix) == problem
