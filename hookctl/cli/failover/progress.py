@@ -68,6 +68,8 @@ def status_line(replayer: Replayer, width: int | None = None) -> str:
         ("skipped", stats.already_delivered),
         ("malformed", len(stats.malformed)),
     ]
+    if stats.gone:  # listed, then deleted or replaced before its download: said, not silent
+        counts.append(("gone", stats.gone))
     tail = f" — {rate:.0f}/s{eta}"
     line = ", ".join(f"{k} {n}" for k, n in counts) + tail
     if width is None or len(line) < width:
