@@ -10,7 +10,6 @@ and a request that does not arrive whole within the client timeout is dropped.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
 import time
@@ -20,6 +19,7 @@ import pytest
 
 from hookctl.webhooks.receiver import Receiver
 from hookctl.webhooks.signing import sign
+from tests.webhooks.test_hostile_clients import _read_answer
 
 SECRET = "s3cret-connections"
 BODY = b'{"type":"message.new","x":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
@@ -48,16 +48,6 @@ def _post(body: bytes) -> bytes:
     return head.encode() + body
 
 
-def _answer(conn: socket.socket) -> bytes:
-    got = b""
-    with contextlib.suppress(OSError):
-        while chunk := conn.recv(65536):
-            got += chunk
-            if b"\r\n\r\n" in got and got.rstrip().endswith(b"}"):
-                break
-    return got
-
-
 def test_connections_past_the_cap_are_answered_503_and_closed(
     receiver: tuple[Receiver, list[str]],
 ) -> None:
@@ -65,7 +55,7 @@ def test_connections_past_the_cap_are_answered_503_and_closed(
     idle = [_connect(server) for _ in range(4)]
     time.sleep(0.2)  # accepted and handed to their threads
     extra = [_connect(server) for _ in range(3)]
-    answers = [_answer(conn) for conn in extra]
+    answers = [_read_answer(conn) for conn in extra]
     assert all(a.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 1" in a for a in answers)
     assert [line for line in lines if "connections open" in line] == [
         "4 connections open: answering 503 to new ones until one closes"
@@ -75,7 +65,7 @@ def test_connections_past_the_cap_are_answered_503_and_closed(
     time.sleep(0.3)
     with _connect(server) as conn:  # room again
         conn.sendall(_post(b'{"type":"message.new"}'))
-        assert _answer(conn).startswith(b"HTTP/1.1 200 ")
+        assert _read_answer(conn).startswith(b"HTTP/1.1 200 ")
 
 
 def test_a_request_that_trickles_in_is_dropped_at_the_client_timeout(
@@ -105,7 +95,7 @@ def test_an_idle_kept_alive_connection_is_not_reported(
     server, lines = receiver
     with _connect(server) as conn:
         conn.sendall(_post(b'{"type":"message.new"}'))
-        assert _answer(conn).startswith(b"HTTP/1.1 200 ")
+        assert _read_answer(conn).startswith(b"HTTP/1.1 200 ")
         time.sleep(1.6)  # past the request deadline, idle: not a slow client
     assert lines == []
 
@@ -115,7 +105,7 @@ def test_a_body_nested_too_deeply_is_answered(receiver: tuple[Receiver, list[str
     server, _ = receiver
     with _connect(server) as conn:
         conn.sendall(_post(BODY))
-        answer = _answer(conn)
+        answer = _read_answer(conn)
     assert answer.startswith(b"HTTP/1.1 200 "), answer[:80]
     assert json.loads(answer.split(b"\r\n\r\n", 1)[1]) == {"ok": True}
     assert server.events[-1].event_type == "(not JSON)"
