@@ -8,10 +8,12 @@ from hookctl.base.errors import UsageError
 
 def archive_prefix(archive_to: str) -> str:
     """``--archive-to`` as a plain object-name prefix (``/a/b/`` -> ``a/b``): never empty,
-    no ``.``/``..`` or empty segment, nothing GCS could not name."""
+    no ``.``/``..`` or empty segment, nothing GCS could not name. Spaces at its ends go,
+    as ``--path`` drops them: ``--archive-to ' arc'`` archived under a literal `` arc/``
+    that ``--path ' arc'`` (read as ``arc``) then never listed."""
     from hookctl.failover.layout import name_problem, printable
 
-    prefix = archive_to.strip("/")
+    prefix = archive_to.strip().strip("/")
     if not prefix:
         raise UsageError("--archive-to needs a prefix", "e.g. --archive-to stream/replayed")
     from hookctl.base.validate import invisible_problem

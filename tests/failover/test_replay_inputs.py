@@ -74,6 +74,18 @@ def test_an_archive_beside_the_path_is_still_accepted() -> None:
     assert overlap_problem("replayed", "") is None
 
 
+def test_an_archive_prefix_drops_the_spaces_at_its_ends_as_the_path_does() -> None:
+    """The adversarial pass (network half) archived with --archive-to ' arc' under a
+    literal ' arc/', which --path ' arc' (read as 'arc') never listed: the archive was
+    out of reach by the same spelling."""
+    from hookctl.failover.archive import archive_prefix, overlap_problem
+    from hookctl.failover.keys import normalise_path
+
+    for spelled in (" arc", "arc ", " /arc/ "):
+        assert archive_prefix(spelled) == normalise_path(spelled) == "arc"
+    assert overlap_problem(archive_prefix(" stream "), normalise_path("stream")) is not None
+
+
 @pytest.mark.parametrize(
     ("line", "says"),
     [
