@@ -46,6 +46,9 @@ class AppContext:
                 flag_profile=self.profile,
                 flag_timeout=self.flag_timeout,
             )
+            exposed = self._settings.exposed_secret()
+            if exposed:
+                self.console.warn(exposed)
         return self._settings
 
     @property

@@ -227,6 +227,22 @@ class Settings:
     data_dir: Path | None = None
     config_path: Path | None = None
 
+    def exposed_secret(self) -> str | None:
+        """A warning when the API secret in use comes from a config file that other users
+        can read (group or world bits set, as a copied or hand-made file may have)."""
+        if self.config_path is None or not self.sources.get("api_secret", "").startswith("profile"):
+            return None
+        try:
+            mode = os.stat(self.config_path).st_mode & 0o777
+        except OSError:
+            return None
+        if not mode & 0o077:
+            return None
+        return (
+            f"config file {self.config_path} holds the API secret and is readable by others "
+            f"(mode {mode:04o}); run: chmod 600 {self.config_path}"
+        )
+
     def describe_credentials(self) -> str:
         """Where the key and secret came from, for error messages (never the values)."""
         key_src = self.sources.get("api_key", "nowhere")

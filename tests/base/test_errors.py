@@ -117,6 +117,27 @@ def test_a_key_that_cannot_be_one_is_refused_before_any_request(
     assert sandbox.hooks() == before
 
 
+def test_a_config_file_others_can_read_is_warned_about(
+    cli: Cli, sandbox: SandboxApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ssh refuses a private key others can read; hookctl says so, once, and goes on."""
+    import os
+
+    monkeypatch.delenv("STREAM_API_SECRET")
+    monkeypatch.delenv("STREAM_API_KEY")
+    monkeypatch.setenv("S", sandbox.api_secret)
+    add = cli("config", "add", "prod", "--api-key", sandbox.api_key, "--secret-env", "S")
+    assert add.exit_code == 0, add.stderr
+    assert "warning" not in cli("hooks", "list").stderr  # written 0600 by config add
+    path = os.environ["HOOKCTL_CONFIG"]
+    os.chmod(path, 0o644)
+    result = cli("hooks", "list")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("readable by others (mode 0644)") == 1, result.stderr
+    assert f"chmod 600 {path}" in result.stderr
+    assert sandbox.api_secret not in result.output + result.stderr
+
+
 @pytest.mark.usefixtures("sandbox")
 def test_unknown_snapshot(cli: Cli) -> None:
     assert_clean_error(cli("hooks", "restore", "1999", "--yes"), 1, "no snapshot '1999'")
