@@ -63,6 +63,11 @@ INPUT_HINT = "check the arguments, files and environment values you passed; noth
         ("https://h/p?a#{{.AppID}}", "fragment"),
         ("https://h/p#f?x={{.AppID}}", "fragment"),  # a "?" after "#" is the fragment's
         ("https://h/x/{{.AppID}}/{{.EventType}}?q={{.AppID}}", "path"),  # the first one counts
+        ("https://h/{{.AppID}}?next=http://x/", "path"),  # a later "://" is not the scheme's
+        ("https://EXAMPLE{{.AppID}}.com/x", "host"),
+        ("https://a@{{.AppID}}@h/x", "userinfo"),  # up to the last "@"
+        ("https://h/p?a={{.AppID}}&next=?", "query"),
+        ("https://h/p#{{.AppID}}#x", "fragment"),
     ],
 )
 def test_template_part_names_where_the_first_template_sits(url: str, part: str | None) -> None:
@@ -80,6 +85,7 @@ def test_template_part_names_where_the_first_template_sits(url: str, part: str |
         ("https://h/{{.appid}}", "has {{.appid}}: the templates Stream fills are {{.AppID}} and {{.EventType}} (case matters)"),
         ("https://h/{{.AppID}}/x}}", "has a malformed {{.Template}} placeholder"),
         ("https://h/{{.AppID}", "has a malformed {{.Template}} placeholder"),
+        ("://h/{{.AppID}}", "must start with http:// or https://"),
     ],
 )  # fmt: skip
 def test_a_hook_url_template_outside_the_path_says_where(url: str, reason: str) -> None:
@@ -103,6 +109,10 @@ def test_templates_fill_the_path_of_a_hook_url_only() -> None:
         ("http://[fe80::1%25eth0]:8080/x", None),
         ("http://[::1]/x", None),
         ("http://[::1]:0/x", "has an invalid port 0 (1-65535)"),
+        ("https://h:1:2/x", "has an invalid port '2' (1-65535)"),
+        ('https://u"x@h/x', USERINFO_PROBLEM),
+        ("https://a@b@h/x", USERINFO_PROBLEM),  # a raw "@" in the user name
+        ("https://a%40b:p%2F@h/x", None),
     ],
 )
 def test_ports_ipv6_and_long_hosts(url: str, reason: str | None) -> None:
@@ -163,6 +173,7 @@ def test_the_hint_explains_percent_encoding_only_for_a_password_problem() -> Non
         ("https://h/a:b", "'https://h/a:b'"),
         ("user:p@ss@host/x", "'********@host/x'"),  # no scheme: all before the last "@"
         ("host:1/x", "'host:1/x'"),
+        ("https://u:hunter2@h/x y?next=http://a", "'https://u:********@h/x y?next=http://a'"),
         (42, "42"),
         ("https://h/\u202e\x1b", "'https://h/\\u202e\\x1b'"),
     ],

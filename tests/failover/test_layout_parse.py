@@ -126,6 +126,8 @@ def test_a_listing_reads_each_name_as_stream_wrote_it(
          "name has an empty, '.' or '..' path segment"),
         (f"stream\x7f/2026/11/20/{START}-message.new-{HOOK}.json", "name holds control characters"),
         (f"{FOLDER}/{START}-message.new-{HOOK}\x1b.json", "name holds control characters"),
+        (f"stream/é/2026/11/20/{START}-message.new-{HOOK}\x1b.json",
+         "name holds control characters"),
         (f"{'p' * 1000}/2026/11/20/{START}-message.new-{HOOK}.json",
          f"name is longer than {MAX_NAME} bytes"),
         (None, "object has no name"),
@@ -155,6 +157,9 @@ def test_the_longest_known_hook_id_then_the_longest_catalog_type_decides_the_spl
     assert split(["", "c"]) == ("x-b", "c")
     assert split([], frozenset({"x", "x-b"})) == ("x-b", "c")
     assert split([], frozenset({"x"})) == ("x", "b-c")
+    deeper = parse_name(f"{FOLDER}/{START}-x-b-c-d.json", event_types={"x-b"})
+    assert deeper is not None
+    assert (deeper.event_type, deeper.hook_id) == ("x-b", "c-d")
     assert split([]) == ("x", "b-c")  # nothing known: the first "-"
     assert split(["zzz"], frozenset({"y"})) == ("x", "b-c")
     uuid_name = f"{FOLDER}/{START}-custom-thing-{HOOK}.json"
