@@ -193,9 +193,10 @@ class Bucket:
                     if attempt == 1
                     else aiohttp.ClientTimeout(total=max(budget.remaining(), 0.05))
                 )
-                async with self._session.request(
-                    method, url, params=params, headers=headers, timeout=timeout, json=json_body
-                ) as response:
+                async with self._session.request(  # a redirect is an answer, never followed
+                    method, url, params=params, headers=headers, timeout=timeout,
+                    json=json_body, allow_redirects=False,
+                ) as response:  # fmt: skip
                     if response.status < 300:
                         if max_bytes is None:
                             return await response.read()
@@ -231,8 +232,7 @@ class Bucket:
     ) -> AsyncIterator[list[Listed]]:
         """Every object under ``prefix`` (names in ``[start, end)`` if given), by page, in order."""
         token: str | None = None
-        seen: set[str] = set()  # a page token served twice, or a page that does not go
-        last = ""  # past the previous one, would make the listing loop for ever
+        seen, last = set[str](), ""  # a token served twice, a page not past the last: loops
         while True:
             params = {
                 "prefix": prefix,

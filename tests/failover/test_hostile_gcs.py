@@ -107,3 +107,19 @@ def test_a_token_endpoint_that_drips_is_cut_off_at_the_timeout(cli: Cli, tmp_pat
     assert f"the token endpoint {token.url}/token did not answer within 1s" in result.stderr, (
         result.stderr
     )
+
+
+@pytest.mark.parametrize("status", ["301 Moved", "302 Found", "307 Temporary", "308 Permanent"])
+def test_a_redirect_from_the_gcs_endpoint_is_not_followed(cli: Cli, status: str) -> None:
+    """aiohttp follows redirects by default: a GCS endpoint answering 302 to another host
+    had that host's `{}` read as an empty listing (exit 0, "no events"), with the
+    request (and a bearer token, with a key) sent there."""
+    with RawPeer(answer("200 OK", b"{}")) as elsewhere:
+        moved = answer(status, b"", {"Location": elsewhere.url + "/storage/v1/b/failover/o"})
+        with RawPeer(moved) as gcs:
+            listed = cli(*LIST, "--gcs-endpoint", gcs.url)
+            shown = cli("failover", "object", OBJECT, "--gcs-endpoint", gcs.url)
+    assert elsewhere.connections == 0
+    for result in (listed, shown):
+        assert result.exit_code == 1, result.output
+        assert f"GCS answered HTTP {status[:3]}" in result.stderr, result.stderr
