@@ -383,7 +383,7 @@ def quote_name(name: str) -> str:
 def _http_error(status: int, text: str, what: str, bucket: str) -> HookctlError:
     try:
         message = json.loads(text)["error"]["message"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         message = " ".join(text.split())[:200]
     if status in (401, 403):
         return HookctlError(

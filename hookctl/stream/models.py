@@ -361,6 +361,7 @@ def parse_envelope(body: bytes) -> Envelope:
     from pydantic_core import from_json
 
     from hookctl.base.validate import EVENT_TYPE, printable
+    from hookctl.stream.finite import overflows
 
     try:
         data = from_json(body, allow_inf_nan=False)
@@ -369,6 +370,8 @@ def parse_envelope(body: bytes) -> Envelope:
         if b"NaN" in body or b"Infinity" in body:
             detail += "; NaN and Infinity are not JSON"
         raise MalformedObject(f"not valid JSON ({detail})") from None
+    if overflows(body, data):  # 1e999: would be sent as Infinity
+        raise MalformedObject("not valid JSON (a number too large for a float)")
     try:
         envelope = Envelope.model_validate(data)
     except ValidationError as exc:

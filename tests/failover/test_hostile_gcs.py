@@ -123,3 +123,29 @@ def test_a_redirect_from_the_gcs_endpoint_is_not_followed(cli: Cli, status: str)
     for result in (listed, shown):
         assert result.exit_code == 1, result.output
         assert f"GCS answered HTTP {status[:3]}" in result.stderr, result.stderr
+
+
+def test_an_error_answer_nested_too_deeply_is_not_a_usage_error(cli: Cli) -> None:
+    """A 500 whose body opened 50,000 arrays was exit 2 ("check the arguments you
+    passed": json's RecursionError) instead of the server's error, exit 1."""
+    nested = b'{"message":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    with RawPeer(answer("500 Boom", nested)) as gcs:
+        result = cli("--timeout", "1", *LIST, "--gcs-endpoint", gcs.url)
+    assert result.exit_code == 1, result.output
+    assert "GCS answered HTTP 500" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("number", [b"1e999", b"-1e999", b"1" + b"0" * 400 + b".0", b"1E+400"])
+def test_a_payload_number_too_large_for_a_float_is_malformed(number: bytes) -> None:
+    """`1e999` is valid JSON but parses to inf: replay signed and sent the payload as
+    `{"x":Infinity}`, a body that is not JSON (refusing NaN/Infinity literals missed it)."""
+    from hookctl.stream.models import MalformedObject, parse_envelope
+
+    body = (
+        b'{"original_hook_id":"h1","original_webhook_url":"https://example.com/h",'
+        b'"event_type":"message.new","error_message":"HTTP 500",'
+        b'"failed_at":"2026-06-01T09:00:00Z","payload":{"type":"message.new","x":' + number + b"}}"
+    )
+    with pytest.raises(MalformedObject, match="too large for a float"):
+        parse_envelope(body)
+    assert parse_envelope(body.replace(number, b"1e300")).payload["x"] == 1e300
