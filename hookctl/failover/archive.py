@@ -13,7 +13,7 @@ def archive_prefix(archive_to: str) -> str:
     that ``--path ' arc'`` (read as ``arc``) then never listed."""
     from hookctl.failover.layout import name_problem, printable
 
-    prefix = archive_to.strip().strip("/")
+    prefix = archive_to.strip(" ").strip("/")  # a newline or tab stays, and is refused
     if not prefix:
         raise UsageError("--archive-to needs a prefix", "e.g. --archive-to stream/replayed")
     from hookctl.base.validate import invisible_problem

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from hookctl.base.errors import UsageError
 from tests.conftest import Cli
 
 REPLAY = (
@@ -84,6 +85,9 @@ def test_an_archive_prefix_drops_the_spaces_at_its_ends_as_the_path_does() -> No
     for spelled in (" arc", "arc ", " /arc/ "):
         assert archive_prefix(spelled) == normalise_path(spelled) == "arc"
     assert overlap_problem(archive_prefix(" stream "), normalise_path("stream")) is not None
+    for control in ("arc\n", "\tarc"):  # refused, as --path refuses them
+        with pytest.raises(UsageError):
+            archive_prefix(control)
 
 
 @pytest.mark.parametrize(
