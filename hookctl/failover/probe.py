@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +88,11 @@ def probe(
     client = storage_client(key, endpoint, timeout)
     bucket = client.bucket(bucket_name)
     try:
-        _probe(report, bucket, path, key.client_email, purpose, timeout, gexc)
+        _within(
+            PROBE_CALLS * timeout,
+            endpoint or GOOGLE_STORAGE,
+            lambda: _probe(report, bucket, path, key.client_email, purpose, timeout, gexc),
+        )
     except gexc.Unauthorized as exc:
         raise _unauthorized(key.client_email, exc.message) from None
     except (gexc.RetryError, requests.exceptions.RequestException) as exc:
@@ -98,6 +103,41 @@ def probe(
             "check the bucket, the network, and --gcs-endpoint",
         ) from None
     return report
+
+
+# The most calls a probe makes (token, testIamPermissions, write, read, delete), each
+# bounded by ``timeout``: the whole probe's budget.
+PROBE_CALLS = 5
+
+
+def _within(budget: float, endpoint: str, work: Callable[[], None]) -> None:
+    """Run ``work`` and give up after ``budget`` seconds, whatever it waits for.
+
+    google-cloud-storage talks through requests, which bounds each socket read but not a
+    call: a server sending a byte a second holds a call for ever. The work runs in a
+    daemon thread, so one left hanging never keeps hookctl from exiting; nothing is
+    written to Stream or the config after a probe that did not finish."""
+    import threading
+
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the caller's thread, as raised
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="hookctl-probe", daemon=True)
+    worker.start()
+    worker.join(budget)
+    if worker.is_alive():
+        raise HookctlError(
+            f"Cloud Storage at {endpoint} did not finish the bucket checks within "
+            f"{budget:g}s (it answers, but too slowly)",
+            "check --gcs-endpoint and the network, or raise --timeout; nothing was changed",
+        )
+    if failed:
+        raise failed[0]
 
 
 def _probe(

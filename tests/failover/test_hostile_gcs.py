@@ -12,17 +12,25 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
-from tests.gcs import service_account_key
+from tests.conftest import Cli, SandboxApp
+from tests.gcs import service_account_key, token_server
 from tests.rawpeer import RawPeer, answer, drip, gzip_bomb
 
 OBJECT = "gs://failover/stream/2026/06/01/1780304400-message.new-h1.json"
 LIST = ["failover", "list", "--bucket", "failover", "--path", "stream"]
 LIST += ["--since", "2026-06-01", "--until", "2026-06-01"]
+WEBHOOK = {
+    "id": "7a68478e-0000-4000-8000-000000000001",
+    "hook_type": "webhook",
+    "enabled": True,
+    "webhook_url": "https://example.com/hook",
+    "event_types": [],
+}
 
 
 @pytest.mark.parametrize(
@@ -149,3 +157,31 @@ def test_a_payload_number_too_large_for_a_float_is_malformed(number: bytes) -> N
     with pytest.raises(MalformedObject, match="too large for a float"):
         parse_envelope(body)
     assert parse_envelope(body.replace(number, b"1e300")).payload["x"] == 1e300
+
+
+@pytest.mark.parametrize("command", ["validate", "set"])
+def test_bucket_checks_on_an_endpoint_that_drips_end_within_their_budget(
+    cli: Cli, tmp_path: Path, sandbox: SandboxApp, command: str
+) -> None:
+    """`failover validate`/`set` check the bucket through google-cloud-storage (requests),
+    which bounds each read but not a call: an endpoint sending a byte every 200 ms held
+    them until it stopped. Now the checks end after 5 calls' worth of --timeout, and
+    `set` writes nothing."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{"
+    sandbox.set_hooks([WEBHOOK])
+    before = sandbox.hooks()
+    with token_server() as token, RawPeer(drip(head, seconds=30)) as gcs:
+        key = tmp_path / "key.json"
+        key.write_text(json.dumps(service_account_key(token)))
+        args = ["--bucket", "failover", "--credentials", str(key), "--gcs-endpoint", gcs.url]
+        if command == "set":
+            args = [WEBHOOK["id"], *args, "--yes"]
+        started = time.monotonic()
+        result = cli("--timeout", "0.4", "failover", command, *args)
+        took = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    assert f"Cloud Storage at {gcs.url} did not finish the bucket checks within 2s" in (
+        result.stderr
+    )
+    assert took < 25, took  # the drip lasts 30 s: this is the budget, not the server
+    assert sandbox.hooks() == before
