@@ -186,7 +186,7 @@ def sandbox_config(fuzz_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize(
     "examples",
     [
-        pytest.param(int(os.environ.get("HOOKCTL_FUZZ_EXAMPLES", "100")), id="default"),
+        pytest.param(int(os.environ.get("HOOKCTL_FUZZ_EXAMPLES", "50")), id="default"),
         pytest.param(600, id="600", marks=pytest.mark.slow),
     ],
 )

@@ -131,7 +131,7 @@ def delivered_in_journal(journal: Path) -> set[str]:
 @pytest.mark.parametrize(
     ("events", "kill_runs", "min_kills"),
     [
-        pytest.param(80, 2, 2, id="80-events-2-kills"),
+        pytest.param(80, 2, 2, id="80-events-2-kills", marks=pytest.mark.slow),
         pytest.param(300, 6, 3, id="300-events-6-kills", marks=pytest.mark.slow),
     ],
 )

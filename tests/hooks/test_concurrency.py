@@ -26,7 +26,9 @@ COLD = (
 @pytest.mark.parametrize(
     ("processes", "hooks_each", "cold"),
     [
-        pytest.param(4, 10, False, id="4x10"),  # 4 processes racing, 10 runs in each
+        pytest.param(
+            4, 10, False, id="4x10", marks=pytest.mark.slow
+        ),  # 4 processes racing, 10 runs in each
         pytest.param(8, 25, True, id="8x25", marks=pytest.mark.slow),  # 200 cold processes
     ],
 )

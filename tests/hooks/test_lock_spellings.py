@@ -59,7 +59,10 @@ def _delay_writes(method: str, _n: int) -> None:
 
 @pytest.mark.parametrize(
     "cold",
-    [pytest.param(False, id="warm"), pytest.param(True, id="cold", marks=pytest.mark.slow)],
+    [
+        pytest.param(False, id="warm", marks=pytest.mark.slow),
+        pytest.param(True, id="cold", marks=pytest.mark.slow),
+    ],
 )
 @pytest.mark.parametrize("lock", ["shared", "local"])
 def test_writers_through_two_spellings_of_one_server_lose_nothing(

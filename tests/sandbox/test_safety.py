@@ -34,6 +34,7 @@ def hookctl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.slow  # two detached sandboxes: processes, not the default run
 def test_a_second_start_on_a_busy_port_fails_and_leaves_the_first_running(
     tmp_path: Path,
 ) -> None:
