@@ -199,9 +199,11 @@ def _port_problem(url: str, parts: SplitResult) -> str | None:
     try:
         port = parts.port
     except ValueError:
-        if "@" in url.partition("://")[2]:  # user:pass/with/slash@host: never print it
-            return USERINFO_PROBLEM
-        return f"has an invalid port {netloc.rpartition(':')[2]!r} (1-65535)"
+        if "@" in url.partition("://")[2] and "@" not in netloc:
+            return USERINFO_PROBLEM  # user:pass/with/slash@host: never print it
+        # a user:password in the netloc passed url_problem's check: the port is what is
+        # wrong, read after the last @ so no character of the password is shown
+        return f"has an invalid port {netloc.rpartition('@')[2].rpartition(':')[2]!r} (1-65535)"
     if port is not None and not 1 <= port <= 65535:
         return f"has an invalid port {port} (1-65535)"
     if netloc.endswith(":"):

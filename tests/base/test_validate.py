@@ -175,3 +175,25 @@ def test_stored_non_utf8_url_does_not_crash_output(sandbox: SandboxApp) -> None:
         assert proc.returncode == 0, (args, proc.stderr)
         assert b"\\udcff" in proc.stdout, (args, proc.stdout)
         assert b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["hooks", "add", "webhook", "--url"],
+        ["failover", "list", "--bucket", "b", "--gcs-endpoint"],
+        ["trigger", "message.new", "--to"],
+    ],
+    ids=["hooks-add", "gcs-endpoint", "trigger-to"],
+)
+def test_a_bad_port_after_a_password_names_the_port_not_the_password(
+    cli: Cli, sandbox: SandboxApp, args: list[str]
+) -> None:
+    """`https://u:p@h:99999/x` was refused as "a character in its user:password that must
+    be percent-encoded" (a wrong fix to suggest): the port is what is wrong."""
+    result = cli(*args, "https://u:s3cr3tpw@h:99999/x")
+    assert result.exit_code == 2, result.output
+    assert "has an invalid port '99999' (1-65535)" in result.stderr, result.stderr
+    assert "user:password" not in result.stderr
+    assert "s3cr3tpw" not in result.output
+    assert sandbox.hooks() == []

@@ -113,6 +113,11 @@ def test_templates_fill_the_path_of_a_hook_url_only() -> None:
         ('https://u"x@h/x', USERINFO_PROBLEM),
         ("https://a@b@h/x", USERINFO_PROBLEM),  # a raw "@" in the user name
         ("https://a%40b:p%2F@h/x", None),
+        # a valid user:password before a bad port: the port is named, not the password
+        ("https://u:s3cr3t@h:99999/x", "has an invalid port '99999' (1-65535)"),
+        ("https://u:s3cr3t@[::1]:70000/x", "has an invalid port '70000' (1-65535)"),
+        ("https://u:s3cr3t@h:abc/x", "has an invalid port 'abc' (1-65535)"),
+        ("https://u:s3:cr3t@h:99999/x", "has an invalid port '99999' (1-65535)"),
     ],
 )
 def test_ports_ipv6_and_long_hosts(url: str, reason: str | None) -> None:
