@@ -358,7 +358,7 @@ def parse_envelope(body: bytes) -> Envelope:
     Strict JSON only: ``NaN``/``Infinity`` would be re-encoded as a body that is not
     JSON and signed. The event type must be a plain Stream name (``EVENT_TYPE``): it
     may fill a hook URL's ``{{.EventType}}``."""
-    from pydantic_core import from_json
+    from pydantic_core import from_json, to_json
 
     from hookctl.base.validate import EVENT_TYPE, printable
     from hookctl.stream.finite import overflows
@@ -370,7 +370,7 @@ def parse_envelope(body: bytes) -> Envelope:
         if b"NaN" in body or b"Infinity" in body:
             detail += "; NaN and Infinity are not JSON"
         raise MalformedObject(f"not valid JSON ({detail})") from None
-    if overflows(body, data):  # 1e999: would be sent as Infinity
+    if overflows(data, to_json(data)):  # 1e999: would be sent as Infinity
         raise MalformedObject("not valid JSON (a number too large for a float)")
     try:
         envelope = Envelope.model_validate(data)

@@ -159,6 +159,23 @@ def test_a_payload_number_too_large_for_a_float_is_malformed(number: bytes) -> N
     assert parse_envelope(body.replace(number, b"1e300")).payload["x"] == 1e300
 
 
+def test_the_words_nan_and_infinity_in_text_are_not_numbers() -> None:
+    """The overflow check looks for `Infinity`/`NaN` in the re-serialised data first: text
+    holding those words is walked, and stays deliverable; a big number beside it, however
+    deeply nested, is still found."""
+    from hookctl.stream.models import MalformedObject, parse_envelope
+
+    body = (
+        b'{"original_hook_id":"h1","original_webhook_url":"https://example.com/h",'
+        b'"event_type":"message.new","error_message":"NaN",'
+        b'"failed_at":"2026-06-01T09:00:00Z","payload":{"type":"message.new",'
+        b'"text":"Infinity and NaN","n":[1.5,{"k":X}]}}'
+    )
+    assert parse_envelope(body.replace(b"X", b"2e300")).payload["text"] == "Infinity and NaN"
+    with pytest.raises(MalformedObject, match="too large for a float"):
+        parse_envelope(body.replace(b"X", b"[[2e999]]"))
+
+
 @pytest.mark.parametrize("command", ["validate", "set"])
 def test_bucket_checks_on_an_endpoint_that_drips_end_within_their_budget(
     cli: Cli, tmp_path: Path, sandbox: SandboxApp, command: str
