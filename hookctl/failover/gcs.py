@@ -16,7 +16,6 @@ import contextlib
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +25,15 @@ from yarl import URL
 from hookctl.base.errors import HookctlError, NotFound
 from hookctl.base.retry import Budget, backoff, network_reason, retry_after
 from hookctl.config.settings import DEFAULT_TIMEOUT
+from hookctl.failover.entries import (
+    LIST_FIELDS,
+    NAME_FIELDS,
+    WEBHOOK_ID_KEY,
+    entry_name,
+)
+from hookctl.failover.entries import Listed as Listed  # imported from here too
+from hookctl.failover.entries import carried_id as carried_id
+from hookctl.failover.entries import listed as listed
 from hookctl.failover.keys import ServiceAccountKey
 
 GOOGLE = "https://storage.googleapis.com"
@@ -33,32 +41,6 @@ PAGE_SIZE = 1000
 MAX_METADATA = 16 * 1024 * 1024  # a page of 1,000 names is ~0.5 MB
 _CHECK_ENDPOINT = "check --gcs-endpoint (or STORAGE_EMULATOR_HOST)"
 TRIES = 5
-
-
-# not frozen: a frozen dataclass sets each field through object.__setattr__, three times
-# the cost, and one is built per listed name (a million-name listing). Treat as immutable.
-@dataclass(slots=True, unsafe_hash=True)
-class Listed:
-    name: str
-    generation: str
-    size: int
-    # the X-Webhook-Id an archived copy carries from its original (``--archive-to``
-    # writes it in the copy's metadata), so a replay of the archive sends the same id
-    webhook_id: str | None = None
-
-
-WEBHOOK_ID_KEY = "hookctl-webhook-id"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def carried_id(item: dict[str, Any]) -> str | None:
-    """The X-Webhook-Id in an object's metadata, only if it is a UUID (a bucket writer can
-    set metadata: anything else is ignored, and the id is derived from the object)."""
-    metadata = item.get("metadata")
-    if type(metadata) is not dict:
-        return None
-    value = metadata.get(WEBHOOK_ID_KEY)
-    return value if type(value) is str and _UUID.fullmatch(value) else None
 
 
 class TooLarge(Exception):
@@ -227,18 +209,21 @@ class Bucket:
             await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
-    async def list(
-        self, prefix: str, start: str | None = None, end: str | None = None
-    ) -> AsyncIterator[list[Listed]]:
-        """Every object under ``prefix`` (names in ``[start, end)`` if given), by page, in order."""
+    async def pages(
+        self,
+        prefix: str,
+        start: str | None = None,
+        end: str | None = None,
+        *,
+        metadata: bool = True,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """``list``'s pages as the server sent each entry (the JSON objects among them):
+        a names-only count reads names and sizes from these without a ``Listed`` each."""
         token: str | None = None
         seen, last = set[str](), ""  # a token served twice, a page not past the last: loops
+        fields = LIST_FIELDS if metadata else NAME_FIELDS
         while True:
-            params = {
-                "prefix": prefix,
-                "maxResults": str(PAGE_SIZE),
-                "fields": "items(name,generation,size,metadata),nextPageToken",
-            }
+            params = {"prefix": prefix, "maxResults": str(PAGE_SIZE), "fields": fields}
             if start is not None:
                 params["startOffset"] = start
             if end is not None:
@@ -249,21 +234,35 @@ class Bucket:
             url = f"{self.base}/storage/v1/b/{quote(self.name, safe='')}/o"
             data = await self._metadata(url, params, f"listing gs://{self.name}/{prefix}")
             items = data.get("items") if isinstance(data, dict) else None
-            page = [listed(item) for item in items or [] if isinstance(item, dict)]
-            if (token in seen) or (page and last and page[0].name <= last):
+            page = [item for item in items or [] if isinstance(item, dict)]
+            if (token in seen) or (page and last and entry_name(page[0]) <= last):
                 raise HookctlError(
                     f"GCS at {self.base} served a page of gs://{self.name}/{prefix} again "
                     "(the listing would never end)",
                     _CHECK_ENDPOINT,
                 )
             seen.add(token or "")
-            last = page[-1].name if page else last
+            last = entry_name(page[-1]) if page else last
             yield page
             token = data.get("nextPageToken") if isinstance(data, dict) else None
             if not isinstance(token, str):
                 token = None
             if not token:
                 return
+
+    async def list(
+        self,
+        prefix: str,
+        start: str | None = None,
+        end: str | None = None,
+        *,
+        metadata: bool = True,
+    ) -> AsyncIterator[list[Listed]]:
+        """Every object under ``prefix`` (names in ``[start, end)`` if given), by page, in
+        order. ``metadata``: ask for each object's metadata too (an archived copy's carried
+        id, which only replay sends); ``failover list`` and ``status`` do not."""
+        async for page in self.pages(prefix, start, end, metadata=metadata):
+            yield [listed(item) for item in page]
 
     async def download(self, item: Listed, max_bytes: int) -> bytes:
         query = f"alt=media&generation={item.generation}" if item.generation else "alt=media"
@@ -320,35 +319,6 @@ class Bucket:
             await self._request(
                 "DELETE", self._object_url(item.name), params=delete, what=f"archiving {item.name}"
             )
-
-
-def listed(item: dict[str, Any]) -> Listed:
-    """One listing entry, whatever the server put in it: the name stays as given (the
-    name parser reports a bad one); a generation that is not digits is dropped and a
-    size that is not a number reads as 0, so neither can reach a URL or crash a listing."""
-    name, generation, size = item.get("name"), item.get("generation", ""), item.get("size", 0)
-    if (  # the usual entry, as GCS writes it (hot path: once per listed name)
-        type(name) is str
-        and type(generation) is str
-        and type(size) is str
-        and generation.isascii()
-        and generation.isdigit()
-        and size.isascii()
-        and size.isdigit()
-        and len(size) < 20
-    ):
-        return Listed(name, generation, int(size), carried_id(item) if "metadata" in item else None)
-    generation = str(generation)
-    try:
-        number = max(0, int(size)) if isinstance(size, (int, str)) else 0
-    except ValueError:
-        number = 0
-    return Listed(
-        name if isinstance(name, str) else "",
-        generation if generation.isascii() and generation.isdigit() else "",
-        number,
-        carried_id(item),
-    )
 
 
 async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:

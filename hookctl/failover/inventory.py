@@ -300,7 +300,8 @@ def list_objects(
 
     async def main() -> Listing:
         async with open_bucket(source) as gcs:
-            finder = make_finder(gcs, source, chosen, scan=scan)
+            # no metadata: a row carries no webhook id (only replay sends one)
+            finder = make_finder(gcs, source, chosen, scan=scan, metadata=False)
             batch: list[Row] = []
 
             def take(batch: list[Row]) -> None:

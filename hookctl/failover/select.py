@@ -209,8 +209,10 @@ class Finder:
         scan: bool = False,
         from_file: Path | None = None,
         exclude_prefix: str | None = None,
+        metadata: bool = True,
     ) -> None:
         self.bucket = bucket
+        self.metadata = metadata  # ask for metadata (carried ids: replay only)
         self.selection = selection
         self.path = path
         self.parser = NameParser([*known_hooks, *selection.hook_ids], event_types)
@@ -263,7 +265,8 @@ class Finder:
             found.append(Candidate(item, parsed, verdict is True))
         return found
 
-    async def _pages(self) -> AsyncIterator[list[Listed]]:
+    async def _pages(self, raw: bool = False) -> AsyncIterator[list[Any]]:
+        """Pages of ``Listed`` entries; ``raw``: of the entries as listed (``Bucket.pages``)."""
         if self.from_file is not None:
             yield read_object_file(self.from_file, self.bucket.name, self.path)
             return
@@ -283,16 +286,17 @@ class Finder:
                 for day, prefix in days
                 for start, end in name_ranges(prefix, day, since, until)
             ]
-        async for page in self._pages_in_order(spans):
+        async for page in self._pages_in_order(spans, raw):
             yield page
 
-    async def _pages_in_order(self, spans: list[Span]) -> AsyncIterator[list[Listed]]:
+    async def _pages_in_order(self, spans: list[Span], raw: bool) -> AsyncIterator[list[Any]]:
         """List up to LIST_AHEAD name ranges at once; yield their pages in name order."""
         started: list[tuple[asyncio.Queue[Any], asyncio.Task[None]]] = []
 
         async def fill(span: Span, queue: asyncio.Queue[Any]) -> None:
             try:
-                async for page in self.bucket.list(*span):
+                lister = self.bucket.pages if raw else self.bucket.list
+                async for page in lister(*span, metadata=self.metadata):
                     await queue.put(page)
                 await queue.put(None)
             except Exception as exc:  # handed to the consumer, raised there

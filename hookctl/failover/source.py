@@ -203,9 +203,10 @@ def make_finder(
     scan: bool = False,
     from_file: Path | None = None,
     exclude_prefix: str | None = None,
+    metadata: bool = True,
 ) -> Finder:
     """The listing of ``chosen`` in ``bucket``, with the app's hook ids and the event
-    catalog to split object names."""
+    catalog to split object names; ``metadata``: ask for each object's (replay)."""
     from hookctl.events.catalog import load_catalog
     from hookctl.failover.select import Finder
 
@@ -218,4 +219,5 @@ def make_finder(
         scan=scan,
         from_file=from_file,
         exclude_prefix=exclude_prefix,
+        metadata=metadata,
     )
