@@ -7,6 +7,9 @@
             (``Summary.add_all``), over 100,000 names of ``benchmarks/corpus.py``'s
             million-name backlog. What a bare listing does per name is ~1 µs (the
             JSON parse); everything above that is hookctl's judging and counting.
+  counts    the same listing through the names-only count that ``list --summary``
+            uses (``failover/namecount.py``): no ``Listed``, row or candidate per name,
+            states judged once per (hour, type, hook); checks it counts as ``names``.
   pipeline  ``failover/pipeline.py``'s own cost per replayed object (20,000 objects at
             concurrency 64), its stages doing nothing but yield to the event loop.
 
@@ -14,7 +17,7 @@ Each prints the best of 3 runs in µs of CPU per item. To compare two trees, run
 it from each (``cd OTHER && python /path/to/names.py``: the current directory's
 ``hookctl`` is imported), alternating.
 
-Usage: python benchmarks/names.py [names|pipeline ...]
+Usage: python benchmarks/names.py [names|counts|pipeline ...]
 """
 
 from __future__ import annotations
@@ -37,17 +40,7 @@ N_NAMES = 100_000
 N_EVENTS = 20_000
 
 
-def names() -> float:
-    from hookctl.failover import gcs, inventory
-    from hookctl.failover.select import Finder, Selection
-    from hookctl.failover.state import Judge
-    from hookctl.failover.targets import Destinations
-
-    hook = {"id": HOOK, "hook_type": "webhook", "enabled": True, "webhook_url": "http://h/x"}
-    destinations = Destinations.from_app(
-        {"event_hooks": [{**hook, "event_types": []}]}, bucket=None
-    )
-
+def _pages() -> list[bytes]:
     corpus = Corpus(1_000_000, 12)
     pages = []
     for first in range(0, N_NAMES, 1000):
@@ -56,25 +49,71 @@ def names() -> float:
             for i in range(first, first + 1000)
         ]
         pages.append(json.dumps({"items": items, "nextPageToken": "x"}).encode())
+    return pages
 
-    async def listing() -> AsyncIterator[list[gcs.Listed]]:
-        for raw in pages:
-            yield [gcs.listed(item) for item in json.loads(raw)["items"]]
+
+def _judge() -> Any:
+    from hookctl.failover.state import Judge
+    from hookctl.failover.targets import Destinations
+
+    hook = {"id": HOOK, "hook_type": "webhook", "enabled": True, "webhook_url": "http://h/x"}
+    destinations = Destinations.from_app(
+        {"event_hooks": [{**hook, "event_types": []}]}, bucket=None
+    )
+    return Judge("bench", journal=None, journal_path=None, destinations=destinations)
+
+
+def names(counting: bool = False) -> float:
+    from hookctl.failover import gcs, inventory
+    from hookctl.failover.namecount import NameCount, fold
+    from hookctl.failover.select import Finder, Selection
+
+    pages = _pages()
+
+    async def listing(raw: bool = False) -> AsyncIterator[list[Any]]:
+        for page in pages:
+            items = json.loads(page)["items"]
+            yield items if raw else [gcs.listed(item) for item in items]
 
     async def run() -> float:
         finder = Finder(None, Selection(START, START + timedelta(days=12)), path=PATH)  # type: ignore[arg-type]
         finder._pages = listing  # type: ignore[method-assign]
         totals, malformed = inventory.new_summary(), []  # type: ignore[var-annotated]
         started = time.process_time()
-        judge = Judge("bench", journal=None, journal_path=None, destinations=destinations)
-        async for batch in inventory.row_batches(finder, 10**6, malformed):
-            for row, verdict in zip(batch, judge(batch), strict=True):
-                row.state, row.reason = verdict
-            totals.add_all(batch)
+        judge = _judge()
+        if counting:
+            counter = NameCount(finder, judge)
+            async for entry in inventory._runs(finder, 10**6, malformed, counter=counter):
+                assert isinstance(entry, inventory.Counted)
+                fold(entry, totals, judge)
+        else:
+            async for batch in inventory.row_batches(finder, 10**6, malformed):
+                for row, verdict in zip(batch, judge(batch), strict=True):
+                    row.state, row.reason = verdict
+                totals.add_all(batch)
         assert totals.count == N_NAMES, totals.count
-        return (time.process_time() - started) / N_NAMES
+        spent = (time.process_time() - started) / N_NAMES
+        views.append(
+            json.dumps(
+                [
+                    totals.days,
+                    totals.event_types,
+                    totals.states,
+                    totals.hourly["type"].most_common(5),
+                ],
+                default=str,
+            )
+        )
+        return spent
 
-    return min(asyncio.run(run()) for _ in range(3))
+    views: list[str] = []
+    best = min(asyncio.run(run()) for _ in range(3))
+    assert len(set(views)) == 1
+    return best
+
+
+def counts() -> float:
+    return names(counting=True)
 
 
 def pipeline() -> float:
@@ -118,7 +157,7 @@ def pipeline() -> float:
 
 def main() -> None:
     for which in sys.argv[1:] or ["names", "pipeline"]:
-        per_item = {"names": names, "pipeline": pipeline}[which]()
+        per_item = {"names": names, "counts": counts, "pipeline": pipeline}[which]()
         print(f"{which:<9} {per_item * 1e6:6.2f} µs CPU per item  (load {os.getloadavg()[0]:.1f})")
 
 

@@ -21,6 +21,7 @@ from hookctl.base import aio
 from hookctl.base.errors import NotFound
 from hookctl.failover.fetch import check_envelope
 from hookctl.failover.gcs import Bucket, TooLarge
+from hookctl.failover.namecount import Counted, NameCount, fold
 from hookctl.failover.select import (
     Candidate,
     Finder,
@@ -164,6 +165,20 @@ async def row_batches(
     unless ``envelopes``: then every one is, and its row carries the envelope's time,
     URL and error, or (malformed) the reason. A malformed object the name cannot place
     goes to ``malformed`` instead."""
+    async for run in _runs(finder, max_bytes, malformed, envelopes=envelopes):
+        assert isinstance(run, list)
+        yield run
+
+
+async def _runs(
+    finder: Finder,
+    max_bytes: int,
+    malformed: list[Skipped],
+    *,
+    envelopes: bool = False,
+    counter: NameCount | None = None,
+) -> AsyncIterator[list[Row] | Counted]:
+    """``row_batches``; with a ``counter``, names it places come as ``Counted`` runs."""
     bucket = finder.bucket
     selection = finder.selection
     slots = asyncio.Semaphore(CONCURRENCY)
@@ -199,10 +214,14 @@ async def row_batches(
             envelope.error_message,
         )
 
-    producer = asyncio.create_task(_produce(finder, window, resolve, envelopes))
+    producer = asyncio.create_task(
+        counter.produce(window, resolve)
+        if counter is not None
+        else _produce(finder, window, resolve, envelopes)
+    )
     try:
         while (entry := await window.get()) is not None:
-            if isinstance(entry, list):
+            if isinstance(entry, (list, Counted)):
                 yield entry
                 continue
             result = await entry
@@ -288,12 +307,16 @@ def list_objects(
     keep_rows: bool = True,
     envelopes: bool = False,
     judge: Judge | None = None,
+    names_only: bool = True,
 ) -> Inventory:
     """List the selection in listing order: each row goes to ``on_row`` as found, and
     into the result's ``rows`` when ``keep_rows``; totals are always counted. With
     ``envelopes`` every object is downloaded (bounded concurrency) so the totals count
     original webhook URLs and error messages too. With a ``judge`` each row gets its
-    state, and ``--state`` (the selection's ``states``) keeps only those."""
+    state, and ``--state`` (the selection's ``states``) keeps only those. When only
+    counts are wanted (no rows kept or handed on, no envelopes, no state or error class
+    to filter by) names are counted without a row each (``namecount``), unless
+    ``names_only`` is False (tests compare the two)."""
     totals = new_summary()
     malformed: list[Skipped] = []
     found: list[Row] = []
@@ -303,6 +326,12 @@ def list_objects(
             # no metadata: a row carries no webhook id (only replay sends one)
             finder = make_finder(gcs, source, chosen, scan=scan, metadata=False)
             batch: list[Row] = []
+            counting = names_only and not (envelopes or keep_rows or on_row)
+            counter = (
+                NameCount(finder, judge)
+                if counting and not (chosen.states or chosen.error_classes)
+                else None
+            )
 
             def take(batch: list[Row]) -> None:
                 """Judge a batch (one journal query), then filter, count and hand on."""
@@ -320,7 +349,13 @@ def list_objects(
                 if keep_rows:
                     found.extend(batch)
 
-            async for run in row_batches(finder, max_bytes, malformed, envelopes=envelopes):
+            runs = _runs(finder, max_bytes, malformed, envelopes=envelopes, counter=counter)
+            async for run in runs:
+                if isinstance(run, Counted):  # rows before it first: counted in order
+                    take(batch)
+                    batch = []
+                    fold(run, totals, judge)
+                    continue
                 batch.extend(run)
                 if len(batch) >= JUDGE_BATCH:
                     take(batch)

@@ -131,7 +131,7 @@ class NameParser:
         folder = name[:slash]
         known = self._folders.get(folder, _UNSEEN_FOLDER)
         if known is _UNSEEN_FOLDER:
-            known = self._folders[folder] = _clean_folder(folder)
+            known = self._folders[folder] = clean_folder(folder)
             if len(self._folders) >= _SPLITS_KEPT:
                 self._folders.clear()
         # ASCII: not printable is exactly a control character (0x00-0x1f, 0x7f), and
@@ -171,18 +171,24 @@ class NameParser:
             if len(self._days) >= _SPLITS_KEPT:
                 self._days.clear()
             self._days[(y, m, d)] = day
-        split = self._splits.get(middle)  # a backlog repeats few {event_type}-{hook_id}
-        if split is None:
-            split = self._split(middle)
-            if len(self._splits) >= _SPLITS_KEPT:
-                self._splits.clear()
-            self._splits[middle] = split
+        split = self.split_of(middle)
         if split is None:
             return "name has no {event_type}-{hook_id} part"
         event_type, hook_id = split
         timestamp = int(ts)
         trusted = trusted_at(timestamp, day_start(day))
         return ObjectName(name, prefix, day, timestamp, event_type, hook_id, trusted)
+
+    def split_of(self, middle: str) -> tuple[str, str] | None:
+        """A name's ``{event_type}-{hook_id}`` middle split as the full check splits it
+        (None: it cannot be), remembered: a backlog repeats few."""
+        split = self._splits.get(middle)
+        if split is None:
+            split = self._split(middle)
+            if len(self._splits) >= _SPLITS_KEPT:
+                self._splits.clear()
+            self._splits[middle] = split
+        return split
 
     def _split(self, middle: str) -> tuple[str, str] | None:
         for hook_id in self.hook_ids:
@@ -208,7 +214,7 @@ _UNSEEN_FOLDER: Any = object()
 _FOLDER = re.compile(r"^(?P<prefix>(?:.*/)?)(?P<y>[0-9]{4})/(?P<m>[0-9]{2})/(?P<d>[0-9]{2})$")
 
 
-def _clean_folder(folder: str) -> tuple[str, date, int] | None:
+def clean_folder(folder: str) -> tuple[str, date, int] | None:
     """(prefix, day, the day's first second) for a folder ``_explain`` accepts whatever
     file name follows it: ASCII, no empty, ``.`` or ``..`` segment, ``…/yyyy/mm/dd``
     naming a calendar day; None for any other. (Control characters are looked for in

@@ -91,37 +91,61 @@ class Judge:
         """Each object's state and why, in order: one journal query for the batch, and
         one destination check per hook and event type while envelopes are unread (the
         verdict of a million names costs a dictionary lookup each)."""
-        if self._journal_used is None:  # decided once: a journal with no row for the target
-            self._journal_used = self.journal is not None and self.journal.has_target(self.target)
-        known: dict[str, Outcome] = {}
-        keys: list[str] = []
-        if self._journal_used:
-            assert self.journal is not None
-            keys = [key_of(self.bucket, f.name, f.generation) for f in batch]
-            known = self.journal.outcomes_among(keys, self.target)
-        if not known:  # names alone (no envelope, no journal row): a verdict per hook and type
-            verdicts, by_name = [], self._by_name
-            for f in batch:
-                if f.url is None and f.problem is None:
-                    verdict = by_name.get((f.hook_id, f.event_type))
-                    if verdict is None:
-                        verdict = by_name[(f.hook_id, f.event_type)] = self._one(f, None)
-                    verdicts.append(verdict)
-                else:
-                    verdicts.append(self._one(f, None))
-            return verdicts
-        return [self._one(f, known.get(key)) for f, key in zip(batch, keys, strict=True)]
+        keys = [key_of(self.bucket, f.name, f.generation) for f in batch] if self.journaled else []
+        known = self.outcomes(keys)
+        verdicts = []
+        for i, f in enumerate(batch):
+            journaled = known.get(keys[i]) if known else None
+            if f.url is None and f.problem is None:
+                verdicts.append(self.named(f.hook_id, f.event_type, journaled))
+            else:
+                verdicts.append(self._one(f.hook_id, f.event_type, f.url, f.problem, journaled))
+        return verdicts
 
-    def _one(self, facts: Facts, journaled: Outcome | None) -> Verdict:
+    @property
+    def journaled(self) -> bool:
+        """Whether states come from a journal: it exists and has rows for the target
+        (decided once; otherwise no lookup could find anything)."""
+        if self._journal_used is None:
+            self._journal_used = self.journal is not None and self.journal.has_target(self.target)
+        return self._journal_used
+
+    def outcomes(self, keys: Sequence[str]) -> dict[str, Outcome]:
+        """The journal's word on each of ``keys`` (``ids.key_of``) that it has one for:
+        one query per batch of keys."""
+        if not keys or not self.journaled:
+            return {}
+        assert self.journal is not None
+        return self.journal.outcomes_among(keys, self.target)
+
+    def named(self, hook_id: str, event_type: str, journaled: Outcome | None) -> Verdict:
+        """The verdict for an object judged from its name alone (no envelope read), with
+        what the journal says of it: one destination check per hook and event type."""
+        if journaled is not None:
+            return self._one(hook_id, event_type, None, None, journaled)
+        verdict = self._by_name.get((hook_id, event_type))
+        if verdict is None:
+            verdict = self._one(hook_id, event_type, None, None, None)
+            self._by_name[(hook_id, event_type)] = verdict
+        return verdict
+
+    def _one(
+        self,
+        hook_id: str,
+        event_type: str,
+        url: str | None,
+        problem: str | None,
+        journaled: Outcome | None,
+    ) -> Verdict:
         state, error = journaled or ("", None)
         if state == DELIVERED:
             return DELIVERED, None
-        if facts.problem is not None:
-            return MALFORMED, facts.problem
-        refusal = self._refusal(facts.hook_id, facts.url, facts.event_type)
+        if problem is not None:
+            return MALFORMED, problem
+        refusal = self._refusal(hook_id, url, event_type)
         if refusal is not None:
             return REFUSED, refusal
-        read = facts.url is not None  # the envelope was read here: its verdict stands
+        read = url is not None  # the envelope was read here: its verdict stands
         if state in (REFUSED, MALFORMED) and not read:
             return state, f"{error} (when last replayed)"
         if self.journal is None:

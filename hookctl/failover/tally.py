@@ -18,6 +18,7 @@ from hookctl.failover.select import PENDING, UNKNOWN
 
 if TYPE_CHECKING:
     from hookctl.failover.inventory import Row
+    from hookctl.failover.state import Verdict
 
 TOP_ERRORS = 10  # how many distinct error messages ``--summary --errors`` shows
 SPLITS = ("type", "hook", "url")  # ``--by``: url needs every envelope downloaded
@@ -52,6 +53,7 @@ class Summary:
         self._cells: dict[tuple[int, int, int, int, str, str, str], int] = {}
         self._url_hours: Counter[tuple[str, str]] = Counter()  # (hour, url), backlog only
         self._folded: _Views | None = None
+        self._hours: dict[int, tuple[int, int, int, int]] = {}  # Unix hour → (y, m, d, h)
 
     def add(self, row: Row) -> None:
         self.add_all((row,))
@@ -73,6 +75,29 @@ class Summary:
                 self._extras(row)
         self.count += count
         self.bytes += size
+        self._folded = None
+
+    def add_counted(
+        self, hour: int, event_type: str, hook_id: str, verdict: Verdict, n: int, first: int
+    ) -> None:
+        """``n`` rows that ``namecount`` counted from their names: in Unix hour ``hour``,
+        of one type, hook and verdict, the oldest at Unix second ``first``; the same cells,
+        oldest time and reasons as ``add_all`` of those rows."""
+        at = self._hours.get(hour)
+        if at is None:
+            t = datetime.fromtimestamp(hour * 3600, UTC)
+            at = self._hours[hour] = (t.year, t.month, t.day, t.hour)
+        state, reason = verdict
+        key = (*at, event_type, hook_id, state)
+        self._cells[key] = self._cells.get(key, 0) + n
+        self.count += n
+        if state:
+            when = datetime.fromtimestamp(first, UTC)
+            oldest = self.oldest.get(state)
+            if oldest is None or when < oldest:
+                self.oldest[state] = when
+            if reason is not None:
+                self.reasons[(state, shown(reason))] += n
         self._folded = None
 
     def _extras(self, row: Row) -> None:
