@@ -2,7 +2,9 @@
 
 google-auth's token request and google-cloud-storage's retry would otherwise
 wait up to 120 s on an endpoint that never answers: here each token fetch and
-each retry takes the global ``--timeout`` (``timeout=``), and a failure names
+each retry takes the global ``--timeout`` (``timeout=``), as does each exchange of
+the storage client (``failover.exchange``: requests alone bounds each socket read,
+not an exchange, so a dripping endpoint held a call for ever), and a failure names
 what was waited for (the key's own ``token_uri``, its service account, a clock
 that looks wrong). ``probe.py`` (the permission checks), ``gcs.py`` (the bucket
 replay reads) and the sandbox's emitter build their clients here.
@@ -105,31 +107,41 @@ def refresh_token(
 
     try:
         credentials.refresh(timed_request(timeout))
-    except google.auth.exceptions.RefreshError as exc:
+    except (google.auth.exceptions.RefreshError, google.auth.exceptions.TransportError) as exc:
+        raise token_error(exc, credentials, timeout=timeout, key=key) from None
+
+
+def token_error(
+    exc: Exception, credentials: Any, *, timeout: float, key: ServiceAccountKey | None = None
+) -> HookctlError:
+    """What a failed token fetch (google-auth's ``RefreshError`` or ``TransportError``,
+    up front or a refresh in the middle of a call) means for the user."""
+    import google.auth.exceptions
+
+    if isinstance(exc, google.auth.exceptions.RefreshError):
         if key is None:
-            raise HookctlError(
+            return HookctlError(
                 f"cannot get a token for GCS: {short(str(exc))}", "check `gcloud auth`"
-            ) from None
-        raise _refresh_error(key, str(exc)) from None
-    except google.auth.exceptions.TransportError as exc:
-        uri = str(
-            (key.info.get("token_uri") if key is not None else None)
-            or getattr(credentials, "_token_uri", None)
-            or getattr(credentials, "token_uri", None)
-            or "https://oauth2.googleapis.com/token"
-        )
-        host = urlsplit(uri).netloc or uri
-        reason = network_reason(cause(exc))
-        what = (
-            f"did not answer within {timeout:g}s"
-            if reason == TIMED_OUT or "timed out" in str(exc).lower()
-            else f"could not be reached: {reason}"
-        )
-        raise HookctlError(
-            f"the token endpoint {uri} {what}",
-            f"check DNS and network access to {host} (proxy, firewall); "
-            "raise --timeout if it is only slow",
-        ) from None
+            )
+        return _refresh_error(key, str(exc))
+    uri = str(
+        (key.info.get("token_uri") if key is not None else None)
+        or getattr(credentials, "_token_uri", None)
+        or getattr(credentials, "token_uri", None)
+        or "https://oauth2.googleapis.com/token"
+    )
+    host = urlsplit(uri).netloc or uri
+    reason = network_reason(cause(exc))
+    what = (
+        f"did not answer within {timeout:g}s"
+        if reason == TIMED_OUT or "timed out" in str(exc).lower()
+        else f"could not be reached: {reason}"
+    )
+    return HookctlError(
+        f"the token endpoint {uri} {what}",
+        f"check DNS and network access to {host} (proxy, firewall); "
+        "raise --timeout if it is only slow",
+    )
 
 
 def cause(exc: BaseException) -> BaseException:
@@ -192,12 +204,17 @@ def short(text: str) -> str:
 def storage_client(
     key: ServiceAccountKey | None, endpoint: str | None, timeout: float = TIMEOUT
 ) -> Any:
+    """A storage Client whose every exchange ends within ``timeout`` seconds (the
+    session of ``failover.exchange``), with a token fetched now through the same bound."""
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import storage
 
     creds = (
         credentials_for(key, timeout) if key is not None else AnonymousCredentials()  # type: ignore[no-untyped-call]
     )
+    from hookctl.failover.exchange import bounded_session
+
     options = {"api_endpoint": endpoint} if endpoint else None
     project = key.project_id if key is not None else "hookctl"
-    return storage.Client(project=project, credentials=creds, client_options=options)
+    session = bounded_session(creds, budget=timeout, auth_request=timed_request(timeout))
+    return storage.Client(project=project, credentials=creds, client_options=options, _http=session)

@@ -2,7 +2,8 @@
 
 Every call a user waits for has a timeout and a bounded retry, both the global
 ``--timeout`` (``timeout=`` here): google-cloud-storage's default retry would
-otherwise wait 120 s on an endpoint that never answers. A call that runs out
+otherwise wait 120 s on an endpoint that never answers, and each exchange (headers
+and body) ends within it too (``failover.exchange``). A call that runs out
 of time is reported with the endpoint it waited for, never as a ``RetryError``;
 the token endpoint is named by the key's own ``token_uri``. The credentials and
 the client with those bounds are ``failover.gauth``; this module owns the checks
@@ -14,14 +15,22 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from hookctl.base.errors import HookctlError
 from hookctl.base.retry import TIMED_OUT, network_reason
-from hookctl.failover.gauth import TIMEOUT, bounded_retry, cause, short, storage_client
+from hookctl.failover.exchange import ran_out
+from hookctl.failover.gauth import (
+    TIMEOUT,
+    bounded_retry,
+    cause,
+    short,
+    storage_client,
+    token_error,
+)
 from hookctl.failover.keys import ServiceAccountKey
+from hookctl.stream.deadline import AnswerTooLarge
 
 GOOGLE_STORAGE = "https://storage.googleapis.com"
 STREAM_PERMISSIONS = ("storage.objects.create", "storage.objects.get")
@@ -78,6 +87,7 @@ def probe(
 
     Each call (the token, testIamPermissions, each probe) waits at most ``timeout``;
     the first one that runs out ends the probe with an error naming the endpoint."""
+    import google.auth.exceptions as gauth_errors
     import requests
     from google.api_core import exceptions as gexc
 
@@ -88,13 +98,17 @@ def probe(
     client = storage_client(key, endpoint, timeout)
     bucket = client.bucket(bucket_name)
     try:
-        _within(
-            PROBE_CALLS * timeout,
-            endpoint or GOOGLE_STORAGE,
-            lambda: _probe(report, bucket, path, key.client_email, purpose, timeout, gexc),
-        )
+        _probe(report, bucket, path, key.client_email, purpose, timeout, gexc)
     except gexc.Unauthorized as exc:
         raise _unauthorized(key.client_email, exc.message) from None
+    except (gauth_errors.RefreshError, gauth_errors.TransportError) as exc:
+        # a 401 made the session fetch a new token, through gauth.timed_request
+        raise token_error(exc, None, timeout=timeout, key=key) from None
+    except AnswerTooLarge as exc:
+        raise HookctlError(
+            f"GCS at {endpoint or GOOGLE_STORAGE} answered more than {exc.limit} bytes",
+            "check --gcs-endpoint: a bucket's API answers are far smaller; nothing was changed",
+        ) from None
     except (gexc.RetryError, requests.exceptions.RequestException) as exc:
         raise _no_answer(endpoint or GOOGLE_STORAGE, timeout, exc) from None
     except gexc.GoogleAPICallError as exc:
@@ -102,42 +116,9 @@ def probe(
             f"Cloud Storage call failed: {short(str(exc))}",
             "check the bucket, the network, and --gcs-endpoint",
         ) from None
+    finally:
+        client.close()
     return report
-
-
-# The most calls a probe makes (token, testIamPermissions, write, read, delete), each
-# bounded by ``timeout``: the whole probe's budget.
-PROBE_CALLS = 5
-
-
-def _within(budget: float, endpoint: str, work: Callable[[], None]) -> None:
-    """Run ``work`` and give up after ``budget`` seconds, whatever it waits for.
-
-    google-cloud-storage talks through requests, which bounds each socket read but not a
-    call: a server sending a byte a second holds a call for ever. The work runs in a
-    daemon thread, so one left hanging never keeps hookctl from exiting; nothing is
-    written to Stream or the config after a probe that did not finish."""
-    import threading
-
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:  # handed to the caller's thread, as raised
-            failed.append(exc)
-
-    worker = threading.Thread(target=run, name="hookctl-probe", daemon=True)
-    worker.start()
-    worker.join(budget)
-    if worker.is_alive():
-        raise HookctlError(
-            f"Cloud Storage at {endpoint} did not finish the bucket checks within "
-            f"{budget:g}s (it answers, but too slowly)",
-            "check --gcs-endpoint and the network, or raise --timeout; nothing was changed",
-        )
-    if failed:
-        raise failed[0]
 
 
 def _probe(
@@ -176,6 +157,12 @@ def _probe(
 
 
 def _no_answer(endpoint: str, timeout: float, exc: BaseException) -> HookctlError:
+    if ran_out(exc):
+        return HookctlError(
+            f"GCS at {endpoint} did not finish answering within {timeout:g}s "
+            "(it answers, but too slowly)",
+            "check --gcs-endpoint and the network, or raise --timeout; nothing was changed",
+        )
     reason = network_reason(cause(exc))
     text = str(exc).lower()
     if reason == TIMED_OUT or "timed out" in text or "timeout" in text:

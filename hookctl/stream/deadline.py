@@ -45,6 +45,12 @@ def within(seconds: float) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
+def ends() -> float | None:
+    """When the enclosing ``within()`` block's time runs out (``time.monotonic()``), or
+    None outside one: for a reader that outlives the block (``failover.exchange``)."""
+    return _DEADLINE.get()
+
+
 def _left(timeout: float | None, error: type[Exception]) -> float | None:
     """``timeout`` shortened to what is left of the deadline; ``error`` once none is."""
     end = _DEADLINE.get()

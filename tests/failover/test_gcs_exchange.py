@@ -1,0 +1,143 @@
+"""Every exchange hookctl makes through google-cloud-storage ends within --timeout.
+
+requests bounds each socket read, not an exchange: an endpoint that drips its status
+line, its headers or its body kept a call going for as long as it dripped. Each path
+below went through a bare requests session; now through ``failover.exchange``'s, whose
+exchanges end at their deadline (and whose answers are capped once decoded). Real
+loopback peers that misbehave on purpose; no mock of requests or google-cloud-storage.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, SandboxApp
+from tests.gcs import service_account_key, token_server
+from tests.rawpeer import RawPeer, answer, drip, gzip_bomb, read_request
+
+WEBHOOK = {
+    "id": "7a68478e-0000-4000-8000-000000000002",
+    "hook_type": "webhook",
+    "enabled": True,
+    "webhook_url": "https://example.com/hook",
+    "event_types": [],
+}
+OBJECT = "stream/2026/06/01/1780304400-message.new-h1.json"
+
+
+def checks(cli: Cli, tmp_path: Path, token: str, gcs: str, *extra: str) -> tuple[Any, float]:
+    """`failover validate` against ``gcs`` with a key whose token comes from ``token``."""
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(service_account_key(token)))
+    args = ["--bucket", "failover", "--path", "stream", "--credentials", str(key)]
+    started = time.monotonic()
+    result = cli("--timeout", "1", "failover", "validate", *args, "--gcs-endpoint", gcs, *extra)
+    return result, time.monotonic() - started
+
+
+def slow_answer(gcs: str) -> str:
+    return f"error: GCS at {gcs} did not finish answering within 1s (it answers, but too slowly)"
+
+
+def test_headers_that_drip_end_the_checks_at_the_timeout(cli: Cli, tmp_path: Path) -> None:
+    """A status line, then a header one byte every 50 ms: each read within any timeout."""
+    with token_server() as token, RawPeer(drip(b"HTTP/1.1 200 OK\r\nX-Pad: ", b"a", every=0.05, seconds=30)) as gcs:  # fmt: skip
+        result, took = checks(cli, tmp_path, token, gcs.url)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == slow_answer(gcs.url), result.stderr
+    assert len(result.stderr.splitlines()) == 2  # the error and its hint
+    assert result.stdout == ""
+    assert took < 25, took  # the drip lasts 30 s: this is the budget, not the server
+
+
+def listing_then_dripping_media(conn: socket.socket) -> None:
+    """A bucket whose listing answers at once and whose object's body drips (a streamed
+    download: its body is read after requests handed the answer back)."""
+    item = {"name": OBJECT, "bucket": "failover", "generation": "1", "size": "900"}
+    while True:
+        head = read_request(conn)
+        if not head:
+            return
+        line = head.split(b"\r\n", 1)[0]
+        if b"alt=media" in line:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            conn.sendall(b"Content-Length: 900\r\n\r\n{")
+            end = time.monotonic() + 30
+            while time.monotonic() < end:
+                conn.sendall(b" ")
+                time.sleep(0.05)
+            return
+        body = b"{}" if b"/iam/" in line else json.dumps({"items": [item]}).encode()
+        status = b"404 Not Found" if b"/iam/" in line else b"200 OK"
+        conn.sendall(
+            b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+
+
+def test_a_streamed_download_that_drips_ends_at_the_timeout(cli: Cli, tmp_path: Path) -> None:
+    """`validate --for replay` lists, then reads the first object: a media download,
+    whose body is read outside the exchange's `send`, still within its deadline."""
+    with token_server() as token, RawPeer(listing_then_dripping_media) as gcs:
+        result, took = checks(cli, tmp_path, token, gcs.url, "--for", "replay")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == slow_answer(gcs.url), result.stderr
+    assert result.stdout == ""
+    assert took < 25, took
+
+
+@pytest.mark.parametrize("command", ["validate", "set"])
+def test_an_answer_that_inflates_past_the_limit_is_not_read(
+    cli: Cli, tmp_path: Path, sandbox: SandboxApp, command: str
+) -> None:
+    """A 40 MB gzip bomb (40 KB on the wire) as the answer to the first bucket call was
+    read whole, then failed as JSON; now it stops at 16 MB, and `set` writes nothing."""
+    sandbox.set_hooks([WEBHOOK])
+    before = sandbox.hooks()
+    bomb = answer("200 OK", gzip_bomb(40), {"Content-Encoding": "gzip"})
+    with token_server() as token, RawPeer(bomb) as gcs:
+        key = tmp_path / "key.json"
+        key.write_text(json.dumps(service_account_key(token)))
+        args = ["--bucket", "failover", "--credentials", str(key), "--gcs-endpoint", gcs.url]
+        if command == "set":
+            args = [str(WEBHOOK["id"]), *args, "--yes"]
+        result = cli("--timeout", "1", "failover", command, *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"error: GCS at {gcs.url} answered more than 16777216 bytes"
+    ), result.stderr
+    assert sandbox.hooks() == before
+
+
+def test_a_token_refresh_after_a_401_that_drips_ends_at_the_timeout(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A 401 makes google-auth's session fetch a new token. It did so through its own
+    requests session (three tries, each bounded per read only) and a token endpoint that
+    dripped held the call; then the error was "unexpected failure: TransportError". Now
+    the refresh goes through the same bounded token request as the first fetch."""
+    fetches: list[int] = []
+    token_body = {"access_token": "x", "expires_in": 3600, "token_type": "Bearer"}
+
+    def first_then_drip(conn: socket.socket) -> None:
+        fetches.append(1)
+        if len(fetches) == 1:
+            answer("200 OK", json.dumps(token_body).encode())(conn)
+        else:
+            drip(b"HTTP/1.1 200 OK\r\nContent-Length: 900\r\n\r\n{", seconds=30)(conn)
+
+    refused = answer("401 Unauthorized", b'{"error": {"code": 401, "message": "expired"}}')
+    with RawPeer(first_then_drip) as token, RawPeer(refused) as gcs:
+        result, took = checks(cli, tmp_path, token.url + "/token", gcs.url)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"error: the token endpoint {token.url}/token did not answer within 1s"
+    ), result.stderr
+    assert len(fetches) >= 2  # the refresh happened
+    assert took < 25, took
