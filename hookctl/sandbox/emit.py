@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hookctl.base.plaintext import plural
+from hookctl.config.settings import DEFAULT_TIMEOUT
 from hookctl.events.catalog import route
 from hookctl.events.samples import apply_overrides, encode, fill_template, sample_event
 from hookctl.failover.layout import envelope, object_name
@@ -59,8 +60,12 @@ class Emitter:
         gcs_endpoint: str | None,
         log: Callable[[str], None] | None = None,
         policy: RetryPolicy | None = None,
+        gcs_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
+        """``gcs_timeout``: the budget of the token fetch and of each GCS exchange and
+        write, retries included (a bucket that drips its answer is cut off there)."""
         self.gcs_endpoint = gcs_endpoint
+        self.gcs_timeout = gcs_timeout
         self.log = log or (lambda _line: None)
         self.policy = policy or RetryPolicy()
         self._clients: dict[str, Any] = {}  # one token exchange per key per emit
@@ -167,7 +172,7 @@ class Emitter:
         logging.getLogger("urllib3").setLevel(logging.ERROR)  # google-auth's background lookups
         key = check_key(str(config["gcs_credentials"]), source="the hook's gcs_credentials")
         if key.text not in self._clients:
-            self._clients[key.text] = storage_client(key, self.gcs_endpoint)
+            self._clients[key.text] = storage_client(key, self.gcs_endpoint, self.gcs_timeout)
         bucket = self._clients[key.text].bucket(str(config["gcs_bucket"]))
         failed_at = datetime.now(UTC).replace(microsecond=0)
         body = json.dumps(
@@ -194,8 +199,8 @@ class Emitter:
                     body,
                     content_type="application/json",
                     if_generation_match=0,
-                    timeout=10,
-                    retry=bounded_retry(),
+                    timeout=self.gcs_timeout,
+                    retry=bounded_retry(self.gcs_timeout),
                 )
                 return name
             except PreconditionFailed:

@@ -141,3 +141,37 @@ def test_a_token_refresh_after_a_401_that_drips_ends_at_the_timeout(
     ), result.stderr
     assert len(fetches) >= 2  # the refresh happened
     assert took < 25, took
+
+
+def test_the_sandboxs_failover_write_to_a_bucket_that_drips_ends_at_its_budget() -> None:
+    """The sandbox writes a failed event to the hook's bucket through google-cloud-storage:
+    a bucket dripping its answer to the upload held the emit (and its HTTP request) for as
+    long as it dripped. Now the write fails at its budget and the event is reported lost."""
+    from hookctl.sandbox.emit import Emitter
+    from hookctl.webhooks.delivery import RetryPolicy
+    from tests.misbehave import misbehaving
+
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{"
+    with (
+        token_server() as token,
+        RawPeer(drip(head, seconds=30)) as gcs,
+        misbehaving(["500"]) as (url, _),
+    ):
+        hook = dict(WEBHOOK, webhook_url=url)
+        hook["failover_config"] = {
+            "type": "gcs",
+            "gcs_bucket": "failover",
+            "gcs_path": "stream",
+            "gcs_credentials": json.dumps(service_account_key(token)),
+        }
+        emitter = Emitter(gcs_endpoint=gcs.url, policy=RetryPolicy(backoff=0.01), gcs_timeout=1)
+        started = time.monotonic()
+        [outcome] = emitter.emit(
+            api_key="k", api_secret="s", app_id="1", hooks=[hook], event_type="message.new"
+        )
+        took = time.monotonic() - started
+    assert outcome.outcome == "failover_failed", outcome
+    assert outcome.error is not None
+    assert "failover write failed: Timeout of 1.0s exceeded" in outcome.error, outcome.error
+    assert "Read timed out" in outcome.error, outcome.error
+    assert took < 25, took  # the drip lasts 30 s
