@@ -120,40 +120,35 @@ def _pools() -> dict[str, Any]:
             # nothing is read yet: the socket's file, unbuffered, behind the deadline
             self.fp = io.BufferedReader(_Reader(self.fp.detach(), sock, ends()))
 
-    def connect(conn: Any, base: Any) -> None:
-        conn.timeout = _left(conn.timeout, ends())
-        base.connect(conn)
+    def bounded(base: Any) -> Any:
+        """``base`` (urllib3's plain or TLS connection), its connect and every write
+        given at most what is left of the deadline, its answer read through ``Answer``."""
 
-    def send(conn: Any, base: Any, data: Any) -> None:
-        if conn.sock is not None:
-            conn.sock.settimeout(_left(conn.timeout, ends()))
-        base.send(conn, data)
+        class Bounded(base):  # type: ignore[misc]
+            response_class = Answer
 
-    class Connection(HTTPConnection):
-        response_class = Answer
+            def connect(self) -> None:
+                conn: Any = self
+                conn.timeout = _left(conn.timeout, ends())
+                base.connect(conn)
 
-        def connect(self) -> None:
-            connect(self, HTTPConnection)
+            def send(self, data: Any) -> None:
+                conn: Any = self
+                if conn.sock is not None:
+                    conn.sock.settimeout(_left(conn.timeout, ends()))
+                base.send(conn, data)
 
-        def send(self, data: Any) -> None:
-            send(self, HTTPConnection, data)
+        return Bounded
 
-    class SecureConnection(HTTPSConnection):
-        response_class = Answer
+    Connection, SecureConnection = bounded(HTTPConnection), bounded(HTTPSConnection)
 
-        def connect(self) -> None:
-            connect(self, HTTPSConnection)
-
-        def send(self, data: Any) -> None:
-            send(self, HTTPSConnection, data)
-
-    class Pool(HTTPConnectionPool):
+    class HTTPPool(HTTPConnectionPool):
         ConnectionCls = Connection
 
-    class SecurePool(HTTPSConnectionPool):
+    class HTTPSPool(HTTPSConnectionPool):
         ConnectionCls = SecureConnection
 
-    return {"http": Pool, "https": SecurePool}
+    return {"http": HTTPPool, "https": HTTPSPool}
 
 
 @functools.cache
