@@ -10,8 +10,10 @@ whenever it can be imported; nothing else changes with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
-from collections.abc import Coroutine
+import threading
+from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -23,25 +25,45 @@ T = TypeVar("T")
 # no collection ran at all during that replay), so while a job runs a young collection
 # waits for 10,000 net new objects, and what start-up made is frozen out of them. Both are
 # undone when the job ends (the API runs jobs inside its caller's process); a caller that
-# froze objects itself keeps them frozen, and sees no freeze from here.
+# froze objects itself keeps them frozen, and sees no freeze from here; jobs running at
+# once in several threads set it when the first starts and undo it when the last ends.
 JOB_GC_THRESHOLD = (10_000, 10, 10)
+_jobs = 0
+_saved: tuple[tuple[int, int, int], bool] = ((700, 10, 10), False)
+_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def job_collector() -> Iterator[None]:
+    """The collector set for a long job while the block runs (see ``JOB_GC_THRESHOLD``)."""
+    global _jobs, _saved
+    with _lock:
+        if _jobs == 0:
+            threshold, frozen = gc.get_threshold(), gc.get_freeze_count() == 0
+            _saved = (threshold, frozen)
+            if frozen:
+                gc.freeze()
+            gc.set_threshold(*JOB_GC_THRESHOLD)
+        _jobs += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _jobs -= 1
+            if _jobs == 0:
+                threshold, frozen = _saved
+                gc.set_threshold(*threshold)
+                if frozen:
+                    gc.unfreeze()
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
     """``asyncio.run(main)``, on uvloop's event loop when uvloop is installed, with the
     collector set for a long job (``JOB_GC_THRESHOLD``; restored when it ends)."""
-    before, freeze = gc.get_threshold(), gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    gc.set_threshold(*JOB_GC_THRESHOLD)
-    try:
+    with job_collector():
         try:
             import uvloop
         except ImportError:
             return asyncio.run(main)
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             return runner.run(main)
-    finally:
-        gc.set_threshold(*before)
-        if freeze:
-            gc.unfreeze()
