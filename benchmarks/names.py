@@ -65,6 +65,7 @@ def _judge() -> Any:
 
 def names(counting: bool = False) -> float:
     from hookctl.failover import gcs, inventory
+    from hookctl.failover.entries import parse_json
     from hookctl.failover.namecount import NameCount, fold
     from hookctl.failover.select import Finder, Selection
 
@@ -72,7 +73,7 @@ def names(counting: bool = False) -> float:
 
     async def listing(raw: bool = False) -> AsyncIterator[list[Any]]:
         for page in pages:
-            items = json.loads(page)["items"]
+            items = parse_json(page)["items"]  # as Bucket.pages parses it
             yield items if raw else [gcs.listed(item) for item in items]
 
     async def run() -> float:

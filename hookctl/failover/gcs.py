@@ -30,6 +30,7 @@ from hookctl.failover.entries import (
     NAME_FIELDS,
     WEBHOOK_ID_KEY,
     entry_name,
+    parse_json,
 )
 from hookctl.failover.entries import Listed as Listed  # imported from here too
 from hookctl.failover.entries import carried_id as carried_id
@@ -295,7 +296,7 @@ class Bucket:
                 _CHECK_ENDPOINT,
             ) from None
         try:
-            return json.loads(raw)
+            return parse_json(raw)
         except (ValueError, RecursionError):  # RecursionError: nested too deeply
             raise HookctlError(
                 f"GCS at {self.base} answered {what} with a body that is not JSON",

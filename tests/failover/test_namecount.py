@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hookctl.base.errors import HookctlError
@@ -33,7 +33,7 @@ from hookctl.failover.select import Selection
 from hookctl.failover.source import Source
 from hookctl.failover.state import ORIGINAL, Judge
 from hookctl.failover.targets import Destinations
-from tests.failover.test_names import NAMES
+from tests.failover.test_names import ANY_CHAR, NAMES
 from tests.loopback import Action, Loopback, Reply, Request
 
 BUCKET = "failover"
@@ -225,3 +225,37 @@ def test_the_names_only_summary_is_the_row_paths(
         rows = summarise(url, case, journal, names_only=False)
         counted = summarise(url, case, journal, names_only=True)
     assert counted == rows
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**80), 2**80)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(ANY_CHAR, max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(JSON_VALUES, st.booleans(), st.sampled_from(["", "\ufeff", " ", "[" * 1200]))
+@example({"size": 2**64, "generation": -(2**63) - 1}, True, "")  # past 64 bits
+@example({"items": [{"name": "\udc80", "size": float("nan")}]}, True, "")
+def test_a_listing_body_parses_as_json_loads_parses_it(value: Any, ascii: bool, lead: str) -> None:
+    """``entries.parse_json`` (pydantic-core's parser first) reads what ``json.loads``
+    reads, the same values, and fails where it fails: big integers, NaN, lone
+    surrogates, a byte-order mark, nesting deeper than either parser's limit."""
+    from hookctl.failover.entries import parse_json
+
+    raw = (lead + json.dumps(value, ensure_ascii=ascii)).encode("utf-8", "surrogatepass")
+    try:
+        expected: Any = ("value", json.loads(raw))
+    except (ValueError, RecursionError) as exc:
+        expected = ("error", type(exc))
+    try:
+        got: Any = ("value", parse_json(raw))
+    except (ValueError, RecursionError) as exc:
+        got = ("error", type(exc))
+    assert json.dumps(got, default=repr) == json.dumps(expected, default=repr)
