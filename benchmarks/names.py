@@ -66,7 +66,7 @@ def _judge() -> Any:
 def names(counting: bool = False) -> float:
     from hookctl.failover import gcs, inventory
     from hookctl.failover.entries import parse_json
-    from hookctl.failover.namecount import NameCount, fold
+    from hookctl.failover.namecount import NameCount
     from hookctl.failover.select import Finder, Selection
 
     pages = _pages()
@@ -86,7 +86,7 @@ def names(counting: bool = False) -> float:
             counter = NameCount(finder, judge)
             async for entry in inventory._runs(finder, 10**6, malformed, counter=counter):
                 assert isinstance(entry, inventory.Counted)
-                fold(entry, totals, judge)
+                counter.fold(entry, totals)
         else:
             async for batch in inventory.row_batches(finder, 10**6, malformed):
                 for row, verdict in zip(batch, judge(batch), strict=True):

@@ -21,7 +21,7 @@ from hookctl.base import aio
 from hookctl.base.errors import NotFound
 from hookctl.failover.fetch import check_envelope
 from hookctl.failover.gcs import Bucket, TooLarge
-from hookctl.failover.namecount import Counted, NameCount, fold
+from hookctl.failover.namecount import Counted, NameCount
 from hookctl.failover.select import (
     Candidate,
     Finder,
@@ -354,7 +354,8 @@ def list_objects(
                 if isinstance(run, Counted):  # rows before it first: counted in order
                     take(batch)
                     batch = []
-                    fold(run, totals, judge)
+                    assert counter is not None
+                    counter.fold(run, totals)
                     continue
                 batch.extend(run)
                 if len(batch) >= JUDGE_BATCH:

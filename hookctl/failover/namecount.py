@@ -40,11 +40,15 @@ if TYPE_CHECKING:
     from hookctl.failover.tally import Summary
 
 Split = tuple[str, str]  # (event type, hook id)
-Place = tuple[int, Split]  # (Unix hour, split)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND = timedelta(seconds=1)
-_KEPT = 4096  # folders and middles remembered (as NameParser keeps its own)
+_KEPT = 4096  # folders, middles and sizes remembered (as NameParser keeps its own)
 _NEVER = 1 << 62  # a cell's first second before any name is counted in it
+# A place (Unix hour, split) is one integer, hour * _SPLITS + the split's index: no
+# tuple to build and hash per name. Past _SPLITS distinct splits, names take the row
+# path's steps (counted the same way, only slower).
+_SPLITS = 1 << 24
+FILTERED, UNSPLIT = -1, -2  # a middle's verdict when it has no split index
 
 
 class _Memo(dict[str, Any]):
@@ -62,8 +66,8 @@ class _Memo(dict[str, Any]):
         return value
 
 
-class _Cells(dict[Any, list[int]]):
-    def __missing__(self, key: Any) -> list[int]:
+class _Cells(dict[int, list[int]]):
+    def __missing__(self, key: int) -> list[int]:
         cell = self[key] = [0, _NEVER]
         return cell
 
@@ -71,11 +75,12 @@ class _Cells(dict[Any, list[int]]):
 @dataclass(slots=True)
 class Counted:
     """A run of names counted in listing order: per place, [count, first second]; with
-    a journal, per name its key and place instead (its outcome is asked when folded)."""
+    a journal, per name its key, place and second instead (its outcome is asked when
+    folded)."""
 
-    cells: dict[Place, list[int]] = field(default_factory=lambda: _Cells())
+    cells: dict[int, list[int]] = field(default_factory=_Cells)
     keys: list[str] | None = None  # journal keys (``ids.key_of``), one per name
-    places: list[tuple[Place, int]] = field(default_factory=list)  # with keys: place, second
+    places: list[tuple[int, int]] = field(default_factory=list)  # with keys: place, second
     bytes: int = 0
 
     def __bool__(self) -> bool:
@@ -87,12 +92,24 @@ def _ceil_second(when: datetime | None, default: float) -> float:
     return default if when is None else -((_EPOCH - when) // _SECOND)
 
 
+def _size(text: str) -> int:
+    """A listed size as ``entries.listed`` reads the usual one; -1: anything else."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 20 else -1
+
+
+def _generation(item: dict[str, Any]) -> bool:
+    """The entry's generation is the usual one (digits), which ``listed`` keeps as is."""
+    generation = item.get("generation")
+    return type(generation) is str and generation.isascii() and generation.isdigit()
+
+
 class NameCount:
     """Counts a finder's listing from names (see the module's docstring)."""
 
     def __init__(self, finder: Finder, judge: Judge | None) -> None:
         selection = finder.selection
         self.finder = finder
+        self.judge = judge
         self.journaled = judge is not None and judge.journaled
         self.bucket = finder.bucket.name if self.journaled else ""  # for journal keys
         # integer seconds t in the window: since <= t < until
@@ -100,8 +117,11 @@ class NameCount:
         self.high = _ceil_second(selection.until, float("inf"))
         # folder → its day's first Unix second; -1: not a clean folder under the path
         self._folders = _Memo(self._folder)
-        # "{middle}.json" → its split, False when --type/--hook filter it out; None: unsplit
+        # "{middle}.json" → its split's index, FILTERED (--type/--hook) or UNSPLIT
         self._middles = _Memo(self._middle)
+        self._sizes = _Memo(_size)
+        self.splits: list[Split] = []  # by index
+        self._indexes: dict[Split, int] = {}
 
     def run(self) -> Counted:
         return Counted(keys=[] if self.journaled else None)
@@ -110,43 +130,44 @@ class NameCount:
         known = clean_folder(folder)
         return -1 if known is None or not known[0].startswith(self.finder.base) else known[2]
 
-    def _middle(self, rest: str) -> Split | bool | None:
+    def _middle(self, rest: str) -> int:
         split = self.finder.parser.split_of(rest[:-5])
         selection = self.finder.selection
-        if split is not None and (
-            (selection.event_types and split[0] not in selection.event_types)
-            or (selection.hook_ids and split[1] not in selection.hook_ids)
+        if split is None:
+            return UNSPLIT
+        if (selection.event_types and split[0] not in selection.event_types) or (
+            selection.hook_ids and split[1] not in selection.hook_ids
         ):
-            return False
-        return split
+            return FILTERED
+        return self._index(split)
+
+    def _index(self, split: Split) -> int:
+        index = self._indexes.get(split)
+        if index is None and len(self.splits) < _SPLITS:
+            index = self._indexes[split] = len(self.splits)
+            self.splits.append(split)
+        return UNSPLIT if index is None else index
 
     def count(
         self, page: list[dict[str, Any]], at: int, run: Counted
     ) -> tuple[int, Candidate | None]:
         """Count ``page[at:]`` into ``run`` up to the first object whose envelope must be
         read: (the index after it, its candidate), or (the page's end, None). Hot path:
-        once per listed name, hence the locals and the one long condition."""
+        once per listed name, hence the locals and the few long conditions."""
         finder, listing = self.finder, self.finder.listing
-        folders, middles, cells, keys = self._folders, self._middles, run.cells, run.keys
-        low, high, bucket = self.low, self.high, self.bucket
+        folders, middles, sizes = self._folders, self._middles, self._sizes
+        cells, keys, low, high, bucket = run.cells, run.keys, self.low, self.high, self.bucket
         shard = finder.selection.in_shard if finder.selection.shard is not None else None
         seen = filtered = other_shard = size = 0
-        end, i = len(page), at
         found: Candidate | None = None
-        while i < end:
+        for i in range(at, len(page)):
             item = page[i]
-            i += 1
-            name, length, generation = item.get("name"), item.get("size"), item.get("generation")
+            name, length = item.get("name"), item.get("size")
             if (
                 type(name) is str
                 and type(length) is str
-                and type(generation) is str
                 and name.isascii()
-                and length.isascii()
-                and length.isdigit()
-                and len(length) < 20
-                and generation.isascii()
-                and generation.isdigit()
+                and (keys is None or _generation(item))
             ):
                 if shard is not None and not shard(name):
                     seen += 1
@@ -154,26 +175,26 @@ class NameCount:
                     continue
                 slash = name.rfind("/")  # none: name[:-1] holds no "/", so no clean folder
                 start = folders[name[:slash]]
-                if start >= 0 and len(name) <= MAX_NAME and name.isprintable():
+                number = sizes[length]
+                if start >= 0 and number >= 0 and len(name) <= MAX_NAME and name.isprintable():
                     ts, dash, rest = name[slash + 1 :].partition("-")
                     if dash and 0 < len(ts) <= 12 and ts.isdigit() and rest.endswith(".json"):
                         t = int(ts)
                         split = middles[rest]
-                        if split is not None and 0 <= t - start < 86400:
+                        if split != UNSPLIT and 0 <= t - start < 86400:
                             seen += 1
-                            if split is False or not low <= t < high:
+                            if split == FILTERED or not low <= t < high:
                                 filtered += 1
                                 continue
-                            size += int(length)
-                            place = (t // 3600, split)
+                            size += number
                             if keys is None:
-                                cell = cells[place]
+                                cell = cells[t // 3600 * _SPLITS + split]
                                 cell[0] += 1
                                 if t < cell[1]:
                                     cell[1] = t
                             else:
-                                keys.append(key_of(bucket, name, generation))
-                                run.places.append((place, t))
+                                keys.append(key_of(bucket, name, item["generation"]))
+                                run.places.append((t // 3600 * _SPLITS + split, t))
                             continue
             found = self._other(item, run)
             if found is not None:
@@ -182,7 +203,7 @@ class NameCount:
         listing.filtered += filtered
         listing.other_shard += other_shard
         run.bytes += size
-        return i, found
+        return (i + 1 if found is not None else len(page)), found
 
     def _other(self, item: dict[str, Any], run: Counted) -> Candidate | None:
         """An entry the usual checks do not place: the row path's steps. A name that
@@ -194,15 +215,17 @@ class NameCount:
             if not (candidate.decided and parsed.trusted_time is not None):
                 return candidate
             t = parsed.timestamp
-            place = (t // 3600, (parsed.event_type, parsed.hook_id))
+            split = self._index((parsed.event_type, parsed.hook_id))
+            if split == UNSPLIT:  # past _SPLITS distinct splits: a cell of its own
+                return candidate  # (hostile listings only): the row path counts it
             run.bytes += entry.size
             if run.keys is None:
-                cell = run.cells[place]
+                cell = run.cells[t // 3600 * _SPLITS + split]
                 cell[0] += 1
                 cell[1] = min(cell[1], t)
             else:
                 run.keys.append(key_of(self.bucket, entry.name, entry.generation))
-                run.places.append((place, t))
+                run.places.append((t // 3600 * _SPLITS + split, t))
         return None
 
     async def produce(
@@ -229,19 +252,20 @@ class NameCount:
         finally:
             await window.put(None)
 
-
-def fold(run: Counted, totals: Summary, judge: Judge | None) -> None:
-    """Judge a run once per distinct (hour, type, hook, journal outcome) and count it."""
-    counted: dict[tuple[Place, Outcome | None], list[int]] = {}
-    if run.keys is None:
-        counted = {(place, None): cell for place, cell in run.cells.items()}
-    else:
-        known = judge.outcomes(run.keys) if judge is not None else {}
-        for key, (place, t) in zip(run.keys, run.places, strict=True):
-            cell = counted.setdefault((place, known.get(key)), [0, t])
-            cell[0] += 1
-            cell[1] = min(cell[1], t)
-    for ((hour, (event_type, hook_id)), outcome), (n, first) in counted.items():
-        verdict = judge.named(hook_id, event_type, outcome) if judge is not None else ("", None)
-        totals.add_counted(hour, event_type, hook_id, verdict, n, first)
-    totals.bytes += run.bytes
+    def fold(self, run: Counted, totals: Summary) -> None:
+        """Judge a run once per distinct (hour, type, hook, journal outcome); count it."""
+        judge, splits = self.judge, self.splits
+        counted: dict[tuple[int, Outcome | None], list[int]] = {}
+        if run.keys is None:
+            counted = {(place, None): cell for place, cell in run.cells.items()}
+        else:
+            known = judge.outcomes(run.keys) if judge is not None else {}
+            for key, (place, t) in zip(run.keys, run.places, strict=True):
+                cell = counted.setdefault((place, known.get(key)), [0, t])
+                cell[0] += 1
+                cell[1] = min(cell[1], t)
+        for (place, outcome), (n, first) in counted.items():
+            event_type, hook_id = splits[place % _SPLITS]
+            verdict = judge.named(hook_id, event_type, outcome) if judge is not None else ("", None)
+            totals.add_counted(place // _SPLITS, event_type, hook_id, verdict, n, first)
+        totals.bytes += run.bytes

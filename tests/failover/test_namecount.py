@@ -53,7 +53,6 @@ APP = {
         {"id": "plain-hook", "hook_type": "sqs", "enabled": True},
     ]
 }  # fmt: skip
-PAGE = 3  # the server's page size: runs and downloads cross page boundaries
 
 
 @dataclass
@@ -62,6 +61,7 @@ class Store:
 
     entries: list[dict[str, Any]] = field(default_factory=list)
     bodies: dict[str, bytes] = field(default_factory=dict)
+    page: int = 1000  # small pages: runs and downloads cross page boundaries
 
     def answer(self, request: Request) -> Action:
         if request.query.get("alt") == ["media"]:
@@ -81,9 +81,9 @@ class Store:
             and (end is None or _name(e) < end)
         ]
         at = int(query.get("pageToken") or 0)
-        page: dict[str, Any] = {"items": shown[at : at + PAGE]}
-        if at + PAGE < len(shown):
-            page["nextPageToken"] = str(at + PAGE)
+        page: dict[str, Any] = {"items": shown[at : at + self.page]}
+        if at + self.page < len(shown):
+            page["nextPageToken"] = str(at + self.page)
         return Reply(200, json.dumps(page).encode())  # ensure_ascii: \\udc80 stays
 
 
@@ -108,7 +108,7 @@ def usual_names() -> st.SearchStrategy[str]:
             f"{int((DAY0 + timedelta(days=day)).timestamp()) + second}-{event_type}-{hook}.json"
         ),
         st.integers(0, 2),
-        st.integers(0, 86399) | st.sampled_from([-1, 86400, -86400 * 400]),
+        st.integers(0, 86399) | st.integers(0, 86399) | st.sampled_from([-1, 86400, -86400 * 400]),
         st.sampled_from(TYPES),
         st.sampled_from(HOOKS),
         st.sampled_from([PATH] * 6 + ["other/path"]),
@@ -125,9 +125,16 @@ OUTCOMES = st.sampled_from(
 )
 
 
+def FILTERS(values: list[str]) -> st.SearchStrategy[frozenset[str]]:
+    """--type/--hook: none most of the time, else one or two values."""
+    some = [frozenset({v}) for v in values] + [frozenset(values[1:3])]
+    return st.sampled_from([frozenset[str]()] * len(some) + some)
+
+
 @st.composite
 def listings(draw: st.DrawFn) -> dict[str, Any]:
-    names = draw(st.lists(usual_names() | NAMES, max_size=24, unique=True))
+    usual = draw(st.lists(usual_names(), min_size=8, max_size=40, unique=True))
+    names = list(dict.fromkeys(usual + draw(st.lists(NAMES, max_size=6))))  # one of each
     entries = []
     for i, name in enumerate(names):
         entry: dict[str, Any] = {"name": name, "generation": str(1000 + i), "size": str(10 + i)}
@@ -141,24 +148,81 @@ def listings(draw: st.DrawFn) -> dict[str, Any]:
     journal = {
         key_of(BUCKET, _name(e), str(e.get("generation", ""))): draw(OUTCOMES)
         for e in entries
-        if isinstance(e.get("generation"), str) and draw(st.integers(0, 2)) == 0
+        if isinstance(e.get("generation"), str) and draw(st.booleans())
     }
-    since = DAY0 + timedelta(hours=draw(st.integers(0, 60)), seconds=draw(st.integers(0, 59)))
-    until = since + timedelta(hours=draw(st.integers(0, 72)), microseconds=draw(st.integers(0, 9)))
+    since = DAY0 + timedelta(hours=draw(st.integers(0, 30)), seconds=draw(st.integers(0, 59)))
+    hours = draw(st.sampled_from([72, 30, 6]) | st.integers(0, 72))
+    until = since + timedelta(hours=hours, microseconds=draw(st.integers(0, 9)))
     return {
         "entries": entries,
         "journal": journal,
         "selection": Selection(
             since,
             until,
-            event_types=frozenset(draw(st.sets(st.sampled_from(TYPES), max_size=2))),
-            hook_ids=frozenset(draw(st.sets(st.sampled_from(HOOKS), max_size=2))),
-            shard=draw(st.none() | st.sampled_from([(0, 2), (1, 2), (2, 3)])),
+            event_types=draw(FILTERS(TYPES)),
+            hook_ids=draw(FILTERS(HOOKS)),
+            shard=draw(st.sampled_from([None, None, None, (0, 2), (1, 2), (2, 3)])),
         ),
         "scan": draw(st.booleans()),
         "journaled": draw(st.booleans()),
         "failed_at": since + timedelta(minutes=draw(st.integers(-90, 90))),
+        "page": draw(st.sampled_from([3, 7, 1000])),
     }
+
+
+def _rich(*, scan: bool, journaled: bool, **selection: Any) -> dict[str, Any]:
+    """Every hook and type over three days (some stamped a day off), odd entries
+    among them, a journal state for every third object, a window of two partial days."""
+    entries = []
+    for i, (day, hook, event_type) in enumerate(
+        (d, h, t) for d in range(3) for h in HOOKS for t in TYPES for _ in range(2)
+    ):
+        start = DAY0 + timedelta(days=day)
+        second = int(start.timestamp()) + (i * 7919) % 86400 + (86400 if i % 17 == 0 else 0)
+        name = f"{PATH}/{start:%Y/%m/%d}/{second}-{event_type}-{hook}.json"
+        entries.append({"name": name, "generation": str(i + 1), "size": str(i)})
+    odd = f"{PATH}/2026/11/20/1795132800-message.new-{HOOK_A}.json"
+    entries += [
+        {"name": odd.replace(".new", ".new\x7f"), "generation": "7", "size": "1"},
+        {
+            "name": odd.replace("events/", "events/" + "p" * 1000 + "/"),
+            "generation": "7",
+            "size": "1",
+        },
+        {"name": odd.replace("1795", "001795"), "generation": "x", "size": "1"},
+        {"name": odd.replace("1795", "01795"), "generation": 5, "size": "1_0"},
+        {"name": odd.replace("1795", "0001795"), "size": "9" * 21},
+    ]
+    entries.sort(key=_name)
+    states = ["delivered", "failed", "refused", "malformed"]
+    journal = {
+        key_of(BUCKET, e["name"], str(e.get("generation"))): (states[i % 4], f"error {i % 3}")
+        for i, e in enumerate(entries)
+        if i % 3 == 0
+    }
+    since = DAY0 + timedelta(hours=7, seconds=30)
+    return {
+        "entries": entries,
+        "journal": journal,
+        "selection": Selection(since, since + timedelta(hours=40), **selection),
+        "scan": scan,
+        "journaled": journaled,
+        "failed_at": since,
+        "page": 40,
+    }
+
+
+RICH = [
+    _rich(scan=True, journaled=True),
+    _rich(scan=True, journaled=False),
+    _rich(
+        scan=False,
+        journaled=False,
+        event_types=frozenset({"message.new", "custom.thing-x"}),
+        hook_ids=frozenset({HOOK_A, GONE}),
+        shard=(1, 2),
+    ),
+]
 
 
 def _journal(path: Path, outcomes: dict[str, tuple[str, str | None]]) -> None:
@@ -207,14 +271,17 @@ def summarise(url: str, case: dict[str, Any], journal: Path | None, names_only: 
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(listings())
+@example(RICH[0])
+@example(RICH[1])
+@example(RICH[2])
 def test_the_names_only_summary_is_the_row_paths(
     store: tuple[str, Store], case: dict[str, Any]
 ) -> None:
     url, held = store
-    held.entries = case["entries"]
+    held.entries, held.page = case["entries"], case["page"]
     body = envelope(hook_id=HOOK_A, url="http://a/x", event_type="message.new",
                     error="HTTP 500", failed_at=case["failed_at"], payload={})  # fmt: skip
     held.bodies = {_name(e): json.dumps(body).encode() for e in held.entries[::2]}
