@@ -25,6 +25,8 @@ from pydantic import (
 from hookctl.base.errors import ValidationFailed
 from hookctl.base.numbers import TIMEOUT_MS_MAX
 from hookctl.base.plaintext import plural
+from hookctl.base.validate import EVENT_TYPE, printable
+from hookctl.stream.finite import overflows
 
 HOOK_TYPES = ("webhook", "sqs", "sns", "pending_message")
 AuthType = Literal["keys", "role", "resource"]
@@ -358,19 +360,14 @@ def parse_envelope(body: bytes) -> Envelope:
     Strict JSON only: ``NaN``/``Infinity`` would be re-encoded as a body that is not
     JSON and signed. The event type must be a plain Stream name (``EVENT_TYPE``): it
     may fill a hook URL's ``{{.EventType}}``."""
-    from pydantic_core import from_json, to_json
-
-    from hookctl.base.validate import EVENT_TYPE, printable
-    from hookctl.stream.finite import overflows
-
     try:
-        data = from_json(body, allow_inf_nan=False)
+        data = pydantic_core.from_json(body, allow_inf_nan=False)
     except ValueError as exc:
         detail = str(exc).removeprefix("Invalid JSON: ")[:200]
         if b"NaN" in body or b"Infinity" in body:
             detail += "; NaN and Infinity are not JSON"
         raise MalformedObject(f"not valid JSON ({detail})") from None
-    if overflows(data, to_json(data)):  # 1e999: would be sent as Infinity
+    if overflows(data, pydantic_core.to_json(data)):  # 1e999: would be sent as Infinity
         raise MalformedObject("not valid JSON (a number too large for a float)")
     try:
         envelope = Envelope.model_validate(data)
