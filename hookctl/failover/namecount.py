@@ -127,13 +127,15 @@ class NameCount:
         return Counted(keys=[] if self.journaled else None)
 
     def _folder(self, folder: str) -> int:
-        known = clean_folder(folder)
-        return -1 if known is None or not known[0].startswith(self.finder.base) else known[2]
+        known = clean_folder(folder)  # (ASCII: ``count`` asks; printable: asked here)
+        if known is None or not folder.isprintable() or not known[0].startswith(self.finder.base):
+            return -1
+        return known[2]
 
     def _middle(self, rest: str) -> int:
         split = self.finder.parser.split_of(rest[:-5])
         selection = self.finder.selection
-        if split is None:
+        if split is None or not rest.isprintable():
             return UNSPLIT
         if (selection.event_types and split[0] not in selection.event_types) or (
             selection.hook_ids and split[1] not in selection.hook_ids
@@ -176,7 +178,8 @@ class NameCount:
                 slash = name.rfind("/")  # none: name[:-1] holds no "/", so no clean folder
                 start = folders[name[:slash]]
                 number = sizes[length]
-                if start >= 0 and number >= 0 and len(name) <= MAX_NAME and name.isprintable():
+                # printable: the folder and the middle are (remembered), the rest digits and "-"
+                if start >= 0 and number >= 0 and len(name) <= MAX_NAME:
                     ts, dash, rest = name[slash + 1 :].partition("-")
                     if dash and 0 < len(ts) <= 12 and ts.isdigit() and rest.endswith(".json"):
                         t = int(ts)

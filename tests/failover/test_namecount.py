@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hookctl.base.errors import HookctlError
+from hookctl.failover.entries import entry_name as _name
 from hookctl.failover.ids import key_of
 from hookctl.failover.layout import envelope
 from hookctl.failover.select import Selection
@@ -85,11 +86,6 @@ class Store:
         if at + self.page < len(shown):
             page["nextPageToken"] = str(at + self.page)
         return Reply(200, json.dumps(page).encode())  # ensure_ascii: \\udc80 stays
-
-
-def _name(entry: dict[str, Any]) -> str:
-    name = entry.get("name")
-    return name if isinstance(name, str) else ""
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +180,7 @@ def _rich(*, scan: bool, journaled: bool, **selection: Any) -> dict[str, Any]:
     odd = f"{PATH}/2026/11/20/1795132800-message.new-{HOOK_A}.json"
     entries += [
         {"name": odd.replace(".new", ".new\x7f"), "generation": "7", "size": "1"},
+        {"name": odd.replace("events/", "events/x\x01y/"), "generation": "7", "size": "1"},
         {
             "name": odd.replace("events/", "events/" + "p" * 1000 + "/"),
             "generation": "7",
