@@ -80,6 +80,7 @@ class PlanSample:
     url: str
     bytes: int
     hook_id: str = ""
+    time_from: str = "failed_at"  # "name": a names-only plan's time (failed_at unread)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -87,7 +88,7 @@ class PlanSample:
             "event_type": self.event_type,
             "failed_at": time_text(self.failed_at),
             "time": time_text(self.failed_at),  # as failover list --json rows have it
-            "time_from": "failed_at",
+            "time_from": self.time_from,
             "url": self.url,
             "bytes": self.bytes,
         }
@@ -187,6 +188,7 @@ class ReplayReport:
     # each counter's breakdown under the counter's own name: failed, refused, malformed,
     # archived (why a delivered event was not archived); ``failed_by_reason`` is "failed"
     reasons: dict[str, dict[str, int]] = field(default_factory=dict)
+    envelopes_read: bool = True  # False: a plan from the listing alone (--names-only)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -205,6 +207,7 @@ class ReplayReport:
             "unrecognised": [u.as_json() for u in self.unrecognised],
             "bytes": self.bytes,
             "elapsed_s": self.elapsed_s,
+            "envelopes_read": self.envelopes_read,
         }
         if self.plan is not None:
             out["plan"] = [r.as_json() for r in self.plan]
@@ -223,6 +226,7 @@ def build_report(
     target: str | None,
     dry_run: bool,
     complete: bool,
+    envelopes_read: bool = True,
 ) -> ReplayReport:
     """The report of a run from its counters and its listing."""
     malformed = Counter(reason_key(m.reason) for m in stats.malformed)
@@ -263,6 +267,7 @@ def build_report(
         complete=complete,
         plan=sorted(stats.plan.values(), key=lambda r: (r.url, r.event_type)) if dry_run else None,
         first=list(stats.first) if dry_run else None,
+        envelopes_read=envelopes_read,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ class Options:
     # --to refuses every object: nothing a bucket writer controls chooses a URL.
     destinations: Destinations | None = None
     dry_run: bool = False
+    names_only: bool = False  # a dry run's plan from the listing alone (``nameplan``)
     redeliver: bool = False
     archive_to: str | None = None
     limit: int | None = None
@@ -174,6 +176,10 @@ class Replayer:
             ),
             deliver=lambda candidate, envelope: self._deliver(deliverer, candidate, envelope),
         )
+        if self.options.names_only:
+            from hookctl.failover.nameplan import plan_from_names
+
+            return plan_from_names(self, stages)
         pipeline = Pipeline(stages, self.options.concurrency, self._stop, lambda: self.aborted)
         return pipeline.run()
 
@@ -192,14 +198,13 @@ class Replayer:
         self.stats.selected += 1
         return "take"
 
-    def destination(self, envelope: Envelope) -> str | Refusal:
+    def destination(self, hook_id: str, url: str | None, event_type: str) -> str | Refusal:
+        """Where an event goes; ``url`` (the envelope's) None when it was not read."""
         if self.options.target:
             return self.options.target
         if self.options.destinations is None:
             return Refusal("no destination: pass --to URL")
-        return self.options.destinations.resolve(
-            envelope.original_hook_id, envelope.original_webhook_url, envelope.event_type
-        )
+        return self.options.destinations.resolve(hook_id, url, event_type)
 
     def _hold(self, item: Listed, event_type: str, state: str, reason: str) -> None:
         """Journal an object that was not sent (refused, malformed) and why: ``failover
@@ -229,17 +234,19 @@ class Replayer:
             self._hold(candidate.item, parsed.event_type if parsed else "", MALFORMED, reason)
         return envelope
 
-    def _refuse(self, item: Listed, envelope: Envelope, refusal: Refusal) -> None:
-        self._hold(item, envelope.event_type, REFUSED, refusal.reason)
+    def refuse(
+        self, item: Listed, event_type: str, hook_id: str, url: str, refusal: Refusal
+    ) -> None:
+        self._hold(item, event_type, REFUSED, refusal.reason)
         self.stats.refused += 1
         self.stats.refusals[reason_key(refusal.reason.split(" (")[0])] += 1
         self._record_failure(
             Failure(
                 item,
                 self.bucket.name,
-                envelope.event_type,
-                envelope.original_hook_id,
-                printable(envelope.original_webhook_url)[:500],
+                event_type,
+                hook_id,
+                printable(url)[:500],
                 webhook_id(self.bucket.name, item),
                 None,
                 refusal.reason,
@@ -252,15 +259,16 @@ class Replayer:
         self, deliverer: Deliverer, candidate: Candidate, envelope: Envelope
     ) -> None:
         item = candidate.item
-        url = self.destination(envelope)
+        hook, sent_to = envelope.original_hook_id, envelope.original_webhook_url
+        url = self.destination(hook, sent_to, envelope.event_type)
         if isinstance(url, Refusal):
-            self._refuse(item, envelope, url)
+            self.refuse(item, envelope.event_type, hook, sent_to, url)
             return
         body = payload_body(envelope)
-        hook_id = webhook_id(self.bucket.name, item)
         if self.options.dry_run:
-            self._plan(url, envelope, item, len(body))
+            self.plan(url, envelope.event_type, hook, envelope.failed_at, item, len(body))
             return
+        hook_id = webhook_id(self.bucket.name, item)
         self.stats.in_flight += 1
         try:
             # the pipeline bounds deliveries at --concurrency: no second semaphore; one
@@ -351,6 +359,7 @@ class Replayer:
             target=self.options.target,
             dry_run=self.options.dry_run,
             complete=self.complete,
+            envelopes_read=not self.options.names_only,
         )
 
     @property
@@ -360,23 +369,20 @@ class Replayer:
         stats = self.stats
         return not (stats.stopped or stats.failed or stats.refused or stats.malformed)
 
-    def _plan(self, url: str, envelope: Envelope, item: Listed, size: int) -> None:
-        row = self.stats.plan.setdefault(
-            (url, envelope.event_type), PlanRow(url, envelope.event_type)
-        )
+    def plan(
+        self, url: str, event_type: str, hook_id: str, when: datetime, item: Listed, size: int
+    ) -> None:
+        """Count one event into a dry run's plan; ``when``: the envelope's failed_at, or
+        (names only) the name's time."""
+        row = self.stats.plan.get((url, event_type))
+        if row is None:
+            row = self.stats.plan[url, event_type] = PlanRow(url, event_type)
         row.count += 1
         row.bytes += size
         if len(self.stats.first) < self.options.plan_sample:
-            self.stats.first.append(
-                PlanSample(
-                    item.name,
-                    envelope.event_type,
-                    envelope.failed_at,
-                    url,
-                    size,
-                    envelope.original_hook_id,
-                )
-            )
+            time_from = "name" if self.options.names_only else "failed_at"
+            sample = PlanSample(item.name, event_type, when, url, size, hook_id, time_from)
+            self.stats.first.append(sample)
 
 
 def _cancelling() -> bool:

@@ -241,9 +241,13 @@ def plan_lines(report: ReplayReport, known_hooks: Iterable[str] = ()) -> list[st
         f"dry run: {count} failed {window}",
         "nothing was sent (without --dry-run, these are)",
     ]
+    if not report.envelopes_read:
+        lines.append("envelopes were not read (--names-only): malformed, forged or refused")
+        lines.append("objects are reported by the replay, or by --dry-run without --names-only")
     first = report.first or []
     if first:
-        lines.append(f"first to send ({TIME_LABELS['failed_at']}, object):")
+        label = TIME_LABELS[first[0].time_from]
+        lines.append(f"first to send ({label}, object):")
     prefixes = hook_prefixes([*known_hooks, *(f.hook_id for f in first)])
     for sample in first:
         when = time_text(sample.failed_at)

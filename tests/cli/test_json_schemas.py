@@ -275,6 +275,7 @@ def test_real_outputs_match_their_schemas(
     journal = str(tmp_path / "journal.db")
     dry = ["failover", "replay", *read, "--since", "1h", "--dry-run", "--json"]
     run("failover-replay.json", *dry, ok=(1,))  # the dry run sees the refusal too
+    run("failover-replay.json", *dry, "--names-only", ok=(1,))  # a plan from names alone
     run(
         "failover-replay.json",
         *("failover", "replay", *read, "--since", "1h", "--journal", journal, "--json"),

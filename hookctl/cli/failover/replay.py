@@ -45,6 +45,15 @@ def replay(
             "--dry-run", help="Show the plan (counts, bytes, first objects); send nothing."
         ),
     ] = False,
+    names_only: Annotated[
+        bool,
+        typer.Option(
+            "--names-only",
+            help="With --dry-run: plan from the listing alone (names and listed sizes), "
+            "reading no envelope: fast on a large bucket, but objects that are malformed, "
+            "forged or refused by their envelope are only found by the real replay.",
+        ),
+    ] = False,
     concurrency: Annotated[
         int,
         typer.Option("--concurrency", min=1, max=256, help="Deliveries (and downloads) in flight."),
@@ -128,6 +137,13 @@ def replay(
     )
 
     actx = app_context(ctx)
+    if names_only and not dry_run:
+        from hookctl.base.errors import UsageError
+
+        raise UsageError(
+            "--names-only plans a dry run: it needs --dry-run",
+            "add --dry-run, or leave out --names-only to replay",
+        )
     check_filters(reading)
     check_modes(
         from_file=from_file,
@@ -148,6 +164,7 @@ def replay(
         found,
         target=to,
         dry_run=dry_run,
+        names_only=names_only,
         redeliver=redeliver,
         archive_to=archive_to,
         limit=limit,
