@@ -33,6 +33,25 @@ _saved: tuple[tuple[int, int, int], bool] = ((700, 10, 10), False)
 _lock = threading.Lock()
 
 
+# A request that fails with an exception (refused, reset, timed out) leaves it in a reference
+# cycle, traceback -> frames -> the request and its body, that only the collector frees; a
+# body is bytes, which the collector does not count, so at JOB_GC_THRESHOLD a run of failures
+# against a receiver that is down would hold ~120 bodies (each up to --max-bytes) before a
+# collection. A young collection runs instead once failed attempts' bodies reach this.
+FAILED_BYTES_BUDGET = 16 * 1024 * 1024
+_failed_bytes = 0
+
+
+def failed_with(nbytes: int) -> None:
+    """Count the body of a request that failed with an exception; collect what such
+    failures left once their bodies reach ``FAILED_BYTES_BUDGET``."""
+    global _failed_bytes
+    _failed_bytes += nbytes
+    if _failed_bytes >= FAILED_BYTES_BUDGET:
+        _failed_bytes = 0
+        gc.collect(1)  # young and middle: what failed since the last collection
+
+
 @contextlib.contextmanager
 def job_collector() -> Iterator[None]:
     """The collector set for a long job while the block runs (see ``JOB_GC_THRESHOLD``)."""

@@ -29,6 +29,7 @@ import aiohttp
 import yarl
 
 from hookctl import __version__
+from hookctl.base.aio import failed_with
 from hookctl.base.retry import backoff, network_reason
 from hookctl.base.retry import retry_after as parse_retry_after
 from hookctl.webhooks.compression import compress
@@ -313,8 +314,10 @@ class Deliverer:
                         error = f"HTTP {status}: {response.reason or ''}".strip()
             except TimeoutError:
                 kind, error = "timeout", f"timed out after {timeout:.1f}s"
+                failed_with(len(data))
             except aiohttp.ClientError as exc:
                 kind, error = "network", network_reason(exc)
+                failed_with(len(data))
             attempts.append(Attempt(number, status, (time.monotonic() - t0) * 1000, error))
             if kind is None:
                 ok = error is None

@@ -81,3 +81,36 @@ def test_jobs_in_two_threads_leave_the_collector_as_it_was() -> None:
     assert seen == [aio.JOB_GC_THRESHOLD]  # still set for the job running on
     assert gc.get_threshold() == (700, 10, 10)
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("collector")
+def test_failed_requests_do_not_pile_up_their_bodies_between_collections() -> None:
+    """A request refused by a receiver that is down leaves its body in a reference cycle
+    only the collector frees; with a job's rare collections, 40 failed 1 MiB deliveries
+    held ~40 MiB at once. A collection now runs once failed bodies reach 16 MiB."""
+    import socket
+    import tracemalloc
+
+    from hookctl.webhooks.delivery import Deliverer, Delivery, RetryPolicy
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"
+
+    async def fail_forty() -> list[bool]:
+        policy = RetryPolicy(network_attempts=1)
+        async with Deliverer("key", "secret", policy=policy, concurrency=1) as deliverer:
+            return [
+                (await deliverer.deliver(Delivery(url, bytes([i]) * (1 << 20)))).ok
+                for i in range(40)
+            ]
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        outcomes = aio.run(fail_forty())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert outcomes == [False] * 40
+    assert peak < 28 * (1 << 20), f"{peak / (1 << 20):.0f} MiB held at once"
