@@ -36,11 +36,19 @@ USERINFO_HINT = (
     "%2F for a /, %3F for a ?, %23 for a #, %25 for a %, %3A for a ':' in the user "
     "name); nothing was changed"
 )
+# ``h:p/w@host``: by RFC 3986 a host "h" with port "p/w…", but just as likely a password
+# holding a raw "/", "?" or "#": named both ways and never printed
+PORT_OR_USERINFO_PROBLEM = (
+    "has an invalid port, or a character in its user:password that must be percent-encoded"
+)
+PORT_OR_USERINFO_HINT = f"a port is a number 1-65535; if it is a password, {USERINFO_HINT}"
 
 
 def url_hint(problem: str, otherwise: str) -> str:
     """The hint for a refused URL: how to percent-encode when ``problem`` (possibly behind
     a field prefix) is the user:password one, else ``otherwise``."""
+    if problem.endswith(PORT_OR_USERINFO_PROBLEM):
+        return PORT_OR_USERINFO_HINT
     return USERINFO_HINT if problem.endswith(USERINFO_PROBLEM) else otherwise
 
 
@@ -199,8 +207,8 @@ def _port_problem(url: str, parts: SplitResult) -> str | None:
     try:
         port = parts.port
     except ValueError:
-        if "@" in url.partition("://")[2] and "@" not in netloc:
-            return USERINFO_PROBLEM  # user:pass/with/slash@host: never print it
+        if "@" not in netloc and not _plain_authority(url.partition("://")[2]):
+            return PORT_OR_USERINFO_PROBLEM  # user:pass/with/slash@host: never print it
         # a user:password in the netloc passed url_problem's check: the port is what is
         # wrong, read after the last @ so no character of the password is shown
         return f"has an invalid port {netloc.rpartition('@')[2].rpartition(':')[2]!r} (1-65535)"
@@ -209,6 +217,18 @@ def _port_problem(url: str, parts: SplitResult) -> str | None:
     if netloc.endswith(":"):
         return "has an empty port after ':'"
     return None
+
+
+def _plain_authority(rest: str) -> bool:
+    """Whether ``rest`` (a URL after ``://``) surely has no user:password: no ``@`` at all,
+    or none in its authority (up to the first ``/?#``) and that authority ending in a
+    ``:`` and digits, a port (an ``@`` after it is in the path, query or fragment). Else
+    a password may hold a raw ``/?#`` (``u:p/w@host``), so all up to the last ``@`` is one."""
+    ends = [i for i in (rest.find(c) for c in "/?#") if i >= 0]
+    authority = rest[: min(ends, default=len(rest))]
+    if "@" not in rest:
+        return True
+    return "@" not in authority and authority.rpartition(":")[2].isdigit()
 
 
 def check_url(value: object, *, what: str = "URL", templates: bool = False) -> str:
@@ -234,7 +254,7 @@ def shown_url(value: object, limit: int = 200) -> str:
     if isinstance(value, str) and "://" in value:
         scheme, _, rest = value.partition("://")
         userinfo, at, host = rest.rpartition("@")
-        if at and ":" in userinfo:
+        if at and ":" in userinfo and not _plain_authority(rest):
             user = userinfo.partition(":")[0]
             value = f"{scheme}://{user}:********@{host}"
     elif isinstance(value, str) and "@" in value:  # no scheme: user:p@ss@host

@@ -31,6 +31,9 @@ URL_HINT = (
     "(no spaces, valid port); nothing was changed"
 )
 DNS = "(a DNS name: letters, digits and '-' inside labels of at most 63 characters)"
+PORT_OR_USERINFO = (
+    "has an invalid port, or a character in its user:password that must be percent-encoded"
+)
 INPUT_HINT = "check the arguments, files and environment values you passed; nothing was changed"
 
 
@@ -102,7 +105,7 @@ def test_templates_fill_the_path_of_a_hook_url_only() -> None:
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("https://u:p/w@h/x", USERINFO_PROBLEM),  # a raw "/" in the password: never print it
+        ("https://u:p/w@h/x", PORT_OR_USERINFO),  # a raw "/" in a password? never print it
         ("https://h:99999/x", "has an invalid port '99999' (1-65535)"),
         ("https://[::zz]/x", None),  # filled in below: urlsplit or ipaddress refuses it
         ("https://" + ("a" * 63 + ".") * 3 + "a" * 62 + "/x", None),
@@ -152,15 +155,51 @@ def test_check_url_says_what_was_refused_why_and_how_to_fix_it() -> None:
     with pytest.raises(UsageError) as caught:
         check_url("https://u:p/w@h/x", what="--url")
     assert caught.value.message == (
-        f"--url 'https://u:********@h/x' is not an absolute http(s) URL: it {USERINFO_PROBLEM}"
+        f"--url 'https://u:********@h/x' is not an absolute http(s) URL: it {PORT_OR_USERINFO}"
     )
-    assert caught.value.hint == USERINFO_HINT
+    assert caught.value.hint == f"a port is a number 1-65535; if it is a password, {USERINFO_HINT}"
     with pytest.raises(UsageError) as caught:
         check_url(7, what="--to")
     assert (
         caught.value.message
         == "--to 7 is not an absolute http(s) URL: it must be a string, not int"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        # an "@" in the query or fragment is not a user:password: the port is named, as typed
+        (
+            "https://h:99999/?to=a@b.c",
+            "URL 'https://h:99999/?to=a@b.c' is not an absolute http(s) URL: it has an "
+            "invalid port '99999' (1-65535)",
+        ),
+        (
+            "https://h:99999#a@b",
+            "URL 'https://h:99999#a@b' is not an absolute http(s) URL: it has an "
+            "invalid port '99999' (1-65535)",
+        ),
+        # "99x/#a" may be a password with a raw "#" (user h, host b): named both ways, masked
+        (
+            "https://h:99x/#a@b",
+            f"URL 'https://h:********@b' is not an absolute http(s) URL: it {PORT_OR_USERINFO}",
+        ),
+        # a real user:password before a bad port: the port is named, the password masked
+        (
+            "https://u:p@h:99999/x",
+            "URL 'https://u:********@h:99999/x' is not an absolute http(s) URL: it has an "
+            "invalid port '99999' (1-65535)",
+        ),
+    ],
+)
+def test_an_at_sign_after_the_authority_is_not_a_password(url: str, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        check_url(url)
+    assert caught.value.message == message
+    if "99999" in message:
+        assert caught.value.hint == URL_HINT
+    assert shown_url(url) == message.split(" is not")[0].removeprefix("URL ")
 
 
 def test_the_hint_explains_percent_encoding_only_for_a_password_problem() -> None:
