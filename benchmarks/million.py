@@ -10,7 +10,9 @@ per second), served by ``benchmarks/gcs_standin.py`` from its index. Alternating
   list --summary `hookctl failover list --summary --json` over the whole window;
   bare list+GET  the same script, then GETs every object at concurrency 16 (what a dry
                  run has to do: it reads each envelope to say it is readable);
-  dry run        `hookctl failover replay --dry-run --to URL --json` over the window.
+  dry run        `hookctl failover replay --dry-run --to URL --json` over the window;
+  dry run --names-only  the same with ``--names-only``: a plan from the listing alone
+                 (no envelope read), so its floor is the bare listing.
 
 Targets (issue 27): peak RSS < 150 MB, and time within 1.2x of the bare listing.
 
@@ -20,7 +22,7 @@ refusals as it would for them. (Before, the rows had credentials but no base URL
 each run spent its time failing to reach Stream and checked no refusals.)
 
 Usage: python benchmarks/million.py [--events 1000000] [--days 12] [--repeat 1]
-       [--skip dry-run,get]
+       [--skip dry-run,get,names-only]
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--skip", default="", help="rows to leave out: get,dry-run")
+    parser.add_argument("--skip", default="", help="rows to leave out: get,dry-run,names-only")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     corpus = Corpus(args.events, args.days)
@@ -155,10 +157,13 @@ def main() -> None:
             "",
         ),
     }
+    rows["dry run --names-only"] = ([*rows["dry run"][0], "--names-only"], "")
     if "get" in skip:
         del rows["bare list+GET"]
     if "dry-run" in skip:
         del rows["dry run"]
+    if "names-only" in skip:
+        del rows["dry run --names-only"]
     try:
         wait_http(f"{gcs}/storage/v1/b")
         print(f"N = {args.events} over {corpus.days} days, {os.cpu_count()} CPUs, {load()}")
@@ -186,7 +191,7 @@ def main() -> None:
                 cpus[label].append(cpu)
                 store_cpus[label].append(store_cpu)
                 print(
-                    f"  {label:<15} {elapsed:7.1f} s  CPU {cpu:6.1f} s (store {store_cpu:5.1f} s)"
+                    f"  {label:<20} {elapsed:7.1f} s  CPU {cpu:6.1f} s (store {store_cpu:5.1f} s)"
                     f"  peak RSS {peak:5.0f} MB  {load()}",
                     flush=True,
                 )
@@ -196,7 +201,7 @@ def main() -> None:
         for label in rows:
             t, c = statistics.median(times[label]), statistics.median(cpus[label])
             print(
-                f"  {label:<15} {t:7.1f} s ({min(times[label]):.1f}-{max(times[label]):.1f})"
+                f"  {label:<20} {t:7.1f} s ({min(times[label]):.1f}-{max(times[label]):.1f})"
                 f"  {t / base:5.2f}x bare list  CPU {c:6.1f} s "
                 f"({min(cpus[label]):.1f}-{max(cpus[label]):.1f}) {c / base_cpu:5.2f}x"
                 f"  store CPU {statistics.median(store_cpus[label]):5.1f} s"

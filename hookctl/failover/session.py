@@ -248,6 +248,7 @@ class ReplayJob:
             scan=self.scan,
             from_file=self.from_file,
             exclude_prefix=exclude,
+            metadata=not self.options.names_only,  # a carried webhook id: only sending uses it
         )
         return Replayer(
             gcs,
