@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from hookctl.failover.replay import Replayer
 
 
+LARGE = 100_000  # listed objects past which a thorough dry run's line names --names-only
+
+
 class Progress:
     """The ``progress`` callback of a replay job; ``close`` it when the job ends."""
 
@@ -53,6 +56,8 @@ def status_line(replayer: Replayer, width: int | None = None) -> str:
     stats, listing = replayer.stats, replayer.finder.listing
     if replayer.options.dry_run:  # a plan: nothing is delivered, so no rate or ETA
         line = f"dry run: listed {listing.listed}, read {stats.downloaded} (nothing is sent)"
+        if listing.listed >= LARGE and not replayer.options.names_only:
+            line = line[:-1] + "; --names-only plans without reading)"
         return line if width is None or len(line) < width else line[: max(width - 2, 0)] + "…"
     rate = stats.done / stats.elapsed if stats.elapsed > 0 else 0.0
     remaining = stats.selected - stats.done
