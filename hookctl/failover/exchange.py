@@ -12,9 +12,11 @@ answers are refused past ``MAX_ANSWER`` bytes once decoded.
 
 How: ``send`` runs in ``deadline.within(budget)`` (the block the Stream client's httpx
 transport keeps too). The connections its pools open shrink their connect timeout and
-each write to what is left of it, and read their answer through a reader that shrinks
-each socket read to what is left. The reader keeps the deadline it was made with: a
+each write to what is left of it (the TLS handshake after a slow connect too), and
+read their answer through a reader that shrinks each socket read to what is left. The reader keeps the deadline it was made with: a
 streamed body (a media download) is read after ``send`` returned, outside the block.
+Inside a call's own deadline (``gauth.bounded_retry`` runs each call, its retries
+included, in ``within(timeout)``) an exchange gets at most what is left of that.
 A read that finds no time left raises ``ExchangeTimeout`` (a ``TimeoutError``), which
 urllib3 reports as a read timeout, as it does one that waited its whole timeout.
 
@@ -132,6 +134,17 @@ def _pools() -> dict[str, Any]:
                 conn.timeout = _left(conn.timeout, ends())
                 base.connect(conn)
 
+            def _new_conn(self) -> Any:
+                # the TCP connect took some of the time: the TLS handshake that follows
+                # runs under the socket's timeout, so it gets only what is left
+                sock = base._new_conn(self)
+                try:
+                    sock.settimeout(_left(sock.gettimeout(), ends()))
+                except ExchangeTimeout:
+                    sock.close()
+                    raise
+                return sock
+
             def send(self, data: Any) -> None:
                 conn: Any = self
                 if conn.sock is not None:
@@ -196,7 +209,11 @@ def _adapter_class() -> Any:
             return bound(manager) if isinstance(manager, urllib3.ProxyManager) else manager
 
         def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-            with within(self.budget):
+            # inside a call's own deadline (gauth.bounded_retry), an attempt gets at most
+            # what is left of it: a retry started late does not get a whole budget
+            outer = ends()
+            left = self.budget if outer is None else min(self.budget, outer - time.monotonic())
+            with within(max(left, 0.0)):
                 return super().send(request, *args, **kwargs)
 
         def build_response(self, req: Any, resp: Any) -> Any:

@@ -12,6 +12,7 @@ replay reads) and the sandbox's emitter build their clients here.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,15 +27,40 @@ SCOPE = "https://www.googleapis.com/auth/devstorage.read_write"
 
 
 def bounded_retry(timeout: float = TIMEOUT) -> Any:
-    """google-cloud-storage's retry, bounded by ``timeout`` (its default waits 120 s)."""
+    """google-cloud-storage's retry, bounded by ``timeout`` (its default waits 120 s).
+
+    The retry starts no attempt after ``timeout``, and each call it wraps runs in
+    ``deadline.within(timeout)``, so an attempt gets at most what is left of the call's
+    ``timeout`` (``failover.exchange``): a whole call, retries included, ends within it."""
     from google.cloud.storage.retry import DEFAULT_RETRY
 
-    bounded = (
-        DEFAULT_RETRY.with_timeout(timeout)
-        if hasattr(DEFAULT_RETRY, "with_timeout")
-        else DEFAULT_RETRY.with_deadline(timeout)
-    )
+    bounded = _call_retry()(predicate=DEFAULT_RETRY._predicate, timeout=timeout)
     return bounded.with_delay(initial=0.2, maximum=2.0)
+
+
+@functools.cache
+def _call_retry() -> Any:
+    from google.api_core.retry import Retry
+
+    from hookctl.stream.deadline import within
+
+    class CallRetry(Retry):
+        """A ``Retry`` whose wrapped call, all its attempts, runs within its timeout."""
+
+        def __call__(self, func: Any, on_error: Any = None) -> Any:
+            retried = super().__call__(func, on_error)
+            budget: float | None = self._timeout
+            if budget is None:
+                return retried
+
+            @functools.wraps(func)
+            def call(*args: Any, **kwargs: Any) -> Any:
+                with within(budget):
+                    return retried(*args, **kwargs)
+
+            return call
+
+    return CallRetry
 
 
 def timed_request(timeout: float) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -175,3 +176,76 @@ def test_the_sandboxs_failover_write_to_a_bucket_that_drips_ends_at_its_budget()
     assert "failover write failed: Timeout of 1.0s exceeded" in outcome.error, outcome.error
     assert "Read timed out" in outcome.error, outcome.error
     assert took < 25, took  # the drip lasts 30 s
+
+
+def test_checks_on_an_endpoint_that_accepts_and_never_answers_end_within_their_bound(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A listening socket that never reads: the first call waits its --timeout, then the
+    checks end (at most PROBE_CALLS budgets in all, docs/guides/failover-gcp.md)."""
+    with token_server() as token, socket.create_server(("127.0.0.1", 0)) as silent:
+        gcs = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        result, took = checks(cli, tmp_path, token, gcs)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == slow_answer(gcs), result.stderr
+    assert took < 4, took
+
+
+def test_a_tls_handshake_after_a_slow_connect_gets_only_what_is_left() -> None:
+    """The connect took ~1 s (its first SYN dropped: the listener's queue was full until
+    0.3 s), then the server never answers the TLS handshake. The handshake ran under the
+    socket's timeout on a fresh clock: 1 s + the whole 1.5 s budget; now what is left."""
+    import requests
+    from google.auth.credentials import AnonymousCredentials
+
+    from hookctl.failover.exchange import bounded_session
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        held: list[socket.socket] = []
+        with socket.create_connection(("127.0.0.1", port)):  # fills the accept queue
+
+            def make_room() -> None:
+                time.sleep(0.3)
+                held.append(listener.accept()[0])
+
+            threading.Thread(target=make_room, daemon=True).start()
+            session = bounded_session(AnonymousCredentials(), budget=1.5, auth_request=None)  # type: ignore[no-untyped-call]
+            started = time.monotonic()
+            with pytest.raises(requests.exceptions.RequestException):
+                session.get(f"https://127.0.0.1:{port}/", timeout=1.5)
+            took = time.monotonic() - started
+            session.close()
+        for conn in held:
+            conn.close()
+    assert took < 2.2, took  # was 1 s of connect + 1.5 s of handshake, and loading CAs
+
+
+def test_a_retry_started_late_gets_only_what_is_left_of_the_call() -> None:
+    """A 503 after 0.7 s, then silence: the retry's second attempt began at ~0.8 s of a
+    1 s call and was given a whole second more; now the call ends at its 1 s."""
+    from google.api_core import exceptions as gexc
+
+    from hookctl.failover.gauth import bounded_retry, storage_client
+
+    def unavailable_then_silent(conn: socket.socket) -> None:
+        read_request(conn)
+        time.sleep(0.7)
+        conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\n{}")
+        read_request(conn)
+        time.sleep(5)
+
+    with RawPeer(unavailable_then_silent) as gcs:
+        client = storage_client(None, gcs.url, 1.0)
+        bucket = client.bucket("failover")
+        started = time.monotonic()
+        with pytest.raises((gexc.RetryError, gexc.ServiceUnavailable)):
+            bucket.test_iam_permissions(
+                ["storage.objects.get"], timeout=1.0, retry=bounded_retry(1.0)
+            )
+        took = time.monotonic() - started
+        client.close()
+    assert gcs.connections >= 1
+    assert took < 1.45, took  # was 0.7 s + up to 0.2 s of sleep + a whole 1 s attempt
