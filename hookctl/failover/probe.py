@@ -3,7 +3,8 @@
 Every call a user waits for has a timeout and a bounded retry, both the global
 ``--timeout`` (``timeout=`` here): google-cloud-storage's default retry would
 otherwise wait 120 s on an endpoint that never answers, and each exchange (headers
-and body) ends within it too (``failover.exchange``). A call that runs out
+and body) ends within it too (``failover.exchange``), and the checks as a whole
+within ``PROBE_CALLS`` of it (each call gets what is left). A call that runs out
 of time is reported with the endpoint it waited for, never as a ``RetryError``;
 the token endpoint is named by the key's own ``token_uri``. The credentials and
 the client with those bounds are ``failover.gauth``; this module owns the checks
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,8 +87,9 @@ def probe(
 ) -> ProbeReport:
     """Check the permissions Stream (or replay) needs, with the key itself.
 
-    Each call (the token, testIamPermissions, each probe) waits at most ``timeout``;
-    the first one that runs out ends the probe with an error naming the endpoint."""
+    Each call (the token, testIamPermissions, each probe) waits at most ``timeout``,
+    or what is left of ``PROBE_CALLS`` of them for the checks as a whole; the first one
+    that runs out ends the probe with an error naming the endpoint."""
     import google.auth.exceptions as gauth_errors
     import requests
     from google.api_core import exceptions as gexc
@@ -95,10 +98,17 @@ def probe(
 
     check_key(key, endpoint, None)
     report = ProbeReport(bucket_name, purpose)
+    ends = time.monotonic() + PROBE_CALLS * timeout
+
+    def limits() -> dict[str, Any]:
+        """A bucket call's timeout and retry: ``timeout``, or what is left of the checks'."""
+        left = max(min(timeout, ends - time.monotonic()), 0.001)
+        return {"timeout": left, "retry": bounded_retry(left)}
+
     client = storage_client(key, endpoint, timeout)
     bucket = client.bucket(bucket_name)
     try:
-        _probe(report, bucket, path, key.client_email, purpose, timeout, gexc)
+        _probe(report, bucket, path, key.client_email, purpose, limits, gexc)
     except gexc.Unauthorized as exc:
         raise _unauthorized(key.client_email, exc.message) from None
     except (gauth_errors.RefreshError, gauth_errors.TransportError) as exc:
@@ -121,21 +131,25 @@ def probe(
     return report
 
 
+# The most calls the checks make (the token, testIamPermissions, then write, read and
+# delete), each within ``timeout``: the checks' whole budget, kept by ``limits``.
+PROBE_CALLS = 5
+Limits = Callable[[], dict[str, Any]]
+
+
 def _probe(
     report: ProbeReport,
     bucket: Any,
     path: str,
     email: str,
     purpose: str,
-    timeout: float,
+    limits: Limits,
     gexc: Any,
 ) -> None:
     wanted = STREAM_PERMISSIONS if purpose == "stream" else REPLAY_PERMISSIONS
     granted: set[str] | None = None
     try:
-        granted = set(
-            bucket.test_iam_permissions(list(wanted), timeout=timeout, retry=bounded_retry(timeout))
-        )
+        granted = set(bucket.test_iam_permissions(list(wanted), **limits()))
     except (gexc.NotFound, gexc.MethodNotImplemented, gexc.BadRequest):
         # fake-gcs-server and some proxies answer 404 for the IAM endpoint: check the bucket
         granted = None
@@ -151,9 +165,9 @@ def _probe(
         )
     prefix = f"{path}/" if path else ""
     if purpose == "stream":
-        _probe_write_read(report, bucket, prefix, email, granted, gexc, timeout)
+        _probe_write_read(report, bucket, prefix, email, granted, gexc, limits)
     else:
-        _probe_list_get(report, bucket, prefix, email, granted, gexc, timeout)
+        _probe_list_get(report, bucket, prefix, email, granted, gexc, limits)
 
 
 def _no_answer(endpoint: str, timeout: float, exc: BaseException) -> HookctlError:
@@ -207,15 +221,13 @@ def _probe_write_read(
     email: str,
     granted: set[str] | None,
     gexc: Any,
-    timeout: float,
+    limits: Limits,
 ) -> None:
     name = f"{prefix}.hookctl-probe-{int(time.time())}-{uuid.uuid4().hex[:8]}.json"
     blob = bucket.blob(name)
     payload = json.dumps({"hookctl": "failover probe", "safe_to_delete": True}).encode()
     try:
-        blob.upload_from_string(
-            payload, content_type="application/json", timeout=timeout, retry=bounded_retry(timeout)
-        )
+        blob.upload_from_string(payload, content_type="application/json", **limits())
         report.checks.append(
             Check("storage.objects.create", "ok", f"wrote gs://{bucket.name}/{name}")
         )
@@ -233,7 +245,7 @@ def _probe_write_read(
         )
         return
     try:
-        if blob.download_as_bytes(timeout=timeout, retry=bounded_retry(timeout)) != payload:
+        if blob.download_as_bytes(**limits()) != payload:
             report.notes.append("the probe object read back with different bytes")
         report.checks.append(Check("storage.objects.get", "ok", "read the probe back"))
     except gexc.Forbidden:
@@ -245,7 +257,7 @@ def _probe_write_read(
             + _grant(bucket.name, email, "roles/storage.objectViewer")
         )
     try:
-        blob.delete(timeout=timeout, retry=bounded_retry(timeout))
+        blob.delete(**limits())
         report.notes.append("deleted the probe object")
     except gexc.Forbidden:
         report.notes.append(
@@ -263,14 +275,10 @@ def _probe_list_get(
     email: str,
     granted: set[str] | None,
     gexc: Any,
-    timeout: float,
+    limits: Limits,
 ) -> None:
     try:
-        blobs = list(
-            bucket.list_blobs(
-                prefix=prefix, max_results=1, timeout=timeout, retry=bounded_retry(timeout)
-            )
-        )
+        blobs = list(bucket.list_blobs(prefix=prefix, max_results=1, **limits()))
         report.checks.append(
             Check("storage.objects.list", "ok", f"listed gs://{bucket.name}/{prefix}")
         )
@@ -293,7 +301,7 @@ def _probe_list_get(
         )
         return
     try:
-        blobs[0].download_as_bytes(timeout=timeout, retry=bounded_retry(timeout))
+        blobs[0].download_as_bytes(**limits())
         report.checks.append(Check("storage.objects.get", "ok", f"read {blobs[0].name}"))
     except gexc.Forbidden:
         report.checks.append(Check("storage.objects.get", "missing", "403 on get"))
