@@ -80,6 +80,9 @@ class Pipeline:
         self.sending: set[int] = set()  # positions holding a delivery slot
         self.ready: dict[int, Ready | _Skip] = {}  # downloaded, waiting for their turn
         self.turn = 0  # the next listing position to start
+        # released, their tasks not yet woken: a task continuing at once past its own
+        # release must not start before these (a done future's await does not yield)
+        self.waking: set[int] = set()
         self.errors: list[BaseException] = []
 
     async def run(self) -> None:
@@ -123,14 +126,20 @@ class Pipeline:
                 body, problem = await self.stages.download(candidate)
             go: asyncio.Future[Envelope | None] = asyncio.get_running_loop().create_future()
             self.ready[number] = (go, candidate, body, problem)
-            self._release()
+            self._release(own=number)
+            if go.done():  # released by its own call: positions released before it only
+                if self.waking:  # woke up the loop, so let them start first (in order),
+                    await asyncio.sleep(0)
+                self._release()  # then hand on what follows, to wake after this starts
             envelope = await go
+            self.waking.discard(number)
             if envelope is not None:  # _release gave this position a slot
                 await self.stages.deliver(candidate, envelope)
         except Exception as exc:  # an access error (403) or a broken delivery ends the run
             self.errors.append(exc)
             self.stop.set()
         finally:
+            self.waking.discard(number)  # (cancelled before it woke)
             if number in self.sending:
                 self.sending.discard(number)
                 self.free += 1
@@ -140,9 +149,10 @@ class Pipeline:
             self.window.release()
             del self.tasks[number]
 
-    def _release(self) -> None:
+    def _release(self, own: int | None = None) -> None:
         """Start what may start, in listing order: check each envelope when its turn
-        comes, and hand out free delivery slots (everything is dropped once stopped)."""
+        comes, and hand out free delivery slots (everything is dropped once stopped).
+        ``own``: the caller's position; releasing it ends the call (see ``_one``)."""
         ready, stopped = self.ready, self.stop.is_set()
         while self.turn in ready:
             entry = ready[self.turn]
@@ -160,6 +170,9 @@ class Pipeline:
                 self.free -= 1
                 self.sending.add(number)
             go.set_result(envelope)
+            if number == own:
+                return
+            self.waking.add(number)
 
     async def _on_stop(self) -> None:
         """Once stopped: cancel what has not started delivering (all of it on abort)."""

@@ -117,6 +117,49 @@ def test_deliveries_start_in_listing_order_and_never_more_than_concurrency(
     assert rec.most_in_flight == concurrency
 
 
+class Staggered(Recorder):
+    """Downloads and deliveries of uneven length (a fixed pattern of loop turns), so
+    positions become ready out of order and slots free up in between."""
+
+    def __init__(self, count: int, pattern: tuple[int, int]) -> None:
+        super().__init__(count)
+        self.pattern = pattern
+
+    def turns(self, c: Candidate, which: int) -> int:
+        i, (a, b) = int(c.item.name[4:]), self.pattern
+        return (i * (a, b)[which]) % (5, 4)[which]
+
+    async def download(self, c: Candidate) -> Fetched:
+        for _ in range(self.turns(c, 0)):
+            await asyncio.sleep(0)
+        return c.item.name.encode(), None
+
+    async def deliver(self, c: Candidate, envelope: Envelope) -> None:
+        self.started.append(envelope.event_type)
+        for _ in range(self.turns(c, 1)):
+            await asyncio.sleep(0)
+        self.delivered.append(envelope.event_type)
+
+
+@pytest.mark.parametrize("pattern", [(7, 3), (3, 1), (2, 5)])
+@pytest.mark.parametrize("concurrency", [2, 3, 8, 16])
+def test_deliveries_start_in_listing_order_when_downloads_finish_out_of_order(
+    concurrency: int, pattern: tuple[int, int]
+) -> None:
+    """A position released by its own task's call went on at once (awaiting a done
+    future does not yield), ahead of earlier positions released just before it whose
+    tasks were only scheduled to wake: neighbours started swapped (a dry run's "first
+    to send" showed it too)."""
+    rec = Staggered(60, pattern)
+
+    async def go() -> None:
+        await Pipeline(rec.stages(), concurrency, asyncio.Event(), lambda: False).run()
+
+    asyncio.run(go())
+    assert rec.started == [f"obj-{i:03}" for i in range(60)]
+    assert sorted(rec.delivered) == rec.started
+
+
 def test_end_stops_the_listing_early() -> None:
     rec = Recorder(1000, limit=5)
     run(rec, 2)
