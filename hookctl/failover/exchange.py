@@ -30,7 +30,7 @@ import io
 import time
 from typing import Any
 
-from hookctl.stream.deadline import MAX_ANSWER, AnswerTooLarge, ends, within
+from hookctl.stream.deadline import MAX_ANSWER, AnswerTooLarge, ends, left_of, within
 
 
 class ExchangeTimeout(TimeoutError):
@@ -66,16 +66,6 @@ def bounded_session(credentials: Any, *, budget: float, auth_request: Any) -> An
     return session
 
 
-def _left(timeout: Any, deadline: float | None) -> Any:
-    """``timeout`` (seconds or None) shortened to what is left before ``deadline``."""
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise ExchangeTimeout
-    return left if not isinstance(timeout, int | float) else min(timeout, left)
-
-
 class _Reader(io.RawIOBase):
     """A socket's reads, each given at most what is left before ``deadline``."""
 
@@ -88,7 +78,7 @@ class _Reader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int | None:
-        wait = _left(self._per_read, self._deadline)
+        wait = left_of(self._per_read, self._deadline, ExchangeTimeout)
         self._sock.settimeout(wait)
         try:
             got: int | None = self._raw.readinto(buffer)
@@ -131,7 +121,7 @@ def _pools() -> dict[str, Any]:
 
             def connect(self) -> None:
                 conn: Any = self
-                conn.timeout = _left(conn.timeout, ends())
+                conn.timeout = left_of(conn.timeout, ends(), ExchangeTimeout)
                 base.connect(conn)
 
             def _new_conn(self) -> Any:
@@ -139,7 +129,7 @@ def _pools() -> dict[str, Any]:
                 # runs under the socket's timeout, so it gets only what is left
                 sock = base._new_conn(self)
                 try:
-                    sock.settimeout(_left(sock.gettimeout(), ends()))
+                    sock.settimeout(left_of(sock.gettimeout(), ends(), ExchangeTimeout))
                 except ExchangeTimeout:
                     sock.close()
                     raise
@@ -148,7 +138,7 @@ def _pools() -> dict[str, Any]:
             def send(self, data: Any) -> None:
                 conn: Any = self
                 if conn.sock is not None:
-                    conn.sock.settimeout(_left(conn.timeout, ends()))
+                    conn.sock.settimeout(left_of(conn.timeout, ends(), ExchangeTimeout))
                 base.send(conn, data)
 
         return Bounded

@@ -14,7 +14,7 @@ httpx and httpcore are imported by the functions that need them (lazy imports).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -51,15 +51,24 @@ def ends() -> float | None:
     return _DEADLINE.get()
 
 
-def _left(timeout: float | None, error: type[Exception]) -> float | None:
-    """``timeout`` shortened to what is left of the deadline; ``error`` once none is."""
-    end = _DEADLINE.get()
+def left_of(timeout: Any, end: float | None, error: Callable[[], Exception]) -> Any:
+    """``timeout`` (seconds; None or a library's default marker: none of its own)
+    shortened to what is left before ``end`` (``time.monotonic()``; None: no deadline);
+    ``error()`` is raised once nothing is left."""
     if end is None:
         return timeout
     left = end - time.monotonic()
     if left <= 0:
-        raise error("the call's time budget ran out")
-    return left if timeout is None else min(timeout, left)
+        raise error()
+    return min(timeout, left) if isinstance(timeout, int | float) else left
+
+
+def _left(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` shortened to what is left of the deadline; ``error`` once none is."""
+    left: float | None = left_of(
+        timeout, _DEADLINE.get(), lambda: error("the call's time budget ran out")
+    )
+    return left
 
 
 def deadline_transport(**options: Any) -> httpx.HTTPTransport:
