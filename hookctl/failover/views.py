@@ -241,6 +241,12 @@ def plan_lines(report: ReplayReport, known_hooks: Iterable[str] = ()) -> list[st
         f"dry run: {count} failed {window}",
         "nothing was sent (without --dry-run, these are)",
     ]
+    if report.stopped:  # an interrupted plan is not the backlog: "0 events" read as none left
+        lines = [
+            "dry run stopped early: the plan is partial, and nothing was sent",
+            f"so far: {count} failed {window}",
+            "run the dry run again for the whole plan",
+        ]
     if not report.envelopes_read:
         lines.append("envelopes were not read (--names-only): malformed, forged or refused")
         lines.append("objects are reported by the replay, or by --dry-run without --names-only")

@@ -163,3 +163,16 @@ def test_names_only_without_dry_run_is_refused(cli: Cli) -> None:
     assert result.stderr.startswith("error: --names-only")
     assert "hint:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_names_only_with_error_class_is_refused(cli: Cli) -> None:
+    """--error-class filters by each envelope's recorded error: a plan that reads no
+    envelope planned every event instead of none (a tester's find), without a word."""
+    result = cli(
+        "failover", "replay", "--since", "1h", "--bucket", "b",
+        "--dry-run", "--names-only", "--error-class", "5xx",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --error-class")
+    assert "--names-only" in result.stderr
+    assert "hint:" in result.stderr

@@ -151,6 +151,17 @@ def test_a_dry_run_plan_is_rows_and_a_closing_sentence() -> None:
     assert plan_lines(past_report)[0] == (
         "dry run: 2 events failed between 2026-04-01T00:00:00Z and 2026-04-02T06:00:00Z"
     )
+    # stopped (Ctrl-C) part-way: "dry run: 0 events failed since …" read as nothing to replay
+    stopped = _report(_counts(), plan=plan, first=[], dry_run=True, stopped=True)
+    assert plan_lines(stopped)[:3] == [
+        "dry run stopped early: the plan is partial, and nothing was sent",
+        "so far: 2 events failed since 2026-04-01T00:00:00Z",
+        "run the dry run again for the whole plan",
+    ]
+    stopped_past = _report(
+        _counts(), plan=plan, first=[], dry_run=True, selection=past, stopped=True
+    )
+    assert max(len(line) for line in plan_lines(stopped_past)) <= 80
 
 
 def test_timeline_rows_total_each_bucket_and_list_its_split_sorted() -> None:

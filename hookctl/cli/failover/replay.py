@@ -144,6 +144,13 @@ def replay(
             "--names-only plans a dry run: it needs --dry-run",
             "add --dry-run, or leave out --names-only to replay",
         )
+    if names_only and reading.error_class:
+        from hookctl.base.errors import UsageError
+
+        raise UsageError(
+            "--error-class selects by each envelope's recorded error: --names-only reads none",
+            "leave out --names-only (the dry run then reads every envelope)",
+        )
     check_filters(reading)
     check_modes(
         from_file=from_file,
